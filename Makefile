@@ -1,0 +1,54 @@
+# runwatch's front door. Two commands set everything up on a fresh machine:
+#   make lab    build, install and start JupyterLab with a live demo run
+#   make test   build, then lint, jest, pytest and the Galata browser suite
+
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+PORT ?= 8888
+
+.PHONY: lab test build lint jest pytest galata chromium clean demo-writer
+
+$(VENV)/.installed: requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Always rebuild the TypeScript: the wheel's build hook skips npm when a
+# labextension already exists, so a stale one would otherwise ship.
+build: $(VENV)/.installed node_modules/.installed
+	npm run build:prod
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	jupyter labextension list 2>&1 | grep -q 'runwatch.*enabled.*OK'
+	jupyter server extension list 2>&1 | grep -q 'runwatch.*enabled'
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: node_modules/.installed $(VENV)/.installed
+	npm run lint:check
+	ruff check runwatch bench ui-tests
+	ruff format --check runwatch bench ui-tests
+
+jest: node_modules/.installed
+	npx jest
+
+pytest: build
+	$(PY) -m pytest -q runwatch/tests
+
+galata: build chromium
+	cd ui-tests && npx playwright test
+
+test: build chromium lint jest pytest galata
+
+lab: build
+	./demo/start.sh $(PORT)
+
+clean:
+	npm run clean:all || true
+	rm -rf $(VENV) node_modules ui-tests/test-results

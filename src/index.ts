@@ -1,0 +1,17 @@
+/**
+ * runwatch: every JupyterLab plugin of the extension, one feature per file.
+ */
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { kernelChordsPlugin } from './workflow/kernelChordsPlugin';
+import { pastePlugin } from './workflow/pastePlugin';
+import { scratchPlugin } from './workflow/scratchPlugin';
+import { startupPlugin } from './workflow/startupPlugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  scratchPlugin,
+  kernelChordsPlugin,
+  pastePlugin,
+  startupPlugin
+];
+
+export default plugins;

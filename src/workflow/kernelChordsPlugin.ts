@@ -1,0 +1,87 @@
+/**
+ * `i i` interrupts and `0 0` restarts the notebook's kernel.
+ *
+ * JupyterLab binds the same chords to its kernel-menu commands. runwatch
+ * declares its own commands with a more specific selector so that they win
+ * in notebooks, can be remapped in the Settings Editor, and can restart
+ * without the confirmation dialog when the user asks for that.
+ */
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  ISessionContextDialogs,
+  SessionContextDialogs
+} from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { CommandIDs } from '../tokens';
+
+const PLUGIN_ID = 'runwatch:kernel-chords';
+
+export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Interrupt (i i) and restart (0 0) the kernel, optionally unconfirmed.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ISettingRegistry, ISessionContextDialogs, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    dialogs: ISessionContextDialogs | null,
+    palette: ICommandPalette | null
+  ) => {
+    let confirmRestart = true;
+    const sessionDialogs = dialogs ?? new SessionContextDialogs();
+
+    if (settingRegistry) {
+      void settingRegistry.load(PLUGIN_ID).then(settings => {
+        const read = () => {
+          confirmRestart = !(settings.get('restartWithoutConfirmation')
+            .composite as boolean);
+        };
+        read();
+        settings.changed.connect(read);
+      });
+    }
+
+    const hasKernel = () =>
+      !!tracker.currentWidget?.sessionContext.session?.kernel;
+
+    app.commands.addCommand(CommandIDs.interruptKernel, {
+      label: 'Interrupt Notebook Kernel',
+      isEnabled: hasKernel,
+      execute: async () => {
+        await tracker.currentWidget?.sessionContext.session?.kernel?.interrupt();
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.restartKernel, {
+      label: () =>
+        confirmRestart
+          ? 'Restart Notebook Kernel…'
+          : 'Restart Notebook Kernel (no confirmation)',
+      isEnabled: hasKernel,
+      execute: async () => {
+        const context = tracker.currentWidget?.sessionContext;
+        if (!context) {
+          return;
+        }
+        if (confirmRestart) {
+          await sessionDialogs.restart(context);
+        } else {
+          await context.restartKernel();
+        }
+      }
+    });
+
+    if (palette) {
+      const category = 'runwatch';
+      palette.addItem({ command: CommandIDs.interruptKernel, category });
+      palette.addItem({ command: CommandIDs.restartKernel, category });
+    }
+  }
+};

@@ -1,0 +1,159 @@
+/**
+ * `t t` opens a scratch notebook; `t q` discards one.
+ */
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { CommandIDs } from '../tokens';
+import {
+  createScratchFile,
+  discardScratch,
+  IKernelspec,
+  isScratch,
+  openScratch,
+  ScratchOpenMode
+} from './scratch';
+
+const PLUGIN_ID = 'runwatch:scratch';
+
+export const scratchPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Throwaway scratch notebooks: t t to open, t q to discard.',
+  autoStart: true,
+  requires: [INotebookTracker, IDocumentManager],
+  optional: [ISettingRegistry, ICommandPalette, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    docManager: IDocumentManager,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    fileBrowser: IDefaultFileBrowser | null
+  ) => {
+    const { commands, serviceManager } = app;
+    let openMode: ScratchOpenMode = 'split-right';
+
+    if (settingRegistry) {
+      void settingRegistry.load(PLUGIN_ID).then(settings => {
+        const read = () => {
+          openMode = settings.get('openMode').composite as ScratchOpenMode;
+        };
+        read();
+        settings.changed.connect(read);
+      });
+    }
+
+    /** The notebook the user is in, if the main area shows one. */
+    const focusedNotebook = (): NotebookPanel | null => {
+      const current = tracker.currentWidget;
+      return current && current === app.shell.currentWidget ? current : null;
+    };
+
+    const defaultKernelspec = async (): Promise<IKernelspec> => {
+      await serviceManager.kernelspecs.ready;
+      const specs = serviceManager.kernelspecs.specs;
+      const name = specs?.default ?? 'python3';
+      const spec = specs?.kernelspecs[name];
+      return {
+        name,
+        display_name: spec?.display_name ?? name,
+        language: spec?.language
+      };
+    };
+
+    const parentKernelspec = (panel: NotebookPanel): IKernelspec | null => {
+      const stored = panel.model?.getMetadata('kernelspec') as
+        | IKernelspec
+        | undefined;
+      if (stored?.name) {
+        return stored;
+      }
+      const kernel = panel.sessionContext.session?.kernel;
+      return kernel
+        ? { name: kernel.name, display_name: panel.sessionContext.kernelDisplayName }
+        : null;
+    };
+
+    commands.addCommand(CommandIDs.newScratch, {
+      label: 'New Scratch Notebook',
+      caption:
+        'Create a throwaway notebook beside the current one, with the same kernel',
+      execute: async args => {
+        const fromBrowser = args.source === 'filebrowser';
+        const parent = fromBrowser ? null : focusedNotebook();
+        const folder = parent
+          ? PathExt.dirname(parent.context.path)
+          : (fileBrowser?.model.path ?? '');
+        const kernelspec =
+          (parent && parentKernelspec(parent)) ?? (await defaultKernelspec());
+        let path: string;
+        try {
+          path = await createScratchFile(
+            serviceManager.contents,
+            folder,
+            kernelspec
+          );
+        } catch (error) {
+          Notification.error(
+            `Could not create a scratch notebook in "${folder || '/'}": ${
+              (error as Error).message
+            }`,
+            { autoClose: false }
+          );
+          return;
+        }
+        return openScratch(docManager, path, kernelspec, openMode, parent?.id);
+      }
+    });
+
+    commands.addCommand(CommandIDs.discardScratch, {
+      label: 'Discard Scratch Notebook',
+      caption:
+        'Shut down, close and delete the current notebook if it is a scratch notebook',
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: async () => {
+        const panel = tracker.currentWidget;
+        if (!panel) {
+          return;
+        }
+        const name = PathExt.basename(panel.context.path);
+        if (!isScratch(panel.model?.metadata)) {
+          Notification.warning(
+            `"${name}" is not a scratch notebook, so nothing was deleted. ` +
+              'Only notebooks created with "New Scratch Notebook" (t t) can be discarded.',
+            { autoClose: 8000 }
+          );
+          return;
+        }
+        try {
+          await discardScratch(serviceManager.contents, panel);
+        } catch (error) {
+          Notification.error(
+            `Could not discard "${name}": ${(error as Error).message}`,
+            { autoClose: false }
+          );
+        }
+      }
+    });
+
+    app.contextMenu.addItem({
+      command: CommandIDs.newScratch,
+      args: { source: 'filebrowser' },
+      selector: '.jp-DirListing-content',
+      rank: 52
+    });
+
+    if (palette) {
+      const category = 'runwatch';
+      palette.addItem({ command: CommandIDs.newScratch, category });
+      palette.addItem({ command: CommandIDs.discardScratch, category });
+    }
+  }
+};

@@ -1,0 +1,42 @@
+/**
+ * Galata/Playwright configuration: Debian's Chromium against a JupyterLab
+ * server that the run starts and stops itself (see start-server.sh).
+ */
+const path = require('path');
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const PORT = process.env.RUNWATCH_TEST_PORT || '8890';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run'
+];
+
+module.exports = {
+  ...baseConfig,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  workers: 1,
+  retries: 0,
+  timeout: 90000,
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${PORT}`,
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: CHROMIUM_FLAGS
+    }
+  },
+  webServer: {
+    command: `bash ${path.join(__dirname, 'start-server.sh')} ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/lab`,
+    timeout: 120 * 1000,
+    reuseExistingServer: false
+  }
+};

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Start a throwaway JupyterLab for the Galata suite, rooted in a fresh folder.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+port="${1:-8890}"
+root="$here/.jupyter-root"
+rm -rf "$root"
+mkdir -p "$root/runs"
+export JUPYTERLAB_GALATA_ROOT_DIR="$root"
+export RUNWATCH_ROOT="$root/runs"
+export JUPYTER_CONFIG_DIR="$root/.jupyter-config"
+cd "$root"
+exec jupyter lab --config "$here/jupyter_server_test_config.py" --ServerApp.port="$port"
