@@ -19,7 +19,14 @@ const CHROMIUM_FLAGS = [
 
 module.exports = {
   ...baseConfig,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  reporter: [
+    ['list'],
+    [
+      'html',
+      { open: 'never', outputFolder: path.join(__dirname, 'playwright-report') }
+    ]
+  ],
+  outputDir: path.join(__dirname, 'test-results'),
   workers: 1,
   retries: 0,
   timeout: 90000,

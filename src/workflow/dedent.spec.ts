@@ -2,7 +2,11 @@ import { commonIndent, dedent, dedentPaste } from './dedent';
 
 describe('dedent', () => {
   const cases: [string, string, string][] = [
-    ['strips a shared 8-space indent', '        a = 1\n        b = 2', 'a = 1\nb = 2'],
+    [
+      'strips a shared 8-space indent',
+      '        a = 1\n        b = 2',
+      'a = 1\nb = 2'
+    ],
     [
       'keeps relative indentation',
       '        if x:\n            y()\n        z()',
@@ -60,8 +64,8 @@ describe('dedentPaste', () => {
   });
 
   it('re-indents following lines to the indentation at the cursor', () => {
-    expect(dedentPaste('        a()\n            b()\n\n        c()', '    ')).toBe(
-      'a()\n        b()\n\n    c()'
-    );
+    expect(
+      dedentPaste('        a()\n            b()\n\n        c()', '    ')
+    ).toBe('a()\n        b()\n\n    c()');
   });
 });

@@ -23,7 +23,8 @@ const PLUGIN_ID = 'runwatch:kernel-chords';
 
 export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'Interrupt (i i) and restart (0 0) the kernel, optionally unconfirmed.',
+  description:
+    'Interrupt (i i) and restart (0 0) the kernel, optionally unconfirmed.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ISettingRegistry, ISessionContextDialogs, ICommandPalette],

@@ -43,10 +43,10 @@ export function handlePaste(
     return false;
   }
   event.preventDefault();
-  view.dispatch(
-    state.replaceSelection(insert),
-    { userEvent: 'input.paste', scrollIntoView: true }
-  );
+  view.dispatch(state.replaceSelection(insert), {
+    userEvent: 'input.paste',
+    scrollIntoView: true
+  });
   return true;
 }
 

@@ -14,6 +14,8 @@ describe('scratchName', () => {
 
   it('stays in range when the source returns its extremes', () => {
     expect(scratchName(() => 0)).toMatch(/^scratch-[a-z]+-[a-z]+\.ipynb$/);
-    expect(scratchName(() => 0.999999)).toMatch(/^scratch-[a-z]+-[a-z]+\.ipynb$/);
+    expect(scratchName(() => 0.999999)).toMatch(
+      /^scratch-[a-z]+-[a-z]+\.ipynb$/
+    );
   });
 });

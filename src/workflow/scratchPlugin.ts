@@ -70,14 +70,16 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
 
     const parentKernelspec = (panel: NotebookPanel): IKernelspec | null => {
       const stored = panel.model?.getMetadata('kernelspec') as
-        | IKernelspec
-        | undefined;
+        IKernelspec | undefined;
       if (stored?.name) {
         return stored;
       }
       const kernel = panel.sessionContext.session?.kernel;
       return kernel
-        ? { name: kernel.name, display_name: panel.sessionContext.kernelDisplayName }
+        ? {
+            name: kernel.name,
+            display_name: panel.sessionContext.kernelDisplayName
+          }
         : null;
     };
 

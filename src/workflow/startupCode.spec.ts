@@ -27,7 +27,9 @@ describe('composeStartupCode', () => {
 
 describe('startupErrorMessage', () => {
   it('names the error', () => {
-    expect(startupErrorMessage('python3', 'NameError', "name 'x' is not defined")).toBe(
+    expect(
+      startupErrorMessage('python3', 'NameError', "name 'x' is not defined")
+    ).toBe(
       "Kernel start-up code failed in python3: NameError: name 'x' is not defined"
     );
   });

@@ -89,7 +89,8 @@ export function watchKernelStarts(
 
 export const startupPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'Run start-up code (autoreload, runwatch magics) in Python kernels.',
+  description:
+    'Run start-up code (autoreload, runwatch magics) in Python kernels.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ISettingRegistry],

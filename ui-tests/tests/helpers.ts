@@ -33,7 +33,9 @@ export function existsOnDisk(relative: string): boolean {
 export async function commandMode(page: IJupyterLabPageFixture): Promise<void> {
   await page.keyboard.press('Escape');
   await page
-    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook.jp-mod-commandMode')
+    .locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook.jp-mod-commandMode'
+    )
     .first()
     .waitFor();
 }
@@ -83,7 +85,9 @@ export function writeNotebook(
 }
 
 /** The label of every open main-area tab. */
-export async function tabLabels(page: IJupyterLabPageFixture): Promise<string[]> {
+export async function tabLabels(
+  page: IJupyterLabPageFixture
+): Promise<string[]> {
   return page
     .locator('#jp-main-dock-panel .lm-TabBar-tabLabel')
     .allTextContents();
@@ -93,7 +97,7 @@ export async function tabLabels(page: IJupyterLabPageFixture): Promise<string[]>
 export async function waitForIdleKernel(
   request: APIRequestContext,
   notebookPath: string,
-  timeout = 60000
+  timeout = 15000
 ): Promise<ISessionModel> {
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -104,8 +108,30 @@ export async function waitForIdleKernel(
       return session;
     }
     if (Date.now() > deadline) {
-      throw new Error(`kernel of ${notebookPath} not idle: ${JSON.stringify(session)}`);
+      throw new Error(
+        `kernel of ${notebookPath} not idle: ${JSON.stringify(await listSessions(request))}`
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Write a fresh Python notebook to disk, open it and wait for its kernel.
+ *
+ * Writing the file first (rather than File > New and a rename) means the
+ * server's session path is the notebook's final path from the start.
+ */
+export async function openNewNotebook(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  notebookPath: string,
+  metadata: Record<string, unknown> = {},
+  source = ''
+): Promise<ISessionModel> {
+  writeNotebook(notebookPath, metadata, source);
+  await page.filebrowser.refresh();
+  await page.notebook.openByPath(notebookPath);
+  await page.notebook.activate(path.basename(notebookPath));
+  return waitForIdleKernel(request, notebookPath);
 }

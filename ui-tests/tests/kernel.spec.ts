@@ -4,7 +4,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
-import { chord, onDisk, waitForIdleKernel } from './helpers';
+import { chord, onDisk, openNewNotebook, waitForIdleKernel } from './helpers';
 
 async function newNotebook(
   page: IJupyterLabPageFixture,
@@ -12,8 +12,7 @@ async function newNotebook(
   tmpPath: string,
   name: string
 ) {
-  await page.notebook.createNew(name);
-  await waitForIdleKernel(request, `${tmpPath}/${name}`);
+  await openNewNotebook(page, request, `${tmpPath}/${name}`);
 }
 
 async function outputText(page: IJupyterLabPageFixture, cell: number) {
@@ -32,14 +31,24 @@ async function putSetting(
 }
 
 test.describe('i i', () => {
-  test('interrupts a sleeping cell within 3 s', async ({ page, request, tmpPath }) => {
+  test('interrupts a sleeping cell within 3 s', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
     await newNotebook(page, request, tmpPath, 'sleepy.ipynb');
     await page.notebook.setCell(0, 'code', 'import time; time.sleep(60)');
     void page.notebook.runCell(0);
     await expect
-      .poll(async () => (await request.get('/api/sessions')).json().then(
-        (s: any[]) => s.find(x => x.path === `${tmpPath}/sleepy.ipynb`)?.kernel.execution_state
-      ))
+      .poll(async () =>
+        (await request.get('/api/sessions'))
+          .json()
+          .then(
+            (s: any[]) =>
+              s.find(x => x.path === `${tmpPath}/sleepy.ipynb`)?.kernel
+                .execution_state
+          )
+      )
       .toBe('busy');
     const pressed = Date.now();
     await chord(page, 'i', 'i');
@@ -69,7 +78,9 @@ test.describe('0 0', () => {
 
     await page.notebook.setCell(0, 'code', 'print(x)');
     await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain("NameError: name 'x' is not defined");
+    expect(await outputText(page, 0)).toContain(
+      "NameError: name 'x' is not defined"
+    );
   });
 
   test('restarts without asking when the setting says so', async ({
@@ -88,11 +99,14 @@ test.describe('0 0', () => {
     await chord(page, '0', '0');
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     await expect
-      .poll(async () => {
-        await page.notebook.setCell(0, 'code', 'print(y)');
-        await page.notebook.runCell(0);
-        return outputText(page, 0);
-      }, { timeout: 20000 })
+      .poll(
+        async () => {
+          await page.notebook.setCell(0, 'code', 'print(y)');
+          await page.notebook.runCell(0);
+          return outputText(page, 0);
+        },
+        { timeout: 20000 }
+      )
       .toContain("NameError: name 'y' is not defined");
     await putSetting(request, 'runwatch:kernel-chords', {});
   });
@@ -104,21 +118,34 @@ test.describe('start-up code', () => {
     request,
     tmpPath
   }) => {
-    fs.writeFileSync(onDisk(`${tmpPath}/mod_auto.py`), 'def f():\n    return 1\n');
+    fs.writeFileSync(
+      onDisk(`${tmpPath}/mod_auto.py`),
+      'def f():\n    return 1\n'
+    );
     await newNotebook(page, request, tmpPath, 'auto.ipynb');
 
     // Restart first: start-up code must run again on restart, not just on start.
     await chord(page, '0', '0');
-    await page.locator('.jp-Dialog').getByRole('button', { name: 'Restart', exact: true }).click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Restart', exact: true })
+      .click();
     await waitForIdleKernel(request, `${tmpPath}/auto.ipynb`);
 
-    await page.notebook.setCell(0, 'code', 'import mod_auto\nprint("value", mod_auto.f())');
+    await page.notebook.setCell(
+      0,
+      'code',
+      'import mod_auto\nprint("value", mod_auto.f())'
+    );
     await page.notebook.runCell(0);
     expect(await outputText(page, 0)).toContain('value 1');
 
     // Let the file's mtime move on before editing it.
     await page.waitForTimeout(1100);
-    fs.writeFileSync(onDisk(`${tmpPath}/mod_auto.py`), 'def f():\n    return 2\n');
+    fs.writeFileSync(
+      onDisk(`${tmpPath}/mod_auto.py`),
+      'def f():\n    return 2\n'
+    );
     await page.notebook.setCell(0, 'code', 'print("value", mod_auto.f())');
     await page.notebook.runCell(0);
     expect(await outputText(page, 0)).toContain('value 2');
@@ -130,7 +157,11 @@ test.describe('start-up code', () => {
     tmpPath
   }) => {
     await newNotebook(page, request, tmpPath, 'silent.ipynb');
-    await page.notebook.setCell(0, 'code', "print(get_ipython().execution_count, 'autoreload' in get_ipython().extension_manager.loaded)");
+    await page.notebook.setCell(
+      0,
+      'code',
+      "print(get_ipython().execution_count, 'autoreload' in get_ipython().extension_manager.loaded)"
+    );
     await page.notebook.runCell(0);
     expect(await outputText(page, 0)).toContain('1 True');
   });

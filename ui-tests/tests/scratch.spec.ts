@@ -11,6 +11,7 @@ import {
   existsOnDisk,
   listSessions,
   onDisk,
+  openNewNotebook,
   tabLabels,
   waitForIdleKernel,
   writeNotebook
@@ -19,8 +20,7 @@ import {
 const SCRATCH_TAB = /^scratch-[a-z]+-[a-z]+\.ipynb$/;
 
 async function openScratchFromParent(page: any, request: any, tmpPath: string) {
-  await page.notebook.createNew('parent.ipynb');
-  await waitForIdleKernel(request, `${tmpPath}/parent.ipynb`);
+  await openNewNotebook(page, request, `${tmpPath}/parent.ipynb`);
   await chord(page, 't', 't');
   const tab = page
     .locator('#jp-main-dock-panel .lm-TabBar-tabLabel')
@@ -36,7 +36,11 @@ test.describe('t t', () => {
     request,
     tmpPath
   }) => {
-    const { name, scratchPath } = await openScratchFromParent(page, request, tmpPath);
+    const { name, scratchPath } = await openScratchFromParent(
+      page,
+      request,
+      tmpPath
+    );
 
     // The file sits next to its parent and is marked scratch in its metadata.
     expect(existsOnDisk(scratchPath)).toBe(true);
@@ -72,24 +76,42 @@ test.describe('t t', () => {
         text: panel.content.activeCell.model.sharedModel.getSource()
       };
     });
-    expect(active).toEqual({ title: name, index: 0, mode: 'edit', text: '1 + 1' });
+    expect(active).toEqual({
+      title: name,
+      index: 0,
+      mode: 'edit',
+      text: '1 + 1'
+    });
     expect(await scratchPanel.count()).toBeGreaterThan(0);
 
-    await page.screenshot({ path: path.join(__dirname, '..', 'screenshots', 'scratch-split.png') });
+    await page.screenshot({
+      path: path.join(__dirname, '..', 'screenshots', 'scratch-split.png')
+    });
   });
 
-  test('from the file browser uses the browsed folder', async ({ page, tmpPath }) => {
+  test('from the file browser uses the browsed folder', async ({
+    page,
+    tmpPath
+  }) => {
     await page.filebrowser.openDirectory(tmpPath);
     await page
       .locator('.jp-DirListing-content')
       .click({ button: 'right', position: { x: 50, y: 200 } });
-    await page.locator('.lm-Menu-itemLabel', { hasText: 'New Scratch Notebook' }).click();
+    await page
+      .locator('.lm-Menu-itemLabel', { hasText: 'New Scratch Notebook' })
+      .click();
     await expect
-      .poll(async () => (await tabLabels(page)).filter(t => SCRATCH_TAB.test(t)).length, {
-        timeout: 30000
-      })
+      .poll(
+        async () =>
+          (await tabLabels(page)).filter(t => SCRATCH_TAB.test(t)).length,
+        {
+          timeout: 30000
+        }
+      )
       .toBe(1);
-    const files = fs.readdirSync(onDisk(tmpPath)).filter(f => SCRATCH_TAB.test(f));
+    const files = fs
+      .readdirSync(onDisk(tmpPath))
+      .filter(f => SCRATCH_TAB.test(f));
     expect(files).toHaveLength(1);
   });
 
@@ -98,8 +120,7 @@ test.describe('t t', () => {
     request,
     tmpPath
   }) => {
-    await page.notebook.createNew('parent.ipynb');
-    await waitForIdleKernel(request, `${tmpPath}/parent.ipynb`);
+    await openNewNotebook(page, request, `${tmpPath}/parent.ipynb`);
     const before = fs.readdirSync(onDisk(tmpPath)).sort();
     // root ignores permission bits, so make the folder immutable instead.
     execFileSync('chattr', ['+i', onDisk(tmpPath)]);
@@ -123,15 +144,23 @@ test.describe('t q', () => {
     request,
     tmpPath
   }) => {
-    const { name, scratchPath } = await openScratchFromParent(page, request, tmpPath);
+    const { name, scratchPath } = await openScratchFromParent(
+      page,
+      request,
+      tmpPath
+    );
     await waitForIdleKernel(request, scratchPath);
     // Type something so that closing would normally ask to save.
     await page.keyboard.type('x = 1');
     await chord(page, 't', 'q');
 
-    await expect.poll(() => existsOnDisk(scratchPath), { timeout: 15000 }).toBe(false);
     await expect
-      .poll(async () => (await listSessions(request)).some(s => s.path === scratchPath))
+      .poll(() => existsOnDisk(scratchPath), { timeout: 15000 })
+      .toBe(false);
+    await expect
+      .poll(async () =>
+        (await listSessions(request)).some(s => s.path === scratchPath)
+      )
       .toBe(false);
     expect(await tabLabels(page)).not.toContain(name);
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
@@ -146,40 +175,54 @@ test.describe('t q', () => {
     request,
     tmpPath
   }) => {
-    await page.notebook.createNew('precious.ipynb');
-    await waitForIdleKernel(request, `${tmpPath}/precious.ipynb`);
-    await page.notebook.save();
-    const before = fs.readFileSync(onDisk(`${tmpPath}/precious.ipynb`), 'utf-8');
+    await openNewNotebook(
+      page,
+      request,
+      `${tmpPath}/precious.ipynb`,
+      {},
+      'precious = 1'
+    );
+    const before = fs.readFileSync(
+      onDisk(`${tmpPath}/precious.ipynb`),
+      'utf-8'
+    );
     await chord(page, 't', 'q');
     await expect(
       page.locator('.Toastify__toast', { hasText: 'is not a scratch notebook' })
     ).toBeVisible();
-    expect(fs.readFileSync(onDisk(`${tmpPath}/precious.ipynb`), 'utf-8')).toBe(before);
+    expect(fs.readFileSync(onDisk(`${tmpPath}/precious.ipynb`), 'utf-8')).toBe(
+      before
+    );
     expect(await tabLabels(page)).toContain('precious.ipynb');
   });
 
   test('metadata decides, not the name', async ({ page, request, tmpPath }) => {
     // A scratch notebook renamed away from a scratch name is still scratch.
-    writeNotebook(`${tmpPath}/renamed-experiment.ipynb`, { runwatch: { scratch: true } });
+    writeNotebook(`${tmpPath}/renamed-experiment.ipynb`, {
+      runwatch: { scratch: true }
+    });
     // A normal notebook that merely looks like a scratch one is not.
-    const lookalike = writeNotebook(`${tmpPath}/scratch-fake-name.ipynb`, {});
-
-    await page.filebrowser.refresh();
-    await page.notebook.openByPath(`${tmpPath}/scratch-fake-name.ipynb`);
-    await waitForIdleKernel(request, `${tmpPath}/scratch-fake-name.ipynb`);
+    await openNewNotebook(page, request, `${tmpPath}/scratch-fake-name.ipynb`);
+    const lookalike = fs.readFileSync(
+      onDisk(`${tmpPath}/scratch-fake-name.ipynb`),
+      'utf-8'
+    );
     await chord(page, 't', 'q');
     await expect(
       page.locator('.Toastify__toast', { hasText: 'is not a scratch notebook' })
     ).toBeVisible();
-    expect(fs.readFileSync(onDisk(`${tmpPath}/scratch-fake-name.ipynb`), 'utf-8')).toBe(
-      lookalike
-    );
+    expect(
+      fs.readFileSync(onDisk(`${tmpPath}/scratch-fake-name.ipynb`), 'utf-8')
+    ).toBe(lookalike);
 
     await page.notebook.openByPath(`${tmpPath}/renamed-experiment.ipynb`);
+    await page.notebook.activate('renamed-experiment.ipynb');
     await waitForIdleKernel(request, `${tmpPath}/renamed-experiment.ipynb`);
     await chord(page, 't', 'q');
     await expect
-      .poll(() => existsOnDisk(`${tmpPath}/renamed-experiment.ipynb`), { timeout: 15000 })
+      .poll(() => existsOnDisk(`${tmpPath}/renamed-experiment.ipynb`), {
+        timeout: 15000
+      })
       .toBe(false);
     expect(existsOnDisk(`${tmpPath}/scratch-fake-name.ipynb`)).toBe(true);
   });
@@ -189,9 +232,8 @@ test('commands are in the palette', async ({ page }) => {
   await page.keyboard.press('Control+Shift+C');
   const input = page.locator('#command-palette .lm-CommandPalette-input');
   await input.fill('scratch');
-  await expect(page.locator('#command-palette .lm-CommandPalette-item')).toContainText([
-    'New Scratch Notebook',
-    'Discard Scratch Notebook'
-  ]);
+  await expect(
+    page.locator('#command-palette .lm-CommandPalette-item')
+  ).toContainText(['New Scratch Notebook', 'Discard Scratch Notebook']);
   void galata;
 });

@@ -1,0 +1,1 @@
+"""The run store: layout, formats, writer and readers (stdlib only)."""

@@ -1,0 +1,164 @@
+"""`_info.json`: reading it safely, and changing it under the run's lock file."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import clock, layout, words
+from .errors import BadInfo
+
+SECRET_FIELDS = ("_env",)  # pavlov stored the whole environment; never pass it on
+
+
+@contextmanager
+def run_lock(run_dir: Path) -> Iterator[None]:
+    """Exclusive `flock` on the run's `_lock` file, as pavlov (portalocker) took it."""
+    fd = os.open(run_dir / layout.LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _decode(path: Path, data: bytes) -> dict:
+    if not data:
+        raise BadInfo(path, "empty file (half-written?)")
+    try:
+        info = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadInfo(path, f"invalid JSON (half-written?): {error}") from None
+    if not isinstance(info, dict):
+        raise BadInfo(path, f"expected a JSON object, got {type(info).__name__}")
+    return info
+
+
+def read_info_raw(run_dir: Path) -> dict:
+    """The file as stored, `_env` included; only the writer should need this."""
+    path = run_dir / layout.INFO_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInfo(path, "missing (run not created yet, or not a run)") from None
+    except IsADirectoryError:
+        raise BadInfo(path, "is a directory") from None
+    return _decode(path, data)
+
+
+def created_ns(run_dir: Path, info: dict) -> int:
+    path = run_dir / layout.INFO_FILE
+    if "_created" not in info:
+        raise BadInfo(path, "missing _created")
+    try:
+        return layout.parse_created(info["_created"])
+    except ValueError as error:
+        raise BadInfo(path, f"bad _created: {error}") from None
+
+
+def read_info(run_dir: Path) -> dict:
+    """The run's info with secrets removed; raises BadInfo naming the file and reason."""
+    info = read_info_raw(run_dir)
+    created_ns(run_dir, info)
+    for key in SECRET_FIELDS:
+        info.pop(key, None)
+    return info
+
+
+def write_info(run_dir: Path, info: dict) -> None:
+    """Replace `_info.json` atomically, so readers never see it half-written."""
+    temp = run_dir / f"{layout.INFO_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+    temp.write_text(json.dumps(info, ensure_ascii=False))
+    os.replace(temp, run_dir / layout.INFO_FILE)
+
+
+@contextmanager
+def updating(run_dir: Path) -> Iterator[dict]:
+    """Read, let the caller change, and atomically rewrite `_info.json` under the lock."""
+    with run_lock(run_dir):
+        info = read_info_raw(run_dir)
+        yield info
+        write_info(run_dir, info)
+
+
+def create_run(root: Path, suffix: str, fields: dict) -> str:
+    """Make a new run folder with its `_info.json`; returns the run's name."""
+    if any(c in suffix for c in "/\\\0") or suffix.startswith("."):
+        raise ValueError(
+            f"run suffix {suffix!r} may not contain '/', '\\' or NUL, nor start with '.'"
+        )
+    import socket
+
+    json.dumps(fields)  # fail before creating anything if a field isn't JSON
+    root.mkdir(parents=True, exist_ok=True)
+    now = clock.now_ns()
+    for _ in range(1000):
+        name = layout.run_name(now, words.two_words(), suffix)
+        try:
+            (root / name).mkdir()
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"could not find a free run name in {root}")
+    info = {
+        **fields,
+        "_created": layout.format_created(now),
+        "_host": socket.gethostname(),
+        "_files": {},
+    }
+    for key in SECRET_FIELDS:
+        info.pop(key, None)
+    write_info(root / name, info)
+    return name
+
+
+def _process_name() -> str:
+    multiprocessing = sys.modules.get("multiprocessing")  # loaded in any multiprocessing child
+    return multiprocessing.current_process().name if multiprocessing else "MainProcess"
+
+
+def register_file(run_dir: Path, pattern: str, initial: bytes = b"", **extra) -> tuple[str, int]:
+    """Allocate `pattern`'s next N, create the file holding `initial`, and list it in `_files`.
+
+    N counts the files already listed with this `_pattern` (as pavlov), skipping
+    names already taken. The file exists, header written, before it is listed.
+    Returns the file name and an fd open for appending.
+    """
+    with updating(run_dir) as info:
+        files = info.setdefault("_files", {})
+        n = sum(
+            1
+            for entry in files.values()
+            if isinstance(entry, dict) and entry.get("_pattern") == pattern
+        )
+        while True:
+            name = pattern.format(n=n)
+            if name not in files:
+                try:
+                    fd = os.open(
+                        run_dir / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644
+                    )
+                    break
+                except FileExistsError:
+                    pass
+            n += 1
+        if initial:
+            os.write(fd, initial)
+        thread = threading.current_thread()
+        files[name] = {
+            "_pattern": pattern,
+            "_created": layout.format_created(clock.now_ns()),
+            "_process_id": str(os.getpid()),
+            "_process_name": _process_name(),
+            "_thread_id": str(thread.ident),
+            "_thread_name": thread.name,
+            **extra,
+        }
+    return name, fd

@@ -1,0 +1,73 @@
+"""Public readers: runs, their info, and their stats channels (stdlib only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from . import info as info_file
+from . import layout, npr
+from .resolve import resolve, resolve_many
+from .resolve import runs as _runs
+
+__all__ = ["Channel", "channels", "info", "read_channel", "resolve", "resolve_many", "runs"]
+
+
+def runs(root: Path | None = None) -> list[str]:
+    """Names of every run in the store, oldest first."""
+    return _runs(root)
+
+
+def info(run: int | str, root: Path | None = None) -> dict:
+    """A run's `_info.json` (resolved like `resolve`), with `_env` removed."""
+    root = root or layout.store_root()
+    return info_file.read_info(root / resolve(run, root))
+
+
+class Channel(NamedTuple):
+    name: str
+    kind: str
+    files: tuple[str, ...]  # ordered by N
+
+    @property
+    def group(self) -> str:
+        return layout.split_channel(self.name)[0]
+
+    @property
+    def label(self) -> str:
+        return layout.split_channel(self.name)[1]
+
+
+def channels(run: int | str, root: Path | None = None) -> dict[str, Channel]:
+    """A run's stats channels, from `_files` (the kind is the first file's)."""
+    root = root or layout.store_root()
+    files = info(run, root).get("_files", {})
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for filename, entry in files.items():
+        match = layout.STATS_FILE.fullmatch(filename)
+        if match and isinstance(entry, dict) and "kind" in entry:
+            found.setdefault(match["channel"], []).append(
+                (int(match["n"]), filename, entry["kind"])
+            )
+    result = {}
+    for channel, entries in sorted(found.items()):
+        entries.sort()
+        result[channel] = Channel(channel, entries[0][2], tuple(name for _, name, _ in entries))
+    return result
+
+
+def read_channel(run: int | str, channel: str, root: Path | None = None) -> dict[str, list]:
+    """Every whole row of a channel, files merged in N order then stably sorted by `_time` (ns)."""
+    root = root or layout.store_root()
+    name = resolve(run, root)
+    found = channels(name, root)
+    if channel not in found:
+        raise KeyError(f"run {name!r} has no stats channel {channel!r}")
+    merged: dict[str, list] = {}
+    for filename in found[channel].files:
+        _, columns = npr.read_columns(root / name / filename)
+        for field, values in columns.items():
+            merged.setdefault(field, []).extend(values)
+    times = merged.get(npr.TIME_FIELD, [])
+    order = sorted(range(len(times)), key=times.__getitem__)
+    return {field: [values[i] for i in order] for field, values in merged.items()}

@@ -1,0 +1,209 @@
+"""Writing to a run: `new_run`, `to_run`, and routing stats calls to appenders.
+
+A stats call goes to the calling thread's innermost `to_run`, else to the newest
+`to_run` open anywhere in the process; each (session, thread, channel) gets its
+own `.npr` file. Routing is cached per thread and invalidated by an epoch
+counter, so the common call is a few dict lookups and one `struct` pack.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from . import clock, info, layout, record
+from .appender import FLUSHER, NprAppender
+from .logfile import RunLogHandler
+from .resolve import resolve
+
+log = logging.getLogger("runwatch")
+
+
+class RunSession:
+    """One `to_run` block: its log handler and the appenders opened under it."""
+
+    def __init__(self, run: str, run_dir: Path):
+        self.run, self.run_dir = run, run_dir
+        self.appenders: list[NprAppender] = []
+        self._lock = threading.Lock()
+        self.log_handler = RunLogHandler(run_dir)
+
+    def open_appender(self, kind: str, channel: str, fields: list[tuple[str, str]]) -> NprAppender:
+        if not layout.CHANNEL.fullmatch(channel):
+            raise ValueError(f"channel {channel!r} must be dot-separated parts of [A-Za-z0-9_-]")
+        header = NprAppender.header(fields)
+        name, fd = info.register_file(
+            self.run_dir, layout.stats_pattern(channel), header, kind=kind
+        )
+        appender = NprAppender(kind, fd, str(self.run_dir / name), fields)
+        with self._lock:
+            self.appenders.append(appender)
+        FLUSHER.add(appender)
+        return appender
+
+    def close(self) -> None:
+        with self._lock:
+            appenders, self.appenders = self.appenders, []
+        for appender in appenders:
+            FLUSHER.discard(appender)
+            appender.close()
+        self.log_handler.close()
+
+    def forget_after_fork(self) -> None:
+        self.appenders = []  # the parent's files; this process opens its own
+        self._lock = threading.Lock()
+
+
+class _Route(threading.local):
+    """Per thread (a new thread never inherits a dead one's files, even if its id is reused)."""
+
+    epoch = -1
+    session: RunSession | None = None
+    appenders: dict[str, NprAppender] | None = (
+        None  # channel -> this thread's appender in `session`
+    )
+    stack: list[RunSession] | None = None  # this thread's open sessions, innermost last
+    by_session: WeakKeyDictionary | None = None
+
+
+_route = _Route()
+_epoch = [0]  # bumped whenever any session opens or closes
+_active: list[RunSession] = []  # every open session in the process, newest last
+_active_lock = threading.Lock()
+_saved_root_level: list[int] = []
+
+
+def _reroute(route: _Route) -> None:
+    epoch = _epoch[0]
+    session = route.stack[-1] if route.stack else (_active[-1] if _active else None)
+    if route.by_session is None:
+        route.by_session = WeakKeyDictionary()
+    route.session = session
+    route.appenders = route.by_session.setdefault(session, {}) if session else None
+    route.epoch = epoch
+
+
+def current_session() -> RunSession | None:
+    """Where this thread's stats calls go: its innermost `to_run`, else the newest one."""
+    if _route.epoch != _epoch[0]:
+        _reroute(_route)
+    return _route.session
+
+
+def write_stat(kind: str, arg_names: tuple[str, ...], channel: str, values: tuple) -> None:
+    """Queue one row; a no-op outside `to_run`, like pavlov."""
+    route = _route
+    if route.epoch != _epoch[0]:
+        _reroute(route)
+    appenders = route.appenders
+    if appenders is None:
+        return
+    appender = appenders.get(channel)
+    if appender is not None and appender.kind is kind:
+        try:
+            appender.append(appender.pack(clock.now_ns(), *values))
+            return
+        except (struct.error, TypeError):
+            pass  # nested or differently-typed values: take the slow path
+    _write_slow(route, appender, kind, arg_names, channel, values)
+
+
+def _write_slow(route: _Route, appender, kind, arg_names, channel, values) -> None:
+    now = clock.now_ns()
+    leaves = record.fields(arg_names, values)
+    if appender is None:
+        fields = [(name, typestr) for name, typestr, _ in leaves]
+        appender = route.appenders[channel] = route.session.open_appender(kind, channel, fields)
+    if appender.kind != kind:
+        raise ValueError(
+            f"channel {channel!r} is a {appender.kind!r} stat; can't write {kind!r} to it"
+        )
+    names = tuple(name for name, _, _ in leaves)
+    if names != appender.names:
+        raise ValueError(f"channel {channel!r} has fields {appender.names}, got {names}")
+    row = [record.coerce(name, t, v) for (name, _, v), t in zip(leaves, appender.typestrs)]
+    if not appender.warned and any(t != t2 for (_, t, _), t2 in zip(leaves, appender.typestrs)):
+        appender.warned = True
+        log.warning("channel %r: values cast to the file's types %s", channel, appender.typestrs)
+    appender.append(appender.pack(now, *row))
+
+
+def new_run(suffix: str = "", **fields) -> str:
+    """Create a run folder with its `_info.json`; returns the run's name."""
+    run = info.create_run(layout.store_root(), suffix, fields)
+    log.info("Created run %s", run)
+    return run
+
+
+@contextmanager
+def to_run(run: int | str | None) -> Iterator[str | None]:
+    """Route `logging` records and stats calls (from any thread) to `run` while active."""
+    if run is None:
+        yield None
+        return
+    root = layout.store_root()
+    name = resolve(run, root)
+    session = RunSession(name, root / name)
+    if _route.stack is None:
+        _route.stack = []
+    stack = _route.stack
+    stack.append(session)
+    _activate(session)
+    try:
+        yield name
+    except BaseException:
+        _log_trace(session)
+        raise
+    finally:
+        stack.remove(session)
+        _deactivate(session)
+        session.close()
+
+
+def _activate(session: RunSession) -> None:
+    root = logging.getLogger()
+    with _active_lock:
+        if not _active:
+            _saved_root_level[:] = [root.level]
+            if root.level > logging.INFO:
+                root.setLevel(logging.INFO)  # else INFO records never reach the run's log
+        _active.append(session)
+        _epoch[0] += 1
+        root.addHandler(session.log_handler)
+
+
+def _deactivate(session: RunSession) -> None:
+    root = logging.getLogger()
+    with _active_lock:
+        root.removeHandler(session.log_handler)
+        _active.remove(session)
+        _epoch[0] += 1
+        if not _active and _saved_root_level:
+            root.setLevel(_saved_root_level.pop())
+
+
+def _log_trace(session: RunSession) -> None:
+    trace = log.makeRecord(
+        log.name, logging.ERROR, __file__, 0, "Trace:\n%s", (traceback.format_exc(),), None
+    )
+    session.log_handler.handle(trace)
+
+
+def _after_fork_in_child() -> None:
+    global _active_lock
+    _active_lock = threading.Lock()
+    FLUSHER.reset_after_fork()
+    for session in _active:
+        session.forget_after_fork()
+    _route.by_session = None  # the forking thread is the child's only thread
+    _epoch[0] += 1
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,118 @@
+/**
+ * Pixel-resolution downsampling that never hides a spike: per pixel column
+ * it keeps the first, lowest, highest and last points.
+ */
+import { lowerBound } from './buckets';
+
+/** A downsampled series. */
+export interface IDownsampled {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Each kept point's index in the input. */
+  readonly index: Int32Array;
+}
+
+/**
+ * Reduce a series to what `width` pixel columns over `[x0, x1]` can show.
+ *
+ * Per pixel column it keeps the first, min, max and last non-NaN points (in
+ * x order), so every extreme survives. A column containing NaN samples also
+ * keeps its first NaN, so the plotted line still breaks there (plotly breaks
+ * lines at NaN). The series' first and last points, and the nearest point
+ * just outside each side of the range (so lines run to the plot's edges),
+ * are always kept.
+ *
+ * @param x - sorted, no NaN.
+ * @param y - same length as `x`; NaN marks a gap.
+ * @returns at most `4 * width + 4` points, plus one per column that holds a
+ *   NaN; x non-decreasing.
+ */
+export function downsampleMinMax(
+  x: Float64Array,
+  y: Float64Array,
+  x0: number,
+  x1: number,
+  width: number
+): IDownsampled {
+  const n = Math.min(x.length, y.length);
+  const columns = Math.max(1, Math.floor(width));
+  if (n === 0) {
+    return {
+      x: new Float64Array(0),
+      y: new Float64Array(0),
+      index: new Int32Array(0)
+    };
+  }
+  const begin = lowerBound(x, x0);
+  let end = begin;
+  while (end < n && x[end] <= x1) {
+    end++;
+  }
+  const kept = new Int32Array(Math.min(n, 5 * columns + 4));
+  let count = 0;
+  const keep = (i: number): void => {
+    if (count === 0 || kept[count - 1] < i) {
+      kept[count++] = i;
+    }
+  };
+
+  keep(0);
+  if (begin > 0) {
+    keep(begin - 1);
+  }
+  const scale = x1 > x0 ? columns / (x1 - x0) : 0;
+  const picks = new Int32Array(5);
+  let i = begin;
+  while (i < end) {
+    const column = Math.min(columns - 1, Math.floor((x[i] - x0) * scale));
+    let first = -1;
+    let last = -1;
+    let lo = -1;
+    let hi = -1;
+    let gap = -1;
+    for (
+      ;
+      i < end &&
+      Math.min(columns - 1, Math.floor((x[i] - x0) * scale)) === column;
+      i++
+    ) {
+      const v = y[i];
+      if (v !== v) {
+        if (gap < 0) {
+          gap = i;
+        }
+        continue;
+      }
+      if (first < 0) {
+        first = lo = hi = i;
+      }
+      last = i;
+      if (v < y[lo]) {
+        lo = i;
+      }
+      if (v > y[hi]) {
+        hi = i;
+      }
+    }
+    let m = 0;
+    for (const p of [first, lo, hi, last, gap]) {
+      if (p >= 0) {
+        picks[m++] = p;
+      }
+    }
+    picks.subarray(0, m).sort().forEach(keep);
+  }
+  if (end < n) {
+    keep(end);
+  }
+  keep(n - 1);
+
+  const index = kept.slice(0, count);
+  const outX = new Float64Array(count);
+  const outY = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    outX[k] = x[index[k]];
+    outY[k] = y[index[k]];
+  }
+  return { x: outX, y: outY, index };
+}
