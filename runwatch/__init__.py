@@ -39,6 +39,7 @@ _STORE_EXPORTS = {
     "BadStoreFile": ".store.errors",
     "BadInfo": ".store.errors",
     "BadNpr": ".store.errors",
+    "monitor": ".widgets",
 }
 
 

@@ -6,12 +6,16 @@ import { kernelChordsPlugin } from './workflow/kernelChordsPlugin';
 import { pastePlugin } from './workflow/pastePlugin';
 import { scratchPlugin } from './workflow/scratchPlugin';
 import { startupPlugin } from './workflow/startupPlugin';
+import { monitorPlugin } from './widgets/monitorPlugin';
+import { runsPanelPlugin } from './widgets/runsPanelPlugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   scratchPlugin,
   kernelChordsPlugin,
   pastePlugin,
-  startupPlugin
+  startupPlugin,
+  monitorPlugin,
+  runsPanelPlugin
 ];
 
 export default plugins;

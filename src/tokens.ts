@@ -6,6 +6,8 @@ export namespace CommandIDs {
   export const discardScratch = 'runwatch:discard-scratch-notebook';
   export const interruptKernel = 'runwatch:interrupt-kernel';
   export const restartKernel = 'runwatch:restart-kernel';
+  export const monitorRun = 'runwatch:monitor-run';
+  export const openRunsPanel = 'runwatch:open-runs-panel';
 }
 
 /**

@@ -3,7 +3,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 port="${1:-8890}"
-root="$here/.jupyter-root"
+root="$here/.jupyter-root-$port"
 rm -rf "$root"
 mkdir -p "$root/runs"
 export JUPYTERLAB_GALATA_ROOT_DIR="$root"

@@ -1,5 +1,26 @@
-"""The Jupyter server extension: lists runs, tails store files, pushes changes."""
+"""The Jupyter server extension: lists runs, serves store files, pushes changes.
+
+Enabled by jupyter-config/server-config/runwatch.json; the API is in
+docs/server-api.md and the settings are `c.Runwatch.*` (see config.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..store import layout
 
 
-def _load_jupyter_server_extension(server_app):
-    server_app.log.info("runwatch server extension loaded")
+def _load_jupyter_server_extension(server_app) -> None:
+    from .config import Runwatch
+    from .handlers import handlers
+    from .store import ServedStore
+
+    settings = Runwatch(parent=server_app)
+    root = settings.store_root(server_app.root_dir)
+    if settings.export_root:
+        os.environ[layout.ROOT_ENV] = str(root)
+    web_app = server_app.web_app
+    web_app.settings["runwatch"] = ServedStore(root, settings)
+    web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))
+    server_app.log.info("runwatch: serving the run store at %s", root)

@@ -162,3 +162,20 @@ def register_file(run_dir: Path, pattern: str, initial: bytes = b"", **extra) ->
             **extra,
         }
     return name, fd
+
+
+def mark_finished(run_dir: Path) -> None:
+    """Record `_finished` (now): this process's last `to_run` on the run has exited."""
+    with updating(run_dir) as info:
+        info[layout.FINISHED_FIELD] = layout.format_created(clock.now_ns())
+
+
+def clear_finished(run_dir: Path) -> None:
+    """Drop `_finished` when a `to_run` opens the run again (rewrites only if it was set)."""
+    try:
+        if layout.FINISHED_FIELD not in read_info_raw(run_dir):
+            return
+    except BadInfo:
+        return
+    with updating(run_dir) as info:
+        info.pop(layout.FINISHED_FIELD, None)

@@ -26,6 +26,7 @@ RUN_STAMP_FORMAT = "%Y-%m-%d %H-%M-%S"
 CHANNEL = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 STATS_FILE = re.compile(r"stats\.(?P<channel>[\w.-]+)\.(?P<n>\d+)\.npr")
 LOG_FILE = re.compile(r"logs\.(?P<n>\d+)\.txt")
+FINISHED_FIELD = "_finished"  # (runwatch) set when the last writer's `to_run` exits
 
 _CREATED = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"
@@ -52,6 +53,11 @@ def is_run_name(name: str) -> bool:
         and "\0" not in name
         and not name.startswith(".")
     )
+
+
+def is_within(real_path: str, real_root: str) -> bool:
+    """Whether a resolved path is `real_root` or below it (both from `os.path.realpath`)."""
+    return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def run_name(created_ns: int, words: str, suffix: str = "") -> str:
@@ -87,6 +93,16 @@ def parse_created(text: str) -> int:
         digits = offset[1:].replace(":", "")
         ns -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * 10**9
     return ns
+
+
+def store_file_type(name: str) -> tuple[str, str | None] | None:
+    """('info' | 'log' | 'stats', channel or None) for a store file's name; None for anything else."""
+    if name == INFO_FILE:
+        return "info", None
+    if LOG_FILE.fullmatch(name):
+        return "log", None
+    match = STATS_FILE.fullmatch(name)
+    return ("stats", match["channel"]) if match else None
 
 
 def stats_pattern(channel: str) -> str:

@@ -210,3 +210,20 @@ def read_columns(path: str | Path) -> tuple[NprLayout, dict[str, list]]:
 def file_rows(path: str | Path) -> int:
     """Whole rows currently in a file."""
     return read_header(path).row_count(os.stat(path).st_size)
+
+
+def last_row(path: str | Path) -> dict[str, object] | None:
+    """The last whole row as {field: value} (`_time` in ns), reading only its bytes; None if empty."""
+    path = Path(path)
+    layout = read_header(path)
+    with open(path, "rb") as file:
+        rows = layout.row_count(os.fstat(file.fileno()).st_size)
+        if not rows:
+            return None
+        file.seek(layout.header_len + (rows - 1) * layout.itemsize)
+        data = file.read(layout.itemsize)
+    if len(data) < layout.itemsize:
+        return None  # truncated underneath
+    row = dict(zip(layout.names, struct.unpack(layout.struct_format, data)))
+    row[TIME_FIELD] *= TIME_UNITS_NS[layout.time_unit]
+    return row

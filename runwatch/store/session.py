@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 
 from . import clock, info, layout, record
 from .appender import FLUSHER, NprAppender
+from .errors import BadInfo
 from .logfile import RunLogHandler
 from .resolve import resolve
 
@@ -150,7 +151,12 @@ def to_run(run: int | str | None) -> Iterator[str | None]:
         return
     root = layout.store_root()
     name = resolve(run, root)
-    session = RunSession(name, root / name)
+    _opening(root / name)
+    try:
+        session = RunSession(name, root / name)
+    except BaseException:
+        _closing(root / name, finished=False)
+        raise
     if _route.stack is None:
         _route.stack = []
     stack = _route.stack
@@ -165,6 +171,37 @@ def to_run(run: int | str | None) -> Iterator[str | None]:
         stack.remove(session)
         _deactivate(session)
         session.close()
+        _closing(session.run_dir)
+
+
+_open_counts: dict[Path, int] = {}  # run folder -> `to_run` blocks open on it in this process
+_open_lock = threading.Lock()
+
+
+def _opening(run_dir: Path) -> None:
+    """The process's first `to_run` on a run clears its `_finished`."""
+    with _open_lock:
+        _open_counts[run_dir] = _open_counts.get(run_dir, 0) + 1
+        if _open_counts[run_dir] == 1:
+            try:
+                info.clear_finished(run_dir)
+            except (OSError, BadInfo) as error:  # RunSession reports a broken run itself
+                log.debug("could not clear %s's _finished: %s", run_dir, error)
+
+
+def _closing(run_dir: Path, finished: bool = True) -> None:
+    """The process's last `to_run` on a run records `_finished`, after the final flush."""
+    with _open_lock:
+        _open_counts[run_dir] -= 1
+        if _open_counts[run_dir]:
+            return
+        del _open_counts[run_dir]
+        if not finished:
+            return
+        try:
+            info.mark_finished(run_dir)
+        except (OSError, BadInfo) as error:  # the run was deleted or broken underneath
+            log.debug("could not mark %s finished: %s", run_dir, error)
 
 
 def _activate(session: RunSession) -> None:
@@ -197,8 +234,9 @@ def _log_trace(session: RunSession) -> None:
 
 
 def _after_fork_in_child() -> None:
-    global _active_lock
+    global _active_lock, _open_lock
     _active_lock = threading.Lock()
+    _open_lock = threading.Lock()
     FLUSHER.reset_after_fork()
     for session in _active:
         session.forget_after_fork()

@@ -1,13 +1,17 @@
 /**
  * Helpers shared by the Galata specs: sessions, files on disk, command mode.
  */
-import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
 /** The server's root folder, made fresh by start-server.sh. */
-export const SERVER_ROOT = path.resolve(__dirname, '..', '.jupyter-root');
+export const SERVER_ROOT = path.resolve(
+  __dirname,
+  '..',
+  `.jupyter-root-${process.env.RUNWATCH_TEST_PORT || '8890'}`
+);
 
 export interface ISessionModel {
   path: string;
@@ -29,15 +33,18 @@ export function existsOnDisk(relative: string): boolean {
   return fs.existsSync(onDisk(relative));
 }
 
-/** Leave edit mode so that command-mode chords reach the notebook. */
+/**
+ * Put the current notebook in command mode with the focus on it, as a user
+ * does by clicking a cell's prompt, so that command-mode chords reach it.
+ */
 export async function commandMode(page: IJupyterLabPageFixture): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page
-    .locator(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook.jp-mod-commandMode'
-    )
+  const notebook = (await page.notebook.getNotebookInPanelLocator())!;
+  await notebook
+    .locator('.jp-Cell.jp-mod-active .jp-InputPrompt')
     .first()
-    .waitFor();
+    .click();
+  await page.keyboard.press('Escape');
+  await expect(notebook).toHaveClass(/jp-mod-commandMode/, { timeout: 5000 });
 }
 
 /** Press a two-key chord such as `t t` in command mode. */

@@ -1,33 +1,48 @@
 /**
  * Kernel chords (`i i`, `0 0`) and start-up code, against a real ipykernel.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
 import { APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
-import { chord, onDisk, openNewNotebook, waitForIdleKernel } from './helpers';
+import {
+  chord,
+  commandMode,
+  listSessions,
+  onDisk,
+  openNewNotebook,
+  waitForIdleKernel
+} from './helpers';
 
-async function newNotebook(
-  page: IJupyterLabPageFixture,
-  request: APIRequestContext,
-  tmpPath: string,
-  name: string
-) {
-  await openNewNotebook(page, request, `${tmpPath}/${name}`);
-}
+const CONFIRM_RESTART = '.jp-Dialog .jp-Dialog-button.jp-mod-accept';
+
+// Galata's kernel tracking answers POST /api/kernels/<id>/restart with 201,
+// which JupyterLab rejects; these tests need real restarts.
+test.use({ kernels: null });
 
 async function outputText(page: IJupyterLabPageFixture, cell: number) {
   return ((await page.notebook.getCellTextOutput(cell)) ?? []).join('\n');
 }
 
-async function putSetting(
-  request: APIRequestContext,
-  plugin: string,
-  raw: Record<string, unknown>
-) {
-  const response = await request.put(`/lab/api/settings/${plugin}`, {
-    data: { raw: JSON.stringify(raw) }
-  });
-  expect(response.ok()).toBe(true);
+/** Run the active cell in place (Ctrl+Enter), without waiting for it. */
+async function startActiveCell(page: IJupyterLabPageFixture) {
+  await commandMode(page);
+  await page.keyboard.press('Control+Enter');
+}
+
+async function kernelState(request: APIRequestContext, notebookPath: string) {
+  const sessions = await listSessions(request);
+  return sessions.find(s => s.path === notebookPath)?.kernel?.execution_state;
+}
+
+async function runAndRead(page: IJupyterLabPageFixture, source: string) {
+  await page.notebook.setCell(0, 'code', source);
+  await page.notebook.runCell(0);
+  return outputText(page, 0);
 }
 
 test.describe('i i', () => {
@@ -36,20 +51,12 @@ test.describe('i i', () => {
     request,
     tmpPath
   }) => {
-    await newNotebook(page, request, tmpPath, 'sleepy.ipynb');
+    const notebook = `${tmpPath}/sleepy.ipynb`;
+    await openNewNotebook(page, request, notebook);
     await page.notebook.setCell(0, 'code', 'import time; time.sleep(60)');
-    void page.notebook.runCell(0);
-    await expect
-      .poll(async () =>
-        (await request.get('/api/sessions'))
-          .json()
-          .then(
-            (s: any[]) =>
-              s.find(x => x.path === `${tmpPath}/sleepy.ipynb`)?.kernel
-                .execution_state
-          )
-      )
-      .toBe('busy');
+    await startActiveCell(page);
+    await expect.poll(() => kernelState(request, notebook)).toBe('busy');
+
     const pressed = Date.now();
     await chord(page, 'i', 'i');
     await expect
@@ -65,50 +72,45 @@ test.describe('0 0', () => {
     request,
     tmpPath
   }) => {
-    await newNotebook(page, request, tmpPath, 'restart.ipynb');
-    await page.notebook.setCell(0, 'code', 'x = 42\nprint(x)');
-    await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain('42');
+    const notebook = `${tmpPath}/restart.ipynb`;
+    await openNewNotebook(page, request, notebook);
+    expect(await runAndRead(page, 'x = 42\nprint(x)')).toContain('42');
 
     await chord(page, '0', '0');
-    const dialog = page.locator('.jp-Dialog');
-    await expect(dialog).toContainText('Restart Kernel');
-    await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
-    await waitForIdleKernel(request, `${tmpPath}/restart.ipynb`);
+    await expect(page.locator('.jp-Dialog')).toContainText('Restart Kernel');
+    await page.locator(CONFIRM_RESTART).click();
+    await waitForIdleKernel(request, notebook);
 
-    await page.notebook.setCell(0, 'code', 'print(x)');
-    await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain(
+    expect(await runAndRead(page, 'print(x)')).toContain(
       "NameError: name 'x' is not defined"
     );
   });
 
-  test('restarts without asking when the setting says so', async ({
-    page,
-    request,
-    tmpPath
-  }) => {
-    await putSetting(request, 'runwatch:kernel-chords', {
-      restartWithoutConfirmation: true
+  test.describe('with restartWithoutConfirmation', () => {
+    test.use({
+      mockSettings: {
+        ...galata.DEFAULT_SETTINGS,
+        'runwatch:kernel-chords': { restartWithoutConfirmation: true }
+      }
     });
-    await page.reload();
-    await newNotebook(page, request, tmpPath, 'unconfirmed.ipynb');
-    await page.notebook.setCell(0, 'code', 'y = 7');
-    await page.notebook.runCell(0);
 
-    await chord(page, '0', '0');
-    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-    await expect
-      .poll(
-        async () => {
-          await page.notebook.setCell(0, 'code', 'print(y)');
-          await page.notebook.runCell(0);
-          return outputText(page, 0);
-        },
-        { timeout: 20000 }
-      )
-      .toContain("NameError: name 'y' is not defined");
-    await putSetting(request, 'runwatch:kernel-chords', {});
+    test('restarts at once, without a dialog', async ({
+      page,
+      request,
+      tmpPath
+    }) => {
+      const notebook = `${tmpPath}/unconfirmed.ipynb`;
+      await openNewNotebook(page, request, notebook);
+      await runAndRead(page, 'y = 7');
+
+      await chord(page, '0', '0');
+      await page.waitForTimeout(500);
+      await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+      await waitForIdleKernel(request, notebook);
+      expect(await runAndRead(page, 'print(y)')).toContain(
+        "NameError: name 'y' is not defined"
+      );
+    });
   });
 });
 
@@ -118,27 +120,21 @@ test.describe('start-up code', () => {
     request,
     tmpPath
   }) => {
+    const notebook = `${tmpPath}/auto.ipynb`;
     fs.writeFileSync(
       onDisk(`${tmpPath}/mod_auto.py`),
       'def f():\n    return 1\n'
     );
-    await newNotebook(page, request, tmpPath, 'auto.ipynb');
+    await openNewNotebook(page, request, notebook);
 
-    // Restart first: start-up code must run again on restart, not just on start.
+    // Restart first: start-up code must run on restart, not just on start.
     await chord(page, '0', '0');
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Restart', exact: true })
-      .click();
-    await waitForIdleKernel(request, `${tmpPath}/auto.ipynb`);
+    await page.locator(CONFIRM_RESTART).click();
+    await waitForIdleKernel(request, notebook);
 
-    await page.notebook.setCell(
-      0,
-      'code',
-      'import mod_auto\nprint("value", mod_auto.f())'
-    );
-    await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain('value 1');
+    expect(
+      await runAndRead(page, 'import mod_auto\nprint("value", mod_auto.f())')
+    ).toContain('value 1');
 
     // Let the file's mtime move on before editing it.
     await page.waitForTimeout(1100);
@@ -146,41 +142,49 @@ test.describe('start-up code', () => {
       onDisk(`${tmpPath}/mod_auto.py`),
       'def f():\n    return 2\n'
     );
-    await page.notebook.setCell(0, 'code', 'print("value", mod_auto.f())');
-    await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain('value 2');
-  });
-
-  test('runs silently, without touching the execution count', async ({
-    page,
-    request,
-    tmpPath
-  }) => {
-    await newNotebook(page, request, tmpPath, 'silent.ipynb');
-    await page.notebook.setCell(
-      0,
-      'code',
-      "print(get_ipython().execution_count, 'autoreload' in get_ipython().extension_manager.loaded)"
+    expect(await runAndRead(page, 'print("value", mod_auto.f())')).toContain(
+      'value 2'
     );
-    await page.notebook.runCell(0);
-    expect(await outputText(page, 0)).toContain('1 True');
   });
 
-  test('an error in the start-up code shows a notification naming it', async ({
+  test('runs silently: loads its extensions but leaves no trace in the notebook', async ({
     page,
     request,
     tmpPath
   }) => {
-    await putSetting(request, 'runwatch:startup', {
-      code: 'raise ValueError("broken start-up")'
-    });
-    await page.reload();
-    await newNotebook(page, request, tmpPath, 'broken.ipynb');
+    await openNewNotebook(page, request, `${tmpPath}/silent.ipynb`);
+    const text = await runAndRead(
+      page,
+      'print(sorted(get_ipython().extension_manager.loaded))'
+    );
+    expect(text).toContain('IPython.extensions.autoreload');
+    expect(text).toContain("'runwatch'");
+    // The first cell the user runs is still [1], and it has one output only.
     await expect(
-      page.locator('.Toastify__toast', {
-        hasText: 'Kernel start-up code failed'
-      })
-    ).toContainText('ValueError: broken start-up', { timeout: 20000 });
-    await putSetting(request, 'runwatch:startup', {});
+      (await page.notebook.getCellLocator(0))!.locator('.jp-InputPrompt')
+    ).toHaveText('[1]:');
+    expect(await page.notebook.getCellTextOutput(0)).toHaveLength(1);
+  });
+
+  test.describe('with broken start-up code', () => {
+    test.use({
+      mockSettings: {
+        ...galata.DEFAULT_SETTINGS,
+        'runwatch:startup': { code: 'raise ValueError("broken start-up")' }
+      }
+    });
+
+    test('shows a notification naming the error', async ({
+      page,
+      request,
+      tmpPath
+    }) => {
+      await openNewNotebook(page, request, `${tmpPath}/broken.ipynb`);
+      await expect(
+        page.locator('.Toastify__toast', {
+          hasText: 'Kernel start-up code failed'
+        })
+      ).toContainText('ValueError: broken start-up', { timeout: 20000 });
+    });
   });
 });

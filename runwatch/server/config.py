@@ -1,0 +1,54 @@
+"""The server extension's settings: `c.Runwatch.<trait>` in jupyter_server_config."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from traitlets import Bool, Enum, Float, Unicode
+from traitlets.config import Configurable
+
+from ..store import layout, summary
+
+
+class Runwatch(Configurable):
+    """Settings of the runwatch server extension."""
+
+    root = Unicode(
+        "",
+        help=(
+            "The store root, used when $RUNWATCH_ROOT is not set. A relative path is "
+            "relative to the server's root_dir. Default: output/pavlov under root_dir."
+        ),
+    ).tag(config=True)
+
+    export_root = Bool(
+        True,
+        help=(
+            "Set RUNWATCH_ROOT in the server's environment to the resolved store root, "
+            "so the kernels and terminals it starts write to and resolve runs in the "
+            "store the server serves, whatever their working directory."
+        ),
+    ).tag(config=True)
+
+    stale_after = Float(
+        summary.STALE_AFTER_S,
+        help="A run not written to for this many seconds (and not finished) is stale.",
+    ).tag(config=True)
+
+    watch_mode = Enum(
+        ["auto", "inotify", "poll"],
+        "auto",
+        help="Change detection: inotify where available (auto), or polling the folders.",
+    ).tag(config=True)
+
+    poll_interval = Float(0.1, help="Seconds between scans when polling.").tag(config=True)
+
+    def store_root(self, root_dir: str) -> Path:
+        """$RUNWATCH_ROOT (relative to the cwd, as the writer reads it), else `root`, else
+        `output/pavlov`, both relative to `root_dir`; absolute, and need not exist."""
+        from_env = os.environ.get(layout.ROOT_ENV)
+        if from_env:
+            return layout.store_root()
+        path = Path(os.path.expanduser(self.root or layout.DEFAULT_ROOT))
+        return Path(os.path.abspath(Path(os.path.expanduser(root_dir)) / path))

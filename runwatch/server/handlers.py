@@ -1,0 +1,202 @@
+"""HTTP and WebSocket handlers under <base_url>runwatch/api/ (docs/server-api.md).
+
+Every handler needs Jupyter's authentication (and XSRF, as Jupyter applies it)
+and the authorizer's "read" permission on "contents": the store is files on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.utils import url_path_join
+from tornado import web
+from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from ..store.errors import RunNotFound, StoreError
+from ..store.resolve import resolve_many
+from .paths import Refused
+from .store import MAX_READ, ServedStore
+
+AUTH_RESOURCE = "contents"
+RUN = r"(?P<run>[^/]+)"
+FILE = r"(?P<file>[^/]+)"
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def to_json(data: object) -> str:
+    """JSON the browser can parse: a NaN or Infinity in someone's params becomes null."""
+    try:
+        return json.dumps(data, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(data))
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 10**6
+
+
+class StoreAPIHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def store(self) -> ServedStore:
+        return self.settings["runwatch"]
+
+    def compute_etag(self) -> None:
+        return None  # live data: never answer 304
+
+    def send_json(self, data: object) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.finish(to_json(data))
+
+    async def in_thread(self, function, *args):
+        """Run blocking file work off the IOLoop; Refused becomes its HTTP error."""
+        try:
+            return await IOLoop.current().run_in_executor(None, function, *args)
+        except Refused as refused:
+            raise web.HTTPError(refused.status, refused.message) from None
+
+
+class RunsHandler(StoreAPIHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        glob = self.get_argument("glob", None) or None
+        runs = await self.in_thread(self.store.listing.summaries, glob)
+        self.send_json({"root": str(self.store.root), "runs": runs})
+
+
+class ResolveHandler(StoreAPIHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        query = self.get_argument("q", None)
+        if not query:
+            raise web.HTTPError(400, "q (an index, a run name or a glob) is required")
+        try:
+            names = await self.in_thread(resolve_many, query, self.store.root)
+        except RunNotFound as error:
+            raise web.HTTPError(404, str(error)) from None
+        except (StoreError, TypeError) as error:
+            raise web.HTTPError(400, str(error)) from None
+        self.send_json({"runs": names})
+
+
+class RunHandler(StoreAPIHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, run: str) -> None:
+        try:
+            detail = await self.in_thread(self.store.run_detail, run, _now_ms())
+        except FileNotFoundError:
+            raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
+        self.send_json(detail)
+
+
+class FileHandler(StoreAPIHandler):
+    def _int_argument(self, name: str, default: int) -> int:
+        value = self.get_argument(name, None)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise web.HTTPError(400, f"{name} must be an integer, got {value!r}") from None
+
+    @web.authenticated
+    @authorized
+    async def get(self, run: str, file: str) -> None:
+        offset = self._int_argument("offset", 0)
+        length = self._int_argument("length", MAX_READ)
+        if length < 0:
+            raise web.HTTPError(400, f"length must be >= 0, got {length}")
+        data, size, start = await self.in_thread(self.store.read_file, run, file, offset, length)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Runwatch-File-Size", str(size))
+        self.set_header("X-Runwatch-Offset", str(start))
+        self.finish(data, set_content_type="application/octet-stream")
+
+
+class WatchSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
+    """Client ops: watch/unwatch a run, watch-store/unwatch-store. See docs/server-api.md."""
+
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def store(self) -> ServedStore:
+        return self.settings["runwatch"]
+
+    def set_default_headers(self) -> None:
+        """JupyterHandler's headers make no sense for a websocket (as in jupyter_server's own)."""
+
+    async def pre_get(self) -> None:
+        user = self.current_user
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
+        )
+        if not allowed:
+            raise web.HTTPError(403)
+
+    @ws_authenticated
+    async def get(self, *args, **kwargs) -> None:
+        await self.pre_get()
+        result = super().get(*args, **kwargs)
+        if result is not None:
+            await result
+
+    def send(self, message: dict) -> None:
+        try:
+            self.write_message(to_json(message))
+        except WebSocketClosedError:
+            self.store.watcher.drop(self)
+
+    def on_message(self, text: str | bytes) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            message = None
+        op = message.get("op") if isinstance(message, dict) else None
+        watcher = self.store.watcher
+        try:
+            if op == "watch":
+                self.send(watcher.watch(self, message.get("run")))
+            elif op == "unwatch":
+                watcher.unwatch(self, message.get("run"))
+            elif op == "watch-store":
+                watcher.watch_store(self)
+            elif op == "unwatch-store":
+                watcher.unwatch_store(self)
+            else:
+                self.send({"type": "error", "message": f"unknown op in {str(text)[:200]!r}"})
+        except Refused as refused:
+            self.send({"type": "error", "run": message.get("run"), "message": refused.message})
+
+    def on_close(self) -> None:
+        self.store.watcher.drop(self)
+
+
+def handlers(base_url: str) -> list[tuple[str, type]]:
+    api = url_path_join(base_url, "runwatch", "api")
+    return [
+        (url_path_join(api, "runs"), RunsHandler),
+        (url_path_join(api, "resolve"), ResolveHandler),
+        (url_path_join(api, "runs", RUN), RunHandler),
+        (url_path_join(api, "runs", RUN, "files", FILE), FileHandler),
+        (url_path_join(api, "watch"), WatchSocket),
+    ]

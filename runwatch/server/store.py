@@ -1,0 +1,73 @@
+"""The store as one server serves it: its root, path checks, listing cache and watcher."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..store import summary
+from .config import Runwatch
+from .listing import RunListing
+from .paths import StorePaths, open_store_file
+from .watcher import StoreWatcher
+
+MAX_READ = 16 * 2**20
+
+
+class ServedStore:
+    def __init__(self, root: Path, settings: Runwatch):
+        self.root = root
+        self.settings = settings
+        self.paths = StorePaths(root)
+        self.listing = RunListing(self.paths, settings.stale_after)
+        self._watcher: StoreWatcher | None = None
+
+    @property
+    def watcher(self) -> StoreWatcher:
+        """Created on the first socket, on the IOLoop thread."""
+        if self._watcher is None:
+            self._watcher = StoreWatcher(
+                self.paths,
+                self.settings.stale_after,
+                self.settings.watch_mode,
+                self.settings.poll_interval,
+            )
+        return self._watcher
+
+    def run_detail(self, name: str, now_ms: int) -> dict:
+        """GET runs/<name>: the run's info (without `_env`), status and store files."""
+        path = self.paths.run_dir(name)
+        scan, info, error = summary.inspect_run(path, self.paths.real_root())
+        return {
+            "name": name,
+            "info": info,
+            "status": summary.run_status(
+                info, scan.last_write_ms, now_ms, self.settings.stale_after
+            ),
+            "error": error,
+            "size": scan.size,
+            "files": summary.file_entries(path, info, scan),
+        }
+
+    def read_file(self, run: str, file: str, offset: int, length: int) -> tuple[bytes, int, int]:
+        """(bytes, file size when read, start offset); a negative offset counts from the end.
+
+        One size is observed first and nothing past it is returned, so a file
+        that grows meanwhile never yields a torn view.
+        """
+        path = self.paths.store_file(run, file)
+        fd = open_store_file(path, self.paths.real_root())
+        try:
+            size = os.fstat(fd).st_size
+            start = max(0, size + offset) if offset < 0 else offset
+            count = max(0, min(length, MAX_READ, size - start))
+            chunks, done = [], 0
+            while done < count:
+                chunk = os.pread(fd, count - done, start + done)
+                if not chunk:
+                    break  # truncated underneath
+                chunks.append(chunk)
+                done += len(chunk)
+            return b"".join(chunks), size, start
+        finally:
+            os.close(fd)

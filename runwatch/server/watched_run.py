@@ -1,0 +1,119 @@
+"""One watched run: what its subscribers were last told, and the messages for what changed."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Protocol
+
+from ..store import layout, summary
+
+
+class Subscriber(Protocol):
+    def send(self, message: dict) -> None: ...
+
+
+def now_ms() -> int:
+    return time.time_ns() // 10**6
+
+
+def info_key(scan: summary.RunDir) -> tuple | None:
+    """What changes when `_info.json` is rewritten: (inode, size, mtime)."""
+    st = scan.files.get(layout.INFO_FILE)
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if st else None
+
+
+class WatchedRun:
+    def __init__(self, name: str, path: Path, stale_after_s: float):
+        self.name, self.path = name, path
+        self.stale_after_s = stale_after_s
+        self.subscribers: set[Subscriber] = set()
+        self.wd: int | None = None  # its inotify watch, if any
+        self.polled = False
+        self.info: dict | None = None
+        self.error: str | None = None
+        self.status = "unreadable"
+        self.info_key: tuple | None = None
+        self.last_write_ms: int | None = None
+        self.sizes: dict[str, int] = {}  # store files reported so far (all but `_info.json`)
+        # What the watcher noticed since the last report:
+        self.dirty_files: set[str] = set()
+        self.info_dirty = False
+        self.check_exists = False
+
+    def send(self, message: dict) -> None:
+        for subscriber in list(self.subscribers):
+            subscriber.send(message)
+
+    def is_dirty(self) -> bool:
+        return bool(self.dirty_files or self.info_dirty or self.check_exists)
+
+    def take_dirty(self) -> tuple[set[str], bool]:
+        """(dirty files, whether the info is dirty), clearing them."""
+        dirty, self.dirty_files = self.dirty_files, set()
+        info_dirty, self.info_dirty = self.info_dirty, False
+        self.check_exists = False
+        return dirty, info_dirty
+
+    def remember(self, scan, info, error, status, entries) -> None:
+        """Start from a snapshot (the first subscriber's)."""
+        self.info, self.error, self.status = info, error, status
+        self.info_key = info_key(scan)
+        self.last_write_ms = scan.last_write_ms
+        self.sizes = {e["name"]: e["size"] for e in entries if e["type"] != "info"}
+
+    def rescan(self, real_root: str, dirty: set[str]) -> None:
+        """Re-read the folder and the info: report info/status changes, new files, growth."""
+        scan, info, error = summary.inspect_run(self.path, real_root)
+        self.info_key = info_key(scan)
+        self.last_write_ms = max(self.last_write_ms or 0, scan.last_write_ms or 0) or None
+        status = summary.run_status(info, self.last_write_ms, now_ms(), self.stale_after_s)
+        if (info, error, status) != (self.info, self.error, self.status):
+            self.info, self.error, self.status = info, error, status
+            self._send_info()
+        for name in summary.store_file_names(info, scan):
+            if name == layout.INFO_FILE:
+                continue
+            if name not in self.sizes:
+                entry = summary.file_entry(self.path, name, info, scan)
+                self.sizes[name] = entry["size"]
+                self.send({"type": "added", "run": self.name, "file": entry})
+            elif name in dirty and name in scan.files:
+                st = scan.files[name]
+                self.report_size(name, st.st_size, st.st_mtime_ns // 10**6)
+
+    def restat(self, dirty: set[str]) -> None:
+        """Report the growth of known files (the common case: appends)."""
+        for name in sorted(dirty):
+            try:
+                st = os.lstat(self.path / name)
+            except FileNotFoundError:
+                continue
+            self.report_size(name, st.st_size, st.st_mtime_ns // 10**6)
+
+    def report_size(self, name: str, size: int, mtime_ms: int) -> None:
+        if self.sizes.get(name) == size:
+            return
+        self.sizes[name] = size
+        self.last_write_ms = max(self.last_write_ms or 0, mtime_ms)
+        self.send({"type": "grew", "run": self.name, "file": name, "size": size})
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Report a status change that needs no file event (live -> stale) or follows one."""
+        status = summary.run_status(self.info, self.last_write_ms, now_ms(), self.stale_after_s)
+        if status != self.status:
+            self.status = status
+            self._send_info()
+
+    def _send_info(self) -> None:
+        self.send(
+            {
+                "type": "info",
+                "run": self.name,
+                "info": self.info,
+                "status": self.status,
+                "error": self.error,
+            }
+        )

@@ -1,0 +1,146 @@
+"""`%runs`, `%monitor` and `runwatch.monitor` in a real IPython shell."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+import runwatch
+from runwatch.tests.conftest_server import pavlov_info, pavlov_run
+from runwatch.widgets import MIME_TYPE, format_row
+
+log = logging.getLogger("train")
+
+
+@pytest.fixture
+def shell():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "runwatch")
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+@pytest.fixture
+def published(shell, monkeypatch):
+    """Every bundle the shell's display publisher receives."""
+    bundles = []
+    monkeypatch.setattr(
+        shell.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data)
+    )
+    return bundles
+
+
+def write_run(suffix: str = "", **fields) -> str:
+    run = runwatch.new_run(suffix, **fields)
+    with runwatch.to_run(run):
+        for i in range(15):
+            log.info("step %d", i)
+        runwatch.stats.mean("loss.value", 0.75, 3)
+        runwatch.stats.mean_std("eval.score", 1.5, 0.25)
+        runwatch.stats.quantiles("latency", [1, 2, 3, 4, 5])
+        runwatch.stats.last("lr", 3e-4)
+        runwatch.stats.silent("hidden", 1)
+        runwatch.stats.rate("samples", 64)
+    return run
+
+
+def test_monitor_publishes_a_bundle_and_returns_at_once(shell, published, store: Path):
+    older, newest = write_run("old"), write_run("new")
+    started = time.perf_counter()
+    shell.run_line_magic("monitor", "-1")
+    assert time.perf_counter() - started < 1.0
+    (bundle,) = published
+    assert bundle[MIME_TYPE] == {
+        "widget": "monitor",
+        "run": newest,
+        "query": "-1",
+        "root": str(store),
+    }
+    text = bundle["text/plain"]
+    assert text.startswith(f"runwatch monitor: {newest} [finished]")
+    assert "step 14" in text and "step 4" not in text  # the last 10 lines only
+    assert "loss.value" in text and "0.25" in text  # mean: 0.75 / 3
+    assert "1.5±0.5" in text and "2–4" in text and "0.0003" in text
+    assert "hidden" not in text and "samples" in text and "count=64" in text
+    shell.run_line_magic("monitor", "'*old'")
+    assert published[1][MIME_TYPE]["run"] == older and published[1][MIME_TYPE]["query"] == "*old"
+    shell.run_line_magic("monitor", "")
+    assert published[2][MIME_TYPE]["run"] == newest
+
+
+def test_python_api(shell, published, store: Path):
+    run = write_run()
+    assert runwatch.monitor() is None
+    assert published[0][MIME_TYPE]["run"] == run and published[0][MIME_TYPE]["query"] == "-1"
+    runwatch.monitor(run)
+    assert published[1][MIME_TYPE]["query"] == run
+
+
+def test_unknown_or_ambiguous_runs_print_the_candidates(shell, published, store, capsys):
+    first, second = write_run("a"), write_run("b")
+    shell.run_line_magic("monitor", "nothing-like-this")
+    error = capsys.readouterr().err
+    assert "No run matches 'nothing-like-this'" in error and first in error and second in error
+    assert "Traceback" not in error
+    runwatch.monitor("*")
+    error = capsys.readouterr().err
+    assert "matches 2 runs" in error and first in error
+    assert published == []
+
+
+def test_runs_prints_a_table(shell, store, capsys):
+    run = write_run("sweep", description="learning-rate sweep")
+    pavlov_run(store, "2021-01-01 00-00-00 broken-run", "{oops")
+    pavlov_run(store, "2021-01-02 00-00-00 pavlov-run", pavlov_info(description="old"))
+    shell.run_line_magic("runs", "")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["run", "age", "status", "description"]
+    assert lines[1].startswith(run) and "finished" in lines[1] and "learning-rate sweep" in lines[1]
+    assert "pavlov-run" in lines[2] and "stale" in lines[2] and lines[2].rstrip().endswith("old")
+    assert "broken-run" in lines[3] and "unreadable" in lines[3] and "invalid JSON" in lines[3]
+    shell.run_line_magic("runs", "*pavlov*")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and "pavlov-run" in lines[1]
+    shell.run_line_magic("runs", "*nope*")
+    assert "No runs matching '*nope*'" in capsys.readouterr().out
+
+
+def test_monitor_text_survives_bad_files(shell, published, store: Path):
+    run_dir = pavlov_run(
+        store,
+        "2021-01-01 00-00-00 odd-run",
+        pavlov_info(_files={"logs.0.txt": {}, "stats.bad.0.npr": {"kind": "mean"}}),
+        {
+            "logs.0.txt": b"ok\n\xff\xfe bad utf8\n" + b"x" * 1000 + b"\n",
+            "stats.bad.0.npr": b"junk",
+        },
+    )
+    shell.run_line_magic("monitor", run_dir.name)
+    text = published[0]["text/plain"]
+    assert "\ufffd" in text and "…" in text and "bad" in text and "unreadable" in text
+
+
+def test_format_row():
+    assert format_row("mean_percent", {"_time": 0, "total": 1, "count": 4}) == "25%"
+    assert format_row("mean", {"_time": 0, "total": 1, "count": 0}) == "inf"
+    assert format_row("max", {"_time": 0, "x": 1 / 3}) == "0.333333"
+    assert format_row(None, {"_time": 0, "a": 2.0}) == "a=2"
+
+
+def test_import_runwatch_stays_cheap():
+    import subprocess
+
+    code = "import sys, runwatch; runwatch.monitor; print('IPython' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(runwatch.__file__).parent.parent,
+    )
+    assert out.stdout.strip() == "False"

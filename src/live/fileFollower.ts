@@ -1,0 +1,111 @@
+/**
+ * Following a growing file: fetch only the bytes past our own offset, one
+ * request at a time, catching up to the latest size the server reported.
+ */
+import { IFileChunk } from './api';
+
+/** The largest byte range asked for in one request. */
+export const MAX_CHUNK_BYTES = 1 << 20;
+
+/** Options for a `FileFollower`. */
+export interface IFileFollowerOptions {
+  /** Reads `length` bytes at `offset` (negative: from the end). */
+  read: (offset: number, length: number | undefined) => Promise<IFileChunk>;
+  /** Receives each chunk, in file order, with the file offset of its start. */
+  onBytes: (bytes: Uint8Array, offset: number) => void;
+  /** Receives a failed read; the follower retries on the next `catchUp`. */
+  onError: (error: Error) => void;
+  /**
+   * Start with only the last `initialTail` bytes when the file is bigger
+   * (log tails); default: read from the start.
+   */
+  initialTail?: number;
+}
+
+/**
+ * Fetches a file's new bytes as it grows.
+ *
+ * `catchUp(size)` may be called any number of times, e.g. once per `grew`
+ * message and again by a snapshot after a reconnect; at most one request is
+ * in flight and a pending target size is remembered. Bytes are passed on
+ * exactly once and in order, so a reconnect can't duplicate or drop any.
+ */
+export class FileFollower {
+  constructor(private readonly _options: IFileFollowerOptions) {}
+
+  /** The offset of the next byte to fetch. */
+  get offset(): number {
+    return this._offset;
+  }
+
+  /** The size to catch up to. */
+  get targetSize(): number {
+    return this._target;
+  }
+
+  /** A promise that settles when the follower is idle (for tests). */
+  get idle(): Promise<void> {
+    return this._running ?? Promise.resolve();
+  }
+
+  /** Fetch up to `size` bytes (no-op if already there or stopped). */
+  catchUp(size: number): void {
+    if (this._stopped || !(size > this._target)) {
+      return;
+    }
+    this._target = size;
+    if (!this._running) {
+      this._running = this._run().finally(() => {
+        this._running = undefined;
+      });
+    }
+  }
+
+  /** Stop for good: no more requests; late replies are dropped. */
+  stop(): void {
+    this._stopped = true;
+  }
+
+  private async _run(): Promise<void> {
+    while (!this._stopped && this._offset < this._target) {
+      const tail = this._options.initialTail;
+      const fromEnd =
+        this._offset === 0 && tail !== undefined && this._target > tail;
+      let chunk: IFileChunk;
+      try {
+        chunk = fromEnd
+          ? await this._options.read(-tail, undefined)
+          : await this._options.read(
+              this._offset,
+              Math.min(this._target - this._offset, MAX_CHUNK_BYTES)
+            );
+      } catch (error) {
+        // Let the next catchUp (a grew or a snapshot) try again.
+        this._target = this._offset;
+        if (!this._stopped) {
+          this._options.onError(error as Error);
+        }
+        return;
+      }
+      if (this._stopped) {
+        return;
+      }
+      if (chunk.bytes.length === 0) {
+        // Shrunk or replaced underneath: wait for the next size report.
+        this._target = this._offset;
+        return;
+      }
+      const start = fromEnd ? chunk.offset : this._offset;
+      this._offset = start + chunk.bytes.length;
+      if (chunk.fileSize > this._target) {
+        this._target = chunk.fileSize;
+      }
+      this._options.onBytes(chunk.bytes, start);
+    }
+  }
+
+  private _offset = 0;
+  private _target = 0;
+  private _running: Promise<void> | undefined = undefined;
+  private _stopped = false;
+}

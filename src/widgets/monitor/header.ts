@@ -1,0 +1,97 @@
+/**
+ * The monitor's header: run name, age, bucket rule, size and status.
+ */
+import { Widget } from '@lumino/widgets';
+import { RunModel } from '../../live';
+import { formatAge, formatSize } from './format';
+import { BucketRule, ruleLabel } from './statsTree';
+
+/**
+ * The badge a run shows: the server's status, or the model's own state
+ * when that says more (loading, deleted, error, reconnecting).
+ */
+export function runBadge(model: RunModel): string {
+  switch (model.state) {
+    case 'loading':
+      return 'loading';
+    case 'deleted':
+      return 'deleted';
+    case 'error':
+      return 'error';
+  }
+  if (!model.connected) {
+    return 'reconnecting';
+  }
+  return model.status ?? 'live';
+}
+
+/** One line of facts about the run; `refresh()` re-reads the model. */
+export class MonitorHeader extends Widget {
+  constructor(
+    private readonly _model: RunModel,
+    private readonly _now: () => number = Date.now
+  ) {
+    super();
+    this.addClass('jp-runwatch-header');
+    this._name = this._span('jp-runwatch-run-name');
+    this._name.textContent = _model.run;
+    this._badge = this._span('jp-runwatch-badge');
+    this._facts = this._span('jp-runwatch-facts');
+    this._message = document.createElement('div');
+    this._message.className = 'jp-runwatch-message';
+    this.node.appendChild(this._message);
+    this.refresh();
+  }
+
+  /** The rule shown among the facts. */
+  set rule(rule: BucketRule) {
+    this._rule = rule;
+    this.refresh();
+  }
+
+  /** Re-read state, status, size and age (age ticks, so call it often). */
+  refresh(): void {
+    const model = this._model;
+    const badge = runBadge(model);
+    if (this._badge.textContent !== badge) {
+      this._badge.textContent = badge;
+      this._badge.className = `jp-runwatch-badge jp-runwatch-badge-${badge}`;
+    }
+    const facts: string[] = [];
+    if (model.createdMs !== undefined) {
+      facts.push(`${formatAge((this._now() - model.createdMs) / 1000)} old`);
+    }
+    facts.push(`${ruleLabel(this._rule)} rule`);
+    if (model.state !== 'loading' && model.state !== 'error') {
+      facts.push(`${formatSize(model.size)} on disk`);
+    }
+    setText(this._facts, facts.join(' · '));
+    const message =
+      model.state === 'deleted' ? 'run deleted' : (model.message ?? '');
+    setText(this._message, message);
+    this._message.hidden = !message;
+    this._message.classList.toggle(
+      'jp-runwatch-message-error',
+      model.state === 'error' || model.state === 'deleted'
+    );
+  }
+
+  private _span(className: string): HTMLElement {
+    const span = document.createElement('span');
+    span.className = className;
+    this.node.appendChild(span);
+    return span;
+  }
+
+  private readonly _name: HTMLElement;
+  private readonly _badge: HTMLElement;
+  private readonly _facts: HTMLElement;
+  private readonly _message: HTMLElement;
+  private _rule: BucketRule = 60;
+}
+
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}

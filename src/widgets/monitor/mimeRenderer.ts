@@ -1,0 +1,93 @@
+/**
+ * The renderer of runwatch's MIME bundle, which `%monitor` and
+ * `runwatch.monitor()` display in notebook outputs.
+ */
+import { IRenderMime } from '@jupyterlab/rendermime';
+import { Panel, Widget } from '@lumino/widgets';
+
+/** The MIME type of runwatch's widget bundles. */
+export const RUNWATCH_MIME_TYPE = 'application/vnd.runwatch.v1+json';
+
+/** The data of a runwatch bundle, as the kernel emits it. */
+export interface IRunwatchBundle {
+  /** Which widget: `monitor` (others may follow). */
+  readonly widget: string;
+  /** The resolved run name. */
+  readonly run: string;
+  /** What the user asked for, e.g. `-1`. */
+  readonly query?: string;
+  /** The store root as the kernel saw it. */
+  readonly root?: string;
+}
+
+/**
+ * Hosts the live widget a bundle names.
+ *
+ * #### Notes
+ * The output area disposes its renderers when the output is cleared or the
+ * cell re-runs; disposing this disposes the monitor and so releases its
+ * subscription. The widget talks only to the server, so it keeps working
+ * while the kernel restarts or after it dies.
+ */
+export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
+  constructor() {
+    super();
+    this.addClass('jp-runwatch-output');
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const bundle = model.data[RUNWATCH_MIME_TYPE] as unknown as
+      IRunwatchBundle | undefined;
+    const key = JSON.stringify(bundle ?? null);
+    if (key === this._key) {
+      return; // Re-rendering the same bundle must not restart the monitor.
+    }
+    this._key = key;
+    this._content?.dispose();
+    const content = await this._create(bundle, model.data['text/plain']);
+    if (this.isDisposed || key !== this._key) {
+      content.dispose(); // Cleared or replaced while the code loaded.
+      return;
+    }
+    this._content = content;
+    this.addWidget(content);
+  }
+
+  private async _create(
+    bundle: IRunwatchBundle | undefined,
+    fallback: unknown
+  ): Promise<Widget> {
+    if (bundle?.widget === 'monitor' && typeof bundle.run === 'string') {
+      // Loaded on first use, to keep JupyterLab's start-up chunk small.
+      const { MonitorWidget } = await import('./monitorWidget');
+      return new MonitorWidget({ run: bundle.run, expectedRoot: bundle.root });
+    }
+    // An unknown widget (e.g. from a newer runwatch): show the snapshot.
+    const pre = document.createElement('pre');
+    pre.textContent =
+      `runwatch can't show a '${String(bundle?.widget)}' widget.\n` +
+      (typeof fallback === 'string' ? fallback : '');
+    return new Widget({ node: pre });
+  }
+
+  dispose(): void {
+    this._key = undefined;
+    super.dispose();
+  }
+
+  private _content: Widget | undefined = undefined;
+  private _key: string | undefined = undefined;
+}
+
+/**
+ * The renderer factory for runwatch bundles.
+ *
+ * `safe`: the bundle is only names, which are shown as text, so untrusted
+ * notebooks render it too. Rank 40 puts it ahead of `text/plain` (120).
+ */
+export const runwatchRendererFactory: IRenderMime.IRendererFactory = {
+  safe: true,
+  mimeTypes: [RUNWATCH_MIME_TYPE],
+  defaultRank: 40,
+  createRenderer: () => new RunwatchRenderer()
+};

@@ -1,0 +1,112 @@
+/**
+ * The monitor: renders `%monitor` outputs and opens monitors of runs in the
+ * main area ("Monitor Run…").
+ */
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget,
+  Notification
+} from '@jupyterlab/apputils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { MonitorWidget } from './monitor/monitorWidget';
+import { CommandIDs } from '../tokens';
+import { runsIcon } from './icons';
+import { runwatchRendererFactory } from './monitor/mimeRenderer';
+
+const PLUGIN_ID = 'runwatch:monitor';
+
+export const monitorPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'Live run monitors: in notebook outputs (%monitor) and in the main area.',
+  autoStart: true,
+  requires: [IRenderMimeRegistry],
+  optional: [ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    rendermime: IRenderMimeRegistry,
+    palette: ICommandPalette | null
+  ) => {
+    // Notebooks clone the app's registry, so this reaches every output.
+    rendermime.addFactory(
+      runwatchRendererFactory,
+      runwatchRendererFactory.defaultRank
+    );
+    const open = new Map<string, MainAreaWidget<MonitorWidget>>();
+
+    const pickRun = async (): Promise<string | undefined> => {
+      let names: string[];
+      try {
+        const { RunwatchAPI } = await import('../live/api');
+        names = (await new RunwatchAPI().listRuns()).runs.map(r => r.name);
+      } catch (error) {
+        Notification.error(`Could not list runs: ${(error as Error).message}`, {
+          autoClose: false
+        });
+        return undefined;
+      }
+      if (names.length === 0) {
+        Notification.info('There are no runs in the store yet.');
+        return undefined;
+      }
+      const result = await InputDialog.getItem({
+        title: 'Monitor Run',
+        label: 'Run (newest first)',
+        items: names,
+        current: 0
+      });
+      return result.button.accept ? (result.value ?? undefined) : undefined;
+    };
+
+    app.commands.addCommand(CommandIDs.monitorRun, {
+      label: args => (args.run ? `Monitor ${args.run}` : 'Monitor Run…'),
+      caption: 'Open a live monitor of a run: log tails and latest stats',
+      icon: runsIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            run: {
+              type: 'string',
+              description: 'The run to monitor; asks with a picker if omitted'
+            }
+          }
+        }
+      },
+      execute: async args => {
+        const run =
+          typeof args.run === 'string' && args.run ? args.run : await pickRun();
+        if (!run) {
+          return;
+        }
+        const existing = open.get(run);
+        if (existing && !existing.isDisposed) {
+          app.shell.activateById(existing.id);
+          return existing;
+        }
+        const { MonitorWidget } = await import('./monitor/monitorWidget');
+        const widget = new MainAreaWidget({
+          content: new MonitorWidget({ run })
+        });
+        widget.id = `runwatch-monitor-${Date.now()}`;
+        widget.title.label = run;
+        widget.title.caption = `runwatch monitor: ${run}`;
+        widget.title.icon = runsIcon;
+        widget.title.closable = true;
+        widget.addClass('jp-runwatch-monitor-panel');
+        open.set(run, widget);
+        widget.disposed.connect(() => open.delete(run));
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+
+    palette?.addItem({ command: CommandIDs.monitorRun, category: 'runwatch' });
+  }
+};

@@ -1,0 +1,56 @@
+import { Widget } from '@lumino/widgets';
+import { FakeRunwatchAPI, FakeWebSocket } from '../live/testing';
+import { WatchSocket } from '../live';
+import { filterGlob, RunsPanel } from './runsPanel';
+
+describe('filterGlob', () => {
+  it('matches a plain word anywhere and passes globs through', () => {
+    expect(filterGlob('  ')).toBeUndefined();
+    expect(filterGlob('sweep')).toBe('*sweep*');
+    expect(filterGlob('2024-*')).toBe('2024-*');
+  });
+});
+
+describe('RunsPanel', () => {
+  it('lists runs newest first, refreshes on runs-changed, opens on click', async () => {
+    FakeWebSocket.instances = [];
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-01 00-00-00 old-run');
+    api.addRun('2024-01-02 00-00-00 new-run');
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const opened: string[] = [];
+    const panel = new RunsPanel({ api, socket, open: run => opened.push(run) });
+    Widget.attach(panel, document.body);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const names = () =>
+      Array.from(panel.node.querySelectorAll('.jp-runwatch-run-name')).map(
+        n => n.textContent
+      );
+    expect(names()).toEqual([
+      '2024-01-02 00-00-00 new-run',
+      '2024-01-01 00-00-00 old-run'
+    ]);
+    expect(
+      panel.node.querySelector('.jp-runwatch-runs-root')!.textContent
+    ).toBe('/store');
+
+    const ws = FakeWebSocket.instances[0];
+    ws.open();
+    expect(ws.sent).toEqual([{ op: 'watch-store' }]);
+    api.addRun('2024-01-03 00-00-00 newer-run');
+    jest.useFakeTimers();
+    ws.receive({ type: 'runs-changed' });
+    jest.advanceTimersByTime(300);
+    jest.useRealTimers();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(names()[0]).toBe('2024-01-03 00-00-00 newer-run');
+
+    (panel.node.querySelector('.jp-runwatch-run') as HTMLElement).click();
+    expect(opened).toEqual(['2024-01-03 00-00-00 newer-run']);
+
+    panel.hide();
+    expect(ws.sent[ws.sent.length - 1]).toEqual({ op: 'unwatch-store' });
+    panel.dispose();
+    socket.dispose();
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The runs side panel: the store's runs, newest first, with a glob filter.
+ */
+import { IDisposable } from '@lumino/disposable';
+import type { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+import { IRunSummary, IRunwatchAPI, RunwatchAPI, WatchSocket } from '../live';
+import { formatAge, formatSize } from './monitor/format';
+
+/** Runs listed at most; the filter narrows the rest. */
+export const MAX_LISTED_RUNS = 200;
+
+/**
+ * The glob sent for what the user typed: as is if it has glob characters,
+ * else `*text*` so that a plain word matches anywhere in the name.
+ */
+export function filterGlob(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) {
+    return undefined;
+  }
+  return /[*?[]/.test(trimmed) ? trimmed : `*${trimmed}*`;
+}
+
+/** Options for a `RunsPanel`. */
+export interface IRunsPanelOptions {
+  /** Opens a monitor of `run` (the panel's click action). */
+  open: (run: string) => void;
+  api?: IRunwatchAPI;
+  socket?: WatchSocket;
+  now?: () => number;
+}
+
+/**
+ * Lists the store's runs and opens a monitor on click.
+ *
+ * #### Notes
+ * It watches the store (`watch-store`) only while shown, so a closed
+ * sidebar costs the server nothing.
+ */
+export class RunsPanel extends Widget {
+  constructor(private readonly _options: IRunsPanelOptions) {
+    super();
+    this.addClass('jp-runwatch-runs');
+    this._api = _options.api ?? new RunwatchAPI();
+    const head = document.createElement('div');
+    head.className = 'jp-runwatch-runs-head';
+    const title = document.createElement('span');
+    title.className = 'jp-runwatch-runs-title';
+    title.textContent = 'Runs';
+    this._filter = document.createElement('input');
+    this._filter.className = 'jp-runwatch-runs-filter jp-mod-styled';
+    this._filter.placeholder = 'filter: word or glob';
+    this._filter.setAttribute('aria-label', 'filter runs');
+    this._filter.addEventListener('input', () => this._refreshSoon(200));
+    head.append(title, this._filter);
+    this._root = document.createElement('div');
+    this._root.className = 'jp-runwatch-runs-root';
+    this._list = document.createElement('ul');
+    this._list.className = 'jp-runwatch-runs-list';
+    this._list.addEventListener('click', event => this._onClick(event));
+    this.node.append(head, this._root, this._list);
+  }
+
+  /** The runs last fetched. */
+  get runs(): readonly IRunSummary[] {
+    return this._runs;
+  }
+
+  /** Fetch the list again. */
+  async refresh(): Promise<void> {
+    const glob = filterGlob(this._filter.value);
+    const request = ++this._request;
+    try {
+      const list = await this._api.listRuns(glob);
+      if (request === this._request && !this.isDisposed) {
+        this._runs = list.runs;
+        this._root.textContent = list.root;
+        this._root.title = `store root: ${list.root}`;
+        this._render();
+      }
+    } catch (error) {
+      if (request === this._request && !this.isDisposed) {
+        this._showMessage((error as Error).message, true);
+      }
+    }
+  }
+
+  dispose(): void {
+    this._stopWatching();
+    super.dispose();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    this._startWatching();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    if (this.isVisible) {
+      this._startWatching();
+    }
+  }
+
+  protected onAfterHide(msg: Message): void {
+    this._stopWatching();
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._stopWatching();
+  }
+
+  private _startWatching(): void {
+    if (this._subscription) {
+      return;
+    }
+    const socket = this._options.socket ?? WatchSocket.shared();
+    this._subscription = socket.subscribeStore(() => this._refreshSoon(300));
+    this._ageTimer = setInterval(() => this._render(), 30_000);
+    void this.refresh();
+  }
+
+  private _stopWatching(): void {
+    this._subscription?.dispose();
+    this._subscription = undefined;
+    clearInterval(this._ageTimer);
+    this._ageTimer = undefined;
+    clearTimeout(this._debounce);
+  }
+
+  private _refreshSoon(delayMs: number): void {
+    clearTimeout(this._debounce);
+    this._debounce = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private _render(): void {
+    this._list.textContent = '';
+    if (this._runs.length === 0) {
+      this._showMessage(
+        this._filter.value.trim() ? 'No run matches the filter' : 'No runs yet',
+        false
+      );
+      return;
+    }
+    const now = (this._options.now ?? Date.now)();
+    for (const run of this._runs.slice(0, MAX_LISTED_RUNS)) {
+      this._list.appendChild(runItem(run, now));
+    }
+    const more = this._runs.length - MAX_LISTED_RUNS;
+    if (more > 0) {
+      this._showMessage(`… ${more} more: filter to narrow`, false);
+    }
+  }
+
+  private _showMessage(text: string, isError: boolean): void {
+    const item = document.createElement('li');
+    item.className = isError
+      ? 'jp-runwatch-runs-note jp-runwatch-stat-error'
+      : 'jp-runwatch-runs-note';
+    item.textContent = text;
+    this._list.appendChild(item);
+  }
+
+  private _onClick(event: MouseEvent): void {
+    const item = (event.target as HTMLElement).closest<HTMLElement>(
+      '.jp-runwatch-run'
+    );
+    if (item?.dataset.run) {
+      this._options.open(item.dataset.run);
+    }
+  }
+
+  private readonly _api: IRunwatchAPI;
+  private readonly _filter: HTMLInputElement;
+  private readonly _root: HTMLElement;
+  private readonly _list: HTMLElement;
+  private _runs: IRunSummary[] = [];
+  private _request = 0;
+  private _subscription: IDisposable | undefined = undefined;
+  private _debounce: ReturnType<typeof setTimeout> | undefined = undefined;
+  private _ageTimer: ReturnType<typeof setInterval> | undefined = undefined;
+}
+
+/** One run's list item: name, badge, size, age, and any error. */
+function runItem(run: IRunSummary, now: number): HTMLElement {
+  const item = document.createElement('li');
+  item.className = 'jp-runwatch-run';
+  item.dataset.run = run.name;
+  item.title = `Monitor ${run.name}`;
+  const name = document.createElement('div');
+  name.className = 'jp-runwatch-run-name';
+  name.textContent = run.name;
+  const facts = document.createElement('div');
+  facts.className = 'jp-runwatch-run-facts';
+  const badge = document.createElement('span');
+  badge.className = `jp-runwatch-badge jp-runwatch-badge-${run.status}`;
+  badge.textContent = run.status;
+  const details: string[] = [formatSize(run.size)];
+  if (run.created_ms !== null && run.created_ms !== undefined) {
+    details.push(`${formatAge((now - run.created_ms) / 1000)} old`);
+  }
+  if (run.last_write_ms !== null && run.last_write_ms !== undefined) {
+    details.push(`wrote ${formatAge((now - run.last_write_ms) / 1000)} ago`);
+  }
+  const text = document.createElement('span');
+  text.textContent = details.filter(Boolean).join(' · ');
+  facts.append(badge, text);
+  item.append(name, facts);
+  if (typeof run.description === 'string' && run.description) {
+    const description = document.createElement('div');
+    description.className = 'jp-runwatch-run-description';
+    description.textContent = run.description;
+    item.appendChild(description);
+  }
+  if (run.error) {
+    const error = document.createElement('div');
+    error.className = 'jp-runwatch-run-error';
+    error.textContent = run.error;
+    item.appendChild(error);
+  }
+  return item;
+}
