@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PORT ?= 8888
 
-.PHONY: lab test build lint jest pytest galata chromium clean demo-writer
+.PHONY: lab test build lint jest pytest galata chromium clean 
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,8 +32,8 @@ chromium:
 
 lint: node_modules/.installed $(VENV)/.installed
 	npm run lint:check
-	ruff check runwatch bench ui-tests
-	ruff format --check runwatch bench ui-tests
+	ruff check runwatch bench ui-tests demo
+	ruff format --check runwatch bench ui-tests demo
 
 jest: node_modules/.installed
 	npx jest
