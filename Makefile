@@ -25,7 +25,7 @@ build: $(VENV)/.installed node_modules/.installed
 	npm run build:prod
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
 	jupyter labextension list 2>&1 | grep -q 'runwatch.*enabled.*OK'
-	jupyter server extension list 2>&1 | grep -q 'runwatch.*enabled'
+	jupyter server extension list 2>&1 | grep -q 'runwatch 0.*OK'
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
