@@ -17,6 +17,7 @@ import {
 } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../tokens';
 
 const PLUGIN_ID = 'runwatch:kernel-chords';
@@ -27,14 +28,21 @@ export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
     'Interrupt (i i) and restart (0 0) the kernel, optionally unconfirmed.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ISettingRegistry, ISessionContextDialogs, ICommandPalette],
+  optional: [
+    ISettingRegistry,
+    ISessionContextDialogs,
+    ICommandPalette,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     dialogs: ISessionContextDialogs | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('runwatch');
     let confirmRestart = true;
     const sessionDialogs = dialogs ?? new SessionContextDialogs();
 
@@ -53,7 +61,8 @@ export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
       !!tracker.currentWidget?.sessionContext.session?.kernel;
 
     app.commands.addCommand(CommandIDs.interruptKernel, {
-      label: 'Interrupt Notebook Kernel',
+      label: trans.__('Interrupt Notebook Kernel'),
+      describedBy: { args: { type: 'object', properties: {} } },
       isEnabled: hasKernel,
       execute: async () => {
         await tracker.currentWidget?.sessionContext.session?.kernel?.interrupt();
@@ -63,8 +72,9 @@ export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.restartKernel, {
       label: () =>
         confirmRestart
-          ? 'Restart Notebook Kernel…'
-          : 'Restart Notebook Kernel (no confirmation)',
+          ? trans.__('Restart Notebook Kernel…')
+          : trans.__('Restart Notebook Kernel (no confirmation)'),
+      describedBy: { args: { type: 'object', properties: {} } },
       isEnabled: hasKernel,
       execute: async () => {
         const context = tracker.currentWidget?.sessionContext;

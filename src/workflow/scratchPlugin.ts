@@ -11,6 +11,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../tokens';
 import {
   createScratchFile,
@@ -28,16 +29,23 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Throwaway scratch notebooks: t t to open, t q to discard.',
   autoStart: true,
   requires: [INotebookTracker, IDocumentManager],
-  optional: [ISettingRegistry, ICommandPalette, IDefaultFileBrowser],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    IDefaultFileBrowser,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     docManager: IDocumentManager,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    translator: ITranslator | null
   ) => {
     const { commands, serviceManager } = app;
+    const trans = (translator ?? nullTranslator).load('runwatch');
     let openMode: ScratchOpenMode = 'split-right';
 
     if (settingRegistry) {
@@ -84,9 +92,23 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     commands.addCommand(CommandIDs.newScratch, {
-      label: 'New Scratch Notebook',
-      caption:
-        'Create a throwaway notebook beside the current one, with the same kernel',
+      label: trans.__('New Scratch Notebook'),
+      caption: trans.__(
+        'Create a throwaway notebook beside the current one, with the same kernel'
+      ),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            source: {
+              type: 'string',
+              description: trans.__(
+                '"filebrowser" to create it in the browsed folder'
+              )
+            }
+          }
+        }
+      },
       execute: async args => {
         const fromBrowser = args.source === 'filebrowser';
         const parent = fromBrowser ? null : focusedNotebook();
@@ -116,9 +138,11 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     commands.addCommand(CommandIDs.discardScratch, {
-      label: 'Discard Scratch Notebook',
-      caption:
-        'Shut down, close and delete the current notebook if it is a scratch notebook',
+      label: trans.__('Discard Scratch Notebook'),
+      caption: trans.__(
+        'Shut down, close and delete the current notebook if it is a scratch notebook'
+      ),
+      describedBy: { args: { type: 'object', properties: {} } },
       isEnabled: () => tracker.currentWidget !== null,
       execute: async () => {
         const panel = tracker.currentWidget;
