@@ -32,6 +32,8 @@ chromium:
 
 lint: node_modules/.installed $(VENV)/.installed
 	npm run lint:check
+	tsc --noEmit -p tsconfig.test.json
+	tsc --noEmit -p ui-tests/tsconfig.json
 	ruff check runwatch bench ui-tests demo
 	ruff format --check runwatch bench ui-tests demo
 

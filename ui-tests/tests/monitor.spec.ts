@@ -11,33 +11,6 @@ import { IWriter, startWriter, STORE_ROOT } from './writer';
 const MONITOR = '.jp-OutputArea-output .jp-runwatch-monitor';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 
-/**
- * The cell that shows the monitor: `%monitor -1` once the kernel has the
- * magic, else the MIME bundle the magic emits (the same contract).
- */
-async function monitorCell(
-  page: IJupyterLabPageFixture,
-  run: string
-): Promise<string> {
-  await page.notebook.setCell(
-    0,
-    'code',
-    "%load_ext runwatch\n'monitor' in get_ipython().magics_manager.magics['line']"
-  );
-  await page.notebook.runCell(0);
-  const probe = (await page.notebook.getCellTextOutput(0))?.join('') ?? '';
-  if (probe.includes('True')) {
-    return '%load_ext runwatch\n%monitor -1';
-  }
-  return [
-    'import runwatch',
-    'from IPython.display import display',
-    "display({'application/vnd.runwatch.v1+json': {'widget': 'monitor',",
-    `  'run': ${JSON.stringify(run)}, 'query': '-1',`,
-    "  'root': str(runwatch.store_root())}, 'text/plain': 'monitor'}, raw=True)"
-  ].join('\n');
-}
-
 /** The number in the last `tick N` log line shown in `scope`. */
 async function lastTick(page: IJupyterLabPageFixture, scope: string) {
   const lines = await page
@@ -91,7 +64,8 @@ test.describe('monitor output', () => {
     writer = await startWriter();
     const notebook = `${tmpPath}/monitor.ipynb`;
     await openNewNotebook(page, request, notebook);
-    await page.notebook.setCell(0, 'code', await monitorCell(page, writer.run));
+    // The start-up code has loaded runwatch's magics in the kernel.
+    await page.notebook.setCell(0, 'code', '%monitor -1');
     await page.notebook.runCell(0);
     const monitor = page.locator(MONITOR);
     await expect(monitor).toBeVisible();
