@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Start a throwaway JupyterLab for the Galata suite, rooted in a fresh folder.
+# RUNWATCH_KEEP_ROOT=1 keeps the folder (a restart of the same server).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 port="${1:-8890}"
 root="$here/.jupyter-root-$port"
-rm -rf "$root"
+if [ "${RUNWATCH_KEEP_ROOT:-}" != 1 ]; then
+  rm -rf "$root"
+fi
 mkdir -p "$root/runs"
 export JUPYTERLAB_GALATA_ROOT_DIR="$root"
 export RUNWATCH_ROOT="$root/runs"

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from ..store import layout, summary
+
+# A `grew` carries the new bytes themselves when there are at most this many,
+# so a client that is caught up needs no HTTP read (docs/server-api.md).
+INLINE_MAX_BYTES = 64 * 1024
+
+# Reads `count` bytes of a store file of the run at `start`: None if it can't.
+ByteReader = Callable[[str, int, int], "bytes | None"]
 
 
 class Subscriber(Protocol):
@@ -41,6 +50,7 @@ class WatchedRun:
         self.dirty_files: set[str] = set()
         self.info_dirty = False
         self.check_exists = False
+        self.read_bytes: ByteReader | None = None
 
     def send(self, message: dict) -> None:
         for subscriber in list(self.subscribers):
@@ -93,11 +103,22 @@ class WatchedRun:
             self.report_size(name, st.st_size, st.st_mtime_ns // 10**6)
 
     def report_size(self, name: str, size: int, mtime_ms: int) -> None:
-        if self.sizes.get(name) == size:
+        previous = self.sizes.get(name)
+        if previous == size:
             return
         self.sizes[name] = size
         self.last_write_ms = max(self.last_write_ms or 0, mtime_ms)
-        self.send({"type": "grew", "run": self.name, "file": name, "size": size})
+        message = {"type": "grew", "run": self.name, "file": name, "size": size}
+        if (
+            previous is not None
+            and 0 < size - previous <= INLINE_MAX_BYTES
+            and self.read_bytes is not None
+        ):
+            data = self.read_bytes(name, previous, size - previous)
+            if data is not None:
+                message["offset"] = previous
+                message["data"] = base64.b64encode(data).decode("ascii")
+        self.send(message)
         self.update_status()
 
     def update_status(self) -> None:

@@ -17,7 +17,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 
 from ..store import layout, summary
 from . import inotify
-from .paths import Refused, StorePaths
+from .paths import Refused, StorePaths, open_store_file
 from .watched_run import Subscriber, WatchedRun, info_key, now_ms
 
 COALESCE_S = 0.02
@@ -62,6 +62,7 @@ class StoreWatcher:
         run = self._runs.get(name)
         if run is None:
             run = self._runs[name] = WatchedRun(name, path, self.stale_after_s)
+            run.read_bytes = lambda file, start, count: self._read_bytes(name, file, start, count)
             self._attach(run)  # before the first scan, so no change falls in between
         try:
             scan, info, error = summary.inspect_run(path, self.paths.real_root())
@@ -343,6 +344,20 @@ class StoreWatcher:
             run.rescan(self.paths.real_root(), dirty)
         else:
             run.restat(dirty)
+
+    def _read_bytes(self, run: str, file: str, start: int, count: int) -> bytes | None:
+        """`count` bytes of a store file at `start`, checked like an HTTP read; None if not all."""
+        try:
+            fd = open_store_file(self.paths.store_file(run, file), self.paths.real_root())
+        except (Refused, OSError):
+            return None
+        try:
+            data = os.pread(fd, count, start)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return data if len(data) == count else None
 
     def _check_statuses(self) -> None:
         for run in list(self._runs.values()):

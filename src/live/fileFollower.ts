@@ -7,6 +7,9 @@ import { IFileChunk } from './api';
 /** The largest byte range asked for in one request. */
 export const MAX_CHUNK_BYTES = 1 << 20;
 
+/** Pushed bytes kept while behind; past this, they are dropped and read. */
+const MAX_PUSHED_BYTES = 4 << 20;
+
 /** Options for a `FileFollower`. */
 export interface IFileFollowerOptions {
   /** Reads `length` bytes at `offset` (negative: from the end). */
@@ -54,58 +57,133 @@ export class FileFollower {
       return;
     }
     this._target = size;
-    if (!this._running) {
-      this._running = this._run().finally(() => {
-        this._running = undefined;
+    if (!this._active) {
+      this._active = true;
+      const running = this._run().finally(() => {
+        if (this._running === running) {
+          this._running = undefined;
+        }
       });
+      this._running = running;
     }
+  }
+
+  /**
+   * Take bytes the server pushed (a `grew` with inline data): `bytes` are
+   * the file's bytes from `start`. They are kept and used in file order in
+   * place of a read, once the follower's offset reaches them (at once when
+   * they continue from it); bytes before them are read as usual. So
+   * nothing is duplicated or skipped, whatever arrives while a read is in
+   * flight.
+   */
+  offer(start: number, bytes: Uint8Array): void {
+    const end = start + bytes.length;
+    if (this._stopped || end <= this._offset) {
+      return;
+    }
+    this._pushed.push({ start, bytes });
+    this._pushedBytes += bytes.length;
+    if (this._pushedBytes > MAX_PUSHED_BYTES) {
+      this._pushed = []; // far behind: plain reads will do
+      this._pushedBytes = 0;
+    }
+    this.catchUp(end);
   }
 
   /** Stop for good: no more requests; late replies are dropped. */
   stop(): void {
     this._stopped = true;
+    this._pushed = [];
+    this._pushedBytes = 0;
+  }
+
+  /** Apply a pushed chunk that covers the offset; false if there is none. */
+  private _takePushed(): boolean {
+    const tail = this._options.initialTail;
+    if (this._offset === 0 && tail !== undefined && this._target > tail) {
+      return false; // a big file's tail is read first
+    }
+    this._pushed = this._pushed.filter(
+      c => c.start + c.bytes.length > this._offset
+    );
+    this._pushedBytes = this._pushed.reduce((n, c) => n + c.bytes.length, 0);
+    const chunk = this._pushed.find(c => c.start <= this._offset);
+    if (!chunk) {
+      return false;
+    }
+    const from = this._offset;
+    this._offset = chunk.start + chunk.bytes.length;
+    this._options.onBytes(chunk.bytes.subarray(from - chunk.start), from);
+    return true;
+  }
+
+  /** Where the first pushed chunk past the offset starts (reads stop there). */
+  private _nextPushedStart(): number {
+    let next = Infinity;
+    for (const chunk of this._pushed) {
+      if (chunk.start > this._offset && chunk.start < next) {
+        next = chunk.start;
+      }
+    }
+    return next;
   }
 
   private async _run(): Promise<void> {
-    while (!this._stopped && this._offset < this._target) {
-      const tail = this._options.initialTail;
-      const fromEnd =
-        this._offset === 0 && tail !== undefined && this._target > tail;
-      let chunk: IFileChunk;
-      try {
-        chunk = fromEnd
-          ? await this._options.read(-tail, undefined)
-          : await this._options.read(
-              this._offset,
-              Math.min(this._target - this._offset, MAX_CHUNK_BYTES)
-            );
-      } catch (error) {
-        // Let the next catchUp (a grew or a snapshot) try again.
-        this._target = this._offset;
-        if (!this._stopped) {
-          this._options.onError(error as Error);
+    try {
+      while (!this._stopped && this._offset < this._target) {
+        if (this._takePushed()) {
+          continue;
         }
-        return;
+        const tail = this._options.initialTail;
+        const fromEnd =
+          this._offset === 0 && tail !== undefined && this._target > tail;
+        let chunk: IFileChunk;
+        try {
+          chunk = fromEnd
+            ? await this._options.read(-tail, undefined)
+            : await this._options.read(
+                this._offset,
+                Math.min(
+                  this._target - this._offset,
+                  MAX_CHUNK_BYTES,
+                  this._nextPushedStart() - this._offset
+                )
+              );
+        } catch (error) {
+          // Let the next catchUp (a grew or a snapshot) try again.
+          this._target = this._offset;
+          if (!this._stopped) {
+            this._options.onError(error as Error);
+          }
+          return;
+        }
+        if (this._stopped) {
+          return;
+        }
+        if (chunk.bytes.length === 0) {
+          // Shrunk or replaced underneath: wait for the next size report.
+          this._target = this._offset;
+          return;
+        }
+        const start = fromEnd ? chunk.offset : this._offset;
+        this._offset = start + chunk.bytes.length;
+        if (chunk.fileSize > this._target) {
+          this._target = chunk.fileSize;
+        }
+        this._options.onBytes(chunk.bytes, start);
       }
-      if (this._stopped) {
-        return;
-      }
-      if (chunk.bytes.length === 0) {
-        // Shrunk or replaced underneath: wait for the next size report.
-        this._target = this._offset;
-        return;
-      }
-      const start = fromEnd ? chunk.offset : this._offset;
-      this._offset = start + chunk.bytes.length;
-      if (chunk.fileSize > this._target) {
-        this._target = chunk.fileSize;
-      }
-      this._options.onBytes(chunk.bytes, start);
+    } finally {
+      // Synchronously as the loop ends: a size reported from here on
+      // starts a new loop (the promise only settles later).
+      this._active = false;
     }
   }
 
   private _offset = 0;
   private _target = 0;
   private _running: Promise<void> | undefined = undefined;
+  private _active = false;
   private _stopped = false;
+  private _pushed: { start: number; bytes: Uint8Array }[] = [];
+  private _pushedBytes = 0;
 }

@@ -57,6 +57,20 @@ function grew(file: string): void {
   });
 }
 
+/** A `grew` carrying the bytes appended since `from`, as the server sends it. */
+function grewInline(file: string, from: number): void {
+  const entry = api.entry(RUN, file);
+  const bytes = api.runs.get(RUN)!.files.get(file)!.bytes.slice(from);
+  ws().receive({
+    type: 'grew',
+    run: RUN,
+    file,
+    size: entry.size,
+    offset: from,
+    data: Buffer.from(bytes).toString('base64')
+  });
+}
+
 beforeEach(() => {
   FakeWebSocket.instances = [];
   api = new FakeRunwatchAPI();
@@ -96,6 +110,59 @@ describe('RunModel', () => {
     expect(api.reads).toEqual([
       ['stats.loss.0.npr', 0, size],
       ['stats.loss.0.npr', size, 16]
+    ]);
+  });
+
+  it('takes inline bytes from grew without reading', async () => {
+    const header = nprHeader(['x']);
+    api.append(
+      RUN,
+      'stats.loss.0.npr',
+      concatBytes(header, nprRows([[at(1), 0.5]]))
+    );
+    api.append(RUN, 'logs.0.txt', utf8('one\n'));
+    await startModel();
+    const readsBefore = api.reads.length;
+    const size = header.length + 16;
+    api.append(RUN, 'stats.loss.0.npr', nprRows([[at(2), 0.25]]));
+    grewInline('stats.loss.0.npr', size);
+    api.append(RUN, 'logs.0.txt', utf8('two\nthr'));
+    grewInline('logs.0.txt', 4);
+    api.append(RUN, 'logs.0.txt', utf8('ee\n'));
+    grewInline('logs.0.txt', 11);
+    // A repeat (a second subscriber's older size) overlaps: only new bytes count.
+    grewInline('logs.0.txt', 4);
+    await flush();
+    expect(Array.from(model.channels.get('loss')!.data.columns.x)).toEqual([
+      0.5, 0.25
+    ]);
+    expect(model.logs.get('logs.0.txt')!.tail.lines).toEqual([
+      'one',
+      'two',
+      'three'
+    ]);
+    expect(api.reads.length).toBe(readsBefore);
+  });
+
+  it('reads only the gap when inline bytes skip ahead, and keeps bytes pushed during a read', async () => {
+    api.append(RUN, 'logs.0.txt', utf8('a\n'));
+    await startModel();
+    // Bytes 2..4 were never pushed: they are read, the rest is taken as pushed.
+    api.append(RUN, 'logs.0.txt', utf8('b\nc\n'));
+    grewInline('logs.0.txt', 4);
+    // Pushed while that read is in flight: applied after it, once.
+    api.append(RUN, 'logs.0.txt', utf8('d\n'));
+    grewInline('logs.0.txt', 6);
+    await flush();
+    expect(model.logs.get('logs.0.txt')!.tail.lines).toEqual([
+      'a',
+      'b',
+      'c',
+      'd'
+    ]);
+    expect(api.reads).toEqual([
+      ['logs.0.txt', 0, 2],
+      ['logs.0.txt', 2, 2]
     ]);
   });
 

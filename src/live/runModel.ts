@@ -15,6 +15,21 @@ import { IRunMessage, RunListener, SocketState } from './watchSocket';
 /** Bytes of each log read on first load: its tail, not the whole file. */
 export const LOG_TAIL_BYTES = 64 * 1024;
 
+/** Bytes from base64 (the inline data of a `grew`); undefined if invalid. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return bytes;
+}
+
 /** Where a run model is in its life. */
 export type RunState = 'loading' | 'live' | 'deleted' | 'error';
 
@@ -181,10 +196,24 @@ export class RunModel implements IDisposable {
       case 'added':
         this._follow(message.file);
         break;
-      case 'grew':
+      case 'grew': {
         this._sizes.set(message.file, message.size);
-        this._followers.get(message.file)?.catchUp(message.size);
+        const follower = this._followers.get(message.file);
+        const bytes =
+          follower && typeof message.data === 'string'
+            ? decodeBase64(message.data)
+            : undefined;
+        if (
+          bytes &&
+          typeof message.offset === 'number' &&
+          message.offset + bytes.length === message.size
+        ) {
+          follower!.offer(message.offset, bytes);
+        } else {
+          follower?.catchUp(message.size);
+        }
         break;
+      }
       case 'info':
         this._setInfo(message.info, message.error ?? null);
         this._status = message.status;

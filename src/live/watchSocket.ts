@@ -19,7 +19,15 @@ export type IRunMessage =
       info?: Record<string, unknown> | null;
       error?: string | null;
     }
-  | { type: 'grew'; run: string; file: string; size: number }
+  | {
+      type: 'grew';
+      run: string;
+      file: string;
+      size: number;
+      /** With `data`: the new bytes `[offset, size)`, base64 (small appends). */
+      offset?: number;
+      data?: string;
+    }
   | { type: 'added'; run: string; file: IFileEntry }
   | {
       type: 'info';
