@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PORT ?= 8888
 
-.PHONY: lab test build lint jest pytest galata chromium clean 
+.PHONY: lab test build lint jest pytest galata chromium clean bench
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -47,6 +47,16 @@ galata: build chromium
 	cd ui-tests && npx playwright test
 
 test: build chromium lint jest pytest galata
+
+# Benchmarks print figures; they assert nothing (see bench/README.md).
+bench: build chromium
+	tsc -p bench/tsconfig.json
+	node bench/.build/bench/decode_bench.js
+	node bench/.build/bench/aggregate_bench.js
+	$(PY) bench/writer_bench.py
+	$(PY) bench/resolve_bench.py
+	$(PY) bench/server_idle_bench.py
+	node bench/latency_bench.js
 
 lab: build
 	./demo/start.sh $(PORT)
