@@ -40,6 +40,8 @@ _STORE_EXPORTS = {
     "BadInfo": ".store.errors",
     "BadNpr": ".store.errors",
     "monitor": ".widgets",
+    "review": ".widgets",
+    "view": ".widgets",
 }
 
 

@@ -1,4 +1,4 @@
-"""IPython magics: `%runs [glob]` and `%monitor [run]`.
+"""IPython magics: `%runs [glob]`, `%monitor [run]`, `%review [runs]` and `%view [runs]`.
 
 `%load_ext runwatch` (run by the start-up code) calls `register_magics`. This is
 the only module that imports IPython, so `import runwatch` stays cheap.
@@ -7,6 +7,8 @@ the only module that imports IPython, so `import runwatch` stays cheap.
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 import time
 from fnmatch import fnmatchcase
 
@@ -14,7 +16,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 from .store import layout, summary
 from .store.resolve import runs as ordered_runs
-from .widgets import show_widget
+from .widgets import PLOT_LIMIT, show_plots, show_widget
 
 DESCRIPTION_CHARS = 60
 
@@ -25,6 +27,34 @@ def parse_query(line: str) -> str:
     if len(query) >= 2 and query[0] == query[-1] and query[0] in "'\"":
         query = query[1:-1]
     return query or "-1"
+
+
+def parse_plot_args(line: str) -> tuple[str, int]:
+    """`[--limit N] [run or glob]` → (query, limit); the query defaults to `-1`.
+
+    Raises ValueError for a bad `--limit`.
+    """
+    try:
+        words = shlex.split(line)
+    except ValueError:  # an unbalanced quote: take the line as typed
+        return parse_query(line), PLOT_LIMIT
+    limit = PLOT_LIMIT
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--limit" or word.startswith("--limit="):
+            value = word.partition("=")[2] if "=" in word else None
+            if value is None:
+                i += 1
+                value = words[i] if i < len(words) else ""
+            if not value.isdigit() or int(value) < 1:
+                raise ValueError(f"--limit needs a positive integer, got {value!r}")
+            limit = int(value)
+        else:
+            rest.append(word)
+        i += 1
+    return " ".join(rest) or "-1", limit
 
 
 def age(ms: int | None, now_ms: int) -> str:
@@ -76,6 +106,24 @@ class RunwatchMagics(Magics):
     def monitor(self, line: str) -> None:
         """%monitor [run]: a live monitor of a run (default -1, the newest); returns at once."""
         show_widget("monitor", parse_query(line))
+
+    @line_magic
+    def review(self, line: str) -> None:
+        """%review [--limit N] [run or glob]: plots of every stat of the runs (default -1)."""
+        self._plots("review", line)
+
+    @line_magic
+    def view(self, line: str) -> None:
+        """%view [--limit N] [run or glob]: live plots of the runs (default -1); returns at once."""
+        self._plots("view", line)
+
+    def _plots(self, widget: str, line: str) -> None:
+        try:
+            query, limit = parse_plot_args(line)
+        except ValueError as error:
+            print(f"runwatch: %{widget}: {error}", file=sys.stderr)
+            return
+        show_plots(widget, query, limit)
 
 
 def register_magics(ipython) -> None:

@@ -1,4 +1,5 @@
-"""The widgets' Python API: `runwatch.monitor(run)` resolves in the kernel and emits a bundle.
+"""The widgets' Python API: `runwatch.monitor(run)`, `runwatch.review(runs)` and
+`runwatch.view(runs)` resolve in the kernel and emit a bundle.
 
 The frontend renders the bundle's `application/vnd.runwatch.v1+json` part as a
 live widget that talks to the server; the kernel only resolves the run and
@@ -16,17 +17,103 @@ from pathlib import Path
 
 from .store import kinds, layout, npr, summary
 from .store.errors import AmbiguousRun, BadNpr, RunNotFound
-from .store.reading import resolve
+from .store.reading import resolve, resolve_many
 
 MIME_TYPE = "application/vnd.runwatch.v1+json"
 LOG_LINES = 10
 LOG_TAIL_BYTES = 16 * 1024
 MAX_LINE_CHARS = 300
+PLOT_LIMIT = 20
 
 
 def monitor(run: int | str = -1) -> None:
     """Show a live monitor of `run` (an index, a name or a glob matching one run)."""
     show_widget("monitor", run)
+
+
+def review(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
+    """Plot every stat of `runs` (an index, a name, a glob, or a list of them): a snapshot.
+
+    Several runs are overlaid per channel, each in its own colour, above a table of
+    the params that differ. A glob matching more than `limit` runs draws nothing and
+    says so: narrow it or raise `limit`.
+    """
+    show_plots("review", runs, limit)
+
+
+def view(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
+    """Like `review`, but the plots follow the runs live; returns at once."""
+    show_plots("view", runs, limit)
+
+
+def show_plots(widget: str, query: int | str | list | tuple, limit: int = PLOT_LIMIT) -> None:
+    """Display the `review` or `view` plots of every run `query` resolves to.
+
+    An unknown run, or more than `limit` matches, prints why instead of raising into
+    the cell (the kernel is never blocked either way).
+    """
+    root = layout.store_root()
+    try:
+        names = resolve_many(query, root)
+    except RunNotFound as error:
+        print(f"runwatch: {error}", file=sys.stderr)
+        return
+    if len(names) > limit:
+        print(
+            f"runwatch: {query_text(query)!r} matches {len(names)} runs, more than the "
+            f"limit of {limit} for one plot grid. Narrow the glob, or raise the limit: "
+            f"%{widget} --limit {len(names)} ... or runwatch.{widget}(..., limit={len(names)}).",
+            file=sys.stderr,
+        )
+        return
+    from IPython.display import display
+
+    spec = {"widget": widget, "runs": names, "query": query_text(query), "root": str(root)}
+    display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
+
+
+def query_text(query: int | str | list | tuple) -> str:
+    if isinstance(query, (list, tuple)):
+        return " ".join(str(q) for q in query)
+    return str(query)
+
+
+def plots_snapshot(widget: str, root: Path, runs: list[str]) -> str:
+    """A compact table of each channel's latest value per run: the plots' static
+    fallback where no browser drew them (the frontend adds an `image/png` too)."""
+    latest: dict[str, dict[str, str]] = {}
+    for run in runs:
+        run_dir = root / run
+        try:
+            scan, info, _ = summary.inspect_run(run_dir, os.path.realpath(root))
+            entries = summary.file_entries(run_dir, info, scan)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry["type"] == "stats":
+                channel, value = latest_value(run_dir, entry)
+                if value is not None:
+                    latest.setdefault(channel, {})[run] = value
+    title = f"runwatch {widget}: " + (runs[0] if len(runs) == 1 else f"{len(runs)} runs")
+    if not latest:
+        return f"{title}\n  (no stats yet)"
+    header = ["channel", *(short_run_name(run) for run in runs)]
+    rows = [
+        [channel, *(values.get(run, "") for run in runs)]
+        for channel, values in sorted(latest.items())
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]
+    ]
+    return "\n".join([title, *lines])
+
+
+def short_run_name(run: str) -> str:
+    """The run's name without its date stamp (`neat-river lr-sweep`), as table headers use."""
+    parts = run.split(" ", 2)
+    stamped = len(parts) == 3 and parts[0][:4].isdigit() and parts[1][:2].isdigit()
+    return parts[2] if stamped else run
 
 
 def show_widget(widget: str, query: int | str) -> None:

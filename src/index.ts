@@ -8,6 +8,7 @@ import { scratchPlugin } from './workflow/scratchPlugin';
 import { startupPlugin } from './workflow/startupPlugin';
 import { monitorPlugin } from './widgets/monitorPlugin';
 import { runsPanelPlugin } from './widgets/runsPanelPlugin';
+import { plotsPlugin } from './widgets/plots/plotsPlugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   scratchPlugin,
@@ -15,7 +16,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   pastePlugin,
   startupPlugin,
   monitorPlugin,
-  runsPanelPlugin
+  runsPanelPlugin,
+  plotsPlugin
 ];
 
 export default plugins;

@@ -22,6 +22,13 @@ export function filterGlob(text: string): string | undefined {
   return /[*?[]/.test(trimmed) ? trimmed : `*${trimmed}*`;
 }
 
+/** A button on each run's row: `review`, `view`, `monitor`. */
+export interface IRunAction {
+  readonly label: string;
+  readonly title: string;
+  readonly run: (run: string) => void;
+}
+
 /** Options for a `RunsPanel`. */
 export interface IRunsPanelOptions {
   /** Opens a monitor of `run` (the panel's click action). */
@@ -65,6 +72,15 @@ export class RunsPanel extends Widget {
   /** The runs last fetched. */
   get runs(): readonly IRunSummary[] {
     return this._runs;
+  }
+
+  /**
+   * Add a button to every row (plugins loaded later add theirs: the plots
+   * add `review` and `view`). The row itself still opens a monitor.
+   */
+  setAction(name: string, action: IRunAction): void {
+    this._actions.set(name, action);
+    this._render();
   }
 
   /** Fetch the list again. */
@@ -143,7 +159,7 @@ export class RunsPanel extends Widget {
     }
     const now = (this._options.now ?? Date.now)();
     for (const run of this._runs.slice(0, MAX_LISTED_RUNS)) {
-      this._list.appendChild(runItem(run, now));
+      this._list.appendChild(runItem(run, now, this._actions));
     }
     const more = this._runs.length - MAX_LISTED_RUNS;
     if (more > 0) {
@@ -161,10 +177,14 @@ export class RunsPanel extends Widget {
   }
 
   private _onClick(event: MouseEvent): void {
-    const item = (event.target as HTMLElement).closest<HTMLElement>(
-      '.jp-runwatch-run'
-    );
-    if (item?.dataset.run) {
+    const target = event.target as HTMLElement;
+    const item = target.closest<HTMLElement>('.jp-runwatch-run');
+    const button = target.closest<HTMLElement>('.jp-runwatch-run-action');
+    const action = this._actions.get(button?.dataset.action ?? '');
+    if (item?.dataset.run && action) {
+      event.stopPropagation();
+      action.run(item.dataset.run);
+    } else if (item?.dataset.run) {
       this._options.open(item.dataset.run);
     }
   }
@@ -174,14 +194,19 @@ export class RunsPanel extends Widget {
   private readonly _root: HTMLElement;
   private readonly _list: HTMLElement;
   private _runs: IRunSummary[] = [];
+  private readonly _actions = new Map<string, IRunAction>();
   private _request = 0;
   private _subscription: IDisposable | undefined = undefined;
   private _debounce: ReturnType<typeof setTimeout> | undefined = undefined;
   private _ageTimer: ReturnType<typeof setInterval> | undefined = undefined;
 }
 
-/** One run's list item: name, badge, size, age, and any error. */
-function runItem(run: IRunSummary, now: number): HTMLElement {
+/** One run's list item: name, badge, size, age, actions, and any error. */
+function runItem(
+  run: IRunSummary,
+  now: number,
+  actions: ReadonlyMap<string, IRunAction>
+): HTMLElement {
   const item = document.createElement('li');
   item.className = 'jp-runwatch-run';
   item.dataset.run = run.name;
@@ -204,6 +229,19 @@ function runItem(run: IRunSummary, now: number): HTMLElement {
   const text = document.createElement('span');
   text.textContent = details.filter(Boolean).join(' · ');
   facts.append(badge, text);
+  if (actions.size > 0) {
+    const buttons = document.createElement('span');
+    buttons.className = 'jp-runwatch-run-actions';
+    for (const [key, action] of actions) {
+      const button = document.createElement('button');
+      button.className = 'jp-runwatch-run-action';
+      button.dataset.action = key;
+      button.textContent = action.label;
+      button.title = action.title;
+      buttons.appendChild(button);
+    }
+    facts.appendChild(buttons);
+  }
   item.append(name, facts);
   if (typeof run.description === 'string' && run.description) {
     const description = document.createElement('div');

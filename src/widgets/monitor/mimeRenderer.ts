@@ -10,10 +10,12 @@ export const RUNWATCH_MIME_TYPE = 'application/vnd.runwatch.v1+json';
 
 /** The data of a runwatch bundle, as the kernel emits it. */
 export interface IRunwatchBundle {
-  /** Which widget: `monitor` (others may follow). */
+  /** Which widget: `monitor`, `review` or `view` (others may follow). */
   readonly widget: string;
-  /** The resolved run name. */
-  readonly run: string;
+  /** The resolved run name (`monitor`). */
+  readonly run?: string;
+  /** The resolved run names (`review`, `view`). */
+  readonly runs?: string[];
   /** What the user asked for, e.g. `-1`. */
   readonly query?: string;
   /** The store root as the kernel saw it. */
@@ -44,7 +46,7 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
     }
     this._key = key;
     this._content?.dispose();
-    const content = await this._create(bundle, model.data['text/plain']);
+    const content = await this._create(bundle, model);
     if (this.isDisposed || key !== this._key) {
       content.dispose(); // Cleared or replaced while the code loaded.
       return;
@@ -55,13 +57,25 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
 
   private async _create(
     bundle: IRunwatchBundle | undefined,
-    fallback: unknown
+    model: IRenderMime.IMimeModel
   ): Promise<Widget> {
     if (bundle?.widget === 'monitor' && typeof bundle.run === 'string') {
       // Loaded on first use, to keep JupyterLab's start-up chunk small.
       const { MonitorWidget } = await import('./monitorWidget');
       return new MonitorWidget({ run: bundle.run, expectedRoot: bundle.root });
     }
+    if (
+      (bundle?.widget === 'review' || bundle?.widget === 'view') &&
+      Array.isArray(bundle.runs)
+    ) {
+      // plotly.js comes with it, in its own chunk, on first use.
+      const { createPlotsOutput } = await import('../plots/plotsOutput');
+      return createPlotsOutput(
+        { ...bundle, widget: bundle.widget, runs: bundle.runs },
+        model
+      );
+    }
+    const fallback = model.data['text/plain'];
     // An unknown widget (e.g. from a newer runwatch): show the snapshot.
     const pre = document.createElement('pre');
     pre.textContent =

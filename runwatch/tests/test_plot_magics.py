@@ -1,0 +1,138 @@
+"""`%review`, `%view`, `runwatch.review` and `runwatch.view` in a real IPython shell."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+import runwatch
+from runwatch.magics import parse_plot_args
+from runwatch.tests.test_magics import write_run
+from runwatch.widgets import MIME_TYPE, PLOT_LIMIT
+
+
+@pytest.fixture
+def shell():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "runwatch")
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+@pytest.fixture
+def published(shell, monkeypatch):
+    """Every bundle the shell's display publisher receives."""
+    bundles = []
+    monkeypatch.setattr(
+        shell.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data)
+    )
+    return bundles
+
+
+def short(run: str) -> list[str]:
+    """The words of a run's name after its date stamp (`neat-river new`)."""
+    return run.split(" ", 2)[2].split()
+
+
+@pytest.mark.parametrize("widget", ["review", "view"])
+def test_magic_publishes_the_runs_bundle_and_a_text_table(widget, shell, published, store: Path):
+    older, newest = write_run("old"), write_run("new")
+    started = time.perf_counter()
+    shell.run_line_magic(widget, "")
+    assert time.perf_counter() - started < 1.0
+    (bundle,) = published
+    assert bundle[MIME_TYPE] == {
+        "widget": widget,
+        "runs": [newest],
+        "query": "-1",
+        "root": str(store),
+    }
+    lines = bundle["text/plain"].splitlines()
+    assert lines[0] == f"runwatch {widget}: {newest}"
+    assert lines[1].split() == ["channel", *short(newest)]
+    table = "\n".join(lines)
+    assert "loss.value" in table and "0.25" in table and "1.5±0.5" in table
+    assert "hidden" not in table  # silent channels are not plotted either
+
+    shell.run_line_magic(widget, "'*'")  # both runs, oldest first, one column each
+    runs_bundle = published[1]
+    assert runs_bundle[MIME_TYPE]["runs"] == [older, newest]
+    assert runs_bundle[MIME_TYPE]["query"] == "*"
+    lines = runs_bundle["text/plain"].splitlines()
+    assert lines[0] == f"runwatch {widget}: 2 runs"
+    assert lines[1].split() == ["channel", *short(older), *short(newest)]
+    loss = next(line for line in lines if line.startswith("loss.value"))
+    assert loss.split() == ["loss.value", "0.25", "0.25"]
+
+
+def test_python_api_takes_a_query_a_list_and_a_limit(shell, published, store: Path):
+    first, second, third = write_run("a"), write_run("b"), write_run("c")
+    assert runwatch.review() is None
+    assert published[-1][MIME_TYPE]["runs"] == [third]
+    runwatch.view([first, -1])
+    assert published[-1][MIME_TYPE] == {
+        "widget": "view",
+        "runs": [first, third],
+        "query": f"{first} -1",
+        "root": str(store),
+    }
+    runwatch.review("*", limit=3)
+    assert published[-1][MIME_TYPE]["runs"] == [first, second, third]
+
+
+def test_a_glob_over_the_limit_asks_to_narrow_it(shell, published, store, capsys):
+    for suffix in "abc":
+        write_run(suffix)
+    shell.run_line_magic("review", "--limit 2 *")
+    error = capsys.readouterr().err
+    assert "'*' matches 3 runs, more than the limit of 2" in error
+    assert "Narrow the glob, or raise the limit" in error and "--limit 3" in error
+    assert published == []
+    runwatch.view("*", limit=2)
+    assert "limit=3" in capsys.readouterr().err and published == []
+    shell.run_line_magic("view", "--limit=3 '*'")
+    assert len(published[0][MIME_TYPE]["runs"]) == 3
+
+
+def test_the_default_limit_stops_a_huge_glob(shell, published, store, capsys):
+    for i in range(PLOT_LIMIT + 1):
+        (store / f"2024-01-01 00-00-{i:02d} many-runs").mkdir(parents=True)
+        (store / f"2024-01-01 00-00-{i:02d} many-runs" / "_info.json").write_text(
+            f'{{"_created": "2024-01-01 00:00:{i:02d}+00:00"}}'
+        )
+    runwatch.review("*many*")
+    assert f"matches {PLOT_LIMIT + 1} runs, more than the limit of {PLOT_LIMIT}" in (
+        capsys.readouterr().err
+    )
+    assert published == []
+
+
+def test_unknown_run_prints_the_candidates(shell, published, store, capsys):
+    run = write_run("known")
+    shell.run_line_magic("review", "nothing-like-this")
+    error = capsys.readouterr().err
+    assert "No run matches 'nothing-like-this'" in error and run in error
+    assert "Traceback" not in error and published == []
+    shell.run_line_magic("view", "--limit zero -1")
+    assert "--limit needs a positive integer" in capsys.readouterr().err
+
+
+def test_a_run_without_stats_says_so(shell, published, store):
+    run = runwatch.new_run("empty")
+    runwatch.review(run)
+    assert published[0]["text/plain"].endswith("(no stats yet)")
+
+
+def test_parse_plot_args():
+    assert parse_plot_args("") == ("-1", PLOT_LIMIT)
+    assert parse_plot_args("'*lr sweep*' --limit 40") == ("*lr sweep*", 40)
+    assert parse_plot_args("--limit=5 -2") == ("-2", 5)
+    assert parse_plot_args("2024-01-02 03-04-05 neat-river") == (
+        "2024-01-02 03-04-05 neat-river",
+        PLOT_LIMIT,
+    )
+    with pytest.raises(ValueError):
+        parse_plot_args("--limit")

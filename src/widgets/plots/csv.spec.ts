@@ -1,0 +1,63 @@
+import { csvCell, csvChunks, csvFields, exportFileName } from './csv';
+
+const series = (n: number, fields: string[]) => {
+  const columns: Record<string, Float64Array> = {
+    _time: Float64Array.from({ length: n }, (_, i) => i * 0.5)
+  };
+  for (const f of fields) {
+    columns[f] = Float64Array.from({ length: n }, (_, i) => i);
+  }
+  return { length: n, columns };
+};
+
+describe('csvChunks', () => {
+  it('writes a header and every row of every series', () => {
+    const text = csvChunks([
+      {
+        run: 'run a',
+        channel: 'loss.train',
+        data: series(3, ['total', 'count'])
+      },
+      { run: 'run,b', channel: 'loss.eval', data: series(2, ['x']) }
+    ]).join('');
+    expect(text.split('\n')).toEqual([
+      'run,channel,t_seconds,total,count,x',
+      'run a,loss.train,0,0,0,',
+      'run a,loss.train,0.5,1,1,',
+      'run a,loss.train,1,2,2,',
+      '"run,b",loss.eval,0,,,0',
+      '"run,b",loss.eval,0.5,,,1',
+      ''
+    ]);
+  });
+
+  it('keeps every one of 200 k rows, in chunks, NaN as NaN', () => {
+    const data = series(200_000, ['x']);
+    data.columns.x[7] = NaN;
+    const chunks = csvChunks([{ run: 'r', channel: 'c', data }]);
+    expect(chunks.length).toBeGreaterThan(2);
+    const lines = chunks.join('').trimEnd().split('\n');
+    expect(lines.length).toBe(200_001);
+    expect(lines[8]).toBe('r,c,3.5,NaN');
+    expect(lines[200_000]).toBe('r,c,99999.5,199999');
+  });
+
+  it('orders fields as first seen, without _time', () => {
+    expect(
+      csvFields([
+        { run: 'a', channel: 'c', data: series(1, ['μ', 'σ']) },
+        { run: 'b', channel: 'c', data: series(1, ['σ', 'x']) }
+      ])
+    ).toEqual(['μ', 'σ', 'x']);
+  });
+
+  it('quotes cells and names files safely', () => {
+    expect(csvCell('a"b')).toBe('"a""b"');
+    expect(
+      exportFileName('loss', ['2024-01-01 00-00-00 neat-river'], 'csv')
+    ).toBe('2024-01-01_00-00-00_neat-river_loss.csv');
+    expect(exportFileName('loss', ['a', 'b', 'c'], 'png')).toBe(
+      '3-runs_loss.png'
+    );
+  });
+});

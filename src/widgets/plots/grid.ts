@@ -1,0 +1,104 @@
+/**
+ * The plot grid's plan: which channels go in which plot, and how each line
+ * looks (colour, dash, legend).
+ */
+import { parseRunName, splitChannel, statKind } from '../../store';
+import { RUN_PALETTE, runColours } from './compare';
+
+/** A channel of a run, as the grid sees it. */
+export interface IChannelRef {
+  readonly run: string;
+  readonly channel: string;
+  readonly kind: string;
+}
+
+/** A channel's place in its plot. */
+export interface IGridMember extends IChannelRef {
+  readonly label: string;
+  readonly colour: string;
+  readonly dash: string;
+  /** The legend text: the run when comparing, else the label. */
+  readonly legend: string;
+  readonly showLegend: boolean;
+}
+
+/** Dashes that tell a group's labels apart when colours mean runs. */
+export const LABEL_DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
+
+/**
+ * Plan the grid: one plot per group (the channel's part before its first
+ * dot), groups sorted by name, hidden kinds (`silent`) left out.
+ *
+ * With one run, each label of a group gets its own colour and the legend
+ * names labels. With several, colour is the run's (`runColours`), dash
+ * tells labels apart, and the legend names each run once per plot.
+ */
+export function planGrid(
+  channels: readonly IChannelRef[],
+  runs: readonly string[]
+): Map<string, IGridMember[]> {
+  const byGroup = new Map<string, IChannelRef[]>();
+  for (const ref of channels) {
+    if (statKind(ref.kind)?.plot === 'null') {
+      continue;
+    }
+    const { group } = splitChannel(ref.channel);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), ref]);
+  }
+  const comparing = runs.length > 1;
+  const colours = runColours(runs);
+  const runOrder = new Map(runs.map((r, i) => [r, i]));
+  const plan = new Map<string, IGridMember[]>();
+  for (const group of [...byGroup.keys()].sort()) {
+    const refs = byGroup
+      .get(group)!
+      .slice()
+      .sort(
+        (a, b) =>
+          (runOrder.get(a.run) ?? 0) - (runOrder.get(b.run) ?? 0) ||
+          a.channel.localeCompare(b.channel)
+      );
+    const labels = [...new Set(refs.map(r => splitChannel(r.channel).label))]
+      .slice()
+      .sort();
+    const shownRuns = new Set<string>();
+    plan.set(
+      group,
+      refs.map(ref => {
+        const label = splitChannel(ref.channel).label;
+        const labelIndex = labels.indexOf(label);
+        if (comparing) {
+          const first = !shownRuns.has(ref.run);
+          shownRuns.add(ref.run);
+          return {
+            ...ref,
+            label,
+            colour: colours.get(ref.run) ?? RUN_PALETTE[0],
+            dash: LABEL_DASHES[labelIndex % LABEL_DASHES.length],
+            legend: shortRunName(ref.run),
+            showLegend: first
+          };
+        }
+        return {
+          ...ref,
+          label,
+          colour: RUN_PALETTE[labelIndex % RUN_PALETTE.length],
+          dash: 'solid',
+          legend: label || group,
+          showLegend: labels.length > 1
+        };
+      })
+    );
+  }
+  return plan;
+}
+
+/** A run's name without its date stamp (`neat-river lr-sweep`). */
+export function shortRunName(run: string): string {
+  try {
+    const { words, suffix } = parseRunName(run);
+    return `${words} ${suffix}`.trim() || run;
+  } catch {
+    return run;
+  }
+}

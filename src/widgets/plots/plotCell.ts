@@ -1,0 +1,295 @@
+/**
+ * One plot of the grid (one group): a plotly div, its export buttons, and
+ * its channels' errors. Re-resolves from full-resolution columns on zoom.
+ */
+import { csvChunks, exportFileName, ICsvSeries } from './csv';
+import { IPlotly, IPlotlyDiv } from './plotly';
+import { IPlotTheme, themeLayout } from './theme';
+import { buildPlot, IPlot, IPlotEntry, percentRange } from './traces';
+
+/** Margins of the plot area inside the cell, in pixels. */
+const MARGIN = { l: 46, r: 12, t: 32, b: 26 };
+
+/** The plot's height; the width follows the grid. */
+export const PLOT_HEIGHT = 250;
+
+const CONFIG = {
+  displaylogo: false,
+  displayModeBar: false,
+  responsive: false,
+  doubleClick: 'autosize',
+  showTips: false
+};
+
+/** What a cell draws: its plot entries and every channel's error. */
+export interface ICellContent {
+  readonly entries: readonly IPlotEntry[];
+  /** `run: channel: reason` for each channel that can't be drawn. */
+  readonly errors: readonly string[];
+  /** Full-resolution rows for the CSV export. */
+  readonly csv: () => ICsvSeries[];
+  readonly runs: readonly string[];
+}
+
+export class PlotCell {
+  constructor(
+    readonly group: string,
+    private readonly _plotly: IPlotly,
+    private readonly _onRangeChanged: (cell: PlotCell) => void
+  ) {
+    this.node = document.createElement('div');
+    this.node.className = 'jp-runwatch-plot';
+    this.node.dataset.group = group;
+    const tools = document.createElement('div');
+    tools.className = 'jp-runwatch-plot-tools';
+    tools.append(
+      this._button('CSV', 'Download every row of these channels as CSV', () =>
+        this.exportCsv()
+      ),
+      this._button('PNG', 'Download this plot as a PNG image', () =>
+        this.exportPng()
+      )
+    );
+    this.area = document.createElement('div') as unknown as IPlotlyDiv;
+    this.area.className = 'jp-runwatch-plot-area';
+    this._errors = document.createElement('div');
+    this._errors.className = 'jp-runwatch-plot-errors';
+    this.node.append(tools, this.area, this._errors);
+  }
+
+  readonly node: HTMLElement;
+  /** plotly's div: `area.data` holds the traces drawn. */
+  readonly area: IPlotlyDiv;
+
+  /** The last plot built (for tests and the bench). */
+  get plot(): IPlot | undefined {
+    return this._plot;
+  }
+
+  /** The x range the user zoomed to, if any. */
+  get xRange(): [number, number] | undefined {
+    return this._xRange;
+  }
+
+  /** Draw `content`; resolves when plotly has drawn it. */
+  async render(content: ICellContent, theme: IPlotTheme): Promise<void> {
+    this._content = content;
+    this._errors.textContent = content.errors.join('\n');
+    this._errors.hidden = content.errors.length === 0;
+    const drawable = content.entries.length > 0;
+    this.area.hidden = !drawable;
+    this.node.classList.toggle('jp-mod-error', !drawable);
+    if (!drawable) {
+      this._errors.textContent =
+        content.errors.join('\n') || `${this.group}: nothing to plot`;
+      return;
+    }
+    // An explicit width: plotly's autosize guesses 700 px for a div that
+    // isn't laid out yet, and the grid re-renders on resize anyway.
+    const width = this.node.clientWidth || 400;
+    const widthPx = Math.max(100, width - MARGIN.l - MARGIN.r);
+    const plot = buildPlot({
+      entries: content.entries,
+      widthPx,
+      xRange: this._xRange,
+      yRange: this._yRange
+    });
+    this._plot = plot;
+    await this._plotly.react(
+      this.area,
+      plot.traces,
+      { ...this._layout(plot, theme, content), width },
+      CONFIG
+    );
+    if (!this._listening) {
+      this._listening = true;
+      this.area.on('plotly_relayout', event => this._onRelayout(event));
+    }
+  }
+
+  /** Full-resolution CSV of the cell's channels and runs, downloaded. */
+  exportCsv(): Blob | undefined {
+    if (!this._content) {
+      return undefined;
+    }
+    const blob = new Blob(csvChunks(this._content.csv()), {
+      type: 'text/csv'
+    });
+    download(blob, exportFileName(this.group, this._content.runs, 'csv'));
+    return blob;
+  }
+
+  /** The plot as a PNG download. */
+  async exportPng(): Promise<void> {
+    if (!this._content || this.area.hidden) {
+      return;
+    }
+    await this._plotly.downloadImage(this.area, {
+      format: 'png',
+      width: this.area.clientWidth || 400,
+      height: PLOT_HEIGHT,
+      filename: exportFileName(this.group, this._content.runs, 'png').replace(
+        /\.png$/,
+        ''
+      )
+    });
+  }
+
+  /** The plot as a PNG data URL, or `undefined` if none is drawn. */
+  async toImage(): Promise<string | undefined> {
+    if (!this._plot || this.area.hidden) {
+      return undefined;
+    }
+    return this._plotly.toImage(this.area, {
+      format: 'png',
+      width: this.area.clientWidth || 400,
+      height: PLOT_HEIGHT
+    });
+  }
+
+  dispose(): void {
+    this._plotly.purge(this.area);
+    this.node.remove();
+  }
+
+  private _layout(
+    plot: IPlot,
+    theme: IPlotTheme,
+    content: ICellContent
+  ): Record<string, unknown> {
+    const base = themeLayout(theme);
+    const percent = plot.style === 'percent';
+    const legend = content.entries.some(e => e.showLegend && e.legend);
+    const legendCount = content.entries.filter(e => e.showLegend).length;
+    return {
+      ...base,
+      title: {
+        text: this.group,
+        x: 0.01,
+        xanchor: 'left',
+        y: 0.98,
+        font: { size: 12, color: theme.text }
+      },
+      height: PLOT_HEIGHT,
+      autosize: false,
+      margin: MARGIN,
+      showlegend: legend && legendCount > 0,
+      legend: {
+        orientation: 'h',
+        x: 1,
+        xanchor: 'right',
+        y: 1,
+        yanchor: 'bottom',
+        bgcolor: 'rgba(0,0,0,0)',
+        font: { size: 10, color: theme.mutedText }
+      },
+      hovermode: 'closest',
+      dragmode: 'zoom',
+      uirevision: 'user',
+      xaxis: {
+        ...(base.xaxis as object),
+        tickmode: 'array',
+        tickvals: plot.xTicks.vals,
+        ticktext: plot.xTicks.text,
+        ...(this._xRange
+          ? { range: [...this._xRange], autorange: false }
+          : { autorange: true }),
+        zeroline: false
+      },
+      yaxis: {
+        ...(base.yaxis as object),
+        tickmode: 'array',
+        tickvals: plot.yTicks.vals,
+        ticktext: plot.yTicks.text,
+        ...(this._yRange
+          ? { range: [...this._yRange], autorange: false }
+          : percent
+            ? { range: percentRange(plot.yExtent), autorange: false }
+            : { autorange: true }),
+        zeroline: false
+      }
+    };
+  }
+
+  private _onRelayout(event: Record<string, unknown>): void {
+    const x = axisRange(event, 'xaxis');
+    const y = axisRange(event, 'yaxis');
+    let changed = false;
+    if (x !== undefined && !sameRange(x, this._xRange)) {
+      this._xRange = x ?? undefined;
+      changed = true;
+    }
+    if (y !== undefined && !sameRange(y, this._yRange)) {
+      this._yRange = y ?? undefined;
+      changed = true;
+    }
+    if (changed) {
+      this._onRangeChanged(this);
+    }
+  }
+
+  private _button(
+    text: string,
+    title: string,
+    action: () => unknown
+  ): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.className = 'jp-runwatch-plot-button';
+    button.textContent = text;
+    button.title = title;
+    button.addEventListener('click', () => void action());
+    return button;
+  }
+
+  private _content: ICellContent | undefined = undefined;
+  private _plot: IPlot | undefined = undefined;
+  private _xRange: [number, number] | undefined = undefined;
+  private _yRange: [number, number] | undefined = undefined;
+  private _listening = false;
+  private readonly _errors: HTMLElement;
+}
+
+/**
+ * The range a `plotly_relayout` event sets for `axis`: a range, `null` for
+ * back to autorange, or `undefined` if the event leaves it alone.
+ */
+export function axisRange(
+  event: Record<string, unknown>,
+  axis: 'xaxis' | 'yaxis'
+): [number, number] | null | undefined {
+  if (event[`${axis}.autorange`] === true) {
+    return null;
+  }
+  const pair = event[`${axis}.range`];
+  if (Array.isArray(pair) && pair.length === 2) {
+    return [Number(pair[0]), Number(pair[1])];
+  }
+  const lo = event[`${axis}.range[0]`];
+  const hi = event[`${axis}.range[1]`];
+  if (lo !== undefined && hi !== undefined) {
+    return [Number(lo), Number(hi)];
+  }
+  return undefined;
+}
+
+function sameRange(
+  a: [number, number] | null,
+  b: [number, number] | undefined
+): boolean {
+  if (a === null || b === undefined) {
+    return a === null && b === undefined;
+  }
+  return a[0] === b[0] && a[1] === b[1];
+}
+
+/** Save `blob` as `name` through a temporary link. */
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

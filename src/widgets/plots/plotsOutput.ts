@@ -1,0 +1,75 @@
+/**
+ * `%review` and `%view` in a notebook output: the plots, the PNG a review
+ * saves into the notebook, and that PNG again when the runs are gone.
+ */
+import { IRenderMime } from '@jupyterlab/rendermime';
+import { Panel, Widget } from '@lumino/widgets';
+import { PlotsWidget } from './plotsWidget';
+
+/** The bundle of a plots output, as the kernel emits it. */
+export interface IPlotsBundle {
+  readonly widget: 'review' | 'view';
+  readonly runs: readonly string[];
+  readonly query?: string;
+  readonly root?: string;
+}
+
+const PNG = 'image/png';
+
+/**
+ * The output's widget: live or snapshot plots of the bundle's runs.
+ *
+ * #### Notes
+ * Once a review has drawn, its plots are written back into the output as
+ * `image/png` (`model.setData`), so the saved notebook shows them where
+ * runwatch or the store is missing: without runwatch, JupyterLab renders
+ * the PNG; with runwatch but without the runs, this shows it.
+ */
+export function createPlotsOutput(
+  bundle: IPlotsBundle,
+  model: IRenderMime.IMimeModel
+): Widget {
+  const host = new Panel();
+  host.addClass('jp-runwatch-plots-output');
+  const plots = new PlotsWidget({
+    runs: bundle.runs,
+    live: bundle.widget === 'view',
+    query: bundle.query
+  });
+  host.addWidget(plots);
+  void plots.ready.then(async () => {
+    if (plots.isDisposed) {
+      return;
+    }
+    const saved = model.data[PNG];
+    if (plots.failed) {
+      if (typeof saved === 'string') {
+        host.addWidget(savedImage(saved, plots));
+      }
+      return;
+    }
+    if (bundle.widget !== 'review') {
+      return;
+    }
+    const png = await plots.snapshotPng();
+    if (png && !plots.isDisposed && png !== saved) {
+      model.setData({ data: { ...model.data, [PNG]: png } });
+    }
+  });
+  return host;
+}
+
+/** The PNG saved with the notebook, for runs no longer in the store. */
+function savedImage(png: string, plots: PlotsWidget): Widget {
+  const node = document.createElement('div');
+  node.className = 'jp-runwatch-plots-saved';
+  const note = document.createElement('div');
+  note.className = 'jp-runwatch-plots-message';
+  note.textContent =
+    'These runs are not in the store: showing the plots saved with the notebook.';
+  const image = document.createElement('img');
+  image.alt = `runwatch plots of ${plots.runs.join(', ')}`;
+  image.src = `data:${PNG};base64,${png}`;
+  node.append(note, image);
+  return new Widget({ node });
+}

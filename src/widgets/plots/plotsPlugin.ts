@@ -1,0 +1,153 @@
+/**
+ * Review and view plots in the main area ("Review Run…", "View Run
+ * (live)…"), the runs panel's row buttons, and theme changes for plots.
+ * The plots' code and plotly.js load on first use.
+ */
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  InputDialog,
+  IThemeManager,
+  MainAreaWidget,
+  Notification
+} from '@jupyterlab/apputils';
+import { CommandIDs } from '../../tokens';
+import { runsIcon } from '../icons';
+import { RunsPanel } from '../runsPanel';
+import type { PlotsWidget } from './plotsWidget';
+import { plotThemeChanged } from './themeEvents';
+
+const PLUGIN_ID = 'runwatch:plots';
+
+/** Ask for a run (or a glob, to compare); `undefined` if cancelled. */
+async function pickRuns(title: string): Promise<string[] | undefined> {
+  const { RunwatchAPI } = await import('../../live/api');
+  const api = new RunwatchAPI();
+  let names: string[];
+  try {
+    names = (await api.listRuns()).runs.map(r => r.name);
+  } catch (error) {
+    Notification.error(`Could not list runs: ${(error as Error).message}`, {
+      autoClose: false
+    });
+    return undefined;
+  }
+  if (names.length === 0) {
+    Notification.info('There are no runs in the store yet.');
+    return undefined;
+  }
+  const result = await InputDialog.getItem({
+    title,
+    label: 'Run (newest first), or type a glob to compare runs',
+    items: names,
+    current: 0,
+    editable: true
+  });
+  const query = result.button.accept ? result.value?.trim() : undefined;
+  if (!query) {
+    return undefined;
+  }
+  if (names.includes(query)) {
+    return [query];
+  }
+  try {
+    return await api.resolve(query);
+  } catch (error) {
+    Notification.error((error as Error).message, { autoClose: false });
+    return undefined;
+  }
+}
+
+export const plotsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'Plots of runs: review (a snapshot) and view (live), in outputs and tabs.',
+  autoStart: true,
+  optional: [ICommandPalette, IThemeManager],
+  activate: (
+    app: JupyterFrontEnd,
+    palette: ICommandPalette | null,
+    themes: IThemeManager | null
+  ) => {
+    themes?.themeChanged.connect(() => plotThemeChanged.emit());
+
+    const open = async (runs: string[], live: boolean) => {
+      const { PlotsWidget } = await import('./plotsWidget');
+      const content: PlotsWidget = new PlotsWidget({ runs, live });
+      const widget = new MainAreaWidget({ content });
+      const what = runs.length === 1 ? runs[0] : `${runs.length} runs`;
+      widget.id = `runwatch-plots-${Date.now()}`;
+      widget.title.label = `${live ? 'View' : 'Review'}: ${what}`;
+      widget.title.caption = runs.join('\n');
+      widget.title.icon = runsIcon;
+      widget.title.closable = true;
+      widget.addClass('jp-runwatch-plots-panel');
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+      return widget;
+    };
+
+    const command = (id: string, live: boolean) => {
+      const verb = live ? 'View' : 'Review';
+      app.commands.addCommand(id, {
+        label: args =>
+          args.run
+            ? `${verb} ${args.run}`
+            : `${verb} Run${live ? ' (live)' : ''}…`,
+        caption: live
+          ? 'Live plots of a run (or of runs matching a glob)'
+          : 'Plots of every stat of a run (or of runs matching a glob)',
+        icon: runsIcon,
+        describedBy: {
+          args: {
+            type: 'object',
+            properties: {
+              run: {
+                type: 'string',
+                description: 'The run; asks with a picker if omitted'
+              }
+            }
+          }
+        },
+        execute: async args => {
+          const runs =
+            typeof args.run === 'string' && args.run
+              ? [args.run]
+              : await pickRuns(`${verb} Run`);
+          return runs ? open(runs, live) : undefined;
+        }
+      });
+      palette?.addItem({ command: id, category: 'runwatch' });
+    };
+    command(CommandIDs.reviewRun, false);
+    command(CommandIDs.viewRun, true);
+
+    // The runs panel's row buttons: review, view, monitor.
+    void app.restored.then(() => {
+      for (const widget of app.shell.widgets('left')) {
+        if (widget instanceof RunsPanel) {
+          const run = (id: string) => (name: string) =>
+            void app.commands.execute(id, { run: name });
+          widget.setAction('review', {
+            label: 'review',
+            title: 'Plot every stat of this run',
+            run: run(CommandIDs.reviewRun)
+          });
+          widget.setAction('view', {
+            label: 'view',
+            title: 'Live plots of this run',
+            run: run(CommandIDs.viewRun)
+          });
+          widget.setAction('monitor', {
+            label: 'monitor',
+            title: 'Monitor this run: logs and latest stats',
+            run: run(CommandIDs.monitorRun)
+          });
+        }
+      }
+    });
+  }
+};

@@ -1,0 +1,503 @@
+/**
+ * The review (`%review`, a snapshot) and view (`%view`, live) of one or
+ * more runs: a grid of plotly plots, one per group, with a rule control,
+ * and, when comparing, the params that differ.
+ */
+import { Widget } from '@lumino/widgets';
+import {
+  IRunwatchAPI,
+  IWatchSource,
+  RunModel,
+  RunwatchAPI,
+  WatchSocket
+} from '../../live';
+import { differingParams, runColours } from './compare';
+import { ICsvSeries } from './csv';
+import { IGridMember, planGrid, shortRunName } from './grid';
+import { ICellContent, PlotCell } from './plotCell';
+import { IPlotly, loadPlotly } from './plotly';
+import {
+  channelSeries,
+  DEFAULT_PLOT_RULE,
+  IChannelSeries,
+  PLOT_RULES,
+  PlotRule
+} from './series';
+import { IPlotRun, LiveRun, SnapshotRun } from './sources';
+import { documentVariables, IPlotTheme, plotTheme } from './theme';
+import { plotThemeChanged } from './themeEvents';
+import { IPlotEntry } from './traces';
+
+/** Options for a `PlotsWidget`. */
+export interface IPlotsWidgetOptions {
+  /** The runs, already resolved (oldest first, as the kernel sends them). */
+  runs: readonly string[];
+  /** Follow the runs live (`%view`) or draw them once (`%review`). */
+  live: boolean;
+  /** What the user asked for, shown in the header. */
+  query?: string;
+  api?: IRunwatchAPI;
+  socket?: IWatchSource;
+}
+
+/** Tiles of the saved PNG. */
+const TILE = { width: 420, height: 250, columns: 3 };
+
+export class PlotsWidget extends Widget {
+  constructor(options: IPlotsWidgetOptions) {
+    super();
+    this.addClass('jp-runwatch-plots');
+    this.live = options.live;
+    this.runs = [...options.runs];
+    const api = options.api ?? new RunwatchAPI();
+    this._sources = this.runs.map(run =>
+      options.live
+        ? new LiveRun(
+            new RunModel({
+              run,
+              api,
+              socket: options.socket ?? WatchSocket.shared()
+            })
+          )
+        : new SnapshotRun(run, api)
+    );
+    this._sources.forEach(source =>
+      source.changed.connect((_, channels) => this._onChanged(channels), this)
+    );
+    this._buildHead(options.query);
+    this._params = document.createElement('table');
+    this._params.className = 'jp-runwatch-plots-params';
+    this._params.hidden = true;
+    this._message = document.createElement('div');
+    this._message.className = 'jp-runwatch-plots-message';
+    this._grid = document.createElement('div');
+    this._grid.className = 'jp-runwatch-plots-grid';
+    this.node.append(this._head, this._params, this._message, this._grid);
+    this._theme = plotTheme(documentVariables());
+    plotThemeChanged.connect(this._onThemeChanged, this);
+    this.ready = this._start();
+  }
+
+  readonly live: boolean;
+  readonly runs: readonly string[];
+
+  /** Settles after the first complete render (a review: every run read). */
+  readonly ready: Promise<void>;
+
+  /** Every run failed to load (missing or unreadable). */
+  get failed(): boolean {
+    return this._sources.every(s => s.failed);
+  }
+
+  /** The plots by group (for tests and the bench). */
+  get cells(): ReadonlyMap<string, PlotCell> {
+    return this._cells;
+  }
+
+  get rule(): PlotRule {
+    return this._rule;
+  }
+
+  set rule(rule: PlotRule) {
+    if (rule !== this._rule) {
+      this._rule = rule;
+      this._ruleSelect.value = String(rule);
+      this._renderAllSoon();
+    }
+  }
+
+  get paused(): boolean {
+    return this._paused;
+  }
+
+  set paused(paused: boolean) {
+    this._paused = paused;
+    this._pause.textContent = paused ? 'Resume' : 'Pause';
+    this._pause.classList.toggle('jp-mod-active', paused);
+    if (!paused) {
+      this._schedule();
+    }
+  }
+
+  /**
+   * The drawn plots as one PNG (base64, no `data:` prefix), tiled in rows
+   * of three: the static fallback a saved notebook keeps.
+   */
+  async snapshotPng(): Promise<string | undefined> {
+    const cells = [...this._cells.values()].filter(c => c.plot);
+    if (!this._plotly || cells.length === 0) {
+      return undefined;
+    }
+    const columns = Math.min(TILE.columns, cells.length);
+    const canvas = document.createElement('canvas');
+    canvas.width = columns * TILE.width;
+    canvas.height = Math.ceil(cells.length / columns) * TILE.height;
+    const context = canvas.getContext('2d');
+    if (!context) {
+      return undefined;
+    }
+    context.fillStyle = this._theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < cells.length; i++) {
+      const url = await this._plotly.toImage(cells[i].area, {
+        format: 'png',
+        width: TILE.width,
+        height: TILE.height
+      });
+      const image = await loadImage(url);
+      context.drawImage(
+        image,
+        (i % columns) * TILE.width,
+        Math.floor(i / columns) * TILE.height
+      );
+    }
+    return canvas
+      .toDataURL('image/png')
+      .replace(/^data:image\/png;base64,/, '');
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    cancelAnimationFrame(this._frame);
+    this._resizeObserver?.disconnect();
+    plotThemeChanged.disconnect(this._onThemeChanged, this);
+    this._sources.forEach(source => source.dispose());
+    this._cells.forEach(cell => cell.dispose());
+    this._cells.clear();
+    super.dispose();
+  }
+
+  /** How long the first load and render took, in ms (for the bench). */
+  readonly timings = { loadMs: NaN, renderMs: NaN };
+
+  private async _start(): Promise<void> {
+    this._status.textContent = 'loading…';
+    const started = performance.now();
+    const [plotly] = await Promise.all([
+      loadPlotly(),
+      ...this._sources.map(s =>
+        s instanceof SnapshotRun ? s.ready : (s as LiveRun).model.ready
+      )
+    ]);
+    if (this.isDisposed) {
+      return;
+    }
+    this._plotly = plotly;
+    this._resizeObserver = new ResizeObserver(() => this._onResize());
+    this._resizeObserver.observe(this._grid);
+    this._dirtyAll = true;
+    const loaded = performance.now();
+    this.timings.loadMs = loaded - started;
+    await this._flush();
+    this.timings.renderMs = performance.now() - loaded;
+  }
+
+  private _buildHead(query: string | undefined): void {
+    this._head = document.createElement('div');
+    this._head.className = 'jp-runwatch-plots-head';
+    const title = document.createElement('span');
+    title.className = 'jp-runwatch-plots-title';
+    title.textContent =
+      this.runs.length === 1
+        ? this.runs[0]
+        : `${this.runs.length} runs` + (query ? ` matching ${query}` : '');
+    title.title = this.runs.join('\n');
+    const mode = document.createElement('span');
+    mode.className = 'jp-runwatch-plots-mode';
+    mode.textContent = this.live ? 'live' : 'snapshot';
+    const ruleLabel = document.createElement('label');
+    ruleLabel.className = 'jp-runwatch-plots-rule';
+    ruleLabel.textContent = 'rule ';
+    this._ruleSelect = document.createElement('select');
+    this._ruleSelect.className = 'jp-runwatch-plots-select';
+    this._ruleSelect.setAttribute('aria-label', 'bucket rule');
+    for (const { label, rule } of PLOT_RULES) {
+      const option = document.createElement('option');
+      option.value = String(rule);
+      option.textContent = label;
+      this._ruleSelect.appendChild(option);
+    }
+    this._ruleSelect.value = String(this._rule);
+    this._ruleSelect.addEventListener('change', () => {
+      const value = this._ruleSelect.value;
+      this.rule = value === 'raw' ? 'raw' : Number(value);
+    });
+    ruleLabel.appendChild(this._ruleSelect);
+    this._pause = document.createElement('button');
+    this._pause.className = 'jp-runwatch-plot-button jp-runwatch-plots-pause';
+    this._pause.textContent = 'Pause';
+    this._pause.hidden = !this.live;
+    this._pause.addEventListener('click', () => (this.paused = !this.paused));
+    this._status = document.createElement('span');
+    this._status.className = 'jp-runwatch-plots-status';
+    this._head.append(title, mode, ruleLabel, this._pause, this._status);
+  }
+
+  private _onChanged(channels: readonly string[]): void {
+    for (const channel of channels) {
+      this._dirtyGroups.add(channel.split('.', 1)[0]);
+    }
+    this._dirtyHead = true;
+    this._schedule();
+  }
+
+  private _onThemeChanged(): void {
+    // Let the new theme's CSS apply before reading its variables.
+    setTimeout(() => {
+      this._theme = plotTheme(documentVariables());
+      this._renderAllSoon();
+    }, 50);
+  }
+
+  private _onResize(): void {
+    const width = this._grid.clientWidth;
+    if (Math.abs(width - this._width) > 8) {
+      this._width = width;
+      this._renderAllSoon();
+    }
+  }
+
+  private _renderAllSoon(): void {
+    this._dirtyAll = true;
+    this._schedule();
+  }
+
+  private _schedule(): void {
+    if (this._frame || this.isDisposed || !this._plotly) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      void this._flush();
+    });
+  }
+
+  /** Redraw what changed; one pass at a time, the next one queued. */
+  private async _flush(): Promise<void> {
+    if (this._paused && !this._dirtyAll && this._cells.size > 0) {
+      return;
+    }
+    if (this._flushing) {
+      this._again = true;
+      return;
+    }
+    this._flushing = true;
+    try {
+      await this._render();
+    } finally {
+      this._flushing = false;
+      if (this._again) {
+        this._again = false;
+        this._schedule();
+      }
+    }
+  }
+
+  private async _render(): Promise<void> {
+    const plotly = this._plotly!;
+    const all = this._dirtyAll;
+    const dirty = new Set(this._dirtyGroups);
+    this._dirtyAll = false;
+    this._dirtyGroups.clear();
+    this._renderHead();
+    const refs = this._sources.flatMap(source =>
+      [...source.channels.values()].map(c => ({
+        run: source.run,
+        channel: c.name,
+        kind: c.kind
+      }))
+    );
+    const plan = planGrid(refs, this.runs);
+    for (const [group, cell] of this._cells) {
+      if (!plan.has(group)) {
+        cell.dispose();
+        this._cells.delete(group);
+      }
+    }
+    const renders: Promise<void>[] = [];
+    for (const [group, members] of plan) {
+      let cell = this._cells.get(group);
+      if (!cell) {
+        cell = new PlotCell(group, plotly, c => this._onZoom(c));
+        this._cells.set(group, cell);
+        this._insertCell(cell, [...plan.keys()]);
+      } else if (!all && !dirty.has(group)) {
+        continue;
+      }
+      renders.push(cell.render(this._content(members), this._theme));
+    }
+    await Promise.all(renders);
+  }
+
+  private _insertCell(cell: PlotCell, order: string[]): void {
+    const index = order.indexOf(cell.group);
+    const next = order
+      .slice(index + 1)
+      .map(g => this._cells.get(g)?.node)
+      .find(node => node?.parentNode === this._grid);
+    this._grid.insertBefore(cell.node, next ?? null);
+  }
+
+  private _onZoom(cell: PlotCell): void {
+    this._dirtyGroups.add(cell.group);
+    this._schedule();
+  }
+
+  /** A group's entries at the current rule, and its channels' errors. */
+  private _content(members: readonly IGridMember[]): ICellContent {
+    const entries: IPlotEntry[] = [];
+    const errors: string[] = [];
+    const csv: ICsvSeries[] = [];
+    let empty = 0;
+    for (const member of members) {
+      const source = this._sources.find(s => s.run === member.run)!;
+      const channel = source.channels.get(member.channel)!;
+      const where =
+        this.runs.length > 1
+          ? `${shortRunName(member.run)}: ${member.channel}`
+          : member.channel;
+      if (channel.error) {
+        errors.push(`${where}: ${channel.error}`);
+        continue;
+      }
+      if (channel.data.length === 0) {
+        empty++;
+        continue;
+      }
+      csv.push({
+        run: member.run,
+        channel: member.channel,
+        data: channel.data
+      });
+      let series: IChannelSeries;
+      try {
+        series = this._series(source, member, channel.version, channel.data);
+      } catch (error) {
+        errors.push(`${where}: ${(error as Error).message}`);
+        continue;
+      }
+      entries.push({ ...member, series });
+    }
+    if (entries.length === 0 && errors.length === 0 && empty > 0) {
+      errors.push('no rows yet');
+    }
+    return { entries, errors, csv: () => csv, runs: this.runs };
+  }
+
+  /** A channel's series at the current rule, recomputed only on change. */
+  private _series(
+    source: IPlotRun,
+    member: IGridMember,
+    version: number,
+    data: Parameters<typeof channelSeries>[1]
+  ): IChannelSeries {
+    const key = `${member.run}\u0000${member.channel}`;
+    const cached = this._seriesCache.get(key);
+    const nowS =
+      this.live && source.createdMs !== undefined
+        ? (Date.now() - source.createdMs) / 1000
+        : undefined;
+    if (
+      cached &&
+      cached.version === version &&
+      cached.rule === this._rule &&
+      (cached.rule === 'raw' || !this.live)
+    ) {
+      return cached.series;
+    }
+    const series = channelSeries(member.kind, data, this._rule, nowS);
+    this._seriesCache.set(key, { version, rule: this._rule, series });
+    return series;
+  }
+
+  private _renderHead(): void {
+    if (!this._dirtyHead && this._cells.size > 0) {
+      return;
+    }
+    this._dirtyHead = false;
+    const notes: string[] = [];
+    let channels = 0;
+    for (const source of this._sources) {
+      channels += source.channels.size;
+      if (source.message) {
+        notes.push(`${source.run}: ${source.message}`);
+      } else if (source.channels.size === 0) {
+        notes.push(
+          this.runs.length > 1 ? `${source.run}: no stats yet` : 'no stats yet'
+        );
+      }
+    }
+    this._message.textContent = notes.join('\n');
+    this._message.hidden = notes.length === 0;
+    this._status.textContent = `${channels} channel${channels === 1 ? '' : 's'}`;
+    this._renderParams();
+  }
+
+  private _renderParams(): void {
+    const table = differingParams(
+      this._sources.map(s => ({ run: s.run, params: s.info.params }))
+    );
+    this._params.hidden = table.keys.length === 0;
+    this._params.textContent = '';
+    if (table.keys.length === 0) {
+      return;
+    }
+    const colours = runColours(this.runs);
+    const head = this._params.createTHead().insertRow();
+    for (const text of ['run', ...table.keys]) {
+      const th = document.createElement('th');
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    const body = this._params.createTBody();
+    for (const row of table.rows) {
+      const tr = body.insertRow();
+      const name = tr.insertCell();
+      const swatch = document.createElement('span');
+      swatch.className = 'jp-runwatch-swatch';
+      swatch.style.background = colours.get(row.run) ?? '';
+      name.append(swatch, shortRunName(row.run));
+      name.title = row.run;
+      for (const value of row.values) {
+        tr.insertCell().textContent = value;
+      }
+    }
+  }
+
+  private readonly _sources: IPlotRun[];
+  private readonly _cells = new Map<string, PlotCell>();
+  private readonly _seriesCache = new Map<
+    string,
+    { version: number; rule: PlotRule; series: IChannelSeries }
+  >();
+  private readonly _dirtyGroups = new Set<string>();
+  private readonly _params: HTMLTableElement;
+  private readonly _message: HTMLElement;
+  private readonly _grid: HTMLElement;
+  private _head!: HTMLElement;
+  private _status!: HTMLElement;
+  private _ruleSelect!: HTMLSelectElement;
+  private _pause!: HTMLButtonElement;
+  private _plotly: IPlotly | undefined = undefined;
+  private _theme: IPlotTheme;
+  private _rule: PlotRule = DEFAULT_PLOT_RULE;
+  private _paused = false;
+  private _dirtyAll = false;
+  private _dirtyHead = true;
+  private _frame = 0;
+  private _flushing = false;
+  private _again = false;
+  private _width = 0;
+  private _resizeObserver: ResizeObserver | undefined = undefined;
+}
+
+function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error('could not load a plot image'));
+    image.src = url;
+  });
+}

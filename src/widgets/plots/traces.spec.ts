@@ -1,0 +1,208 @@
+import { IColumnSet } from '../../store';
+import { planGrid, shortRunName } from './grid';
+import { channelSeries, rawColumns } from './series';
+import { buildPlot, IPlotEntry, maxPointsFor, percentRange } from './traces';
+
+/** `n` rows, one per `dt` seconds, with the given fields. */
+function rows(
+  n: number,
+  fields: Record<string, (i: number) => number>,
+  dt = 1
+): IColumnSet {
+  const columns: Record<string, Float64Array> = {
+    _time: Float64Array.from({ length: n }, (_, i) => (i + 1) * dt)
+  };
+  for (const [name, f] of Object.entries(fields)) {
+    columns[name] = Float64Array.from({ length: n }, (_, i) => f(i));
+  }
+  return { length: n, columns };
+}
+
+function entry(
+  kind: string,
+  data: IColumnSet,
+  rule: 'raw' | number,
+  channel = 'g.a'
+): IPlotEntry {
+  return {
+    run: 'r',
+    channel,
+    label: channel.split('.').slice(1).join('.'),
+    series: channelSeries(kind, data, rule),
+    colour: '#1f77b4',
+    legend: 'a',
+    showLegend: false
+  };
+}
+
+const lines = (traces: Record<string, any>[]) =>
+  traces.filter(t => t.hoverinfo !== 'skip');
+const bands = (traces: Record<string, any>[]) =>
+  traces.filter(t => t.hoverinfo === 'skip');
+const max = (a: ArrayLike<number>) =>
+  Math.max(...Array.from(a).filter(Number.isFinite));
+
+describe('buildPlot', () => {
+  it('draws percent kinds on a 0–100 % axis', () => {
+    const data = rows(600, { total: i => (i % 10) / 10 });
+    const plot = buildPlot({
+      entries: [entry('mean_percent', data, 60)],
+      widthPx: 300
+    });
+    expect(plot.style).toBe('percent');
+    expect(plot.yTicks.text[0]).toBe('0%');
+    expect(plot.yTicks.text[plot.yTicks.text.length - 1]).toBe('100%');
+    expect(percentRange(plot.yExtent)).toEqual([0, 1]);
+    expect(percentRange([0, 1.5])).toEqual([0, 1.5]);
+    expect(lines(plot.traces)[0].hovertemplate).toContain('%{y:.4%}');
+  });
+
+  it('draws mean_std as a ±2σ band behind μ', () => {
+    const data = rows(600, { μ: () => 1, σ: () => 0.25 });
+    const plot = buildPlot({
+      entries: [entry('mean_std', data, 60)],
+      widthPx: 300
+    });
+    const [lo, hi] = bands(plot.traces);
+    expect(lo.y[1]).toBeCloseTo(0.5);
+    expect(hi.y[1]).toBeCloseTo(1.5);
+    expect(hi.fill).toBe('tonexty');
+    expect(lines(plot.traces)).toHaveLength(1);
+    expect(plot.traces.indexOf(lines(plot.traces)[0])).toBe(2); // on top
+  });
+
+  it('draws quantiles as a fan with a bold median', () => {
+    const qs = Object.fromEntries(
+      [0, 1, 2, 3, 4].map(q => [`qs.${q}`, () => q])
+    );
+    const plot = buildPlot({
+      entries: [entry('quantiles', rows(600, qs), 60)],
+      widthPx: 300
+    });
+    expect(bands(plot.traces)).toHaveLength(4); // 0–100, 25–75
+    const [median] = lines(plot.traces);
+    expect(median.name).toBe('a 50');
+    expect(median.line.width).toBeGreaterThan(2);
+    expect(median.y[1]).toBe(2);
+  });
+
+  it('draws other kinds as lines; bucketed ones over a min–max band', () => {
+    const data = rows(600, { x: i => i });
+    const raw = buildPlot({
+      entries: [entry('last', data, 'raw')],
+      widthPx: 300
+    });
+    expect(bands(raw.traces)).toHaveLength(0);
+    const bucketed = buildPlot({
+      entries: [entry('last', data, 60)],
+      widthPx: 300
+    });
+    expect(bands(bucketed.traces)).toHaveLength(2);
+    expect(bucketed.xTicks.text).toContain('5m');
+  });
+
+  it('breaks lines at NaN and Inf and plots the finite values', () => {
+    const data = rows(100, {
+      x: i => (i === 50 ? NaN : i === 60 ? Infinity : i)
+    });
+    const plot = buildPlot({
+      entries: [entry('last', data, 'raw')],
+      widthPx: 300
+    });
+    const y = Array.from(lines(plot.traces)[0].y as Float64Array);
+    expect(y.length).toBe(100);
+    expect(Number.isNaN(y[50])).toBe(true);
+    expect(plot.yExtent).toEqual([0, 99]);
+  });
+});
+
+describe('never hiding a spike', () => {
+  const n = 1_000_000;
+  const data = rows(n, { total: i => Math.sin(i / 1000) }, 0.01);
+  data.columns.total[654_321] = 1e6;
+
+  it('keeps a one-row spike among 1 M rows in ≤ 4 points per pixel', () => {
+    const plot = buildPlot({
+      entries: [entry('mean', data, 'raw')],
+      widthPx: 500
+    });
+    const [line] = lines(plot.traces);
+    expect(max(line.y)).toBe(1e6);
+    expect(line.x.length).toBeLessThanOrEqual(maxPointsFor(500));
+    expect(line.x[0]).toBe(data.columns._time[0]);
+    expect(line.x[line.x.length - 1]).toBe(data.columns._time[n - 1]);
+  });
+
+  it('shows it as a band excursion when 60 s means average it away', () => {
+    const plot = buildPlot({
+      entries: [entry('mean', data, 60)],
+      widthPx: 500
+    });
+    expect(max(lines(plot.traces)[0].y)).toBeLessThan(1000);
+    expect(max(bands(plot.traces)[1].y)).toBe(1e6);
+  });
+
+  it('re-resolves a zoomed range from the full rows', () => {
+    const x0 = data.columns._time[654_000];
+    const x1 = data.columns._time[655_000];
+    const plot = buildPlot({
+      entries: [entry('mean', data, 'raw')],
+      widthPx: 2000,
+      xRange: [x0, x1]
+    });
+    const [line] = lines(plot.traces);
+    // Every row in range fits: all 1000 are there, not a coarse subset.
+    expect(line.x.length).toBeGreaterThan(1000);
+    expect(max(line.y)).toBe(1e6);
+    expect(plot.xExtent).toEqual([x0, x1]);
+  });
+});
+
+describe('rawColumns', () => {
+  it("gives each row's own value", () => {
+    const data = rows(3, { total: i => i * 2, count: () => 2 });
+    expect(Array.from(rawColumns('mean', data).value)).toEqual([0, 1, 2]);
+    expect(Array.from(rawColumns('cumsum', data).value)).toEqual([0, 2, 6]);
+    const nested = rows(2, { 'x.a': i => i, 'x.b': i => -i });
+    expect(Object.keys(rawColumns('last', nested))).toEqual(['a', 'b']);
+  });
+});
+
+describe('planGrid', () => {
+  const refs = [
+    { run: 'r1', channel: 'loss.train', kind: 'mean' },
+    { run: 'r1', channel: 'loss.eval', kind: 'mean' },
+    { run: 'r1', channel: 'hidden', kind: 'silent' },
+    { run: 'r1', channel: 'lr', kind: 'last' },
+    { run: 'r2', channel: 'loss.train', kind: 'mean' }
+  ];
+
+  it('makes one plot per group, hides silent kinds', () => {
+    const plan = planGrid(refs.slice(0, 4), ['r1']);
+    expect([...plan.keys()]).toEqual(['loss', 'lr']);
+    const loss = plan.get('loss')!;
+    expect(loss.map(m => m.legend)).toEqual(['eval', 'train']);
+    expect(new Set(loss.map(m => m.colour)).size).toBe(2);
+    expect(plan.get('lr')![0].showLegend).toBe(false);
+  });
+
+  it('colours by run when comparing, legend once per run', () => {
+    const plan = planGrid(refs, ['r1', 'r2']);
+    const loss = plan.get('loss')!;
+    expect(loss.map(m => [m.run, m.label, m.showLegend])).toEqual([
+      ['r1', 'eval', true],
+      ['r1', 'train', false],
+      ['r2', 'train', true]
+    ]);
+    expect(loss[0].colour).toBe(loss[1].colour);
+    expect(loss[0].colour).not.toBe(loss[2].colour);
+    expect(loss[0].dash).not.toBe(loss[1].dash);
+  });
+
+  it('shortens run names to their words', () => {
+    expect(shortRunName('2024-01-02 03-04-05 neat-river lr-sweep')).toBe(
+      'neat-river lr-sweep'
+    );
+    expect(shortRunName('odd')).toBe('odd');
+  });
+});

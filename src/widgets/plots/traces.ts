@@ -1,0 +1,260 @@
+/**
+ * Plotly traces for one plot (one group): kind-aware styles, downsampled to
+ * pixel resolution with min/max envelopes so no spike is ever hidden.
+ */
+import { downsampleMinMax, PlotStyle } from '../../store';
+import { IChannelSeries } from './series';
+import { ITicks, siTicks, timeTicks } from './ticks';
+
+/** One channel of one run in a plot. */
+export interface IPlotEntry {
+  readonly run: string;
+  readonly channel: string;
+  /** The channel's label (after the group): `''` for a bare group. */
+  readonly label: string;
+  readonly series: IChannelSeries;
+  readonly colour: string;
+  /** Line dash: tells labels apart when colour tells runs apart. */
+  readonly dash?: string;
+  /** The legend entry: a run or a label. */
+  readonly legend: string;
+  /** Show this entry in the legend (once per run when comparing). */
+  readonly showLegend: boolean;
+}
+
+/** Inputs for `buildPlot`. */
+export interface IBuildPlotOptions {
+  readonly entries: readonly IPlotEntry[];
+  /** The plot area's width in pixels: at most 4 points per pixel per trace. */
+  readonly widthPx: number;
+  /** The x range the user zoomed to, or `undefined` for everything. */
+  readonly xRange?: readonly [number, number];
+  /** The y range the user zoomed to, or `undefined` to fit. */
+  readonly yRange?: readonly [number, number];
+}
+
+/** A plotly trace as plain data (plotly takes typed arrays as they are). */
+export type Trace = Record<string, unknown>;
+
+/** What `buildPlot` gives: the traces and the axes' facts. */
+export interface IPlot {
+  readonly traces: Trace[];
+  readonly style: PlotStyle;
+  /** The x range shown: the zoom, or the data's extent. */
+  readonly xExtent: [number, number];
+  /** The visible data's y extent (finite values only), if any. */
+  readonly yExtent: [number, number] | undefined;
+  readonly xTicks: ITicks;
+  readonly yTicks: ITicks;
+  /** The most points any one trace got. */
+  readonly maxPoints: number;
+}
+
+/** Most points per trace: four per pixel (first, min, max, last). */
+export function maxPointsFor(widthPx: number): number {
+  return 4 * Math.max(1, Math.floor(widthPx));
+}
+
+/**
+ * The traces of one plot.
+ *
+ * #### Notes
+ * Lines are downsampled over the visible x range with `downsampleMinMax`
+ * to at most `4 × widthPx` points (first, min, max and last per pixel, and
+ * the series' first and last points), so a spike of one sample among
+ * millions still reaches the screen. On zoom the caller rebuilds from the
+ * same full-resolution columns for the new range. Bands (min–max, ±2σ,
+ * quantile fans) are drawn first, faint, with the lines on top.
+ */
+export function buildPlot(options: IBuildPlotOptions): IPlot {
+  const { entries } = options;
+  const style = entries[0]?.series.style ?? 'line';
+  const xExtent = options.xRange
+    ? ([options.xRange[0], options.xRange[1]] as [number, number])
+    : dataExtent(entries);
+  // downsampleMinMax keeps up to 4 per column plus 4 edge points.
+  const columns = Math.max(1, Math.floor(options.widthPx) - 1);
+  const [x0, x1] = xExtent;
+  let maxPoints = 0;
+  const extent = { lo: Infinity, hi: -Infinity };
+
+  const line = (x: Float64Array, y: Float64Array) => {
+    const d = downsampleMinMax(x, y, x0, x1, columns);
+    maxPoints = Math.max(maxPoints, d.x.length);
+    for (let i = 0; i < d.x.length; i++) {
+      const v = d.y[i];
+      if (d.x[i] >= x0 && d.x[i] <= x1 && Number.isFinite(v)) {
+        extent.lo = Math.min(extent.lo, v);
+        extent.hi = Math.max(extent.hi, v);
+      }
+    }
+    return { x: d.x, y: d.y };
+  };
+
+  const bands: Trace[] = [];
+  const lines: Trace[] = [];
+  const hover = valueHover(style);
+  for (const entry of entries) {
+    const { series, colour } = entry;
+    const name = entry.legend;
+    const base = {
+      type: 'scatter',
+      mode: 'lines',
+      legendgroup: name,
+      meta: { run: entry.run, channel: entry.channel }
+    };
+    const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
+      bands.push(
+        {
+          ...base,
+          ...line(series.x, lo),
+          line: { width: 0, color: colour },
+          // Empty buckets have no min or max: bridge them.
+          connectgaps: true,
+          showlegend: false,
+          hoverinfo: 'skip'
+        },
+        {
+          ...base,
+          ...line(series.x, hi),
+          line: { width: 0, color: colour },
+          fill: 'tonexty',
+          fillcolor: withAlpha(colour, alpha),
+          connectgaps: true,
+          showlegend: false,
+          hoverinfo: 'skip'
+        }
+      );
+    };
+    const mainLine = (column: string, width: number, legend: boolean) => {
+      lines.push({
+        ...base,
+        ...line(series.x, series.columns[column]),
+        name: column === 'value' || !column ? name : `${name} ${column}`,
+        line: { width, color: colour, dash: entry.dash ?? 'solid' },
+        showlegend: legend && entry.showLegend,
+        hovertemplate: `${hoverName(entry, column)}: ${hover}<extra></extra>`
+      });
+    };
+    if (series.band) {
+      band(series.band.lo, series.band.hi, 0.18);
+    }
+    if (series.style === 'confidence' && series.columns.mu) {
+      band(series.columns.lo, series.columns.hi, 0.22);
+      mainLine('mu', 1.75, true);
+    } else if (series.style === 'quantiles') {
+      const names = Object.keys(series.columns).sort(
+        (a, b) => Number(a) - Number(b)
+      );
+      const n = names.length;
+      for (let i = 0; i < Math.floor(n / 2); i++) {
+        band(
+          series.columns[names[i]],
+          series.columns[names[n - 1 - i]],
+          0.12 + (0.2 * (i + 1)) / Math.max(1, Math.floor(n / 2))
+        );
+      }
+      const median = names.reduce(
+        (best, q) =>
+          Math.abs(Number(q) - 50) < Math.abs(Number(best) - 50) ? q : best,
+        names[0]
+      );
+      if (median !== undefined) {
+        mainLine(median, 2.5, true);
+      }
+    } else {
+      Object.keys(series.columns).forEach((column, i) =>
+        mainLine(column, 1.75, i === 0)
+      );
+    }
+  }
+  const yExtent: [number, number] | undefined =
+    extent.lo <= extent.hi ? [extent.lo, extent.hi] : undefined;
+  return {
+    traces: [...bands, ...lines],
+    style,
+    xExtent,
+    yExtent,
+    xTicks: timeTicks(x0, x1, Math.max(3, Math.floor(options.widthPx / 60))),
+    yTicks: yTicksFor(style, options.yRange ?? padded(yExtent)),
+    maxPoints
+  };
+}
+
+/** The x extent of every entry: from min(0, first t) to the last t. */
+export function dataExtent(entries: readonly IPlotEntry[]): [number, number] {
+  let lo = 0;
+  let hi = -Infinity;
+  for (const { series } of entries) {
+    if (series.x.length > 0) {
+      lo = Math.min(lo, series.x[0]);
+      hi = Math.max(hi, series.x[series.x.length - 1]);
+    }
+  }
+  return [lo, hi > lo ? hi : lo + 1];
+}
+
+/** Percent kinds: `0%`…`100%` in 25 % steps, finer when zoomed in. */
+export function percentTicks(y0: number, y1: number): ITicks {
+  const ticks = siTicks(y0 * 100, y1 * 100, 6);
+  return {
+    vals: ticks.vals.map(v => v / 100),
+    text: ticks.text.map(t => `${t}%`)
+  };
+}
+
+/** The y range a percent plot starts with: 0–100 %, wider if data is. */
+export function percentRange(
+  yExtent: [number, number] | undefined
+): [number, number] {
+  const lo = Math.min(0, yExtent?.[0] ?? 0);
+  const hi = Math.max(1, yExtent?.[1] ?? 1);
+  return [lo, hi];
+}
+
+function yTicksFor(
+  style: PlotStyle,
+  range: [number, number] | readonly [number, number] | undefined
+): ITicks {
+  if (style === 'percent') {
+    const [lo, hi] = range ? [range[0], range[1]] : [0, 1];
+    return percentTicks(Math.min(lo, 0), Math.max(hi, 1));
+  }
+  return range ? siTicks(range[0], range[1], 6) : { vals: [], text: [] };
+}
+
+/** Plotly's autorange pads lines by about 5 %; so do the ticks. */
+function padded(
+  extent: [number, number] | undefined
+): [number, number] | undefined {
+  if (!extent) {
+    return undefined;
+  }
+  const pad = (extent[1] - extent[0]) * 0.06 || Math.abs(extent[0]) * 0.1 || 1;
+  return [extent[0] - pad, extent[1] + pad];
+}
+
+/** The tooltip's value: exact, not SI-rounded. */
+function valueHover(style: PlotStyle): string {
+  return style === 'percent' ? '%{y:.4%}' : '%{y:.8~g}';
+}
+
+function hoverName(entry: IPlotEntry, column: string): string {
+  const what = entry.label || entry.channel;
+  const col = column === 'value' || column === 'mu' ? '' : ` ${column}`;
+  return escapeHover(`${what}${col}`);
+}
+
+function escapeHover(text: string): string {
+  return text.replace(/[<>&%]/g, c => `&#${c.charCodeAt(0)};`);
+}
+
+/** `#1f77b4` at `alpha` as `rgba(...)`. */
+export function withAlpha(colour: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!m) {
+    return colour;
+  }
+  const [r, g, b] = m.slice(1).map(h => parseInt(h, 16));
+  return `rgba(${r},${g},${b},${alpha})`;
+}

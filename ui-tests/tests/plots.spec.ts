@@ -1,0 +1,401 @@
+/**
+ * Review and view plots (`%review`, `%view`) against the real server
+ * extension, with runs made by `bench/review_bench.py` and a live writer.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { onDisk, openNewNotebook } from './helpers';
+import { IWriter, startWriter, STORE_ROOT } from './writer';
+
+const PYTHON = '/work/main/.venv/bin/python';
+const MAKE_RUN = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'bench',
+  'review_bench.py'
+);
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
+const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
+
+interface IChannelSpec {
+  name: string;
+  kind: string;
+  rows: number;
+  spike?: [number, number];
+}
+
+/** Make a run with `bench/review_bench.py`; returns its name. */
+function makeRun(
+  channels: IChannelSpec[],
+  params: Record<string, unknown> = {},
+  suffix = ''
+): string {
+  const spec = JSON.stringify({ channels, params, suffix, span_s: 3900 });
+  return execFileSync(PYTHON, [MAKE_RUN, spec], {
+    env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },
+    encoding: 'utf-8'
+  }).trim();
+}
+
+/** Add a channel whose header is garbage to `run`. */
+function addBrokenChannel(run: string): void {
+  const folder = path.join(STORE_ROOT, run);
+  fs.writeFileSync(
+    path.join(folder, 'stats.broken.0.npr'),
+    'not an npy header'.repeat(8)
+  );
+  const infoPath = path.join(folder, '_info.json');
+  const info = JSON.parse(fs.readFileSync(infoPath, 'utf-8'));
+  info._files['stats.broken.0.npr'] = {
+    _pattern: 'stats.broken.{n}.npr',
+    _created: info._created,
+    kind: 'last'
+  };
+  fs.writeFileSync(infoPath, JSON.stringify(info));
+}
+
+/** Run `magic` (e.g. `%review -1`) in cell 0 of a fresh notebook. */
+async function runMagic(
+  page: IJupyterLabPageFixture,
+  request: any,
+  notebook: string,
+  magic: string
+): Promise<void> {
+  await openNewNotebook(page, request, notebook);
+  await page.notebook.setCell(
+    0,
+    'code',
+    `_ = get_ipython().extension_manager.load_extension('runwatch')\n${magic}`
+  );
+  await page.notebook.runCell(0);
+}
+
+/** Facts about one plot's traces, computed in the page. */
+async function plotFacts(page: IJupyterLabPageFixture, group: string) {
+  return page.evaluate(g => {
+    const area = document.querySelector(
+      `.jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
+    ) as any;
+    if (!area?.data) {
+      return null;
+    }
+    const lines = area.data.filter((t: any) => t.hoverinfo !== 'skip');
+    const bands = area.data.filter((t: any) => t.hoverinfo === 'skip');
+    const max = (traces: any[]) =>
+      Math.max(
+        ...traces.map((t: any) =>
+          Math.max(...Array.from(t.y as ArrayLike<number>).filter(isFinite))
+        )
+      );
+    return {
+      lines: lines.length,
+      bands: bands.length,
+      colours: [...new Set(lines.map((t: any) => t.line.color))],
+      lineMax: lines.length ? max(lines) : NaN,
+      bandMax: bands.length ? max(bands) : NaN,
+      points: Math.max(...area.data.map((t: any) => t.x.length)),
+      lastX: Math.max(...lines.map((t: any) => t.x[t.x.length - 1] as number)),
+      widthPx: area._fullLayout?._size?.w ?? 0,
+      xRange: area.layout.xaxis.range as number[] | undefined,
+      xAutorange: area.layout.xaxis.autorange as boolean,
+      yRange: area.layout.yaxis.range as number[] | undefined,
+      yTicks: area.layout.yaxis.ticktext as string[]
+    };
+  }, group);
+}
+
+async function setRule(page: IJupyterLabPageFixture, rule: string) {
+  await page
+    .locator(`${PLOTS} .jp-runwatch-plots-rule select`)
+    .selectOption(rule);
+}
+
+let writer: IWriter | undefined;
+
+test.afterEach(() => {
+  writer?.stop();
+  writer = undefined;
+});
+
+test.describe('plots', () => {
+  test('%review -1 draws one plot per group, kind-aware, with errors in place', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    const run = makeRun(
+      [
+        { name: 'loss.train', kind: 'mean', rows: 4000 },
+        { name: 'loss.eval', kind: 'mean', rows: 400 },
+        { name: 'gpu.util', kind: 'mean_percent', rows: 2000 },
+        { name: 'latency', kind: 'quantiles', rows: 2000 },
+        { name: 'score', kind: 'mean_std', rows: 500 },
+        { name: 'lr', kind: 'last', rows: 50 },
+        { name: 'hidden', kind: 'silent' as string, rows: 10 }
+      ].filter(c => c.kind !== 'silent')
+    );
+    addBrokenChannel(run);
+    await runMagic(page, request, `${tmpPath}/review.ipynb`, '%review -1');
+    const plots = page.locator(PLOTS);
+    await expect(plots).toBeVisible();
+    await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(run);
+    const groups = plots.locator('.jp-runwatch-plot');
+    await expect(groups).toHaveCount(6); // broken, gpu, latency, loss, lr, score
+    expect(
+      await groups.evaluateAll(n =>
+        n.map(e => (e as HTMLElement).dataset.group)
+      )
+    ).toEqual(['broken', 'gpu', 'latency', 'loss', 'lr', 'score']);
+    await expect(
+      plots.locator(
+        '.jp-runwatch-plot[data-group="broken"] .jp-runwatch-plot-errors'
+      )
+    ).toContainText('stats.broken.0.npr');
+
+    await expect
+      .poll(() => plotFacts(page, 'loss').then(f => f?.lines))
+      .toBe(2);
+    const gpu = (await plotFacts(page, 'gpu'))!;
+    expect(gpu.yRange).toEqual([0, 1]);
+    expect(gpu.yTicks).toContain('100%');
+    const score = (await plotFacts(page, 'score'))!;
+    expect(score.bands).toBe(2); // the ±2σ band
+    const latency = (await plotFacts(page, 'latency'))!;
+    expect(latency.bands).toBe(4); // two fans: 0–100 and 25–75
+    expect(latency.lines).toBe(1); // the median, bold
+    const ticks = await page.evaluate(
+      () =>
+        (
+          document.querySelector(
+            '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+          ) as any
+        ).layout.xaxis.ticktext
+    );
+    expect(ticks).toContain('0m');
+    expect(ticks.some((t: string) => /^1h\d\d$/.test(t))).toBe(true);
+
+    // Lines are named in the legend when a group has several labels.
+    await expect(
+      plots.locator('.jp-runwatch-plot[data-group="loss"] .legendtext')
+    ).toHaveText(['eval', 'train']);
+
+    // Screenshots, light then dark.
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.sidebar.close('left');
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    await page.waitForTimeout(500);
+    await plots.scrollIntoViewIfNeeded();
+    await plots.screenshot({
+      path: path.join(SCREENSHOTS, 'review-light.png')
+    });
+    await page.evaluate(async () => {
+      await (window as any).jupyterapp.commands.execute(
+        'apputils:change-theme',
+        {
+          theme: 'JupyterLab Dark'
+        }
+      );
+    });
+    await expect(page.locator('body')).toHaveAttribute(
+      'data-jp-theme-light',
+      'false'
+    );
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              document.querySelector(
+                '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+              ) as any
+            )._fullLayout.paper_bgcolor
+        )
+      )
+      .not.toBe('rgb(255, 255, 255)');
+    await page.waitForTimeout(500);
+    await plots.screenshot({ path: path.join(SCREENSHOTS, 'review-dark.png') });
+    await page.evaluate(async () => {
+      await (window as any).jupyterapp.commands.execute(
+        'apputils:change-theme',
+        {
+          theme: 'JupyterLab Light'
+        }
+      );
+    });
+  });
+
+  test('%view -1 grows while a writer appends and keeps the zoom', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    writer = await startWriter();
+    await runMagic(page, request, `${tmpPath}/view.ipynb`, '%view -1');
+    const plots = page.locator(PLOTS);
+    await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(
+      writer.run
+    );
+    await setRule(page, 'raw');
+    await expect
+      .poll(() => plotFacts(page, 'train').then(f => f?.lastX ?? 0))
+      .toBeGreaterThan(0.5);
+    const before = (await plotFacts(page, 'train'))!;
+
+    // Drag-zoom like a user, over the middle of the plot.
+    const drag = plots
+      .locator('.jp-runwatch-plot[data-group="train"] .nsewdrag')
+      .first();
+    const box = (await drag.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, {
+      steps: 5
+    });
+    await page.mouse.up();
+    await expect
+      .poll(() => plotFacts(page, 'train').then(f => f?.xAutorange))
+      .toBe(false);
+    const zoomed = (await plotFacts(page, 'train'))!.xRange!;
+
+    // New rows keep arriving; the zoom stays where the user put it.
+    await expect
+      .poll(() => plotFacts(page, 'train').then(f => f!.lastX), {
+        timeout: 10000
+      })
+      .toBeGreaterThan(before.lastX + 1);
+    expect((await plotFacts(page, 'train'))!.xRange).toEqual(zoomed);
+
+    // Pause stops the updates; resume catches up.
+    await plots.locator('.jp-runwatch-plots-pause').click();
+    const paused = (await plotFacts(page, 'train'))!.lastX;
+    await page.waitForTimeout(1000);
+    expect((await plotFacts(page, 'train'))!.lastX).toBe(paused);
+    await plots.locator('.jp-runwatch-plots-pause').click();
+    await expect
+      .poll(() => plotFacts(page, 'train').then(f => f!.lastX))
+      .toBeGreaterThan(paused);
+  });
+
+  test('a spike among 1 M rows is drawn, raw and as a band; CSV has every row', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    makeRun([
+      {
+        name: 'big.loss',
+        kind: 'mean',
+        rows: 1_000_000,
+        spike: [500_000, 1e6]
+      },
+      { name: 'small.value', kind: 'last', rows: 1234 }
+    ]);
+    await runMagic(page, request, `${tmpPath}/spike.ipynb`, '%review -1');
+    const plots = page.locator(PLOTS);
+    await expect
+      .poll(() => plotFacts(page, 'big').then(f => f?.lines), {
+        timeout: 30000
+      })
+      .toBe(1);
+    // 60 s buckets average the spike away; the min–max band still shows it.
+    const bucketed = (await plotFacts(page, 'big'))!;
+    expect(bucketed.lineMax).toBeLessThan(1e6);
+    expect(bucketed.bandMax).toBe(1e6);
+    await setRule(page, 'raw');
+    await expect
+      .poll(() => plotFacts(page, 'big').then(f => f!.lineMax))
+      .toBe(1e6);
+    const raw = (await plotFacts(page, 'big'))!;
+    expect(raw.points).toBeLessThanOrEqual(4 * raw.widthPx);
+    expect(raw.points).toBeGreaterThan(raw.widthPx);
+
+    // CSV: every row written, not the downsampled view.
+    const cell = plots.locator('.jp-runwatch-plot[data-group="small"]');
+    await cell.hover();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      cell.locator('.jp-runwatch-plot-button', { hasText: 'CSV' }).click()
+    ]);
+    const file = await download.path();
+    const lines = fs.readFileSync(file!, 'utf-8').trimEnd().split('\n');
+    expect(lines[0]).toBe('run,channel,t_seconds,x');
+    expect(lines.length).toBe(1 + 1234);
+  });
+
+  test('a glob over 3 runs overlays them in 3 colours with the params that differ', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    for (const lr of [0.1, 0.01, 0.001]) {
+      makeRun(
+        [{ name: 'loss.train', kind: 'mean', rows: 500 }],
+        { lr, batch: 64 },
+        'sweep'
+      );
+    }
+    await runMagic(
+      page,
+      request,
+      `${tmpPath}/compare.ipynb`,
+      "%review '*sweep*'"
+    );
+    const plots = page.locator(PLOTS);
+    await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(
+      /3 runs/
+    );
+    await expect
+      .poll(() => plotFacts(page, 'loss').then(f => f?.colours.length))
+      .toBe(3);
+    const params = plots.locator('.jp-runwatch-plots-params');
+    await expect(params.locator('th')).toHaveText(['run', 'lr']);
+    await expect(params.locator('tbody tr')).toHaveCount(3);
+    await expect(params).not.toContainText('batch');
+  });
+
+  test('a saved review reopened without its runs still shows the plots', async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    makeRun([{ name: 'loss.train', kind: 'mean', rows: 500 }]);
+    const notebook = `${tmpPath}/saved.ipynb`;
+    await runMagic(page, request, notebook, '%review -1');
+    // The review writes its PNG into the output; save the notebook with it.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const panel = (window as any).jupyterapp.shell.currentWidget;
+          const outputs = panel.content.model.cells.get(0).outputs;
+          return outputs.length
+            ? 'image/png' in outputs.get(outputs.length - 1).data
+            : false;
+        })
+      )
+      .toBe(true);
+    await page.notebook.save();
+    const saved = JSON.parse(fs.readFileSync(onDisk(notebook), 'utf-8'));
+    const output = saved.cells[0].outputs.at(-1);
+    expect(output.data['image/png'].length).toBeGreaterThan(1000);
+    expect([output.data['text/plain']].flat().join('')).toContain('loss.train');
+    await page.notebook.close();
+
+    const away = `${STORE_ROOT}-away`;
+    fs.renameSync(STORE_ROOT, away);
+    try {
+      await page.notebook.openByPath(notebook);
+      await expect(page.locator('.jp-runwatch-plots-saved img')).toBeVisible({
+        timeout: 20000
+      });
+      const size = await page
+        .locator('.jp-runwatch-plots-saved img')
+        .evaluate(img => (img as HTMLImageElement).naturalWidth);
+      expect(size).toBeGreaterThan(100);
+    } finally {
+      fs.renameSync(away, STORE_ROOT);
+    }
+  });
+});
