@@ -134,7 +134,13 @@ test.describe('runs panel', () => {
     const item = page.locator('.jp-runwatch-run', { hasText: writer.run });
     await expect(item).toBeVisible({ timeout: 10000 });
     await expect(item.locator('.jp-runwatch-badge')).toHaveText('live');
-    await item.click();
+    // The row's buttons open plots; its name opens the monitor.
+    await expect(item.locator('.jp-runwatch-run-action')).toHaveText([
+      'review',
+      'view',
+      'monitor'
+    ]);
+    await item.locator('.jp-runwatch-run-name').click();
     const tab = page.locator('#jp-main-dock-panel .lm-TabBar-tabLabel', {
       hasText: writer.run
     });
