@@ -23,30 +23,21 @@
 const { spawn, execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { chromium } = require('@playwright/test');
+const {
+  PYTHON,
+  VENV_BIN,
+  firstLine,
+  freePort,
+  killGroup,
+  launchChromium,
+  sleep,
+  spawnLab,
+  waitExit,
+  waitForServer
+} = require('./harness');
 
-const REPO = path.resolve(__dirname, '..');
-const VENV_BIN = path.join(REPO, '.venv', 'bin');
-const PYTHON = fs.existsSync(path.join(VENV_BIN, 'python'))
-  ? path.join(VENV_BIN, 'python')
-  : 'python3';
-const JUPYTER = fs.existsSync(path.join(VENV_BIN, 'jupyter'))
-  ? path.join(VENV_BIN, 'jupyter')
-  : 'jupyter';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-];
 const MODULUS = 100000; // the writer's stat values are ms % MODULUS
 const TARGET_P50_MS = 150;
 const TARGET_P95_MS = 400;
@@ -63,20 +54,6 @@ function parseArgs(argv) {
     options[key] = Number(argv[++i]);
   }
   return options;
-}
-
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** utime + stime of `pid` in clock ticks (fields 14 and 15 of /proc/pid/stat). */
@@ -170,47 +147,6 @@ function summarize(label, samples) {
     `p50 ${f(p50).padStart(7)}  p95 ${f(p95).padStart(7)}  max ${f(max).padStart(7)}  ` +
     (sorted.length ? (ok ? 'OK' : 'MISSES TARGET') : 'NO SAMPLES')
   );
-}
-
-/** Kill a detached child's whole process group (it may have children). */
-function killGroup(child, signal = 'SIGTERM') {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function waitExit(child, ms) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return Promise.race([
-    new Promise(resolve => child.once('exit', resolve)),
-    sleep(ms)
-  ]);
-}
-
-async function waitForServer(url, deadlineMs, server) {
-  for (;;) {
-    if (server.exitCode !== null) {
-      throw new Error(`jupyter lab exited with ${server.exitCode}`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) {
-        return;
-      }
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadlineMs) {
-      throw new Error(`no answer from ${url}`);
-    }
-    await sleep(250);
-  }
 }
 
 /**
@@ -395,28 +331,8 @@ async function main() {
       JUPYTER_CONFIG_DIR: path.join(tmp, '.jupyter-config'),
       PATH: `${VENV_BIN}:${process.env.PATH}`
     };
-    const server = spawn(
-      JUPYTER,
-      [
-        'lab',
-        '--no-browser',
-        '--allow-root',
-        '--ServerApp.ip=127.0.0.1',
-        `--ServerApp.port=${port}`,
-        '--ServerApp.port_retries=0',
-        `--IdentityProvider.token=${token}`,
-        `--ServerApp.root_dir=${tmp}`,
-        '--LabApp.news_url=None',
-        '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-        '--LabApp.expose_app_in_browser=True'
-      ],
-      { cwd: tmp, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] }
-    );
+    const { child: server } = spawnLab({ port, token, root: tmp, env });
     children.push(server);
-    let serverLog = '';
-    server.stderr.on('data', chunk => {
-      serverLog = (serverLog + String(chunk)).slice(-20000);
-    });
     await waitForServer(
       `${base}/api/status?token=${token}`,
       Date.now() + 90000,
@@ -438,26 +354,9 @@ async function main() {
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
     );
     children.push(writer);
-    let writerErr = '';
-    writer.stderr.on('data', chunk => (writerErr += String(chunk)));
-    const run = await new Promise((resolve, reject) => {
-      let out = '';
-      writer.stdout.on('data', chunk => {
-        out += String(chunk);
-        const newline = out.indexOf('\n');
-        if (newline >= 0) {
-          resolve(out.slice(0, newline));
-        }
-      });
-      writer.once('exit', code =>
-        reject(new Error(`writer exited with ${code}: ${writerErr}`))
-      );
-    });
+    const run = await firstLine(writer, 'writer');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_FLAGS
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({
       viewport: { width: 1400, height: 1000 }
     });

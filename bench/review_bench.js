@@ -25,30 +25,19 @@
 const { spawn, execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { chromium } = require('@playwright/test');
+const {
+  PYTHON,
+  firstLine,
+  freePort,
+  killGroup,
+  launchChromium,
+  sleep,
+  spawnLab,
+  waitForServer
+} = require('./harness');
 
-const REPO = path.resolve(__dirname, '..');
-const VENV_BIN = path.join(REPO, '.venv', 'bin');
-const PYTHON = fs.existsSync(path.join(VENV_BIN, 'python'))
-  ? path.join(VENV_BIN, 'python')
-  : 'python3';
-const JUPYTER = fs.existsSync(path.join(VENV_BIN, 'jupyter'))
-  ? path.join(VENV_BIN, 'jupyter')
-  : 'jupyter';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-];
 const HARD_TIMEOUT_MS = 8 * 60 * 1000;
 
 const LIVE_WRITER = `
@@ -87,35 +76,6 @@ function parseArgs(argv) {
   return options;
 }
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url, deadline) {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.status < 500) {
-        return;
-      }
-    } catch {
-      // not up yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`server did not start: ${url}`);
-}
-
 const median = values => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
@@ -138,15 +98,7 @@ async function main() {
   const children = [];
   let browser;
   const stop = () => {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    children.forEach(child => killGroup(child, 'SIGTERM'));
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   const timer = setTimeout(() => {
@@ -184,38 +136,16 @@ async function main() {
     // 2. The server and the page.
     const port = await freePort();
     const token = crypto.randomBytes(16).toString('hex');
-    const server = spawn(
-      JUPYTER,
-      [
-        'lab',
-        '--no-browser',
-        '--allow-root',
-        '--ServerApp.ip=127.0.0.1',
-        `--ServerApp.port=${port}`,
-        '--ServerApp.port_retries=0',
-        `--IdentityProvider.token=${token}`,
-        `--ServerApp.root_dir=${tmp}`,
-        '--LabApp.news_url=None',
-        '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-        '--LabApp.expose_app_in_browser=True'
-      ],
-      { env, cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'], detached: true }
-    );
+    const { child: server } = spawnLab({ port, token, root: tmp, env });
     children.push(server);
-    let serverLog = '';
-    server.stderr.on('data', chunk => {
-      serverLog = (serverLog + chunk).slice(-4000);
-    });
     const base = `http://127.0.0.1:${port}`;
     await waitForServer(
       `${base}/api/status?token=${token}`,
-      Date.now() + 60000
+      Date.now() + 60000,
+      server
     );
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_FLAGS
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({
       viewport: { width: 1600, height: 1000 }
     });
@@ -358,18 +288,7 @@ async function main() {
       { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true }
     );
     children.push(writer);
-    const liveRun = await new Promise((resolve, reject) => {
-      let out = '';
-      writer.stdout.on('data', chunk => {
-        out += chunk;
-        if (out.includes('\n')) {
-          resolve(out.split('\n')[0]);
-        }
-      });
-      writer.on('exit', code =>
-        reject(new Error(`live writer exited ${code}`))
-      );
-    });
+    const liveRun = await firstLine(writer, 'live writer');
     const live = await page.evaluate(
       async ({ name, seconds }) => {
         const panel = await window.jupyterapp.commands.execute(

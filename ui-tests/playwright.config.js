@@ -4,18 +4,9 @@
  */
 const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const { CHROMIUM_FLAGS, CHROMIUM_PATH } = require('./chromium');
 
 const PORT = process.env.RUNWATCH_TEST_PORT || '8890';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-];
 
 module.exports = {
   ...baseConfig,
@@ -36,7 +27,7 @@ module.exports = {
     video: 'off',
     trace: 'off',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_FLAGS
     }
   },

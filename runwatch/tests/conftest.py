@@ -22,3 +22,25 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # Imported rather than named in `pytest_plugins`, which pytest refuses outside the
 # rootdir's conftest (`pytest .` would fail).
 from runwatch.tests.conftest_server import *
+
+
+# The magics tests' IPython shell, with runwatch's extension loaded. IPython is
+# imported here rather than above: the writer's tests don't need it.
+@pytest.fixture
+def shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "runwatch")
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+@pytest.fixture
+def published(shell, monkeypatch):
+    """Every bundle the shell's display publisher receives."""
+    bundles = []
+    monkeypatch.setattr(
+        shell.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data)
+    )
+    return bundles

@@ -7,32 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-from IPython.core.interactiveshell import InteractiveShell
-
 import runwatch
 from runwatch.tests.conftest_server import pavlov_info, pavlov_run
 from runwatch.widgets import MIME_TYPE, format_row
 
 log = logging.getLogger("train")
-
-
-@pytest.fixture
-def shell():
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "runwatch")
-    yield shell
-    InteractiveShell.clear_instance()
-
-
-@pytest.fixture
-def published(shell, monkeypatch):
-    """Every bundle the shell's display publisher receives."""
-    bundles = []
-    monkeypatch.setattr(
-        shell.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data)
-    )
-    return bundles
 
 
 def write_run(suffix: str = "", **fields) -> str:

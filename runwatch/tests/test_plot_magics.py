@@ -6,30 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 
 import runwatch
 from runwatch.magics import parse_plot_args
 from runwatch.tests.test_magics import write_run
 from runwatch.widgets import MIME_TYPE, PLOT_LIMIT
-
-
-@pytest.fixture
-def shell():
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "runwatch")
-    yield shell
-    InteractiveShell.clear_instance()
-
-
-@pytest.fixture
-def published(shell, monkeypatch):
-    """Every bundle the shell's display publisher receives."""
-    bundles = []
-    monkeypatch.setattr(
-        shell.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data)
-    )
-    return bundles
 
 
 def short(run: str) -> list[str]:

@@ -6,19 +6,18 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  InputDialog,
-  MainAreaWidget,
-  Notification
-} from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { MonitorWidget } from './monitor/monitorWidget';
 import { CommandIDs } from '../tokens';
 import { runsIcon } from './icons';
 import { runwatchRendererFactory } from './monitor/mimeRenderer';
+import { pickRun } from './runPicker';
 
 const PLUGIN_ID = 'runwatch:monitor';
+
+/** "Monitor Run…"'s run picker. */
+const PICKER = { title: 'Monitor Run', label: 'Run (newest first)' };
 
 export const monitorPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -39,30 +38,6 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
     );
     const open = new Map<string, MainAreaWidget<MonitorWidget>>();
 
-    const pickRun = async (): Promise<string | undefined> => {
-      let names: string[];
-      try {
-        const { RunwatchAPI } = await import('../live/api');
-        names = (await new RunwatchAPI().listRuns()).runs.map(r => r.name);
-      } catch (error) {
-        Notification.error(`Could not list runs: ${(error as Error).message}`, {
-          autoClose: false
-        });
-        return undefined;
-      }
-      if (names.length === 0) {
-        Notification.info('There are no runs in the store yet.');
-        return undefined;
-      }
-      const result = await InputDialog.getItem({
-        title: 'Monitor Run',
-        label: 'Run (newest first)',
-        items: names,
-        current: 0
-      });
-      return result.button.accept ? (result.value ?? undefined) : undefined;
-    };
-
     app.commands.addCommand(CommandIDs.monitorRun, {
       label: args => (args.run ? `Monitor ${args.run}` : 'Monitor Run…'),
       caption: 'Open a live monitor of a run: log tails and latest stats',
@@ -80,7 +55,9 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
       },
       execute: async args => {
         const run =
-          typeof args.run === 'string' && args.run ? args.run : await pickRun();
+          typeof args.run === 'string' && args.run
+            ? args.run
+            : (await pickRun(PICKER))?.value;
         if (!run) {
           return;
         }

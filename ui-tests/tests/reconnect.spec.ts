@@ -10,13 +10,13 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { startWriter } from './writer';
 
 const PORT = 8893;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const UI_TESTS = path.resolve(__dirname, '..');
 const ROOT = path.join(UI_TESTS, `.jupyter-root-${PORT}`);
 const STORE_ROOT = path.join(ROOT, 'runs');
-const PYTHON = '/work/main/.venv/bin/python';
 const MONITOR = '.jp-runwatch-monitor-panel .jp-runwatch-monitor';
 
 /** Writes `line 0001`, `line 0002`, … every 100 ms (at most 120 s). */
@@ -100,30 +100,6 @@ async function startServer(keepRoot: boolean): Promise<ChildProcess> {
   }
 }
 
-async function startWriter(): Promise<{ run: string; child: ChildProcess }> {
-  const child = spawn(PYTHON, ['-c', WRITER_SOURCE], {
-    env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let stderr = '';
-  child.stderr!.on('data', chunk => (stderr += String(chunk)));
-  const run = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', chunk => {
-      out += String(chunk);
-      const newline = out.indexOf('\n');
-      if (newline >= 0) {
-        resolve(out.slice(0, newline));
-      }
-    });
-    child.once('exit', code =>
-      reject(new Error(`writer exited with ${code}: ${stderr}`))
-    );
-  });
-  return { run, child };
-}
-
 /** The numbers of the `line NNNN` log lines the monitor shows, in order. */
 async function shownNumbers(page: IJupyterLabPageFixture): Promise<number[]> {
   const lines = await page
@@ -170,8 +146,12 @@ test('the monitor resumes after a server restart with no duplicate or missing li
   page
 }) => {
   test.setTimeout(180000);
-  const started = await startWriter();
-  writer = started.child;
+  const started = await startWriter({
+    source: WRITER_SOURCE,
+    storeRoot: STORE_ROOT,
+    detached: true
+  });
+  writer = started.process;
   const run = started.run;
 
   await page.evaluate(

@@ -53,10 +53,26 @@ export interface IWriter {
   stop(): void;
 }
 
+/** What `startWriter` runs, and where. */
+export interface IWriterOptions {
+  /**
+   * The Python source to run with `-c`; it must print its run's name first.
+   * By default the monitor specs' writer described above.
+   */
+  source?: string;
+  /** The store it writes to (`RUNWATCH_ROOT`); by default `STORE_ROOT`. */
+  storeRoot?: string;
+  /** Start it in its own process group (to stop it with its group). */
+  detached?: boolean;
+}
+
 /** Start a writer and wait for it to print its run's name. */
-export async function startWriter(): Promise<IWriter> {
-  const child = spawn(PYTHON, ['-c', WRITER_SOURCE], {
-    env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },
+export async function startWriter(
+  options: IWriterOptions = {}
+): Promise<IWriter> {
+  const child = spawn(PYTHON, ['-c', options.source ?? WRITER_SOURCE], {
+    env: { ...process.env, RUNWATCH_ROOT: options.storeRoot ?? STORE_ROOT },
+    detached: options.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let stderr = '';

@@ -9,7 +9,6 @@ import {
 } from '@jupyterlab/application';
 import {
   ICommandPalette,
-  InputDialog,
   IThemeManager,
   MainAreaWidget,
   Notification
@@ -17,6 +16,7 @@ import {
 import { CommandIDs } from '../../tokens';
 import { runsIcon } from '../icons';
 import { RunsPanel } from '../runsPanel';
+import { pickRun } from '../runPicker';
 import type { PlotsWidget } from './plotsWidget';
 import { plotThemeChanged } from './themeEvents';
 
@@ -26,31 +26,17 @@ const PLUGIN_ID = 'runwatch:plots';
 async function pickRuns(title: string): Promise<string[] | undefined> {
   const { RunwatchAPI } = await import('../../live/api');
   const api = new RunwatchAPI();
-  let names: string[];
-  try {
-    names = (await api.listRuns()).runs.map(r => r.name);
-  } catch (error) {
-    Notification.error(`Could not list runs: ${(error as Error).message}`, {
-      autoClose: false
-    });
-    return undefined;
-  }
-  if (names.length === 0) {
-    Notification.info('There are no runs in the store yet.');
-    return undefined;
-  }
-  const result = await InputDialog.getItem({
+  const picked = await pickRun({
     title,
     label: 'Run (newest first), or type a glob to compare runs',
-    items: names,
-    current: 0,
-    editable: true
+    editable: true,
+    api
   });
-  const query = result.button.accept ? result.value?.trim() : undefined;
-  if (!query) {
+  const query = picked?.value.trim();
+  if (!picked || !query) {
     return undefined;
   }
-  if (names.includes(query)) {
+  if (picked.names.includes(query)) {
     return [query];
   }
   try {

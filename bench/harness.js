@@ -1,0 +1,155 @@
+/**
+ * What the browser benches (latency_bench.js, review_bench.js) share: the
+ * venv's Python and Jupyter, Debian's headless Chromium, a free loopback
+ * port, a `jupyter lab` of their own, and stopping detached children.
+ */
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const { chromium } = require('@playwright/test');
+const { CHROMIUM_FLAGS, CHROMIUM_PATH } = require('../ui-tests/chromium');
+
+const REPO = path.resolve(__dirname, '..');
+const VENV_BIN = path.join(REPO, '.venv', 'bin');
+const PYTHON = fs.existsSync(path.join(VENV_BIN, 'python'))
+  ? path.join(VENV_BIN, 'python')
+  : 'python3';
+const JUPYTER = fs.existsSync(path.join(VENV_BIN, 'jupyter'))
+  ? path.join(VENV_BIN, 'jupyter')
+  : 'jupyter';
+const CHROMIUM = CHROMIUM_PATH;
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Poll `url` until it answers 2xx; fail if `server` exits or at the deadline. */
+async function waitForServer(url, deadlineMs, server) {
+  for (;;) {
+    if (server.exitCode !== null) {
+      throw new Error(`jupyter lab exited with ${server.exitCode}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadlineMs) {
+      throw new Error(`no answer from ${url}`);
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Spawn `jupyter lab` on 127.0.0.1:`port` (detached, in its own process
+ * group) with `root` as its root and working directory, `token`, no news or
+ * update checks and the app exposed to the page as `window.jupyterapp`.
+ * The caller waits for it (`waitForServer`) and stops it (`killGroup`).
+ * Returns the child and the tail of its stderr.
+ */
+function spawnLab({ port, token, root, env }) {
+  const child = spawn(
+    JUPYTER,
+    [
+      'lab',
+      '--no-browser',
+      '--allow-root',
+      '--ServerApp.ip=127.0.0.1',
+      `--ServerApp.port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${root}`,
+      '--LabApp.news_url=None',
+      '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+      '--LabApp.expose_app_in_browser=True'
+    ],
+    { cwd: root, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] }
+  );
+  let log = '';
+  child.stderr.on('data', chunk => {
+    log = (log + String(chunk)).slice(-20000);
+  });
+  return { child, log: () => log };
+}
+
+/** Debian's Chromium, headless, with the Galata config's flags. */
+function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * The first line a child prints on stdout (a writer's run name); rejects if
+ * the child exits first, with `what` and its stderr if that is piped.
+ */
+function firstLine(child, what) {
+  let stderr = '';
+  child.stderr?.on('data', chunk => (stderr += String(chunk)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', chunk => {
+      out += String(chunk);
+      const newline = out.indexOf('\n');
+      if (newline >= 0) {
+        resolve(out.slice(0, newline));
+      }
+    });
+    child.once('exit', code =>
+      reject(new Error(`${what} exited with ${code}: ${stderr}`))
+    );
+  });
+}
+
+/** Kill a detached child's whole process group (it may have children). */
+function killGroup(child, signal = 'SIGTERM') {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function waitExit(child, ms) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
+  return Promise.race([
+    new Promise(resolve => child.once('exit', resolve)),
+    sleep(ms)
+  ]);
+}
+
+module.exports = {
+  REPO,
+  VENV_BIN,
+  PYTHON,
+  JUPYTER,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  sleep,
+  freePort,
+  waitForServer,
+  spawnLab,
+  launchChromium,
+  firstLine,
+  killGroup,
+  waitExit
+};

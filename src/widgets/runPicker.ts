@@ -1,0 +1,63 @@
+/**
+ * The run picker of "Monitor Run…", "Review Run…" and "View Run (live)…":
+ * lists the store's runs and asks for one in a dialog.
+ */
+import { InputDialog, Notification } from '@jupyterlab/apputils';
+import type { IRunwatchAPI } from '../live/api';
+
+/** What the picker asks with. */
+export interface IPickRunOptions {
+  /** The dialog's title. */
+  title: string;
+  /** The label above the list. */
+  label: string;
+  /** Whether a value other than a listed run may be typed. */
+  editable?: boolean;
+  /**
+   * The API to list runs with; by default a new `RunwatchAPI`, whose module
+   * loads on first use (a failure to load it is reported like a failure to
+   * list).
+   */
+  api?: IRunwatchAPI;
+}
+
+/** The picker's answer and the run names it offered. */
+export interface IPickedRun {
+  /** The chosen (or, if editable, typed) value, as the dialog gave it. */
+  value: string;
+  /** The runs listed, newest first. */
+  names: string[];
+}
+
+/**
+ * List the runs (newest first) and ask for one: `undefined` if listing
+ * failed or found no run (both said in a notification) or if cancelled.
+ */
+export async function pickRun(
+  options: IPickRunOptions
+): Promise<IPickedRun | undefined> {
+  let names: string[];
+  try {
+    const api = options.api ?? new (await import('../live/api')).RunwatchAPI();
+    names = (await api.listRuns()).runs.map(r => r.name);
+  } catch (error) {
+    Notification.error(`Could not list runs: ${(error as Error).message}`, {
+      autoClose: false
+    });
+    return undefined;
+  }
+  if (names.length === 0) {
+    Notification.info('There are no runs in the store yet.');
+    return undefined;
+  }
+  const result = await InputDialog.getItem({
+    title: options.title,
+    label: options.label,
+    items: names,
+    current: 0,
+    editable: options.editable
+  });
+  return result.button.accept && result.value !== null
+    ? { value: result.value, names }
+    : undefined;
+}
