@@ -1,4 +1,9 @@
-import { LogLines, MAX_LINE_CHARS, truncationMarker } from './logLines';
+import {
+  CUT_OFF_PREFIX,
+  LogLines,
+  MAX_LINE_CHARS,
+  truncationMarker
+} from './logLines';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -38,10 +43,30 @@ describe('LogLines', () => {
     expect(log.lines).toEqual(['a', 'b']);
   });
 
-  it('drops the cut-off first line of a tail read from mid-file', () => {
+  it('marks the cut-off first line of a tail read from mid-file', () => {
     const log = new LogLines();
     log.push(utf8('rest of a line\nwhole\n'), true);
-    expect(log.lines).toEqual(['whole']);
+    expect(log.lines).toEqual([`${CUT_OFF_PREFIX}rest of a line`, 'whole']);
+  });
+
+  it('shows a huge line that began before the tail, truncated', () => {
+    const log = new LogLines();
+    log.push(utf8('x'.repeat(65536)), true);
+    log.push(utf8('\nnext\n'));
+    expect(log.lines).toHaveLength(2);
+    expect(log.lines[0].startsWith(CUT_OFF_PREFIX + 'x')).toBe(true);
+    expect(log.lines[0].endsWith('[truncated, at least 65536 chars]')).toBe(
+      true
+    );
+    expect(log.lines[0].length).toBeLessThan(MAX_LINE_CHARS + 60);
+    expect(log.lines[1]).toBe('next');
+  });
+
+  it('marks only the first line of the first push', () => {
+    const log = new LogLines();
+    log.push(utf8('tail\n'), true);
+    log.push(utf8('more\n'), true);
+    expect(log.lines).toEqual([`${CUT_OFF_PREFIX}tail`, 'more']);
   });
 
   it('truncates a 10 MB line without keeping it', () => {

@@ -11,9 +11,12 @@ export const DEFAULT_LOG_LINES = 500;
 export const MAX_LINE_CHARS = 10_000;
 
 /** The marker appended to a truncated line. */
-export function truncationMarker(totalChars: number): string {
-  return ` … [truncated, ${totalChars} chars]`;
+export function truncationMarker(totalChars: number, atLeast = false): string {
+  return ` … [truncated, ${atLeast ? 'at least ' : ''}${totalChars} chars]`;
 }
+
+/** Shown before a line whose start lies before the first byte read. */
+export const CUT_OFF_PREFIX = '… ';
 
 /**
  * The last lines of a growing log.
@@ -47,24 +50,19 @@ export class LogLines {
    * Feed the next bytes of the file.
    *
    * @param fromMidFile - the bytes start somewhere inside the file (a tail
-   *   read with a negative offset): drop everything up to the first newline,
-   *   since it is the end of a line whose start wasn't read. Only honoured
-   *   on the first push.
+   *   read with a negative offset), so the first line's start wasn't read.
+   *   It is kept, marked with `CUT_OFF_PREFIX`, rather than dropped: a huge
+   *   line that began before the tail still shows (truncated). When the read
+   *   happens to start on a line boundary the mark just says that earlier
+   *   lines aren't shown. Only honoured on the first push.
    */
   push(bytes: Uint8Array, fromMidFile = false): void {
-    let chunk = bytes;
-    if (this._skippingToNewline || (fromMidFile && !this._started)) {
-      // 0x0A never occurs inside a multi-byte UTF-8 sequence.
-      const newline = chunk.indexOf(0x0a);
-      this._skippingToNewline = newline < 0;
-      chunk =
-        newline < 0
-          ? chunk.subarray(chunk.length)
-          : chunk.subarray(newline + 1);
+    if (fromMidFile && !this._started) {
+      this._cutOff = true;
     }
     this._started = true;
-    if (chunk.length > 0) {
-      this._append(this._decoder.decode(chunk, { stream: true }));
+    if (bytes.length > 0) {
+      this._append(this._decoder.decode(bytes, { stream: true }));
     }
   }
 
@@ -104,12 +102,16 @@ export class LogLines {
     this._totalLines++;
     this._partialHead = '';
     this._partialLength = 0;
+    this._cutOff = false;
   }
 
   private _shown(head: string, length: number): string {
+    const prefix = this._cutOff ? CUT_OFF_PREFIX : '';
     return length > MAX_LINE_CHARS
-      ? head.slice(0, MAX_LINE_CHARS) + truncationMarker(length)
-      : head;
+      ? prefix +
+          head.slice(0, MAX_LINE_CHARS) +
+          truncationMarker(length, this._cutOff)
+      : prefix + head;
   }
 
   private readonly _decoder = new TextDecoder('utf-8', { fatal: false });
@@ -118,5 +120,5 @@ export class LogLines {
   private _partialLength = 0;
   private _totalLines = 0;
   private _started = false;
-  private _skippingToNewline = false;
+  private _cutOff = false;
 }

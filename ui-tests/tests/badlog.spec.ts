@@ -6,9 +6,9 @@ import { expect, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PYTHON } from './helpers';
 import { STORE_ROOT } from './writer';
 
-const PYTHON = '/work/main/.venv/bin/python';
 const MONITOR = '.jp-runwatch-monitor-panel .jp-runwatch-monitor';
 const BIG = 10 * 1024 * 1024;
 
@@ -68,4 +68,20 @@ test('a 10 MB log line shows truncated and the page stays responsive', async ({
   const roundTrip = Date.now();
   await page.evaluate(() => 1 + 1);
   expect(Date.now() - roundTrip).toBeLessThan(500);
+
+  // A monitor opened afterwards reads only the log's tail, which starts
+  // inside the big line: that line still shows, marked as cut off.
+  await page.reload();
+  await page.evaluate(
+    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
+    run
+  );
+  await expect(lines.filter({ hasText: 'second normal line' })).toHaveCount(1, {
+    timeout: 20000
+  });
+  const tail = await lines.allTextContents();
+  expect(tail).toHaveLength(2);
+  expect(tail[0]).toMatch(/^… x+ … \[truncated, at least \d+ chars\]$/);
+  expect(tail[0].length).toBeLessThan(20000);
+  expect(tail[1]).toBe('second normal line');
 });

@@ -6,6 +6,10 @@ import { APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The repository's virtualenv, which `make` creates and tests run from. */
+export const VENV_BIN = path.resolve(__dirname, '..', '..', '.venv', 'bin');
+export const PYTHON = path.join(VENV_BIN, 'python');
+
 /** The server's root folder, made fresh by start-server.sh. */
 export const SERVER_ROOT = path.resolve(
   __dirname,

@@ -6,10 +6,9 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { onDisk, openNewNotebook } from './helpers';
+import { onDisk, openNewNotebook, PYTHON } from './helpers';
 import { IWriter, startWriter, STORE_ROOT } from './writer';
 
-const PYTHON = '/work/main/.venv/bin/python';
 const MAKE_RUN = path.resolve(
   __dirname,
   '..',
@@ -138,7 +137,21 @@ test.describe('plots', () => {
       ].filter(c => c.kind !== 'silent')
     );
     addBrokenChannel(run);
+    // The files are read in the review worker, whose chunk loads (200).
+    const workerChunk = page.waitForResponse(
+      r =>
+        /\/lab\/extensions\/runwatch\/static\/runwatch-review\.[0-9a-f]+\.js/.test(
+          r.url()
+        ),
+      { timeout: 60000 }
+    );
+    const worker = page.waitForEvent('worker', {
+      predicate: w => w.url().includes('runwatch-review'),
+      timeout: 60000
+    });
     await runMagic(page, request, `${tmpPath}/review.ipynb`, '%review -1');
+    expect((await workerChunk).status()).toBe(200);
+    expect((await worker).url()).toContain('/lab/extensions/runwatch/static/');
     const plots = page.locator(PLOTS);
     await expect(plots).toBeVisible();
     await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(run);

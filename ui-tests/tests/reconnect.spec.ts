@@ -10,6 +10,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { VENV_BIN } from './helpers';
 import { startWriter } from './writer';
 
 const PORT = 8893;
@@ -68,7 +69,7 @@ async function startServer(keepRoot: boolean): Promise<ChildProcess> {
     {
       env: {
         ...process.env,
-        PATH: `/work/main/.venv/bin:${process.env.PATH}`,
+        PATH: `${VENV_BIN}:${process.env.PATH}`,
         RUNWATCH_KEEP_ROOT: keepRoot ? '1' : ''
       },
       detached: true,

@@ -4,12 +4,10 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { SERVER_ROOT } from './helpers';
+import { PYTHON, SERVER_ROOT } from './helpers';
 
 /** The store the test server reads (start-server.sh sets RUNWATCH_ROOT). */
 export const STORE_ROOT = path.join(SERVER_ROOT, 'runs');
-
-const PYTHON = '/work/main/.venv/bin/python';
 
 /**
  * Creates a run, adds a channel with a garbage header, then every 0.2 s
