@@ -205,6 +205,24 @@ async function main() {
     // 3. Review.
     const cdp = await page.context().newCDPSession(page);
     const review = await page.evaluate(async name => {
+      // Main-thread responsiveness while the review loads: long tasks
+      // (> 50 ms) and the longest gap between animation frames.
+      const longTasks = [];
+      const observer = new PerformanceObserver(list =>
+        list.getEntries().forEach(e => longTasks.push(e.duration))
+      );
+      observer.observe({ entryTypes: ['longtask'] });
+      let maxGap = 0;
+      let loading = true;
+      let lastFrame = performance.now();
+      const frame = now => {
+        maxGap = Math.max(maxGap, now - lastFrame);
+        lastFrame = now;
+        if (loading) {
+          requestAnimationFrame(frame);
+        }
+      };
+      requestAnimationFrame(frame);
       const t0 = performance.now();
       const panel = await window.jupyterapp.commands.execute(
         'runwatch:review-run',
@@ -215,6 +233,9 @@ async function main() {
       window.benchReview = panel;
       await panel.content.ready;
       const t1 = performance.now();
+      loading = false;
+      await new Promise(r => setTimeout(r, 0));
+      observer.disconnect();
       const cells = [...panel.content.cells.values()];
       const drawn = cells.filter(c => c.area.data && c.area.data.length > 0);
       const traces = drawn.flatMap(c =>
@@ -236,7 +257,9 @@ async function main() {
         maxPoints: Math.max(...traces.map(t => t.points)),
         maxRatio: Math.max(...traces.map(t => t.points / t.width)),
         width: Math.min(...traces.map(t => t.width)),
-        spike
+        spike,
+        longTasks,
+        maxGap
       };
     }, run);
     await cdp.send('HeapProfiler.collectGarbage');
@@ -364,6 +387,13 @@ async function main() {
       `    transport floor (the page fetching each file's first 16 MiB, undecoded): ` +
         `${(transport.ms / 1000).toFixed(2)} s for ${mb(transport.bytes)} ` +
         `(${(transport.bytes / 1e6 / (transport.ms / 1000)).toFixed(0)} MB/s)`
+    );
+    const blocked = review.longTasks.reduce((a, b) => a + b, 0);
+    console.log(
+      `  main thread while loading: ${review.longTasks.length} long tasks, ` +
+        `longest ${review.longTasks.length ? Math.max(...review.longTasks).toFixed(0) : 0} ms, ` +
+        `${(blocked / 1000).toFixed(2)} s blocked in all; longest gap between ` +
+        `animation frames ${review.maxGap.toFixed(0)} ms`
     );
     console.log(
       `  JS heap after GC: ${mb(heap.usedSize)} used of ${mb(heap.totalSize)}` +

@@ -23,7 +23,7 @@ import {
   PLOT_RULES,
   PlotRule
 } from './series';
-import { IPlotRun, LiveRun, SnapshotRun } from './sources';
+import { IPlotChannel, IPlotRun, LiveRun, SnapshotRun } from './sources';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
 import { IPlotEntry } from './traces';
@@ -373,7 +373,7 @@ export class PlotsWidget extends Widget {
       });
       let series: IChannelSeries;
       try {
-        series = this._series(source, member, channel.version, channel.data);
+        series = this._series(source, member, channel);
       } catch (error) {
         errors.push(`${where}: ${(error as Error).message}`);
         continue;
@@ -390,9 +390,9 @@ export class PlotsWidget extends Widget {
   private _series(
     source: IPlotRun,
     member: IGridMember,
-    version: number,
-    data: Parameters<typeof channelSeries>[1]
+    channel: IPlotChannel
   ): IChannelSeries {
+    const { version, data } = channel;
     const key = `${member.run}\u0000${member.channel}`;
     const cached = this._seriesCache.get(key);
     const nowS =
@@ -407,7 +407,15 @@ export class PlotsWidget extends Widget {
     ) {
       return cached.series;
     }
-    const series = channelSeries(member.kind, data, this._rule, nowS);
+    // A review's default rule comes resolved from the worker.
+    const preset = channel.presetSeries;
+    const series =
+      !this.live &&
+      preset &&
+      preset.rule === this._rule &&
+      preset.version === version
+        ? preset.series
+        : channelSeries(member.kind, data, this._rule, nowS);
     this._seriesCache.set(key, { version, rule: this._rule, series });
     return series;
   }

@@ -4,8 +4,13 @@
  * (`%review`). Both hand out channels of decoded columns.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { IFileEntry, IRunwatchAPI, RunModel } from '../../live';
-import { decodeNpr, IColumnSet, mergeByTime, parseInfo } from '../../store';
+import { PageConfig } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { IFileEntry, IRunwatchAPI, RunModel, RunwatchAPI } from '../../live';
+import { IColumnSet, parseInfo } from '../../store';
+import { DEFAULT_PLOT_RULE, IChannelSeries, PlotRule } from './series';
+import { IChannelRequest, IChannelResult, loadChannels } from './worker/load';
+import { ILoadMessage, WorkerReply } from './worker/protocol';
 
 /** One stats channel: what `StatsChannel` (live) and snapshots share. */
 export interface IPlotChannel {
@@ -17,6 +22,12 @@ export interface IPlotChannel {
   readonly version: number;
   /** All rows, sorted by time (seconds since `_created`). */
   readonly data: IColumnSet;
+  /** The series at one rule, resolved while loading (at this `version`). */
+  readonly presetSeries?: {
+    readonly rule: PlotRule;
+    readonly version: number;
+    readonly series: IChannelSeries;
+  };
 }
 
 /** A run as the plots see it. */
@@ -75,15 +86,16 @@ export class LiveRun implements IPlotRun {
   private readonly _changed = new Signal<this, readonly string[]>(this);
 }
 
-/** The largest range asked for at once (the server's cap). */
-export const SNAPSHOT_CHUNK_BYTES = 16 * 1024 * 1024;
-
-/** Files fetched at once: the browser's connections per host. */
-export const SNAPSHOT_PARALLEL_FILES = 6;
+export { SNAPSHOT_CHUNK_BYTES, SNAPSHOT_PARALLEL_FILES } from './worker/load';
 
 /**
  * A run's stats as they are now, read once: the run's files up to the
  * sizes the server reported, in 16 MiB ranges, several files at once.
+ *
+ * Over HTTP the files are fetched, decoded, merged and resolved at the
+ * default rule in a Web Worker (`worker/review.worker.ts`), which hands
+ * the arrays back transferred; without `Worker` (tests) or with another
+ * `IRunwatchAPI` the same code (`loadChannels`) runs on the main thread.
  */
 export class SnapshotRun implements IPlotRun {
   constructor(
@@ -117,6 +129,8 @@ export class SnapshotRun implements IPlotRun {
 
   dispose(): void {
     this._disposed = true;
+    this._worker?.terminate();
+    this._worker = undefined;
     Signal.clearData(this);
   }
 
@@ -155,52 +169,90 @@ export class SnapshotRun implements IPlotRun {
       }
       channel.addFile(file);
     }
-    const queue = files.filter(f => !f.error && f.size > 0);
-    const next = async (): Promise<void> => {
-      for (let file = queue.shift(); file; file = queue.shift()) {
-        const channel = this._channels.get(file.channel ?? file.name)!;
-        if (!channel.error && !this._disposed) {
-          await this._readFile(channel, file, originNs);
-        }
+    const requests: IChannelRequest[] = [...this._channels.values()]
+      .filter(channel => !channel.error)
+      .map(channel => ({
+        name: channel.name,
+        kind: channel.kind,
+        files: files
+          .filter(f => (f.channel ?? f.name) === channel.name)
+          .map(f => ({ name: f.name, size: f.size }))
+      }));
+    const onChannel = (result: IChannelResult) => {
+      const channel = this._channels.get(result.name);
+      if (!channel || this._disposed) {
+        return;
+      }
+      if (result.error !== undefined) {
+        channel.fail(result.error);
+      } else if (result.data) {
+        channel.setData(result.data, result.series);
       }
     };
-    await Promise.all(
-      Array.from({ length: SNAPSHOT_PARALLEL_FILES }, () => next())
-    );
+    if (typeof Worker !== 'undefined' && this._api instanceof RunwatchAPI) {
+      await this._loadInWorker(requests, originNs, onChannel);
+    } else {
+      await loadChannels(
+        requests,
+        originNs,
+        async (file, offset, length) =>
+          (await this._api.readFile(this.run, file, offset, length)).bytes,
+        onChannel,
+        { rule: DEFAULT_PLOT_RULE, cancelled: () => this._disposed }
+      );
+    }
     if (!this._disposed) {
       this._changed.emit([...this._channels.keys()]);
     }
   }
 
-  /** Read a whole file into one buffer, then decode it in one pass. */
-  private async _readFile(
-    channel: SnapshotChannel,
-    file: IFileEntry,
-    originNs: bigint
+  /** Read the channels in the review worker (see `review.worker.ts`). */
+  private async _loadInWorker(
+    channels: IChannelRequest[],
+    originNs: bigint,
+    onChannel: (result: IChannelResult) => void
   ): Promise<void> {
-    const bytes = new Uint8Array(file.size);
-    let offset = 0;
-    try {
-      while (offset < file.size && !this._disposed) {
-        const chunk = await this._api.readFile(
-          this.run,
-          file.name,
-          offset,
-          Math.min(SNAPSHOT_CHUNK_BYTES, file.size - offset)
-        );
-        if (chunk.bytes.length === 0) {
-          break; // Shrunk underneath: decode what there is.
-        }
-        bytes.set(chunk.bytes.subarray(0, file.size - offset), offset);
-        offset += chunk.bytes.length;
-      }
-      channel.setFile(
-        file.name,
-        decodeNpr(bytes.subarray(0, offset), file.name, originNs).data
-      );
-    } catch (error) {
-      channel.fail((error as Error).message);
+    const { spawnReviewWorker } = await import('./worker/spawn');
+    if (this._disposed) {
+      return;
     }
+    const worker = spawnReviewWorker();
+    this._worker = worker;
+    const settings = ServerConnection.makeSettings();
+    await new Promise<void>(resolve => {
+      const failAll = (message: string) => {
+        for (const channel of channels) {
+          onChannel({ name: channel.name, error: message });
+        }
+        resolve();
+      };
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+        const reply = event.data;
+        if (reply.type === 'channel') {
+          onChannel(reply.result);
+        } else if (reply.type === 'done') {
+          resolve();
+        } else {
+          failAll(reply.message);
+        }
+      };
+      worker.onerror = event => {
+        event.preventDefault();
+        failAll(`the review worker failed: ${event.message || 'no reason'}`);
+      };
+      const message: ILoadMessage = {
+        type: 'load',
+        baseUrl: new URL(settings.baseUrl, location.href).href,
+        token: settings.token || PageConfig.getToken(),
+        run: this.run,
+        originNs: originNs.toString(),
+        channels,
+        rule: DEFAULT_PLOT_RULE
+      };
+      worker.postMessage(message);
+    });
+    worker.terminate();
+    this._worker = undefined;
   }
 
   private _fail(message: string): void {
@@ -218,6 +270,7 @@ export class SnapshotRun implements IPlotRun {
   private _failed = false;
   private _createdMs: number | undefined = undefined;
   private _disposed = false;
+  private _worker: Worker | undefined = undefined;
 }
 
 /** A channel of a snapshot: its files decoded whole, merged by time. */
@@ -234,32 +287,27 @@ export class SnapshotChannel implements IPlotChannel {
     return this._version;
   }
   get data(): IColumnSet {
-    if (!this._merged) {
-      const parts = this._order
-        .map(name => this._files.get(name))
-        .filter((p): p is IColumnSet => p !== undefined);
-      this._merged =
-        parts.length === 1
-          ? parts[0]
-          : parts.length === 0
-            ? { length: 0, columns: {} }
-            : mergeByTime(parts);
-    }
-    return this._merged;
+    return this._data;
+  }
+  get presetSeries(): IPlotChannel['presetSeries'] {
+    return this._preset;
   }
 
   /** List a file (in N order, as the server does); flags its error. */
   addFile(entry: IFileEntry): void {
-    this._order.push(entry.name);
     if (entry.error) {
       this.fail(entry.error);
     }
   }
 
-  setFile(name: string, data: IColumnSet): void {
-    this._files.set(name, data);
-    this._merged = undefined;
+  /** All rows (merged by time), and the series at a rule if resolved. */
+  setData(
+    data: IColumnSet,
+    series?: { readonly rule: PlotRule; readonly series: IChannelSeries }
+  ): void {
+    this._data = data;
     this._version++;
+    this._preset = series && { ...series, version: this._version };
   }
 
   fail(reason: string): void {
@@ -269,9 +317,8 @@ export class SnapshotChannel implements IPlotChannel {
     }
   }
 
-  private readonly _order: string[] = [];
-  private readonly _files = new Map<string, IColumnSet>();
-  private _merged: IColumnSet | undefined = undefined;
+  private _data: IColumnSet = { length: 0, columns: {} };
+  private _preset: IPlotChannel['presetSeries'] = undefined;
   private _error: string | undefined = undefined;
   private _version = 0;
 }
