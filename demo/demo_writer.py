@@ -49,8 +49,8 @@ def evaluator(run: str, stop_at: float) -> None:
         batch = 0
         while time.time() < stop_at:
             batch += 1
-            runwatch.stats.timeaverage("data.queue", random.randint(0, 16))
-            runwatch.stats.duty("data.busy", 0.05 * random.random())
+            runwatch.stats.timeaverage("loader.queue_depth", random.randint(0, 16))
+            runwatch.stats.duty("duty.loader", 0.05 * random.random())
             if batch % 20 == 0:
                 log.info("loaded %d batches", batch)
             time.sleep(0.1)
