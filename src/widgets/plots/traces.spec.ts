@@ -57,6 +57,20 @@ describe('buildPlot', () => {
     expect(lines(plot.traces)[0].hovertemplate).toContain('%{y:.4%}');
   });
 
+  it('keeps a plain axis when a group mixes percent and plain kinds', () => {
+    const data = rows(600, { total: i => 5 + (i % 10) });
+    const duty = rows(600, { duration: i => (i % 10) / 100 });
+    const plot = buildPlot({
+      entries: [
+        entry('duty', duty, 60, 'g.busy'),
+        entry('mean', data, 60, 'g.queue')
+      ],
+      widthPx: 300
+    });
+    expect(plot.style).not.toBe('percent');
+    expect(plot.yTicks.text.some(t => t.endsWith('%'))).toBe(false);
+  });
+
   it('draws mean_std as a ±2σ band behind μ', () => {
     const data = rows(600, { μ: () => 1, σ: () => 0.25 });
     const plot = buildPlot({

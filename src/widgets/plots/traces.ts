@@ -68,7 +68,7 @@ export function maxPointsFor(widthPx: number): number {
  */
 export function buildPlot(options: IBuildPlotOptions): IPlot {
   const { entries } = options;
-  const style = entries[0]?.series.style ?? 'line';
+  const style = groupStyle(entries);
   const xExtent = options.xRange
     ? ([options.xRange[0], options.xRange[1]] as [number, number])
     : dataExtent(entries);
@@ -235,6 +235,18 @@ function padded(
 }
 
 /** The tooltip's value: exact, not SI-rounded. */
+/**
+ * The style of a group's axis: percent only when every channel is a percent
+ * kind, since a percent axis would print a plain channel's values ×100.
+ */
+function groupStyle(entries: readonly IPlotEntry[]): PlotStyle {
+  const styles = entries.map(e => e.series.style);
+  if (styles.length > 0 && styles.every(s => s === 'percent')) {
+    return 'percent';
+  }
+  return styles.find(s => s !== 'percent') ?? 'line';
+}
+
 function valueHover(style: PlotStyle): string {
   return style === 'percent' ? '%{y:.4%}' : '%{y:.8~g}';
 }
