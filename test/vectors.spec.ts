@@ -15,9 +15,7 @@ import {
   parseInfo,
   STAT_KINDS
 } from '../src/store';
-
-/** Numbers as the vectors store them; raw bool fields are JSON booleans. */
-type JsonNumber = number | boolean | null | 'Infinity' | '-Infinity';
+import { JsonNumber, mismatches } from '../src/store/testing';
 
 interface IVectorCase {
   run: string;
@@ -42,38 +40,6 @@ const EXPECTED = path.join(VECTORS, 'expected.json');
 const vectors: IVectors | undefined = fs.existsSync(EXPECTED)
   ? (JSON.parse(fs.readFileSync(EXPECTED, 'utf8')) as IVectors)
   : undefined;
-
-function fromJson(v: JsonNumber): number {
-  if (typeof v === 'boolean') {
-    return v ? 1 : 0;
-  }
-  return v === null
-    ? NaN
-    : v === 'Infinity'
-      ? Infinity
-      : v === '-Infinity'
-        ? -Infinity
-        : v;
-}
-
-/** Indices where `actual` is not within 1e-9 (relative or absolute) of `expected`. */
-function mismatches(
-  actual: ArrayLike<number>,
-  expected: JsonNumber[]
-): Array<{ i: number; actual: number; expected: number }> {
-  const bad = [];
-  for (let i = 0; i < Math.max(actual.length, expected.length); i++) {
-    const a = actual[i];
-    const e = fromJson(expected[i]);
-    const ok = Number.isFinite(e)
-      ? Math.abs(a - e) <= 1e-9 * Math.max(1, Math.abs(e))
-      : Object.is(a, e);
-    if (!ok) {
-      bad.push({ i, actual: a, expected: e });
-    }
-  }
-  return bad;
-}
 
 const loaded = new Map<string, IColumnSet>();
 

@@ -4,9 +4,8 @@ import * as path from 'path';
 import { aggregate } from './aggregate';
 import { IColumnSet } from './decode';
 import { AggregateError } from './errors';
+import { closeTo, fromJson, JsonNumber } from './testing';
 import { secondsFromNs } from './time';
-
-type JsonNumber = number | null | 'Infinity' | '-Infinity';
 
 interface IPandasCase {
   kind: string;
@@ -24,27 +23,6 @@ const CASES = JSON.parse(
     'utf8'
   )
 ) as IPandasCase[];
-
-function fromJson(v: JsonNumber): number {
-  return v === null
-    ? NaN
-    : v === 'Infinity'
-      ? Infinity
-      : v === '-Infinity'
-        ? -Infinity
-        : v;
-}
-
-/** Equal to 1e-9, relative or absolute, whichever is larger; NaN equals NaN. */
-function closeTo(actual: number, expected: number): boolean {
-  if (Number.isNaN(expected) || !Number.isFinite(expected)) {
-    return (
-      Object.is(actual, expected) ||
-      (Number.isNaN(actual) && Number.isNaN(expected))
-    );
-  }
-  return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-}
 
 function columnSet(c: IPandasCase): IColumnSet {
   const columns: Record<string, Float64Array> = {
