@@ -39,12 +39,7 @@ async function startModel(): Promise<void> {
   });
   await model.ready;
   ws().open();
-  ws().receive({
-    type: 'snapshot',
-    run: RUN,
-    status: 'live',
-    files: api.entries(RUN)
-  });
+  ws().receive(api.snapshot(RUN));
   await flush();
 }
 
@@ -189,12 +184,7 @@ describe('RunModel', () => {
     await new Promise(resolve => setTimeout(resolve, 5));
     ws().open();
     expect(ws().sent).toEqual([{ op: 'watch', run: RUN }]);
-    ws().receive({
-      type: 'snapshot',
-      run: RUN,
-      status: 'live',
-      files: api.entries(RUN)
-    });
+    ws().receive(api.snapshot(RUN));
     // A late grew for the same size must not fetch again.
     grew('logs.0.txt');
     await flush();

@@ -109,6 +109,11 @@ export class FakeRunwatchAPI implements IRunwatchAPI {
     return [...this.runs.get(run)!.files.keys()].map(f => this.entry(run, f));
   }
 
+  /** The websocket's snapshot message for `run` as it is now. */
+  snapshot(run: string): Record<string, unknown> {
+    return { type: 'snapshot', run, status: 'live', files: this.entries(run) };
+  }
+
   async listRuns(): Promise<IRunList> {
     return {
       root: this.root,

@@ -46,12 +46,7 @@ async function open(expectedRoot?: string): Promise<void> {
   Widget.attach(widget, document.body);
   await widget.model.ready;
   ws().open();
-  ws().receive({
-    type: 'snapshot',
-    run: RUN,
-    status: 'live',
-    files: api.entries(RUN)
-  });
+  ws().receive(api.snapshot(RUN));
   await settle();
 }
 
