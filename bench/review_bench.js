@@ -55,6 +55,51 @@ with runwatch.to_run(run):
         time.sleep(1 / hz)
 `;
 
+/** CPU seconds so far of the server and of Chromium's processes by type. */
+function cpuByProcess(serverPid) {
+  const out = {};
+  const hz = 100; // USER_HZ on Linux
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8');
+      let what;
+      if (Number(pid) === serverPid) {
+        what = 'jupyter server';
+      } else if (cmd.includes('chromium')) {
+        const type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+        const service = /--utility-sub-type=([\w.]+)/.exec(cmd)?.[1];
+        what = `chromium ${service ? service.split('.').pop() : type}`;
+      } else {
+        continue;
+      }
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[what] =
+        (out[what] ?? 0) + (Number(fields[11]) + Number(fields[12])) / hz;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Resident memory of every Chromium renderer process (bytes), from /proc. */
+function rendererRss() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8');
+      if (cmd.includes('chromium') && cmd.includes('--type=renderer')) {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf-8');
+        total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
 function parseArgs(argv) {
   const options = {
     channels: 60,
@@ -186,8 +231,16 @@ async function main() {
             if (!response.ok) {
               throw new Error(`${response.status} for ${f}`);
             }
-            const size = (await response.arrayBuffer()).byteLength;
-            total += size; // not `total += await …`: that reads total first
+            // Read as a stream, as the review worker does (about twice as
+            // fast as arrayBuffer() in Chromium).
+            const reader = response.body.getReader();
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) {
+                break;
+              }
+              total += value.length;
+            }
           }
         };
         await Promise.all(Array.from({ length: 6 }, next));
@@ -202,8 +255,14 @@ async function main() {
       }
     );
 
-    // 3. Review.
+    // 3. Review, with the Chromium renderers' memory sampled meanwhile.
     const cdp = await page.context().newCDPSession(page);
+    const rssBefore = rendererRss();
+    const cpuBefore = cpuByProcess(server.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, rendererRss());
+    }, 50);
     const review = await page.evaluate(async name => {
       // Main-thread responsiveness while the review loads: long tasks
       // (> 50 ms) and the longest gap between animation frames.
@@ -262,8 +321,11 @@ async function main() {
         maxGap
       };
     }, run);
+    clearInterval(sampler);
+    const cpuAfter = cpuByProcess(server.pid);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
+    const rssAfter = rendererRss();
     const memory = await page.evaluate(() => ({
       used: performance.memory?.usedJSHeapSize ?? NaN
     }));
@@ -274,26 +336,37 @@ async function main() {
       const widget = window.benchReview.content;
       const t0 = performance.now();
       widget.rule = 'raw';
-      await new Promise(resolve => {
-        const check = () => {
-          const cells = [...widget.cells.values()];
-          if (
-            cells.every(c => !c.plot || c.plot.maxPoints > 0) &&
-            cells.some(c => c.area.data?.[0]?.hoverinfo !== 'skip')
-          ) {
-            resolve();
-          } else {
-            requestAnimationFrame(check);
-          }
-        };
-        requestAnimationFrame(check);
-      });
-      await new Promise(r => setTimeout(r, 0));
+      await widget.settled();
       const cells = [...widget.cells.values()];
       return {
         ms: performance.now() - t0,
         maxPoints: Math.max(...cells.map(c => c.plot?.maxPoints ?? 0)),
         width: Math.min(...cells.map(c => c.area._fullLayout._size.w))
+      };
+    });
+
+    // Zoom the spike's plot to 10 minutes around the spike (raw rule): the
+    // worker reads its 4 channels again and resolves that range.
+    const zoom = await page.evaluate(async () => {
+      const widget = window.benchReview.content;
+      const cell = widget.cells.get('g0');
+      const spikeX = 86400 / 2;
+      const before = cell.plot.traces.find(t => t.hoverinfo !== 'skip');
+      const pointsNear = trace =>
+        Array.from(trace.x).filter(x => Math.abs(x - spikeX) <= 300).length;
+      const nearBefore = pointsNear(before);
+      const t0 = performance.now();
+      await cell._plotly.relayout(cell.area, {
+        'xaxis.range': [spikeX - 300, spikeX + 300]
+      });
+      await widget.settled();
+      const line = cell.plot.traces.find(t => t.hoverinfo !== 'skip');
+      return {
+        ms: performance.now() - t0,
+        nearBefore,
+        nearAfter: pointsNear(line),
+        spike: Array.from(line.y).includes(1e6),
+        width: cell.area._fullLayout._size.w
       };
     });
     await page.evaluate(() => window.benchReview.dispose());
@@ -401,12 +474,27 @@ async function main() {
         `${heap.backingStorageSize !== undefined ? mb(heap.backingStorageSize) : 'n/a'} (target heap ≤ 300 MB)`
     );
     console.log(
+      `  CPU while loading (s): ` +
+        Object.keys(cpuAfter)
+          .map(k => `${k} ${(cpuAfter[k] - (cpuBefore[k] ?? 0)).toFixed(2)}`)
+          .join(', ')
+    );
+    console.log(
+      `  Chromium renderers' resident memory (page and its workers): ${mb(rssBefore)} before, ` +
+        `peak ${mb(rssPeak)} while loading, ${mb(rssAfter)} after`
+    );
+    console.log(
       `  points per trace: max ${review.maxPoints} at ${review.width.toFixed(0)} px ` +
         `(${review.maxRatio.toFixed(2)} per px; target ≤ 4); spike in raw data drawn: ${review.spike}`
     );
     console.log(
       `  switch to the raw rule (re-resolve 60 × 1 M rows): ${(raw.ms / 1000).toFixed(2)} s, ` +
         `max ${raw.maxPoints} points at ${raw.width.toFixed(0)} px`
+    );
+    console.log(
+      `  zoom one plot (4 channels) to 10 min around the spike: ${(zoom.ms / 1000).toFixed(2)} s; ` +
+        `points within ±5 min of it: ${zoom.nearBefore} before, ${zoom.nearAfter} after ` +
+        `(${zoom.width.toFixed(0)} px); spike drawn: ${zoom.spike}`
     );
     console.log(
       `\nlive view, ${options['live-channels']} channels × ${options['live-hz']} Hz, raw rule, ` +

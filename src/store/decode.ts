@@ -90,6 +90,43 @@ export function decodeRows(
 }
 
 /**
+ * Decode the complete records in `rows` into existing columns (one per
+ * field, as `decodeRows` names them) from row `at` on, so a caller that
+ * knows the file's size fills its columns without a copy per chunk.
+ *
+ * @returns the number of rows decoded.
+ * @throws RangeError if a column is missing or too short.
+ */
+export function decodeRowsInto(
+  header: INpyHeader,
+  rows: Uint8Array,
+  originNs: bigint,
+  columns: Record<string, Float64Array>,
+  at: number
+): number {
+  const length = rowCount(header, rows.byteLength);
+  let bytes = rows.subarray(0, length * header.itemsize);
+  if (bytes.byteOffset % 8 !== 0 && header.itemsize % 4 === 0) {
+    bytes = copyBytes(bytes);
+  }
+  for (const field of header.fields) {
+    const column = columns[field.name];
+    if (!column || column.length < at + length) {
+      throw new RangeError(`no room for ${length} rows of ${field.name}`);
+    }
+    decodeField(
+      field,
+      header.itemsize,
+      bytes,
+      length,
+      originNs,
+      column.subarray(at, at + length)
+    );
+  }
+  return length;
+}
+
+/**
  * A copy of `bytes` in a fresh, 8-byte-aligned buffer.
  *
  * #### Notes

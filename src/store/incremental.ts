@@ -64,14 +64,47 @@ export class IncrementalNprDecoder {
     }
   }
 
+  /**
+   * Feed the next chunk, like `push`, but get the complete records' bytes
+   * undecoded (for `decodeRowsInto`); empty until the header is in.
+   */
+  pushBytes(chunk: Uint8Array): Uint8Array {
+    if (this._error) {
+      throw this._error;
+    }
+    try {
+      const rows = this._completeRows(chunk);
+      if (this._header) {
+        this._rowsDecoded += rows.byteLength / this._header.itemsize;
+      }
+      return rows;
+    } catch (error) {
+      if (error instanceof StoreError) {
+        this._error = error;
+      }
+      throw error;
+    }
+  }
+
   private _push(chunk: Uint8Array): IColumnSet {
+    const rows = this._completeRows(chunk);
+    if (rows.byteLength === 0) {
+      return emptyFor(this._header);
+    }
+    const data = decodeRows(this._header!, rows, this.originNs);
+    this._rowsDecoded += data.length;
+    return data;
+  }
+
+  /** The bytes of the records `chunk` completes (none before the header). */
+  private _completeRows(chunk: Uint8Array): Uint8Array {
     this._bytesReceived += chunk.byteLength;
     let bytes = this._pending.byteLength ? concat(this._pending, chunk) : chunk;
     if (!this._header) {
       const length = npyHeaderLength(bytes, this.file);
       if (length === undefined || bytes.byteLength < length) {
         this._pending = bytes === chunk ? copyBytes(chunk) : bytes;
-        return emptyFor(undefined);
+        return new Uint8Array(0);
       }
       this._header = parseNprHeader(bytes, this.file);
       bytes = bytes.subarray(length);
@@ -80,16 +113,7 @@ export class IncrementalNprDecoder {
     const complete = Math.floor(bytes.byteLength / itemsize) * itemsize;
     // Copy the leftover: the caller may reuse its chunk buffer.
     this._pending = copyBytes(bytes.subarray(complete));
-    if (complete === 0) {
-      return emptyFor(this._header);
-    }
-    const data = decodeRows(
-      this._header,
-      bytes.subarray(0, complete),
-      this.originNs
-    );
-    this._rowsDecoded += data.length;
-    return data;
+    return bytes.subarray(0, complete);
   }
 
   private _header: INpyHeader | undefined = undefined;

@@ -2,7 +2,7 @@
  * One plot of the grid (one group): a plotly div, its export buttons, and
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
-import { csvChunks, exportFileName, ICsvSeries } from './csv';
+import { exportFileName } from './csv';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { IPlotTheme, themeLayout } from './theme';
 import { buildPlot, IPlot, IPlotEntry, percentRange } from './traces';
@@ -26,8 +26,8 @@ export interface ICellContent {
   readonly entries: readonly IPlotEntry[];
   /** `run: channel: reason` for each channel that can't be drawn. */
   readonly errors: readonly string[];
-  /** Full-resolution rows for the CSV export. */
-  readonly csv: () => ICsvSeries[];
+  /** Every row of the cell's channels and runs, as CSV. */
+  readonly csv: () => Promise<Blob>;
   readonly runs: readonly string[];
 }
 
@@ -107,15 +107,24 @@ export class PlotCell {
     }
   }
 
-  /** Full-resolution CSV of the cell's channels and runs, downloaded. */
-  exportCsv(): Blob | undefined {
-    if (!this._content) {
+  /**
+   * Full-resolution CSV of the cell's channels and runs, downloaded (a
+   * review reads every row again for it, in its worker).
+   */
+  async exportCsv(): Promise<Blob | undefined> {
+    const content = this._content;
+    if (!content) {
       return undefined;
     }
-    const blob = new Blob(csvChunks(this._content.csv()), {
-      type: 'text/csv'
-    });
-    download(blob, exportFileName(this.group, this._content.runs, 'csv'));
+    let blob: Blob;
+    try {
+      blob = await content.csv();
+    } catch (error) {
+      this._errors.hidden = false;
+      this._errors.textContent = `CSV export failed: ${(error as Error).message}`;
+      return undefined;
+    }
+    download(blob, exportFileName(this.group, content.runs, 'csv'));
     return blob;
   }
 

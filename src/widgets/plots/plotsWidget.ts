@@ -12,7 +12,7 @@ import {
   WatchSocket
 } from '../../live';
 import { differingParams, runColours } from './compare';
-import { ICsvSeries } from './csv';
+import { csvChunks, ICsvSeries } from './csv';
 import { IGridMember, planGrid, shortRunName } from './grid';
 import { ICellContent, PlotCell } from './plotCell';
 import { IPlotly, loadPlotly } from './plotly';
@@ -23,7 +23,15 @@ import {
   PLOT_RULES,
   PlotRule
 } from './series';
-import { IPlotChannel, IPlotRun, LiveRun, SnapshotRun } from './sources';
+import { createSeriesReader } from './seriesReader';
+import { channelKey, SnapshotSeries } from './snapshotSeries';
+import {
+  ILivePlotChannel,
+  IPlotRun,
+  LiveRun,
+  SnapshotChannel,
+  SnapshotRun
+} from './sources';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
 import { IPlotEntry } from './traces';
@@ -50,6 +58,11 @@ export class PlotsWidget extends Widget {
     this.live = options.live;
     this.runs = [...options.runs];
     const api = options.api ?? new RunwatchAPI();
+    if (!options.live) {
+      this._snapshot = new SnapshotSeries(createSeriesReader(api), keys =>
+        this._onResolved(keys)
+      );
+    }
     this._sources = this.runs.map(run =>
       options.live
         ? new LiveRun(
@@ -102,7 +115,36 @@ export class PlotsWidget extends Widget {
     if (rule !== this._rule) {
       this._rule = rule;
       this._ruleSelect.value = String(rule);
+      if (this._snapshot) {
+        this._loadSnapshot();
+        for (const cell of this._cells.values()) {
+          if (cell.xRange) {
+            this._zoomSnapshot(cell);
+          }
+        }
+      }
       this._renderAllSoon();
+    }
+  }
+
+  /**
+   * Settles when nothing is left to draw: every series asked for has
+   * arrived (a review reads them in its worker) and has been drawn.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this._snapshot?.idle();
+      await this._flushed;
+      if (
+        !this._frame &&
+        !this._flushing &&
+        !this._snapshot?.busy &&
+        !this._dirtyAll &&
+        this._dirtyGroups.size === 0
+      ) {
+        return;
+      }
+      await new Promise(resolve => requestAnimationFrame(resolve));
     }
   }
 
@@ -164,6 +206,7 @@ export class PlotsWidget extends Widget {
     this._resizeObserver?.disconnect();
     plotThemeChanged.disconnect(this._onThemeChanged, this);
     this._sources.forEach(source => source.dispose());
+    this._snapshot?.dispose();
     this._cells.forEach(cell => cell.dispose());
     this._cells.clear();
     super.dispose();
@@ -184,14 +227,16 @@ export class PlotsWidget extends Widget {
     if (this.isDisposed) {
       return;
     }
+    // A review's plots are drawn as their groups' series arrive.
     this._plotly = plotly;
     this._resizeObserver = new ResizeObserver(() => this._onResize());
     this._resizeObserver.observe(this._grid);
     this._dirtyAll = true;
-    const loaded = performance.now();
-    this.timings.loadMs = loaded - started;
-    await this._flush();
-    this.timings.renderMs = performance.now() - loaded;
+    this._schedule();
+    await this._snapshot?.idle();
+    this.timings.loadMs = performance.now() - started;
+    await this.settled();
+    this.timings.renderMs = performance.now() - started - this.timings.loadMs;
   }
 
   private _buildHead(query: string | undefined): void {
@@ -240,7 +285,58 @@ export class PlotsWidget extends Widget {
       this._dirtyGroups.add(channel.split('.', 1)[0]);
     }
     this._dirtyHead = true;
+    if (this._snapshot) {
+      this._loadSnapshot();
+    }
     this._schedule();
+  }
+
+  /** A review's series arrived: redraw their plots. */
+  private _onResolved(keys: readonly string[]): void {
+    for (const key of keys) {
+      this._dirtyGroups.add(key.split('\u0000')[1].split('.', 1)[0]);
+    }
+    this._dirtyHead = true;
+    this._schedule();
+  }
+
+  /** Every snapshot channel, in grid order (so plots fill in in order). */
+  private _snapshotChannels(): SnapshotChannel[] {
+    const all = (this._sources as SnapshotRun[]).flatMap(s => [
+      ...s.channels.values()
+    ]);
+    const order = [...planGrid(all.map(refOf), this.runs).values()].flat();
+    const byKey = new Map(all.map(c => [channelKey(c.run, c.name), c]));
+    return order
+      .map(m => byKey.get(channelKey(m.run, m.channel))!)
+      .filter(c => c && !c.error);
+  }
+
+  /** Ask for every channel's series at the current rule. */
+  private _loadSnapshot(): void {
+    this._snapshot!.load(
+      this._rule,
+      this._snapshotChannels().map(c => c.request)
+    );
+  }
+
+  /**
+   * A review's plot was zoomed (or reset): read again, over the new
+   * range, the channels whose whole-span series dropped detail there.
+   */
+  private _zoomSnapshot(cell: PlotCell): void {
+    const channels = this._snapshotChannels().filter(
+      c =>
+        c.name.split('.', 1)[0] === cell.group &&
+        this._snapshot!.whole(channelKey(c.run, c.name))?.result?.reduced !==
+          false
+    );
+    this._snapshot!.zoom(
+      cell.group,
+      this._rule,
+      cell.xRange,
+      channels.map(c => c.request)
+    );
   }
 
   private _onThemeChanged(): void {
@@ -285,7 +381,8 @@ export class PlotsWidget extends Widget {
     }
     this._flushing = true;
     try {
-      await this._render();
+      this._flushed = this._render();
+      await this._flushed;
     } finally {
       this._flushing = false;
       if (this._again) {
@@ -303,11 +400,9 @@ export class PlotsWidget extends Widget {
     this._dirtyGroups.clear();
     this._renderHead();
     const refs = this._sources.flatMap(source =>
-      [...source.channels.values()].map(c => ({
-        run: source.run,
-        channel: c.name,
-        kind: c.kind
-      }))
+      [...source.channels.values()].map(c =>
+        refOf({ run: source.run, name: c.name, kind: c.kind })
+      )
     );
     const plan = planGrid(refs, this.runs);
     for (const [group, cell] of this._cells) {
@@ -318,6 +413,9 @@ export class PlotsWidget extends Widget {
     }
     const renders: Promise<void>[] = [];
     for (const [group, members] of plan) {
+      if (this._waiting(members)) {
+        continue; // Drawn once all its channels are in.
+      }
       let cell = this._cells.get(group);
       if (!cell) {
         cell = new PlotCell(group, plotly, c => this._onZoom(c));
@@ -326,9 +424,19 @@ export class PlotsWidget extends Widget {
       } else if (!all && !dirty.has(group)) {
         continue;
       }
-      renders.push(cell.render(this._content(members), this._theme));
+      renders.push(cell.render(this._content(cell, members), this._theme));
     }
     await Promise.all(renders);
+  }
+
+  /** Some of a review plot's channels are still being read. */
+  private _waiting(members: readonly IGridMember[]): boolean {
+    return (
+      !!this._snapshot &&
+      members.some(m =>
+        this._snapshot!.waiting(channelKey(m.run, m.channel), this._rule)
+      )
+    );
   }
 
   private _insertCell(cell: PlotCell, order: string[]): void {
@@ -341,15 +449,22 @@ export class PlotsWidget extends Widget {
   }
 
   private _onZoom(cell: PlotCell): void {
+    if (this._snapshot) {
+      this._zoomSnapshot(cell);
+    }
     this._dirtyGroups.add(cell.group);
     this._schedule();
   }
 
   /** A group's entries at the current rule, and its channels' errors. */
-  private _content(members: readonly IGridMember[]): ICellContent {
+  private _content(
+    cell: PlotCell,
+    members: readonly IGridMember[]
+  ): ICellContent {
     const entries: IPlotEntry[] = [];
     const errors: string[] = [];
-    const csv: ICsvSeries[] = [];
+    const live: ICsvSeries[] = [];
+    const snapshot: SnapshotChannel[] = [];
     let empty = 0;
     for (const member of members) {
       const source = this._sources.find(s => s.run === member.run)!;
@@ -362,20 +477,28 @@ export class PlotsWidget extends Widget {
         errors.push(`${where}: ${channel.error}`);
         continue;
       }
-      if (channel.data.length === 0) {
-        empty++;
-        continue;
-      }
-      csv.push({
-        run: member.run,
-        channel: member.channel,
-        data: channel.data
-      });
-      let series: IChannelSeries;
+      let series: IChannelSeries | undefined;
       try {
-        series = this._series(source, member, channel);
+        if (channel instanceof SnapshotChannel) {
+          snapshot.push(channel);
+          series = this._snapshotSeries(cell, member);
+        } else {
+          const data = (channel as ILivePlotChannel).data;
+          if (data.length > 0) {
+            live.push({ run: member.run, channel: member.channel, data });
+            series = this._liveSeries(
+              source,
+              member,
+              channel as ILivePlotChannel
+            );
+          }
+        }
       } catch (error) {
         errors.push(`${where}: ${(error as Error).message}`);
+        continue;
+      }
+      if (!series || series.x.length === 0) {
+        empty++;
         continue;
       }
       entries.push({ ...member, series });
@@ -383,14 +506,44 @@ export class PlotsWidget extends Widget {
     if (entries.length === 0 && errors.length === 0 && empty > 0) {
       errors.push('no rows yet');
     }
-    return { entries, errors, csv: () => csv, runs: this.runs };
+    const reader = this._snapshot;
+    return {
+      entries,
+      errors,
+      csv: async () =>
+        reader && snapshot.length > 0
+          ? reader.csv(snapshot.map(c => c.request))
+          : new Blob(csvChunks(live), { type: 'text/csv' }),
+      runs: this.runs
+    };
   }
 
-  /** A channel's series at the current rule, recomputed only on change. */
-  private _series(
+  /**
+   * A review channel's series: the zoomed plot's own if it has them for
+   * this view, else the whole span's (the last rule's while loading).
+   *
+   * @throws an Error with the reason it couldn't be resolved.
+   */
+  private _snapshotSeries(
+    cell: PlotCell,
+    member: IGridMember
+  ): IChannelSeries | undefined {
+    const key = channelKey(member.run, member.channel);
+    const range = cell.xRange;
+    const resolved =
+      (range && this._snapshot!.zoomed(cell.group, key, this._rule, range)) ||
+      this._snapshot!.whole(key);
+    if (resolved?.error !== undefined) {
+      throw new Error(resolved.error);
+    }
+    return resolved?.result?.series;
+  }
+
+  /** A live channel's series at the current rule, recomputed on change. */
+  private _liveSeries(
     source: IPlotRun,
     member: IGridMember,
-    channel: IPlotChannel
+    channel: ILivePlotChannel
   ): IChannelSeries {
     const { version, data } = channel;
     const key = `${member.run}\u0000${member.channel}`;
@@ -407,15 +560,7 @@ export class PlotsWidget extends Widget {
     ) {
       return cached.series;
     }
-    // A review's default rule comes resolved from the worker.
-    const preset = channel.presetSeries;
-    const series =
-      !this.live &&
-      preset &&
-      preset.rule === this._rule &&
-      preset.version === version
-        ? preset.series
-        : channelSeries(member.kind, data, this._rule, nowS);
+    const series = channelSeries(member.kind, data, this._rule, nowS);
     this._seriesCache.set(key, { version, rule: this._rule, series });
     return series;
   }
@@ -439,7 +584,9 @@ export class PlotsWidget extends Widget {
     }
     this._message.textContent = notes.join('\n');
     this._message.hidden = notes.length === 0;
-    this._status.textContent = `${channels} channel${channels === 1 ? '' : 's'}`;
+    this._status.textContent =
+      `${channels} channel${channels === 1 ? '' : 's'}` +
+      (this._snapshot?.busy ? ' · reading…' : '');
     this._renderParams();
   }
 
@@ -475,6 +622,7 @@ export class PlotsWidget extends Widget {
   }
 
   private readonly _sources: IPlotRun[];
+  private readonly _snapshot: SnapshotSeries | undefined = undefined;
   private readonly _cells = new Map<string, PlotCell>();
   private readonly _seriesCache = new Map<
     string,
@@ -496,9 +644,15 @@ export class PlotsWidget extends Widget {
   private _dirtyHead = true;
   private _frame = 0;
   private _flushing = false;
+  private _flushed: Promise<void> = Promise.resolve();
   private _again = false;
   private _width = 0;
   private _resizeObserver: ResizeObserver | undefined = undefined;
+}
+
+/** A channel as the grid plans it. */
+function refOf(channel: { run: string; name: string; kind: string }) {
+  return { run: channel.run, channel: channel.name, kind: channel.kind };
 }
 
 function loadImage(url: string): Promise<HTMLImageElement> {

@@ -1,16 +1,12 @@
 /**
- * Where plots get runs from: a live `RunModel` (`%view`), or a one-off
- * snapshot of the run's files, each read whole and decoded once
- * (`%review`). Both hand out channels of decoded columns.
+ * Where plots get runs from: a live `RunModel` (`%view`), whose channels
+ * hold every row decoded; or a snapshot's listing (`%review`), whose rows
+ * the review worker reads on request (`seriesReader.ts`).
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { PageConfig } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
-import { IFileEntry, IRunwatchAPI, RunModel, RunwatchAPI } from '../../live';
+import { IFileEntry, IRunwatchAPI, RunModel } from '../../live';
 import { IColumnSet, parseInfo } from '../../store';
-import { DEFAULT_PLOT_RULE, IChannelSeries, PlotRule } from './series';
-import { IChannelRequest, IChannelResult, loadChannels } from './worker/load';
-import { ILoadMessage, WorkerReply } from './worker/protocol';
+import { IChannelRequest } from './worker/resolve';
 
 /** One stats channel: what `StatsChannel` (live) and snapshots share. */
 export interface IPlotChannel {
@@ -20,14 +16,12 @@ export interface IPlotChannel {
   readonly error: string | undefined;
   /** Bumped on every change. */
   readonly version: number;
+}
+
+/** A live channel: every row so far, decoded on the main thread. */
+export interface ILivePlotChannel extends IPlotChannel {
   /** All rows, sorted by time (seconds since `_created`). */
   readonly data: IColumnSet;
-  /** The series at one rule, resolved while loading (at this `version`). */
-  readonly presetSeries?: {
-    readonly rule: PlotRule;
-    readonly version: number;
-    readonly series: IChannelSeries;
-  };
 }
 
 /** A run as the plots see it. */
@@ -62,7 +56,7 @@ export class LiveRun implements IPlotRun {
   get info(): Readonly<Record<string, unknown>> {
     return this.model.info;
   }
-  get channels(): ReadonlyMap<string, IPlotChannel> {
+  get channels(): ReadonlyMap<string, ILivePlotChannel> {
     return this.model.channels;
   }
   get message(): string | undefined {
@@ -86,16 +80,10 @@ export class LiveRun implements IPlotRun {
   private readonly _changed = new Signal<this, readonly string[]>(this);
 }
 
-export { SNAPSHOT_CHUNK_BYTES, SNAPSHOT_PARALLEL_FILES } from './worker/load';
-
 /**
- * A run's stats as they are now, read once: the run's files up to the
- * sizes the server reported, in 16 MiB ranges, several files at once.
- *
- * Over HTTP the files are fetched, decoded, merged and resolved at the
- * default rule in a Web Worker (`worker/review.worker.ts`), which hands
- * the arrays back transferred; without `Worker` (tests) or with another
- * `IRunwatchAPI` the same code (`loadChannels`) runs on the main thread.
+ * A run's stats as they are now: its info and its channels' files, listed
+ * once. The rows themselves are read by the widget's `ISeriesReader` (in
+ * the review worker), per rule and zoom, up to the sizes listed here.
  */
 export class SnapshotRun implements IPlotRun {
   constructor(
@@ -105,13 +93,13 @@ export class SnapshotRun implements IPlotRun {
     this.ready = this._load();
   }
 
-  /** Settles when every file is read (or failed). */
+  /** Settles when the run's listing is in (or failed). */
   readonly ready: Promise<void>;
 
   get info(): Readonly<Record<string, unknown>> {
     return this._info;
   }
-  get channels(): ReadonlyMap<string, IPlotChannel> {
+  get channels(): ReadonlyMap<string, SnapshotChannel> {
     return this._channels;
   }
   get message(): string | undefined {
@@ -129,8 +117,6 @@ export class SnapshotRun implements IPlotRun {
 
   dispose(): void {
     this._disposed = true;
-    this._worker?.terminate();
-    this._worker = undefined;
     Signal.clearData(this);
   }
 
@@ -159,100 +145,23 @@ export class SnapshotRun implements IPlotRun {
       this._fail((error as Error).message);
       return;
     }
-    const files = detail.files.filter(f => f.type === 'stats');
-    for (const file of files) {
+    for (const file of detail.files.filter(f => f.type === 'stats')) {
       const name = file.channel ?? file.name;
       let channel = this._channels.get(name);
       if (!channel) {
-        channel = new SnapshotChannel(name, file.kind ?? 'last');
+        channel = new SnapshotChannel(
+          this.run,
+          originNs.toString(),
+          name,
+          file.kind ?? 'last'
+        );
         this._channels.set(name, channel);
       }
       channel.addFile(file);
     }
-    const requests: IChannelRequest[] = [...this._channels.values()]
-      .filter(channel => !channel.error)
-      .map(channel => ({
-        name: channel.name,
-        kind: channel.kind,
-        files: files
-          .filter(f => (f.channel ?? f.name) === channel.name)
-          .map(f => ({ name: f.name, size: f.size }))
-      }));
-    const onChannel = (result: IChannelResult) => {
-      const channel = this._channels.get(result.name);
-      if (!channel || this._disposed) {
-        return;
-      }
-      if (result.error !== undefined) {
-        channel.fail(result.error);
-      } else if (result.data) {
-        channel.setData(result.data, result.series);
-      }
-    };
-    if (typeof Worker !== 'undefined' && this._api instanceof RunwatchAPI) {
-      await this._loadInWorker(requests, originNs, onChannel);
-    } else {
-      await loadChannels(
-        requests,
-        originNs,
-        async (file, offset, length) =>
-          (await this._api.readFile(this.run, file, offset, length)).bytes,
-        onChannel,
-        { rule: DEFAULT_PLOT_RULE, cancelled: () => this._disposed }
-      );
-    }
     if (!this._disposed) {
       this._changed.emit([...this._channels.keys()]);
     }
-  }
-
-  /** Read the channels in the review worker (see `review.worker.ts`). */
-  private async _loadInWorker(
-    channels: IChannelRequest[],
-    originNs: bigint,
-    onChannel: (result: IChannelResult) => void
-  ): Promise<void> {
-    const { spawnReviewWorker } = await import('./worker/spawn');
-    if (this._disposed) {
-      return;
-    }
-    const worker = spawnReviewWorker();
-    this._worker = worker;
-    const settings = ServerConnection.makeSettings();
-    await new Promise<void>(resolve => {
-      const failAll = (message: string) => {
-        for (const channel of channels) {
-          onChannel({ name: channel.name, error: message });
-        }
-        resolve();
-      };
-      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-        const reply = event.data;
-        if (reply.type === 'channel') {
-          onChannel(reply.result);
-        } else if (reply.type === 'done') {
-          resolve();
-        } else {
-          failAll(reply.message);
-        }
-      };
-      worker.onerror = event => {
-        event.preventDefault();
-        failAll(`the review worker failed: ${event.message || 'no reason'}`);
-      };
-      const message: ILoadMessage = {
-        type: 'load',
-        baseUrl: new URL(settings.baseUrl, location.href).href,
-        token: settings.token || PageConfig.getToken(),
-        run: this.run,
-        originNs: originNs.toString(),
-        channels,
-        rule: DEFAULT_PLOT_RULE
-      };
-      worker.postMessage(message);
-    });
-    worker.terminate();
-    this._worker = undefined;
   }
 
   private _fail(message: string): void {
@@ -270,12 +179,13 @@ export class SnapshotRun implements IPlotRun {
   private _failed = false;
   private _createdMs: number | undefined = undefined;
   private _disposed = false;
-  private _worker: Worker | undefined = undefined;
 }
 
-/** A channel of a snapshot: its files decoded whole, merged by time. */
+/** A channel of a snapshot: its files as listed, to read on request. */
 export class SnapshotChannel implements IPlotChannel {
   constructor(
+    readonly run: string,
+    readonly originNs: string,
     readonly name: string,
     readonly kind: string
   ) {}
@@ -284,41 +194,28 @@ export class SnapshotChannel implements IPlotChannel {
     return this._error;
   }
   get version(): number {
-    return this._version;
+    return 0;
   }
-  get data(): IColumnSet {
-    return this._data;
-  }
-  get presetSeries(): IPlotChannel['presetSeries'] {
-    return this._preset;
+
+  /** What the reader needs to read this channel's rows. */
+  get request(): IChannelRequest {
+    return {
+      run: this.run,
+      originNs: this.originNs,
+      name: this.name,
+      kind: this.kind,
+      files: this._files
+    };
   }
 
   /** List a file (in N order, as the server does); flags its error. */
   addFile(entry: IFileEntry): void {
-    if (entry.error) {
-      this.fail(entry.error);
+    if (entry.error && this._error === undefined) {
+      this._error = entry.error;
     }
+    this._files.push({ name: entry.name, size: entry.size });
   }
 
-  /** All rows (merged by time), and the series at a rule if resolved. */
-  setData(
-    data: IColumnSet,
-    series?: { readonly rule: PlotRule; readonly series: IChannelSeries }
-  ): void {
-    this._data = data;
-    this._version++;
-    this._preset = series && { ...series, version: this._version };
-  }
-
-  fail(reason: string): void {
-    if (this._error === undefined) {
-      this._error = reason;
-      this._version++;
-    }
-  }
-
-  private _data: IColumnSet = { length: 0, columns: {} };
-  private _preset: IPlotChannel['presetSeries'] = undefined;
+  private readonly _files: { name: string; size: number }[] = [];
   private _error: string | undefined = undefined;
-  private _version = 0;
 }

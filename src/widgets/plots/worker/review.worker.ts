@@ -1,63 +1,123 @@
 /**
- * The review worker: fetches a snapshot's stats files, decodes and merges
- * them and resolves their series off the UI thread, and hands each
- * channel's arrays back without copying them (transferred).
+ * The review worker: streams a run's stats files from the server, decodes
+ * and merges them, and resolves and reduces their series off the UI
+ * thread (`resolve.ts`). Only the reduced series cross to the page,
+ * transferred, not copied; the rows are dropped once resolved.
  */
-import { loadChannels, resultBuffers } from './load';
-import { ILoadMessage, WorkerReply } from './protocol';
+import { WorkerReply, WorkerRequest } from './protocol';
+import {
+  channelsCsv,
+  ReadChunks,
+  resolveChannels,
+  resolvedBuffers
+} from './resolve';
 
 /** The worker's global scope, typed without the WebWorker lib. */
 const scope = self as unknown as {
-  onmessage: ((event: MessageEvent<ILoadMessage>) => void) | null;
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   postMessage(
     message: WorkerReply,
     options?: { transfer: Transferable[] }
   ): void;
 };
 
+let server = { baseUrl: '', token: '' };
+const cancelledIds = new Set<number>();
+
 scope.onmessage = event => {
-  void load(event.data);
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      server = { baseUrl: message.baseUrl, token: message.token };
+      break;
+    case 'cancel':
+      cancelledIds.add(message.id);
+      break;
+    case 'series':
+      void answer(message.id, cancelled =>
+        resolveChannels(
+          message,
+          readChunks,
+          resolved =>
+            scope.postMessage(
+              { type: 'channel', id: message.id, resolved },
+              { transfer: resolvedBuffers(resolved) }
+            ),
+          cancelled
+        )
+      );
+      break;
+    case 'csv':
+      void answer(message.id, async cancelled => {
+        const encoder = new TextEncoder();
+        const text = await channelsCsv(message.channels, readChunks, cancelled);
+        const chunks = text.map(t => encoder.encode(t));
+        scope.postMessage(
+          { type: 'csv', id: message.id, chunks },
+          { transfer: chunks.map(c => c.buffer as ArrayBuffer) }
+        );
+      });
+      break;
+  }
 };
 
-async function load(message: ILoadMessage): Promise<void> {
-  const headers: Record<string, string> = message.token
-    ? { Authorization: `token ${message.token}` }
-    : {};
-  const read = async (file: string, offset: number, length: number) => {
-    const url =
-      `${message.baseUrl.replace(/\/?$/, '/')}runwatch/api/runs/` +
-      `${encodeURIComponent(message.run)}/files/${encodeURIComponent(file)}` +
-      `?offset=${offset}&length=${length}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, credentials: 'same-origin' });
-    } catch (error) {
-      throw new Error(
-        `can't reach the Jupyter server: ${(error as Error).message}`
-      );
-    }
-    if (!response.ok) {
-      throw new Error(await errorMessage(response));
-    }
-    return new Uint8Array(await response.arrayBuffer());
-  };
+/** Run request `id`, then say `done` (or why it failed). */
+async function answer(
+  id: number,
+  work: (cancelled: () => boolean) => Promise<void>
+): Promise<void> {
   try {
-    await loadChannels(
-      message.channels,
-      BigInt(message.originNs),
-      read,
-      result =>
-        scope.postMessage(
-          { type: 'channel', result },
-          { transfer: resultBuffers(result) }
-        ),
-      { rule: message.rule }
-    );
-    scope.postMessage({ type: 'done' });
+    await work(() => cancelledIds.has(id));
+    scope.postMessage({ type: 'done', id });
   } catch (error) {
-    scope.postMessage({ type: 'error', message: (error as Error).message });
+    scope.postMessage({ type: 'error', id, message: (error as Error).message });
+  } finally {
+    cancelledIds.delete(id);
   }
 }
+
+/**
+ * A file's byte range over HTTP, chunk by chunk as it arrives: reading the
+ * body as a stream is about twice as fast as `arrayBuffer()` in Chromium
+ * (~500 vs ~270 MB/s here) and lets decoding overlap the transfer.
+ */
+const readChunks: ReadChunks = async function* (run, file, offset, length) {
+  const url =
+    `${server.baseUrl.replace(/\/?$/, '/')}runwatch/api/runs/` +
+    `${encodeURIComponent(run)}/files/${encodeURIComponent(file)}` +
+    `?offset=${offset}&length=${length}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: server.token ? { Authorization: `token ${server.token}` } : {},
+      credentials: 'same-origin'
+    });
+  } catch (error) {
+    throw new Error(
+      `can't reach the Jupyter server: ${(error as Error).message}`
+    );
+  }
+  if (!response.ok) {
+    throw new Error(`${file}: ${await errorMessage(response)}`);
+  }
+  if (!response.body) {
+    yield new Uint8Array(await response.arrayBuffer());
+    return;
+  }
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    // Stops the transfer if the reader left early (cancelled).
+    void reader.cancel().catch(() => undefined);
+  }
+};
 
 /** The server's `{"message"}` (Jupyter's error format), else the status. */
 async function errorMessage(response: Response): Promise<string> {

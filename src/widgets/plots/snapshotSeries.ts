@@ -1,0 +1,186 @@
+/**
+ * A review's series, as the reader sends them: every channel at the
+ * current rule over its whole span, and, per zoomed plot, its channels
+ * again over the zoomed range when the whole-span series had to drop
+ * detail there. Each kind of request supersedes the one before it.
+ */
+import { IReducedSeries, RESOLVE_BINS } from './reduce';
+import { PlotRule } from './series';
+import { IPendingRequest, ISeriesReader } from './seriesReader';
+import { IChannelRequest, IChannelResolved } from './worker/resolve';
+
+/** A channel's series, or why it can't be resolved, at a rule. */
+export interface IResolvedAt {
+  readonly rule: PlotRule;
+  readonly result?: IReducedSeries;
+  readonly error?: string;
+}
+
+/** Identifies a channel of a run. */
+export function channelKey(run: string, channel: string): string {
+  return `${run}\u0000${channel}`;
+}
+
+export class SnapshotSeries {
+  /**
+   * @param onResolved - called with the keys of channels whose series
+   *   arrived (the whole-span ones, or a zoom's).
+   */
+  constructor(
+    private readonly _reader: ISeriesReader,
+    private readonly _onResolved: (keys: readonly string[]) => void
+  ) {}
+
+  /** Requests not yet answered in full. */
+  get busy(): boolean {
+    return this._pending.size > 0;
+  }
+
+  /** Settles once no request is under way. */
+  async idle(): Promise<void> {
+    while (this._pending.size > 0) {
+      await Promise.all([...this._pending].map(p => p.done));
+    }
+  }
+
+  /**
+   * A channel's whole-span series at `rule`, or the last one at another
+   * rule while that loads, or `undefined` before any arrived.
+   */
+  whole(key: string): IResolvedAt | undefined {
+    return this._whole.get(key);
+  }
+
+  /** The channel is waiting for its series at `rule`. */
+  waiting(key: string, rule: PlotRule): boolean {
+    return this._wanted === rule && this._waiting.has(key);
+  }
+
+  /** A zoomed plot's series for a channel, if it has them for this view. */
+  zoomed(
+    group: string,
+    key: string,
+    rule: PlotRule,
+    range: readonly [number, number]
+  ): IResolvedAt | undefined {
+    const zoom = this._zooms.get(group);
+    return zoom &&
+      zoom.rule === rule &&
+      zoom.range[0] === range[0] &&
+      zoom.range[1] === range[1]
+      ? zoom.resolved.get(key)
+      : undefined;
+  }
+
+  /**
+   * Read `channels` at `rule` over their whole span. A new rule cancels
+   * the last request at another rule; channels already resolved at this
+   * rule are not read again.
+   */
+  load(rule: PlotRule, channels: readonly IChannelRequest[]): void {
+    if (rule !== this._wanted) {
+      this._wholeRequest?.forEach(r => r.cancel());
+      this._wholeRequest = [];
+      this._waiting.clear();
+      this._wanted = rule;
+    }
+    const todo = channels.filter(c => {
+      const key = channelKey(c.run, c.name);
+      return !this._waiting.has(key) && this._whole.get(key)?.rule !== rule;
+    });
+    if (todo.length === 0) {
+      return;
+    }
+    todo.forEach(c => this._waiting.add(channelKey(c.run, c.name)));
+    const request = this._track(
+      this._reader.series(
+        { channels: todo, rule, bins: RESOLVE_BINS },
+        resolved => {
+          const key = channelKey(resolved.run, resolved.name);
+          this._waiting.delete(key);
+          this._whole.set(key, at(rule, resolved));
+          this._onResolved([key]);
+        }
+      )
+    );
+    this._wholeRequest = [...(this._wholeRequest ?? []), request];
+  }
+
+  /**
+   * Read a plot's `channels` again over `range` at `rule`, replacing its
+   * last zoom; `range` undefined just drops it (back to the whole span).
+   */
+  zoom(
+    group: string,
+    rule: PlotRule,
+    range: readonly [number, number] | undefined,
+    channels: readonly IChannelRequest[]
+  ): void {
+    const last = this._zooms.get(group);
+    last?.request?.cancel();
+    this._zooms.delete(group);
+    if (!range || channels.length === 0) {
+      return;
+    }
+    const zoom = {
+      rule,
+      range: [range[0], range[1]] as const,
+      resolved: new Map<string, IResolvedAt>(),
+      request: undefined as IPendingRequest | undefined
+    };
+    this._zooms.set(group, zoom);
+    zoom.request = this._track(
+      this._reader.series(
+        { channels, rule, range: zoom.range, bins: RESOLVE_BINS },
+        resolved => {
+          const key = channelKey(resolved.run, resolved.name);
+          zoom.resolved.set(key, at(rule, resolved));
+          this._onResolved([key]);
+        }
+      )
+    );
+  }
+
+  /** Every row of `channels` as CSV (read again for it). */
+  csv(channels: readonly IChannelRequest[]): Promise<Blob> {
+    return this._reader.csv(channels);
+  }
+
+  dispose(): void {
+    this._pending.forEach(p => p.cancel());
+    this._pending.clear();
+    this._reader.dispose();
+  }
+
+  /** Keep `request` in `_pending` until it settles. */
+  private _track(request: IPendingRequest): IPendingRequest {
+    const tracked: IPendingRequest = {
+      done: request.done.finally(() => this._pending.delete(tracked)),
+      cancel: () => {
+        request.cancel();
+        this._pending.delete(tracked);
+      }
+    };
+    this._pending.add(tracked);
+    return tracked;
+  }
+
+  private readonly _whole = new Map<string, IResolvedAt>();
+  private readonly _waiting = new Set<string>();
+  private readonly _zooms = new Map<
+    string,
+    {
+      rule: PlotRule;
+      range: readonly [number, number];
+      resolved: Map<string, IResolvedAt>;
+      request: IPendingRequest | undefined;
+    }
+  >();
+  private readonly _pending = new Set<IPendingRequest>();
+  private _wholeRequest: IPendingRequest[] | undefined = undefined;
+  private _wanted: PlotRule | undefined = undefined;
+}
+
+function at(rule: PlotRule, resolved: IChannelResolved): IResolvedAt {
+  return { rule, result: resolved.result, error: resolved.error };
+}
