@@ -256,6 +256,10 @@ test.describe('plots', () => {
       .poll(() => plotFacts(page, 'train').then(f => f?.lastX ?? 0))
       .toBeGreaterThan(0.5);
     const before = (await plotFacts(page, 'train'))!;
+    // New raw rows are appended to the traces (extendTraces), not redrawn.
+    await expect(
+      plots.locator('.jp-runwatch-plot[data-group="train"]')
+    ).toHaveAttribute('data-last-update', 'appended');
 
     // Drag-zoom like a user, over the middle of the plot.
     const drag = plots
@@ -324,6 +328,44 @@ test.describe('plots', () => {
     const raw = (await plotFacts(page, 'big'))!;
     expect(raw.points).toBeLessThanOrEqual(4 * raw.widthPx);
     expect(raw.points).toBeGreaterThan(raw.widthPx);
+
+    // Zoom like a user to the middle tenth, around the spike: the rows
+    // there are read again at full resolution, so far more points land in
+    // that range than the whole-span view had, and the spike stays.
+    const pointsIn = (fractions?: [number, number]) =>
+      page.evaluate(f => {
+        const area = document.querySelector(
+          '.jp-runwatch-plot[data-group="big"] .jp-runwatch-plot-area'
+        ) as any;
+        let [lo, hi] = area._fullLayout.xaxis.range as number[];
+        if (f) {
+          [lo, hi] = [lo + (hi - lo) * f[0], lo + (hi - lo) * f[1]];
+        }
+        const line = area.data.find((t: any) => t.hoverinfo !== 'skip');
+        return Array.from(line.x as ArrayLike<number>).filter(
+          x => x >= lo && x <= hi
+        ).length;
+      }, fractions);
+    const coarse = await pointsIn([0.45, 0.55]);
+    const drag = plots
+      .locator('.jp-runwatch-plot[data-group="big"] .nsewdrag')
+      .first();
+    const box = (await drag.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, {
+      steps: 5
+    });
+    await page.mouse.up();
+    await expect
+      .poll(() => plotFacts(page, 'big').then(f => f?.xAutorange))
+      .toBe(false);
+    await expect
+      .poll(() => pointsIn(), { timeout: 15000 })
+      .toBeGreaterThan(3 * coarse);
+    const zoomed = (await plotFacts(page, 'big'))!;
+    expect(zoomed.lineMax).toBe(1e6);
+    expect(zoomed.points).toBeLessThanOrEqual(4 * zoomed.widthPx + 8);
 
     // CSV: every row written, not the downsampled view.
     const cell = plots.locator('.jp-runwatch-plot[data-group="small"]');

@@ -5,7 +5,13 @@
 import { exportFileName } from './csv';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { IPlotTheme, themeLayout } from './theme';
-import { buildPlot, IPlot, IPlotEntry, percentRange } from './traces';
+import {
+  appendedPoints,
+  buildPlot,
+  IPlot,
+  IPlotEntry,
+  percentRange
+} from './traces';
 
 /** Margins of the plot area inside the cell, in pixels. */
 const MARGIN = { l: 46, r: 12, t: 32, b: 26 };
@@ -66,6 +72,9 @@ export class PlotCell {
     return this._plot;
   }
 
+  /** How the plot was updated: new points appended, or redrawn whole. */
+  readonly updates = { appended: 0, redrawn: 0 };
+
   /** The x range the user zoomed to, if any. */
   get xRange(): [number, number] | undefined {
     return this._xRange;
@@ -94,13 +103,40 @@ export class PlotCell {
       xRange: this._xRange,
       yRange: this._yRange
     });
+    const previous = this._plot;
     this._plot = plot;
-    await this._plotly.react(
-      this.area,
-      plot.traces,
-      { ...this._layout(plot, theme, content), width },
-      CONFIG
-    );
+    const layout: Record<string, unknown> = {
+      ...this._layout(plot, theme, content),
+      width
+    };
+    const frame = JSON.stringify({ ...layout, xaxis: 0, yaxis: 0 });
+    const appended =
+      previous && frame === this._frame
+        ? appendedPoints(previous.traces, plot.traces)
+        : undefined;
+    this._frame = frame;
+    if (appended) {
+      // Only new points: append them, and move the ticks if they moved.
+      this.updates.appended++;
+      this.node.dataset.lastUpdate = 'appended';
+      if (appended.indices.length > 0) {
+        await this._plotly.extendTraces(this.area, appended, appended.indices);
+      }
+      const axes = {
+        xaxis: layout.xaxis as Record<string, unknown>,
+        yaxis: layout.yaxis as Record<string, unknown>
+      };
+      const axesKey = JSON.stringify(axes);
+      if (axesKey !== this._axes) {
+        this._axes = axesKey;
+        await this._plotly.relayout(this.area, axes);
+      }
+      return;
+    }
+    this.updates.redrawn++;
+    this.node.dataset.lastUpdate = 'redrawn';
+    this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
+    await this._plotly.react(this.area, plot.traces, layout, CONFIG);
     if (!this._listening) {
       this._listening = true;
       this.area.on('plotly_relayout', event => this._onRelayout(event));
@@ -255,6 +291,8 @@ export class PlotCell {
   private _xRange: [number, number] | undefined = undefined;
   private _yRange: [number, number] | undefined = undefined;
   private _listening = false;
+  private _frame = '';
+  private _axes = '';
   private readonly _errors: HTMLElement;
 }
 

@@ -41,6 +41,11 @@ export interface IPlotly {
     config?: Layout
   ): Promise<IPlotlyDiv>;
   relayout(root: HTMLElement, update: Layout): Promise<IPlotlyDiv>;
+  extendTraces(
+    root: HTMLElement,
+    update: { x: ArrayLike<number>[]; y: ArrayLike<number>[] },
+    indices: number[]
+  ): Promise<IPlotlyDiv>;
   purge(root: HTMLElement): void;
   toImage(root: HTMLElement, options: IImageOptions): Promise<string>;
   downloadImage(root: HTMLElement, options: IImageOptions): Promise<string>;

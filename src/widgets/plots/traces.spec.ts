@@ -1,7 +1,13 @@
 import { IColumnSet } from '../../store';
 import { planGrid, shortRunName } from './grid';
 import { channelSeries, rawColumns } from './series';
-import { buildPlot, IPlotEntry, maxPointsFor, percentRange } from './traces';
+import {
+  appendedPoints,
+  buildPlot,
+  IPlotEntry,
+  maxPointsFor,
+  percentRange
+} from './traces';
 
 /** `n` rows, one per `dt` seconds, with the given fields. */
 function rows(
@@ -218,5 +224,48 @@ describe('planGrid', () => {
       'neat-river lr-sweep'
     );
     expect(shortRunName('odd')).toBe('odd');
+  });
+});
+
+describe('appendedPoints', () => {
+  const trace = (x: number[], y: number[], colour = 'red') => ({
+    type: 'scatter',
+    line: { color: colour },
+    x: Float64Array.from(x),
+    y: Float64Array.from(y)
+  });
+
+  it('gives the new points of each trace that grew', () => {
+    const before = [trace([0, 1], [5, 6]), trace([0], [1])];
+    const after = [trace([0, 1, 2, 3], [5, 6, 7, 8]), trace([0], [1])];
+    const appended = appendedPoints(before, after)!;
+    expect(appended.indices).toEqual([0]);
+    expect(Array.from(appended.x[0])).toEqual([2, 3]);
+    expect(Array.from(appended.y[0])).toEqual([7, 8]);
+  });
+
+  it('treats NaN gaps as equal and nothing new as an empty append', () => {
+    const before = [trace([0, 1], [NaN, 6])];
+    expect(appendedPoints(before, [trace([0, 1], [NaN, 6])])).toEqual({
+      x: [],
+      y: [],
+      indices: []
+    });
+  });
+
+  it('asks for a redraw when an old point changed, a trace was restyled or added', () => {
+    const before = [trace([0, 1], [5, 6])];
+    // A partial bucket's value was revised.
+    expect(appendedPoints(before, [trace([0, 1, 2], [5, 6.5, 7])])).toBe(
+      undefined
+    );
+    // Downsampling dropped an old point.
+    expect(appendedPoints(before, [trace([0, 2], [5, 7])])).toBe(undefined);
+    expect(appendedPoints(before, [trace([0, 1, 2], [5, 6, 7], 'blue')])).toBe(
+      undefined
+    );
+    expect(
+      appendedPoints(before, [trace([0, 1], [5, 6]), trace([0], [1])])
+    ).toBe(undefined);
   });
 });

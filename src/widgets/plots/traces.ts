@@ -181,6 +181,65 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   };
 }
 
+/** Points to append to each trace: what `Plotly.extendTraces` takes. */
+export interface IAppended {
+  readonly x: Float64Array[];
+  readonly y: Float64Array[];
+  readonly indices: number[];
+}
+
+/**
+ * How `after` extends `before`: for each trace whose points grew, the new
+ * points after the old ones. `undefined` when anything else differs (a
+ * trace added or restyled, an old point moved or dropped by downsampling,
+ * a bucket's value revised): then the plot must be redrawn.
+ */
+export function appendedPoints(
+  before: readonly Trace[],
+  after: readonly Trace[]
+): IAppended | undefined {
+  if (before.length !== after.length) {
+    return undefined;
+  }
+  const appended: IAppended = { x: [], y: [], indices: [] };
+  for (let i = 0; i < after.length; i++) {
+    const old = before[i];
+    const next = after[i];
+    if (styleOf(old) !== styleOf(next)) {
+      return undefined;
+    }
+    const oldX = old.x as Float64Array;
+    const oldY = old.y as Float64Array;
+    const newX = next.x as Float64Array;
+    const newY = next.y as Float64Array;
+    const n = oldX.length;
+    if (newX.length < n || newY.length !== newX.length) {
+      return undefined;
+    }
+    for (let k = 0; k < n; k++) {
+      const y0 = oldY[k];
+      const y1 = newY[k];
+      if (newX[k] !== oldX[k] || (y1 !== y0 && (y1 === y1 || y0 === y0))) {
+        return undefined;
+      }
+    }
+    if (newX.length > n) {
+      appended.x.push(newX.slice(n));
+      appended.y.push(newY.slice(n));
+      appended.indices.push(i);
+    }
+  }
+  return appended;
+}
+
+/** A trace without its points, to compare styles. */
+function styleOf(trace: Trace): string {
+  const { x, y, ...style } = trace;
+  void x;
+  void y;
+  return JSON.stringify(style);
+}
+
 /** The x extent of every entry: from min(0, first t) to the last t. */
 export function dataExtent(entries: readonly IPlotEntry[]): [number, number] {
   let lo = 0;
