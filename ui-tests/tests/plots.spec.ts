@@ -240,11 +240,18 @@ test.describe('plots', () => {
     });
   });
 
-  test('%view -1 grows while a writer appends and keeps the zoom', async ({
+  test('%view -1 grows while a writer appends, keeps the zoom, and unsubscribes when cleared', async ({
     page,
     request,
     tmpPath
   }) => {
+    // What the page asks the server over the runwatch websocket.
+    const sent: string[] = [];
+    page.on('websocket', socket => {
+      if (socket.url().includes('/runwatch/api/watch')) {
+        socket.on('framesent', frame => sent.push(String(frame.payload)));
+      }
+    });
     writer = await startWriter();
     await runMagic(page, request, `${tmpPath}/view.ipynb`, '%view -1');
     const plots = page.locator(PLOTS);
@@ -294,6 +301,18 @@ test.describe('plots', () => {
     await expect
       .poll(() => plotFacts(page, 'train').then(f => f!.lastX))
       .toBeGreaterThan(paused);
+
+    // Clearing the output disposes the plots: they stop watching the run.
+    const unwatch = JSON.stringify({ op: 'unwatch', run: writer.run });
+    expect(sent).toContain(JSON.stringify({ op: 'watch', run: writer.run }));
+    expect(sent).not.toContain(unwatch);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'notebook:clear-all-cell-outputs'
+      )
+    );
+    await expect(plots).toHaveCount(0);
+    await expect.poll(() => sent).toContain(unwatch);
   });
 
   test('a spike among 1 M rows is drawn, raw and as a band; CSV has every row', async ({
