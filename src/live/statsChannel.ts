@@ -56,10 +56,9 @@ export class StatsChannel {
   get data(): IColumnSet {
     if (!this._merged) {
       const parts = this._files.map(f => f.rows.view());
-      this._merged =
-        parts.length === 1
-          ? parts[0]
-          : mergeByTime(parts.filter(p => p.length > 0));
+      // Even one file is sorted (a clock can step back); a sorted file
+      // comes back as it is.
+      this._merged = mergeByTime(parts);
     }
     return this._merged;
   }

@@ -249,6 +249,7 @@ describe('SnapshotSeries.zoom', () => {
     series.zoom('loss', 60, undefined, []);
     expect(reader.asked).toHaveLength(1);
     expect(reader.asked[0].cancelled).toBe(true);
+    expect(series.busy).toBe(false);
     expect(series.zoomed('loss', KEY_A, 60, range)).toBeUndefined();
   });
 });
@@ -263,8 +264,7 @@ describe('SnapshotSeries.busy', () => {
     const settled = series.idle().then(() => (idle = true));
     reader.asked[0].answer('a', 1);
     reader.asked[0].finish();
-    await Promise.resolve();
-    await Promise.resolve();
+    await new Promise(resolve => setTimeout(resolve, 0));
     expect(idle).toBe(false);
     expect(series.busy).toBe(true);
     reader.asked[1].finish();
@@ -279,9 +279,7 @@ describe('SnapshotSeries.busy', () => {
     const settled = series.idle().then(() => (idle = true));
     series.load(60, [channel('b')]);
     reader.asked[0].finish();
-    for (let i = 0; i < 5; i++) {
-      await Promise.resolve();
-    }
+    await new Promise(resolve => setTimeout(resolve, 0));
     expect(idle).toBe(false);
     reader.asked[1].finish();
     await settled;

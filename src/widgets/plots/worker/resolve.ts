@@ -53,7 +53,10 @@ export interface IChannelResolved {
   readonly error?: string;
 }
 
-/** The bytes `[offset, offset + length)` of a run's file, as they arrive. */
+/**
+ * The bytes `[offset, offset + length)` of a run's file, as they arrive.
+ * A chunk may be overwritten once the next one is asked for.
+ */
 export type ReadChunks = (
   run: string,
   file: string,
@@ -166,9 +169,8 @@ export async function readChannel(
     }
     parts.push({ length: rows, columns: sliced(columns, rows) });
   }
-  if (parts.length === 1) {
-    return parts[0];
-  }
+  // Even one file is sorted: a clock that stepped back writes rows out of
+  // order (mergeByTime returns a sorted file as it is).
   return parts.length === 0 ? { length: 0, columns: {} } : mergeByTime(parts);
 }
 

@@ -76,10 +76,15 @@ async function answer(
   }
 }
 
+/** Bytes read per chunk into one reused buffer (per read in flight). */
+const CHUNK_BYTES = 1 << 20;
+
 /**
  * A file's byte range over HTTP, chunk by chunk as it arrives: reading the
- * body as a stream is about twice as fast as `arrayBuffer()` in Chromium
- * (~500 vs ~270 MB/s here) and lets decoding overlap the transfer.
+ * body as a stream is much faster than `arrayBuffer()` in Chromium (about
+ * 2x here) and lets decoding overlap the transfer. A BYOB reader fills one
+ * reused buffer, so streaming a gigabyte leaves no gigabyte of garbage;
+ * each chunk is only valid until the next is asked for (`ReadChunks`).
  */
 const readChunks: ReadChunks = async function* (run, file, offset, length) {
   const url =
@@ -104,6 +109,16 @@ const readChunks: ReadChunks = async function* (run, file, offset, length) {
     yield new Uint8Array(await response.arrayBuffer());
     return;
   }
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = response.body.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream here: the default reader below.
+  }
+  if (byob) {
+    yield* readInto(byob);
+    return;
+  }
   const reader = response.body.getReader();
   try {
     for (;;) {
@@ -118,6 +133,25 @@ const readChunks: ReadChunks = async function* (run, file, offset, length) {
     void reader.cancel().catch(() => undefined);
   }
 };
+
+/** A byte stream read into one reused buffer. */
+async function* readInto(
+  reader: ReadableStreamBYOBReader
+): AsyncIterable<Uint8Array> {
+  let buffer = new ArrayBuffer(CHUNK_BYTES);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done || !value) {
+        return;
+      }
+      yield value;
+      buffer = value.buffer as ArrayBuffer;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
 
 /** The server's `{"message"}` (Jupyter's error format), else the status. */
 async function errorMessage(response: Response): Promise<string> {
