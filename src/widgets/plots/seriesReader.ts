@@ -16,6 +16,7 @@ import {
   ReadChunks,
   resolveChannels
 } from './worker/resolve';
+import { RowCache } from './worker/rowCache';
 
 /** A request under way. */
 export interface IPendingRequest {
@@ -60,13 +61,19 @@ export class InlineSeriesReader implements ISeriesReader {
           onChannel(resolved);
         }
       },
-      () => cancelled || this._disposed
+      () => cancelled || this._disposed,
+      this._cache
     );
     return { done, cancel: () => (cancelled = true) };
   }
 
   async csv(channels: readonly IChannelRequest[]): Promise<Blob> {
-    const chunks = await channelsCsv(channels, this._read);
+    const chunks = await channelsCsv(
+      channels,
+      this._read,
+      () => this._disposed,
+      this._cache
+    );
     return new Blob(chunks, { type: 'text/csv' });
   }
 
@@ -78,6 +85,7 @@ export class InlineSeriesReader implements ISeriesReader {
   private readonly _read: ReadChunks = (run, file, offset, length) =>
     readWhole(this._api, run, file, offset, length);
 
+  private readonly _cache = new RowCache();
   private _disposed = false;
 }
 

@@ -17,7 +17,8 @@ import {
 } from '../../../store';
 import { csvChunks, ICsvSeries } from '../csv';
 import { IReducedSeries, reduceSeries, seriesExtent } from '../reduce';
-import { channelSeries, PlotRule } from '../series';
+import { channelSeries, IChannelSeries, PlotRule } from '../series';
+import { RowCache } from './rowCache';
 
 /** The largest range asked for at once (the server's cap). */
 export const READ_RANGE_BYTES = 16 * 1024 * 1024;
@@ -72,7 +73,8 @@ export async function resolveChannels(
   request: ISeriesRequest,
   read: ReadChunks,
   onChannel: (resolved: IChannelResolved) => void,
-  cancelled: () => boolean = () => false
+  cancelled: () => boolean = () => false,
+  cache?: RowCache
 ): Promise<void> {
   await inParallel(request.channels, PARALLEL_CHANNELS, async channel => {
     if (cancelled()) {
@@ -81,13 +83,16 @@ export async function resolveChannels(
     const { run, name } = channel;
     let result: IReducedSeries;
     try {
-      const data = await readChannel(channel, read, cancelled);
+      const data = await readCached(channel, read, cancelled, cache);
       if (cancelled()) {
         return;
       }
       const series = channelSeries(channel.kind, data, request.rule);
       const [x0, x1] = request.range ?? seriesExtent(series.x);
-      result = reduceSeries(series, x0, x1, request.bins);
+      const reduced = reduceSeries(series, x0, x1, request.bins);
+      // Raw columns can be the rows' own: copy those, since results are
+      // transferred and the rows may be kept.
+      result = { ...reduced, series: apart(reduced.series, data) };
     } catch (error) {
       onChannel({ run, name, error: (error as Error).message });
       return;
@@ -100,14 +105,50 @@ export async function resolveChannels(
 export async function channelsCsv(
   channels: readonly IChannelRequest[],
   read: ReadChunks,
-  cancelled: () => boolean = () => false
+  cancelled: () => boolean = () => false,
+  cache?: RowCache
 ): Promise<string[]> {
   const series: ICsvSeries[] = [];
   for (const channel of channels) {
-    const data = await readChannel(channel, read, cancelled);
+    const data = await readCached(channel, read, cancelled, cache);
     series.push({ run: channel.run, channel: channel.name, data });
   }
   return csvChunks(series);
+}
+
+/** The channel's rows from `cache`, or read (and kept if they fit). */
+async function readCached(
+  channel: IChannelRequest,
+  read: ReadChunks,
+  cancelled: () => boolean,
+  cache: RowCache | undefined
+): Promise<IColumnSet> {
+  const kept = cache?.get(channel);
+  if (kept) {
+    return kept;
+  }
+  const data = await readChannel(channel, read, cancelled);
+  if (!cancelled()) {
+    cache?.put(channel, data);
+  }
+  return data;
+}
+
+/** `series` with copies of any array that shares a buffer with `data`. */
+function apart(series: IChannelSeries, data: IColumnSet): IChannelSeries {
+  const shared = new Set(Object.values(data.columns).map(c => c.buffer));
+  const own = (a: Float64Array): Float64Array =>
+    shared.has(a.buffer) ? a.slice() : a;
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, column] of Object.entries(series.columns)) {
+    columns[name] = own(column);
+  }
+  return {
+    ...series,
+    x: own(series.x),
+    columns,
+    band: series.band && { lo: own(series.band.lo), hi: own(series.band.hi) }
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   resolveChannels,
   resolvedBuffers
 } from './resolve';
+import { RowCache } from './rowCache';
 
 /** The worker's global scope, typed without the WebWorker lib. */
 const scope = self as unknown as {
@@ -22,6 +23,7 @@ const scope = self as unknown as {
 };
 
 let server = { baseUrl: '', token: '' };
+const cache = new RowCache();
 const cancelledIds = new Set<number>();
 
 scope.onmessage = event => {
@@ -43,14 +45,20 @@ scope.onmessage = event => {
               { type: 'channel', id: message.id, resolved },
               { transfer: resolvedBuffers(resolved) }
             ),
-          cancelled
+          cancelled,
+          cache
         )
       );
       break;
     case 'csv':
       void answer(message.id, async cancelled => {
         const encoder = new TextEncoder();
-        const text = await channelsCsv(message.channels, readChunks, cancelled);
+        const text = await channelsCsv(
+          message.channels,
+          readChunks,
+          cancelled,
+          cache
+        );
         const chunks = text.map(t => encoder.encode(t));
         scope.postMessage(
           { type: 'csv', id: message.id, chunks },
