@@ -119,7 +119,8 @@ export class PlotsWidget extends Widget {
         this._loadSnapshot();
         for (const cell of this._cells.values()) {
           if (cell.xRange) {
-            this._zoomSnapshot(cell);
+            // Whether the new rule's whole span drops detail isn't known yet.
+            this._zoomSnapshot(cell, true);
           }
         }
       }
@@ -325,15 +326,17 @@ export class PlotsWidget extends Widget {
 
   /**
    * A review's plot was zoomed (or reset): read again, over the new
-   * range, the channels whose whole-span series dropped detail there.
+   * range, the channels whose whole-span series dropped detail there (or
+   * all of them, `all`).
    */
-  private _zoomSnapshot(cell: PlotCell): void {
-    const channels = this._snapshotChannels().filter(
-      c =>
-        c.name.split('.', 1)[0] === cell.group &&
-        this._snapshot!.whole(channelKey(c.run, c.name))?.result?.reduced !==
-          false
-    );
+  private _zoomSnapshot(cell: PlotCell, all = false): void {
+    const channels = this._snapshotChannels().filter(c => {
+      if (c.name.split('.', 1)[0] !== cell.group) {
+        return false;
+      }
+      const whole = this._snapshot!.whole(channelKey(c.run, c.name));
+      return all || whole?.rule !== this._rule || whole.result?.reduced;
+    });
     this._snapshot!.zoom(
       cell.group,
       this._rule,
