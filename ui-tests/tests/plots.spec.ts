@@ -171,6 +171,10 @@ test.describe('plots', () => {
     await expect
       .poll(() => plotFacts(page, 'loss').then(f => f?.lines))
       .toBe(2);
+    // Once every channel is read, the status says how many there are.
+    await expect(plots.locator('.jp-runwatch-plots-status')).toHaveText(
+      '7 channels'
+    );
     const gpu = (await plotFacts(page, 'gpu'))!;
     expect(gpu.yRange).toEqual([0, 1]);
     expect(gpu.yTicks).toContain('100%');

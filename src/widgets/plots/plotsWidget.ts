@@ -130,7 +130,8 @@ export class PlotsWidget extends Widget {
 
   /**
    * Settles when nothing is left to draw: every series asked for has
-   * arrived (a review reads them in its worker) and has been drawn.
+   * arrived (a review reads them in its worker) and has been drawn. A live
+   * view settles between updates (or at once while paused).
    */
   async settled(): Promise<void> {
     for (;;) {
@@ -141,7 +142,7 @@ export class PlotsWidget extends Widget {
         !this._flushing &&
         !this._snapshot?.busy &&
         !this._dirtyAll &&
-        this._dirtyGroups.size === 0
+        (this._paused || this._dirtyGroups.size === 0)
       ) {
         return;
       }
@@ -236,8 +237,15 @@ export class PlotsWidget extends Widget {
     this._resizeObserver = new ResizeObserver(() => this._onResize());
     this._resizeObserver.observe(this._grid);
     this._dirtyAll = true;
+    if (!this._snapshot) {
+      // Live: the first draw of what the runs hold now.
+      this.timings.loadMs = performance.now() - started;
+      await this._flush();
+      this.timings.renderMs = performance.now() - started - this.timings.loadMs;
+      return;
+    }
     this._schedule();
-    await this._snapshot?.idle();
+    await this._snapshot.idle();
     this.timings.loadMs = performance.now() - started;
     await this.settled();
     this.timings.renderMs = performance.now() - started - this.timings.loadMs;
@@ -322,6 +330,15 @@ export class PlotsWidget extends Widget {
       this._rule,
       this._snapshotChannels().map(c => c.request)
     );
+    this._statusWhenIdle();
+  }
+
+  /** Drop "reading…" from the status once every request is answered. */
+  private _statusWhenIdle(): void {
+    void this._snapshot?.idle().then(() => {
+      this._dirtyHead = true;
+      this._schedule();
+    });
   }
 
   /**
@@ -343,6 +360,7 @@ export class PlotsWidget extends Widget {
       cell.xRange,
       channels.map(c => c.request)
     );
+    this._statusWhenIdle();
   }
 
   private _onThemeChanged(): void {
