@@ -55,6 +55,50 @@ with runwatch.to_run(run):
         time.sleep(1 / hz)
 `;
 
+/**
+ * `Runtime.getHeapUsage` of the review worker, through a browser-level CDP
+ * session (Playwright opens CDP sessions on pages, not on workers).
+ */
+async function reviewWorkerHeap(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      t => t.type === 'worker' && t.url.includes('runwatch-review')
+    );
+    if (!worker) {
+      return undefined;
+    }
+    const { sessionId } = await cdp.send('Target.attachToTarget', {
+      targetId: worker.targetId,
+      flatten: false
+    });
+    const replies = new Map();
+    cdp.on('Target.receivedMessageFromTarget', event => {
+      const message = JSON.parse(event.message);
+      if (event.sessionId === sessionId) {
+        replies.get(message.id)?.(message.result);
+      }
+    });
+    const call = (id, method) => {
+      const reply = new Promise(resolve => replies.set(id, resolve));
+      void cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method })
+      });
+      return Promise.race([reply, sleep(5000).then(() => undefined)]);
+    };
+    // After a GC, as for the page: what the worker keeps, not its garbage.
+    await call(1, 'HeapProfiler.collectGarbage');
+    return await call(2, 'Runtime.getHeapUsage');
+  } catch (error) {
+    console.error(`review_bench: no worker heap: ${error.message}`);
+    return undefined;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
 /** CPU seconds so far of the server and of Chromium's processes by type. */
 function cpuByProcess(serverPid) {
   const out = {};
@@ -287,6 +331,7 @@ async function main() {
     const cpuAfter = cpuByProcess(server.pid);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
+    const workerHeap = await reviewWorkerHeap(browser);
     const rssAfter = rendererRss();
     const memory = await page.evaluate(() => ({
       used: performance.memory?.usedJSHeapSize ?? NaN
@@ -479,6 +524,13 @@ async function main() {
       `  JS heap after GC: ${mb(heap.usedSize)} used of ${mb(heap.totalSize)}` +
         ` (performance.memory: ${mb(memory.used)}); typed-array backing stores: ` +
         `${heap.backingStorageSize !== undefined ? mb(heap.backingStorageSize) : 'n/a'} (target heap ≤ 300 MB)`
+    );
+    console.log(
+      `  review worker's heap after the load: ` +
+        (workerHeap
+          ? `after GC ${mb(workerHeap.usedSize)} used, + ${mb(workerHeap.backingStorageSize ?? 0)} of typed-array ` +
+            `backing stores (its row cache keeps up to 192 MB)`
+          : 'not found')
     );
     console.log(
       `  CPU while loading (s): ` +
