@@ -216,6 +216,12 @@ export class WorkerSeriesReader implements ISeriesReader {
             for (const handle of [...this._pending.values()]) {
               handle({ type: 'error', id: -1, message: reason });
             }
+            // The next request starts a fresh worker.
+            worker.terminate();
+            if (this._worker === worker) {
+              this._worker = undefined;
+              this._starting = undefined;
+            }
           };
           this._worker = worker;
           return worker;
