@@ -512,7 +512,7 @@ describe('resolveChannels with a RowCache', () => {
     expect(cache.bytes).toBe(1600);
   });
 
-  it('reads again when the listing says a file grew', async () => {
+  it('reads only the bytes appended since, when the listing says a file grew', async () => {
     const files = new Files();
     files.set(
       'stats.loss.0.npr',
@@ -523,13 +523,60 @@ describe('resolveChannels with a RowCache', () => {
       ])
     );
     const cache = new RowCache();
+    const header = nprHeader(['x']).length;
     const short = files.channel('loss', ['stats.loss.0.npr'], 'last', {
-      'stats.loss.0.npr': nprHeader(['x']).length + 16
+      'stats.loss.0.npr': header + 16
     });
     await resolveAll(files, [short], 'raw', cache);
+    files.reads = [];
     const grown = files.channel('loss', ['stats.loss.0.npr']);
     const raw = await resolveAll(files, [grown], 'raw', cache);
     expect(list(raw[0].result!.series.columns.value)).toEqual([1, 2, 3]);
+    expect(files.reads).toEqual([['stats.loss.0.npr', header + 16, 32]]);
+  });
+
+  it('reads a file again from the start when it got shorter', async () => {
+    const files = new Files();
+    files.set(
+      'stats.loss.0.npr',
+      npr([
+        [10, 1],
+        [70, 2],
+        [130, 3]
+      ])
+    );
+    const cache = new RowCache();
+    const channel = files.channel('loss', ['stats.loss.0.npr']);
+    await resolveAll(files, [channel], 'raw', cache);
+    files.set('stats.loss.0.npr', npr([[5, 9]]));
+    const raw = await resolveAll(
+      files,
+      [files.channel('loss', ['stats.loss.0.npr'])],
+      'raw',
+      cache
+    );
+    expect(list(raw[0].result!.series.columns.value)).toEqual([9]);
+  });
+
+  it('two requests at once read a kept file once', async () => {
+    const files = new Files();
+    files.set(
+      'stats.loss.0.npr',
+      npr([
+        [10, 1],
+        [70, 2],
+        [130, 3]
+      ])
+    );
+    const cache = new RowCache();
+    const channels = [files.channel('loss', ['stats.loss.0.npr'])];
+    const [a, b] = await Promise.all([
+      resolveAll(files, channels, 'raw', cache),
+      resolveAll(files, channels, 60, cache)
+    ]);
+    expect(files.reads.length).toBe(1);
+    expect(list(a[0].result!.series.columns.value)).toEqual([1, 2, 3]);
+    expect(b[0].result!.series.x.length).toBe(3);
   });
 
   it('never hands out the kept rows’ own buffers (results are transferred)', async () => {
@@ -544,8 +591,10 @@ describe('resolveChannels with a RowCache', () => {
     const channels = [files.channel('loss', ['stats.loss.0.npr'])];
     const cache = new RowCache();
     const [answer] = await resolveAll(files, channels, 'raw', cache);
-    const kept = cache.get(channels[0])!;
-    const keptBuffers = Object.values(kept.columns).map(c => c.buffer);
+    const kept = [...cache.files(channels[0])!.values()];
+    const keptBuffers = kept.flatMap(f =>
+      Object.values(f.view().columns).map(c => c.buffer)
+    );
     const series = answer.result!.series;
     for (const array of [series.x, ...Object.values(series.columns)]) {
       expect(keptBuffers).not.toContain(array.buffer);

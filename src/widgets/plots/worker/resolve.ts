@@ -8,16 +8,11 @@
  * Pure code: it runs in the worker (`review.worker.ts`), or on the main
  * thread where there is no `Worker` (tests) or the API isn't HTTP.
  */
-import {
-  decodeRowsInto,
-  HeaderError,
-  IColumnSet,
-  IncrementalNprDecoder,
-  mergeByTime
-} from '../../../store';
+import { IColumnSet, mergeByTime } from '../../../store';
 import { csvChunks, ICsvSeries } from '../csv';
 import { IReducedSeries, reduceSeries, seriesExtent } from '../reduce';
 import { channelSeries, IChannelSeries, PlotRule } from '../series';
+import { FileRows } from './fileRows';
 import { RowCache } from './rowCache';
 
 /** The largest range asked for at once (the server's cap). */
@@ -116,21 +111,16 @@ export async function channelsCsv(
   return csvChunks(series);
 }
 
-/** The channel's rows from `cache`, or read (and kept if they fit). */
+/** The channel's rows, extending those `cache` keeps (if it keeps them). */
 async function readCached(
   channel: IChannelRequest,
   read: ReadChunks,
   cancelled: () => boolean,
   cache: RowCache | undefined
 ): Promise<IColumnSet> {
-  const kept = cache?.get(channel);
-  if (kept) {
-    return kept;
-  }
-  const data = await readChannel(channel, read, cancelled);
-  if (!cancelled()) {
-    cache?.put(channel, data);
-  }
+  const files = cache?.files(channel);
+  const data = await readChannel(channel, read, cancelled, files);
+  cache?.update(channel);
   return data;
 }
 
@@ -153,14 +143,16 @@ function apart(series: IChannelSeries, data: IColumnSet): IChannelSeries {
 
 /**
  * A channel's rows: each file streamed and decoded as it arrives (no copy
- * of the file's bytes is kept), then the files merged by time.
+ * of the file's bytes is kept), then the files merged by time. With
+ * `files` (kept from an earlier read), only bytes past them are read.
  *
  * @throws the first file's error (its name and the reason).
  */
 export async function readChannel(
   channel: IChannelRequest,
   read: ReadChunks,
-  cancelled: () => boolean = () => false
+  cancelled: () => boolean = () => false,
+  files: Map<string, FileRows> = new Map()
 ): Promise<IColumnSet> {
   const originNs = BigInt(channel.originNs);
   const parts: IColumnSet[] = [];
@@ -168,63 +160,18 @@ export async function readChannel(
     if (file.size === 0 || cancelled()) {
       continue;
     }
-    const decoder = new IncrementalNprDecoder(file.name, originNs);
-    let columns: Record<string, Float64Array> = {};
-    let rows = 0;
-    let offset = 0;
-    while (offset < file.size && !cancelled()) {
-      const before = offset;
-      const length = Math.min(READ_RANGE_BYTES, file.size - offset);
-      for await (const chunk of read(channel.run, file.name, offset, length)) {
-        const wanted = chunk.subarray(0, file.size - offset);
-        offset += wanted.length;
-        const bytes = decoder.pushBytes(wanted);
-        const header = decoder.header;
-        if (header && rows === 0 && bytes.byteLength > 0) {
-          // The listed size bounds the rows: fill exact-size columns.
-          const capacity = Math.floor(
-            (file.size - header.headerLength) / header.itemsize
-          );
-          columns = Object.fromEntries(
-            header.fields.map(f => [f.name, new Float64Array(capacity)])
-          );
-        }
-        if (header && bytes.byteLength > 0) {
-          rows += decodeRowsInto(header, bytes, originNs, columns, rows);
-        }
-      }
-      if (offset === before) {
-        break; // Shrunk underneath: decode what there is.
-      }
+    let rows = files.get(file.name);
+    if (!rows || rows.offset > file.size) {
+      // New, or shorter than what was read: read it from the start.
+      rows = new FileRows(file.name, originNs);
+      files.set(file.name, rows);
     }
-    if (!decoder.header) {
-      throw new HeaderError(
-        file.name,
-        offset === 0 ? 'file is empty' : 'header is truncated'
-      );
-    }
-    if (rows === 0) {
-      columns = Object.fromEntries(
-        decoder.header.fields.map(f => [f.name, new Float64Array(0)])
-      );
-    }
-    parts.push({ length: rows, columns: sliced(columns, rows) });
+    await rows.extend(channel.run, file.size, read, cancelled);
+    parts.push(rows.view());
   }
   // Even one file is sorted: a clock that stepped back writes rows out of
   // order (mergeByTime returns a sorted file as it is).
   return parts.length === 0 ? { length: 0, columns: {} } : mergeByTime(parts);
-}
-
-/** Views of the first `rows` of each column. */
-function sliced(
-  columns: Record<string, Float64Array>,
-  rows: number
-): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  for (const [name, column] of Object.entries(columns)) {
-    out[name] = column.length === rows ? column : column.subarray(0, rows);
-  }
-  return out;
 }
 
 /** Run `work` over `items`, at most `limit` at once, starting in order. */

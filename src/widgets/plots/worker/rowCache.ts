@@ -1,57 +1,62 @@
 /**
- * Decoded rows kept between a review's requests, up to a byte budget, so
- * switching the rule, zooming or exporting a run that fits reads nothing
- * again. The channels read first stay: a run bigger than the budget keeps
- * its first channels and reads the rest again each time, rather than
- * evicting everything on every pass.
+ * Decoded rows kept between requests, up to a byte budget: a review that
+ * fits switches rules, zooms and exports without reading anything again,
+ * and a live view reads only what was appended. The channels read first
+ * stay: a run bigger than the budget keeps its first channels and reads
+ * the rest again each time, rather than evicting everything on every pass.
  */
-import { IColumnSet } from '../../../store';
+import { FileRows } from './fileRows';
 import { IChannelRequest } from './resolve';
 
-/** The worker's budget: a few hundred MB would crowd a tab out. */
+/** A review's budget: a few hundred MB would crowd a tab out. */
 export const ROW_CACHE_BYTES = 192 * 1024 * 1024;
 
 export class RowCache {
+  /** @param budgetBytes - `Infinity` keeps every channel (a live view). */
   constructor(readonly budgetBytes: number = ROW_CACHE_BYTES) {}
 
   /** Bytes held. */
   get bytes(): number {
-    return this._bytes;
+    let total = 0;
+    this._channels.forEach(c => (total += c.bytes));
+    return total;
   }
 
-  /** The channel's rows as last read, if kept (and its files unchanged). */
-  get(channel: IChannelRequest): IColumnSet | undefined {
-    return this._rows.get(cacheKey(channel));
-  }
-
-  /** Keep the channel's rows if they fit the budget; says whether kept. */
-  put(channel: IChannelRequest, data: IColumnSet): boolean {
+  /**
+   * The channel's files as kept, to read and extend; a new entry while
+   * there is room; `undefined` when the budget is spent (read it afresh).
+   */
+  files(channel: IChannelRequest): Map<string, FileRows> | undefined {
     const key = cacheKey(channel);
-    if (this._rows.has(key)) {
-      return true;
+    let entry = this._channels.get(key);
+    if (!entry && this.bytes < this.budgetBytes) {
+      entry = { files: new Map(), bytes: 0 };
+      this._channels.set(key, entry);
     }
-    const size = Object.values(data.columns).reduce(
-      (n, column) => n + column.byteLength,
-      0
-    );
-    if (this._bytes + size > this.budgetBytes) {
-      return false;
-    }
-    this._rows.set(key, data);
-    this._bytes += size;
-    return true;
+    return entry?.files;
   }
 
-  private readonly _rows = new Map<string, IColumnSet>();
-  private _bytes = 0;
+  /** Account for the channel's rows after a read; drop it if over budget. */
+  update(channel: IChannelRequest): void {
+    const key = cacheKey(channel);
+    const entry = this._channels.get(key);
+    if (!entry) {
+      return;
+    }
+    entry.bytes = 0;
+    entry.files.forEach(f => (entry.bytes += f.byteLength));
+    if (this.bytes > this.budgetBytes && this._channels.size > 1) {
+      this._channels.delete(key);
+    }
+  }
+
+  private readonly _channels = new Map<
+    string,
+    { files: Map<string, FileRows>; bytes: number }
+  >();
 }
 
-/** A channel and the sizes its files were read up to. */
+/** A channel of a run (its files' sizes only say how far to read). */
 function cacheKey(channel: IChannelRequest): string {
-  return JSON.stringify([
-    channel.run,
-    channel.originNs,
-    channel.name,
-    channel.files.map(f => [f.name, f.size])
-  ]);
+  return JSON.stringify([channel.run, channel.originNs, channel.name]);
 }
