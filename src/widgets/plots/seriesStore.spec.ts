@@ -375,3 +375,55 @@ describe('InlineSeriesReader', () => {
     ]);
   });
 });
+
+describe('SeriesStore.refresh (a live view)', () => {
+  const tick = () => new Promise(resolve => setTimeout(resolve, 0));
+
+  beforeEach(() => {
+    series = new SeriesStore(reader, keys => resolved.push([...keys]), true);
+  });
+
+  it('asks for the channels that grew, as live requests', () => {
+    series.refresh('raw', [channel('a'), channel('b')]);
+    expect(reader.names()).toEqual([['a', 'b']]);
+    expect(reader.asked[0].request.live).toBe(true);
+    expect(series.waiting(KEY_A, 'raw')).toBe(true);
+  });
+
+  it('applies a refresh’s answers together, once all are in', async () => {
+    series.refresh('raw', [channel('a'), channel('b')]);
+    reader.asked[0].answer('a', 1);
+    reader.asked[0].answer('b', 2);
+    expect(resolved).toEqual([]);
+    reader.asked[0].finish();
+    await tick();
+    expect(resolved).toEqual([[KEY_A, KEY_B]]);
+    expect(valueOf(series.whole(KEY_B))).toBe(2);
+    expect(series.waiting(KEY_A, 'raw')).toBe(false);
+  });
+
+  it('gathers channels that grow meanwhile into one next request', async () => {
+    series.refresh('raw', [channel('a')]);
+    series.refresh('raw', [channel('b')]);
+    series.refresh('raw', [channel('a'), channel('b')]);
+    expect(reader.names()).toEqual([['a']]);
+    reader.asked[0].finish();
+    await tick();
+    expect(reader.names()).toEqual([['a'], ['b', 'a']]);
+  });
+
+  it('reads a zoom showing a channel that grew again, with its new size', async () => {
+    series.zoom('g', 'raw', [5, 10], [channel('g.a')]);
+    const grown = {
+      ...channel('g.a'),
+      files: [{ name: 'stats.g.a.0.npr', size: 200 }]
+    };
+    series.refresh('raw', [grown]);
+    reader.asked[1].finish();
+    await tick();
+    expect(reader.asked).toHaveLength(3);
+    expect(reader.asked[0].cancelled).toBe(true);
+    expect(reader.asked[2].request.range).toEqual([5, 10]);
+    expect(reader.asked[2].request.channels[0].files[0].size).toBe(200);
+  });
+});
