@@ -42,9 +42,6 @@ export interface IPlotsWidgetOptions {
   socket?: IWatchSource;
 }
 
-/** Drawing time per frame before the remaining plots wait for the next. */
-const FRAME_BUDGET_MS = 12;
-
 /** Tiles of the saved PNG. */
 const TILE = { width: 420, height: 250, columns: 3 };
 
@@ -442,8 +439,7 @@ export class PlotsWidget extends Widget {
         this._cells.delete(group);
       }
     }
-    const started = performance.now();
-    let drawn = 0;
+    const renders: Promise<void>[] = [];
     for (const [group, members] of plan) {
       if (this._waiting(members)) {
         continue; // Drawn once all its channels are in.
@@ -456,16 +452,10 @@ export class PlotsWidget extends Widget {
       } else if (!all && !dirty.has(group)) {
         continue;
       }
-      if (drawn > 0 && performance.now() - started > FRAME_BUDGET_MS) {
-        // The rest in the next frame: the page stays responsive.
-        this._dirtyGroups.add(group);
-        this._again = true;
-        continue;
-      }
-      await cell.render(this._content(cell, members), this._theme);
-      drawn++;
+      renders.push(cell.render(this._content(cell, members), this._theme));
     }
-    if (drawn > 0 && Number.isNaN(this.timings.firstPlotMs)) {
+    await Promise.all(renders);
+    if (renders.length > 0 && Number.isNaN(this.timings.firstPlotMs)) {
       this.timings.firstPlotMs = performance.now() - this._started;
     }
   }
