@@ -27,12 +27,11 @@ async function flush(): Promise<void> {
   }
 }
 
-async function startModel(statsBytes = true): Promise<void> {
+async function startModel(): Promise<void> {
   model = new RunModel({
     run: RUN,
     api,
     socket,
-    statsBytes,
     scheduleFrame: callback => {
       const id = setTimeout(callback, 0);
       return () => clearTimeout(id);
@@ -107,28 +106,6 @@ describe('RunModel', () => {
       ['stats.loss.0.npr', 0, size],
       ['stats.loss.0.npr', size, 16]
     ]);
-  });
-
-  it('follows stats files by size only when asked (the plots read them)', async () => {
-    const header = nprHeader(['x']);
-    api.append(
-      RUN,
-      'stats.loss.0.npr',
-      concatBytes(header, nprRows([[at(1), 0.5]]))
-    );
-    const changes: string[][] = [];
-    await startModel(false);
-    model.changed.connect((_, change) => changes.push([...change.channels]));
-    expect(model.channels.get('loss')!.kind).toBe('last');
-    expect(model.fileSize('stats.loss.0.npr')).toBe(header.length + 16);
-    expect(model.originNs).toBe(CREATED_NS);
-
-    api.append(RUN, 'stats.loss.0.npr', nprRows([[at(2), 0.25]]));
-    grew('stats.loss.0.npr');
-    await flush();
-    expect(model.fileSize('stats.loss.0.npr')).toBe(header.length + 32);
-    expect(changes).toContainEqual(['loss']);
-    expect(api.reads).toEqual([]);
   });
 
   it('takes inline bytes from grew without reading', async () => {

@@ -184,28 +184,22 @@ export class SeriesStore {
     if (todo.length === 0) {
       return;
     }
-    // Applied together when all are in: one redraw per plot per refresh.
-    const answers: IChannelResolved[] = [];
     const request = this._track(
       this._reader.series(
         { channels: todo, rule, bins: RESOLVE_BINS, live: this._live },
-        resolved => answers.push(resolved)
+        resolved => {
+          if (rule !== this._wanted) {
+            return; // The rule changed meanwhile: `load` reads them again.
+          }
+          const key = channelKey(resolved.run, resolved.name);
+          this._waiting.delete(key);
+          this._whole.set(key, at(rule, resolved));
+          this._onResolved([key]);
+        }
       )
     );
     this._refreshing = request;
     void request.done.then(() => {
-      if (rule === this._wanted) {
-        // (Else the rule changed meanwhile: `load` reads them again.)
-        const keys = answers.map(resolved => {
-          const key = channelKey(resolved.run, resolved.name);
-          this._waiting.delete(key);
-          this._whole.set(key, at(rule, resolved));
-          return key;
-        });
-        if (keys.length > 0) {
-          this._onResolved(keys);
-        }
-      }
       this._refreshing = undefined;
       this._refreshZooms(todo);
       this._refreshNext();
