@@ -55,12 +55,6 @@ export interface IRunModelOptions {
   logLines?: number;
   /** Runs `callback` once soon; default: the next animation frame. */
   scheduleFrame?: FrameScheduler;
-  /**
-   * Fetch and decode the stats files' bytes (default). Without, channels
-   * only track their files and sizes (`fileSize`), for a reader elsewhere
-   * (the plots' worker).
-   */
-  statsBytes?: boolean;
 }
 
 /**
@@ -77,7 +71,6 @@ export class RunModel implements IDisposable {
     this._api = options.api;
     this._socket = options.socket;
     this._logLines = options.logLines ?? DEFAULT_LOG_LINES;
-    this._statsBytes = options.statsBytes ?? true;
     this._batch = new ChangeBatch(
       change => this._changed.emit(change),
       options.scheduleFrame
@@ -135,16 +128,6 @@ export class RunModel implements IDisposable {
   /** Stats channels by name. */
   get channels(): ReadonlyMap<string, StatsChannel> {
     return this._channels;
-  }
-
-  /** The size of a file as last reported, if listed. */
-  fileSize(file: string): number | undefined {
-    return this._sizes.get(file);
-  }
-
-  /** `_created` in ns since the epoch, once known. */
-  get originNs(): bigint | undefined {
-    return this._originNs;
   }
 
   /** Log files by name, in the order they appeared. */
@@ -215,10 +198,6 @@ export class RunModel implements IDisposable {
         break;
       case 'grew': {
         this._sizes.set(message.file, message.size);
-        const sizeOnly = this._sizeOnly.get(message.file);
-        if (sizeOnly !== undefined) {
-          this._touch('channel', sizeOnly);
-        }
         const follower = this._followers.get(message.file);
         const bytes =
           follower && typeof message.data === 'string'
@@ -302,10 +281,6 @@ export class RunModel implements IDisposable {
     if (channel.error) {
       return undefined;
     }
-    if (!this._statsBytes) {
-      this._sizeOnly.set(entry.name, name);
-      return undefined;
-    }
     const target = channel;
     return this._makeFollower(entry, undefined, bytes => {
       target.push(entry.name, bytes);
@@ -376,9 +351,6 @@ export class RunModel implements IDisposable {
   private readonly _logs = new Map<string, ILogSource>();
   private readonly _followers = new Map<string, FileFollower>();
   private readonly _sizes = new Map<string, number>();
-  /** Stats files followed by size only: their channel's name. */
-  private readonly _sizeOnly = new Map<string, string>();
-  private readonly _statsBytes: boolean;
   private _subscription: IDisposable | undefined = undefined;
   private _state: RunState = 'loading';
   private _status: RunStatus | undefined = undefined;

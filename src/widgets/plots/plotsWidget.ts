@@ -12,20 +12,26 @@ import {
   WatchSocket
 } from '../../live';
 import { differingParams, runColours } from './compare';
+import { csvChunks, ICsvSeries } from './csv';
 import { IGridMember, planGrid, shortRunName } from './grid';
 import { ICellContent, PlotCell } from './plotCell';
 import { IPlotly, loadPlotly } from './plotly';
 import {
+  channelSeries,
   DEFAULT_PLOT_RULE,
   IChannelSeries,
   PLOT_RULES,
   PlotRule
 } from './series';
 import { createSeriesReader } from './seriesReader';
-import { channelKey, SeriesStore } from './seriesStore';
-import { IPlotRun, LiveRun, SnapshotRun } from './sources';
-import { IChannelRequest } from './worker/resolve';
-import { ROW_CACHE_BYTES } from './worker/rowCache';
+import { channelKey, SnapshotSeries } from './snapshotSeries';
+import {
+  ILivePlotChannel,
+  IPlotRun,
+  LiveRun,
+  SnapshotChannel,
+  SnapshotRun
+} from './sources';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
 import { IPlotEntry } from './traces';
@@ -52,30 +58,24 @@ export class PlotsWidget extends Widget {
     this.live = options.live;
     this.runs = [...options.runs];
     const api = options.api ?? new RunwatchAPI();
-    // A live view's worker keeps every row and reads only what was
-    // appended; a review's keeps what fits its budget.
-    this._store = new SeriesStore(
-      createSeriesReader(api, options.live ? Infinity : ROW_CACHE_BYTES),
-      keys => this._onResolved(keys),
-      options.live
-    );
+    if (!options.live) {
+      this._snapshot = new SnapshotSeries(createSeriesReader(api), keys =>
+        this._onResolved(keys)
+      );
+    }
     this._sources = this.runs.map(run =>
       options.live
         ? new LiveRun(
             new RunModel({
               run,
               api,
-              socket: options.socket ?? WatchSocket.shared(),
-              statsBytes: false
+              socket: options.socket ?? WatchSocket.shared()
             })
           )
         : new SnapshotRun(run, api)
     );
     this._sources.forEach(source =>
-      source.changed.connect(
-        (_, channels) => this._onChanged(source, channels),
-        this
-      )
+      source.changed.connect((_, channels) => this._onChanged(channels), this)
     );
     this._buildHead(options.query);
     this._params = document.createElement('table');
@@ -115,11 +115,13 @@ export class PlotsWidget extends Widget {
     if (rule !== this._rule) {
       this._rule = rule;
       this._ruleSelect.value = String(rule);
-      this._loadAll();
-      for (const cell of this._cells.values()) {
-        if (cell.xRange) {
-          // Whether the new rule's whole span drops detail isn't known yet.
-          this._zoomIn(cell, true);
+      if (this._snapshot) {
+        this._loadSnapshot();
+        for (const cell of this._cells.values()) {
+          if (cell.xRange) {
+            // Whether the new rule's whole span drops detail isn't known yet.
+            this._zoomSnapshot(cell, true);
+          }
         }
       }
       this._renderAllSoon();
@@ -133,12 +135,12 @@ export class PlotsWidget extends Widget {
    */
   async settled(): Promise<void> {
     for (;;) {
-      await this._store.idle();
+      await this._snapshot?.idle();
       await this._flushed;
       if (
         !this._frame &&
         !this._flushing &&
-        !this._store.busy &&
+        !this._snapshot?.busy &&
         !this._dirtyAll &&
         (this._paused || this._dirtyGroups.size === 0)
       ) {
@@ -206,7 +208,7 @@ export class PlotsWidget extends Widget {
     this._resizeObserver?.disconnect();
     plotThemeChanged.disconnect(this._onThemeChanged, this);
     this._sources.forEach(source => source.dispose());
-    this._store.dispose();
+    this._snapshot?.dispose();
     this._cells.forEach(cell => cell.dispose());
     this._cells.clear();
     super.dispose();
@@ -235,7 +237,7 @@ export class PlotsWidget extends Widget {
     this._resizeObserver = new ResizeObserver(() => this._onResize());
     this._resizeObserver.observe(this._grid);
     this._dirtyAll = true;
-    if (this.live) {
+    if (!this._snapshot) {
       // Live: the first draw of what the runs hold now.
       this.timings.loadMs = performance.now() - started;
       await this._flush();
@@ -243,7 +245,7 @@ export class PlotsWidget extends Widget {
       return;
     }
     this._schedule();
-    await this._store.idle();
+    await this._snapshot.idle();
     this.timings.loadMs = performance.now() - started;
     await this.settled();
     this.timings.renderMs = performance.now() - started - this.timings.loadMs;
@@ -290,22 +292,13 @@ export class PlotsWidget extends Widget {
     this._head.append(title, mode, ruleLabel, this._pause, this._status);
   }
 
-  private _onChanged(source: IPlotRun, channels: readonly string[]): void {
+  private _onChanged(channels: readonly string[]): void {
     for (const channel of channels) {
       this._dirtyGroups.add(channel.split('.', 1)[0]);
     }
     this._dirtyHead = true;
-    if (this.live) {
-      // Read what they gained (the worker keeps the rest).
-      this._store.refresh(
-        this._rule,
-        channels
-          .filter(name => !source.channels.get(name)?.error)
-          .map(name => source.request(name))
-          .filter((r): r is IChannelRequest => r !== undefined)
-      );
-    } else {
-      this._loadAll();
+    if (this._snapshot) {
+      this._loadSnapshot();
     }
     this._schedule();
   }
@@ -319,32 +312,30 @@ export class PlotsWidget extends Widget {
     this._schedule();
   }
 
-  /** Every readable channel, in grid order (so plots fill in in order). */
-  private _channelRequests(): IChannelRequest[] {
-    const refs = this._sources.flatMap(source =>
-      [...source.channels.values()]
-        .filter(c => !c.error)
-        .map(c => refOf({ run: source.run, name: c.name, kind: c.kind }))
-    );
-    return [...planGrid(refs, this.runs).values()]
-      .flat()
-      .map(m => this._source(m.run).request(m.channel))
-      .filter((r): r is IChannelRequest => r !== undefined);
-  }
-
-  private _source(run: string): IPlotRun {
-    return this._sources.find(s => s.run === run)!;
+  /** Every snapshot channel, in grid order (so plots fill in in order). */
+  private _snapshotChannels(): SnapshotChannel[] {
+    const all = (this._sources as SnapshotRun[]).flatMap(s => [
+      ...s.channels.values()
+    ]);
+    const order = [...planGrid(all.map(refOf), this.runs).values()].flat();
+    const byKey = new Map(all.map(c => [channelKey(c.run, c.name), c]));
+    return order
+      .map(m => byKey.get(channelKey(m.run, m.channel))!)
+      .filter(c => c && !c.error);
   }
 
   /** Ask for every channel's series at the current rule. */
-  private _loadAll(): void {
-    this._store.load(this._rule, this._channelRequests());
+  private _loadSnapshot(): void {
+    this._snapshot!.load(
+      this._rule,
+      this._snapshotChannels().map(c => c.request)
+    );
     this._statusWhenIdle();
   }
 
   /** Drop "reading…" from the status once every request is answered. */
   private _statusWhenIdle(): void {
-    void this._store.idle().then(() => {
+    void this._snapshot?.idle().then(() => {
       this._dirtyHead = true;
       this._schedule();
     });
@@ -355,15 +346,20 @@ export class PlotsWidget extends Widget {
    * range, the channels whose whole-span series dropped detail there (or
    * all of them, `all`).
    */
-  private _zoomIn(cell: PlotCell, all = false): void {
-    const channels = this._channelRequests().filter(c => {
+  private _zoomSnapshot(cell: PlotCell, all = false): void {
+    const channels = this._snapshotChannels().filter(c => {
       if (c.name.split('.', 1)[0] !== cell.group) {
         return false;
       }
-      const whole = this._store.whole(channelKey(c.run, c.name));
+      const whole = this._snapshot!.whole(channelKey(c.run, c.name));
       return all || whole?.rule !== this._rule || whole.result?.reduced;
     });
-    this._store.zoom(cell.group, this._rule, cell.xRange, channels);
+    this._snapshot!.zoom(
+      cell.group,
+      this._rule,
+      cell.xRange,
+      channels.map(c => c.request)
+    );
     this._statusWhenIdle();
   }
 
@@ -460,10 +456,13 @@ export class PlotsWidget extends Widget {
     }
   }
 
-  /** Some of a plot's channels are still being read. */
+  /** Some of a review plot's channels are still being read. */
   private _waiting(members: readonly IGridMember[]): boolean {
-    return members.some(m =>
-      this._store.waiting(channelKey(m.run, m.channel), this._rule)
+    return (
+      !!this._snapshot &&
+      members.some(m =>
+        this._snapshot!.waiting(channelKey(m.run, m.channel), this._rule)
+      )
     );
   }
 
@@ -477,7 +476,9 @@ export class PlotsWidget extends Widget {
   }
 
   private _onZoom(cell: PlotCell): void {
-    this._zoomIn(cell);
+    if (this._snapshot) {
+      this._zoomSnapshot(cell);
+    }
     this._dirtyGroups.add(cell.group);
     this._schedule();
   }
@@ -489,24 +490,36 @@ export class PlotsWidget extends Widget {
   ): ICellContent {
     const entries: IPlotEntry[] = [];
     const errors: string[] = [];
-    const requests: IChannelRequest[] = [];
+    const live: ICsvSeries[] = [];
+    const snapshot: SnapshotChannel[] = [];
     let empty = 0;
     for (const member of members) {
-      const source = this._source(member.run);
+      const source = this._sources.find(s => s.run === member.run)!;
       const channel = source.channels.get(member.channel)!;
       const where =
         this.runs.length > 1
           ? `${shortRunName(member.run)}: ${member.channel}`
           : member.channel;
-      const request = source.request(member.channel);
-      if (channel.error || !request) {
-        errors.push(`${where}: ${channel.error ?? 'no time origin'}`);
+      if (channel.error) {
+        errors.push(`${where}: ${channel.error}`);
         continue;
       }
-      requests.push(request);
       let series: IChannelSeries | undefined;
       try {
-        series = this._seriesOf(cell, member);
+        if (channel instanceof SnapshotChannel) {
+          snapshot.push(channel);
+          series = this._snapshotSeries(cell, member);
+        } else {
+          const data = (channel as ILivePlotChannel).data;
+          if (data.length > 0) {
+            live.push({ run: member.run, channel: member.channel, data });
+            series = this._liveSeries(
+              source,
+              member,
+              channel as ILivePlotChannel
+            );
+          }
+        }
       } catch (error) {
         errors.push(`${where}: ${(error as Error).message}`);
         continue;
@@ -520,36 +533,63 @@ export class PlotsWidget extends Widget {
     if (entries.length === 0 && errors.length === 0 && empty > 0) {
       errors.push('no rows yet');
     }
-    const store = this._store;
-    // The rows as listed when exported, read again in the worker.
+    const reader = this._snapshot;
     return {
       entries,
       errors,
-      csv: () =>
-        store.csv(requests.map(r => this._source(r.run).request(r.name) ?? r)),
+      csv: async () =>
+        reader && snapshot.length > 0
+          ? reader.csv(snapshot.map(c => c.request))
+          : new Blob(csvChunks(live), { type: 'text/csv' }),
       runs: this.runs
     };
   }
 
   /**
-   * A channel's series: the zoomed plot's own if it has them for this
-   * view, else the whole span's (the last rule's while loading).
+   * A review channel's series: the zoomed plot's own if it has them for
+   * this view, else the whole span's (the last rule's while loading).
    *
    * @throws an Error with the reason it couldn't be resolved.
    */
-  private _seriesOf(
+  private _snapshotSeries(
     cell: PlotCell,
     member: IGridMember
   ): IChannelSeries | undefined {
     const key = channelKey(member.run, member.channel);
     const range = cell.xRange;
     const resolved =
-      (range && this._store.zoomed(cell.group, key, this._rule, range)) ||
-      this._store.whole(key);
+      (range && this._snapshot!.zoomed(cell.group, key, this._rule, range)) ||
+      this._snapshot!.whole(key);
     if (resolved?.error !== undefined) {
       throw new Error(resolved.error);
     }
     return resolved?.result?.series;
+  }
+
+  /** A live channel's series at the current rule, recomputed on change. */
+  private _liveSeries(
+    source: IPlotRun,
+    member: IGridMember,
+    channel: ILivePlotChannel
+  ): IChannelSeries {
+    const { version, data } = channel;
+    const key = `${member.run}\u0000${member.channel}`;
+    const cached = this._seriesCache.get(key);
+    const nowS =
+      this.live && source.createdMs !== undefined
+        ? (Date.now() - source.createdMs) / 1000
+        : undefined;
+    if (
+      cached &&
+      cached.version === version &&
+      cached.rule === this._rule &&
+      (cached.rule === 'raw' || !this.live)
+    ) {
+      return cached.series;
+    }
+    const series = channelSeries(member.kind, data, this._rule, nowS);
+    this._seriesCache.set(key, { version, rule: this._rule, series });
+    return series;
   }
 
   private _renderHead(): void {
@@ -573,7 +613,7 @@ export class PlotsWidget extends Widget {
     this._message.hidden = notes.length === 0;
     this._status.textContent =
       `${channels} channel${channels === 1 ? '' : 's'}` +
-      (!this.live && this._store.busy ? ' · reading…' : '');
+      (this._snapshot?.busy ? ' · reading…' : '');
     this._renderParams();
   }
 
@@ -609,8 +649,12 @@ export class PlotsWidget extends Widget {
   }
 
   private readonly _sources: IPlotRun[];
-  private readonly _store: SeriesStore;
+  private readonly _snapshot: SnapshotSeries | undefined = undefined;
   private readonly _cells = new Map<string, PlotCell>();
+  private readonly _seriesCache = new Map<
+    string,
+    { version: number; rule: PlotRule; series: IChannelSeries }
+  >();
   private readonly _dirtyGroups = new Set<string>();
   private readonly _params: HTMLTableElement;
   private readonly _message: HTMLElement;

@@ -16,7 +16,7 @@ import {
   ReadChunks,
   resolveChannels
 } from './worker/resolve';
-import { ROW_CACHE_BYTES, RowCache } from './worker/rowCache';
+import { RowCache } from './worker/rowCache';
 
 /** A request under way. */
 export interface IPendingRequest {
@@ -37,30 +37,16 @@ export interface ISeriesReader {
   dispose(): void;
 }
 
-/**
- * The worker for an HTTP API where workers exist, else the main thread.
- *
- * @param cacheBytes - rows kept between requests (see `RowCache`): a
- *   review's budget, or `Infinity` for a live view, which then reads only
- *   what each file gained.
- */
-export function createSeriesReader(
-  api: IRunwatchAPI,
-  cacheBytes: number = ROW_CACHE_BYTES
-): ISeriesReader {
+/** The worker for an HTTP API where workers exist, else the main thread. */
+export function createSeriesReader(api: IRunwatchAPI): ISeriesReader {
   return typeof Worker !== 'undefined' && api instanceof RunwatchAPI
-    ? new WorkerSeriesReader(cacheBytes)
-    : new InlineSeriesReader(api, cacheBytes);
+    ? new WorkerSeriesReader()
+    : new InlineSeriesReader(api);
 }
 
 /** Requests answered on the main thread, through `IRunwatchAPI.readFile`. */
 export class InlineSeriesReader implements ISeriesReader {
-  constructor(
-    private readonly _api: IRunwatchAPI,
-    cacheBytes: number = ROW_CACHE_BYTES
-  ) {
-    this._cache = new RowCache(cacheBytes);
-  }
+  constructor(private readonly _api: IRunwatchAPI) {}
 
   series(
     request: ISeriesRequest,
@@ -99,7 +85,7 @@ export class InlineSeriesReader implements ISeriesReader {
   private readonly _read: ReadChunks = (run, file, offset, length) =>
     readWhole(this._api, run, file, offset, length);
 
-  private readonly _cache: RowCache;
+  private readonly _cache = new RowCache();
   private _disposed = false;
 }
 
@@ -115,8 +101,6 @@ async function* readWhole(
 
 /** Requests answered by the review worker (`worker/review.worker.ts`). */
 export class WorkerSeriesReader implements ISeriesReader {
-  constructor(private readonly _cacheBytes: number = ROW_CACHE_BYTES) {}
-
   series(
     request: ISeriesRequest,
     onChannel: (resolved: IChannelResolved) => void
@@ -221,8 +205,7 @@ export class WorkerSeriesReader implements ISeriesReader {
           const init: WorkerRequest = {
             type: 'init',
             baseUrl: new URL(settings.baseUrl, location.href).href,
-            token: settings.token || PageConfig.getToken(),
-            cacheBytes: this._cacheBytes
+            token: settings.token || PageConfig.getToken()
           };
           worker.postMessage(init);
           worker.onmessage = (event: MessageEvent<WorkerReply>) =>

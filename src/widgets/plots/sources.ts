@@ -1,12 +1,11 @@
 /**
- * Where plots get runs from: a live `RunModel` (`%view`) that follows the
- * run's files and their sizes, or a snapshot's listing (`%review`). Either
- * way the rows are read by the plots' worker (`seriesReader.ts`), up to the
- * sizes these report.
+ * Where plots get runs from: a live `RunModel` (`%view`), whose channels
+ * hold every row decoded; or a snapshot's listing (`%review`), whose rows
+ * the review worker reads on request (`seriesReader.ts`).
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { IFileEntry, IRunwatchAPI, RunModel } from '../../live';
-import { parseInfo } from '../../store';
+import { IColumnSet, parseInfo } from '../../store';
 import { IChannelRequest } from './worker/resolve';
 
 /** One stats channel: what `StatsChannel` (live) and snapshots share. */
@@ -17,6 +16,12 @@ export interface IPlotChannel {
   readonly error: string | undefined;
   /** Bumped on every change. */
   readonly version: number;
+}
+
+/** A live channel: every row so far, decoded on the main thread. */
+export interface ILivePlotChannel extends IPlotChannel {
+  /** All rows, sorted by time (seconds since `_created`). */
+  readonly data: IColumnSet;
 }
 
 /** A run as the plots see it. */
@@ -34,14 +39,11 @@ export interface IPlotRun {
   readonly createdMs: number | undefined;
   /** Emits the names of channels that changed (and `[]` for the rest). */
   readonly changed: ISignal<any, readonly string[]>;
-  /** What the worker needs to read a channel as it is now. */
-  request(channel: string): IChannelRequest | undefined;
   dispose(): void;
 }
 
 /** A live run: wraps a `RunModel` and forwards its batched changes. */
 export class LiveRun implements IPlotRun {
-  /** @param model - made with `statsBytes: false`: the worker reads them. */
   constructor(readonly model: RunModel) {
     model.changed.connect((_, change) => {
       this._changed.emit([...change.channels]);
@@ -54,7 +56,7 @@ export class LiveRun implements IPlotRun {
   get info(): Readonly<Record<string, unknown>> {
     return this.model.info;
   }
-  get channels(): ReadonlyMap<string, IPlotChannel> {
+  get channels(): ReadonlyMap<string, ILivePlotChannel> {
     return this.model.channels;
   }
   get message(): string | undefined {
@@ -68,24 +70,6 @@ export class LiveRun implements IPlotRun {
   }
   get changed(): ISignal<this, readonly string[]> {
     return this._changed;
-  }
-
-  request(name: string): IChannelRequest | undefined {
-    const channel = this.model.channels.get(name);
-    const originNs = this.model.originNs;
-    if (!channel || originNs === undefined) {
-      return undefined;
-    }
-    return {
-      run: this.run,
-      originNs: originNs.toString(),
-      name,
-      kind: channel.kind,
-      files: channel.files.map(f => ({
-        name: f.name,
-        size: this.model.fileSize(f.name) ?? f.size
-      }))
-    };
   }
 
   dispose(): void {
@@ -129,10 +113,6 @@ export class SnapshotRun implements IPlotRun {
   }
   get changed(): ISignal<this, readonly string[]> {
     return this._changed;
-  }
-
-  request(channel: string): IChannelRequest | undefined {
-    return this._channels.get(channel)?.request;
   }
 
   dispose(): void {

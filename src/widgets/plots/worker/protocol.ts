@@ -9,8 +9,6 @@ export type WorkerRequest =
       readonly baseUrl: string;
       /** The server's token, or `''` (cookie auth). */
       readonly token: string;
-      /** Rows kept between requests (`RowCache`); `Infinity` keeps all. */
-      readonly cacheBytes: number;
     }
   | ({ readonly type: 'series'; readonly id: number } & ISeriesRequest)
   | {

@@ -39,8 +39,6 @@ export interface ISeriesRequest {
   /** The x range to keep detail for; the whole series if absent. */
   readonly range?: readonly [number, number];
   readonly bins: number;
-  /** A live view: the last bucket is partial up to now (`aggregate`). */
-  readonly live?: boolean;
 }
 
 /** One channel resolved, or why not. */
@@ -84,10 +82,7 @@ export async function resolveChannels(
       if (cancelled()) {
         return;
       }
-      const nowS = request.live
-        ? Date.now() / 1000 - Number(BigInt(channel.originNs) / 1000000n) / 1000
-        : undefined;
-      const series = channelSeries(channel.kind, data, request.rule, nowS);
+      const series = channelSeries(channel.kind, data, request.rule);
       const [x0, x1] = request.range ?? seriesExtent(series.x);
       const reduced = reduceSeries(series, x0, x1, request.bins);
       // Raw columns can be the rows' own: copy those, since results are

@@ -23,7 +23,7 @@ const scope = self as unknown as {
 };
 
 let server = { baseUrl: '', token: '' };
-let cache = new RowCache();
+const cache = new RowCache();
 const cancelledIds = new Set<number>();
 
 scope.onmessage = event => {
@@ -31,7 +31,6 @@ scope.onmessage = event => {
   switch (message.type) {
     case 'init':
       server = { baseUrl: message.baseUrl, token: message.token };
-      cache = new RowCache(message.cacheBytes);
       break;
     case 'cancel':
       cancelledIds.add(message.id);

@@ -10,7 +10,7 @@ import {
   IPendingRequest,
   ISeriesReader
 } from './seriesReader';
-import { channelKey, IResolvedAt, SeriesStore } from './seriesStore';
+import { channelKey, IResolvedAt, SnapshotSeries } from './snapshotSeries';
 import {
   IChannelRequest,
   IChannelResolved,
@@ -103,19 +103,19 @@ const KEY_B = channelKey(RUN, 'b');
 
 let reader: FakeReader;
 let resolved: string[][];
-let series: SeriesStore;
+let series: SnapshotSeries;
 
 beforeEach(() => {
   reader = new FakeReader();
   resolved = [];
-  series = new SeriesStore(reader, keys => resolved.push([...keys]));
+  series = new SnapshotSeries(reader, keys => resolved.push([...keys]));
 });
 
 /** The value of the one point of a resolved series. */
 const valueOf = (at: IResolvedAt | undefined) =>
   at?.result?.series.columns.value[0];
 
-describe('SeriesStore.load', () => {
+describe('SnapshotSeries.load', () => {
   it('asks once for the channels at a rule, over their whole span', () => {
     series.load(60, [channel('a'), channel('b')]);
     series.load(60, [channel('a'), channel('b')]);
@@ -202,7 +202,7 @@ describe('SeriesStore.load', () => {
   });
 });
 
-describe('SeriesStore.zoom', () => {
+describe('SnapshotSeries.zoom', () => {
   const range: [number, number] = [10, 20];
 
   it('asks for the group’s channels over the zoomed range', () => {
@@ -254,7 +254,7 @@ describe('SeriesStore.zoom', () => {
   });
 });
 
-describe('SeriesStore.busy', () => {
+describe('SnapshotSeries.busy', () => {
   it('is busy until every request has finished', async () => {
     expect(series.busy).toBe(false);
     series.load(60, [channel('a')]);

@@ -1,9 +1,8 @@
 /**
- * The plots' series, as the reader sends them: every channel at the
+ * A review's series, as the reader sends them: every channel at the
  * current rule over its whole span, and, per zoomed plot, its channels
  * again over the zoomed range when the whole-span series had to drop
- * detail there. A live view refreshes the channels that grew, one request
- * at a time. Each kind of request supersedes the one before it.
+ * detail there. Each kind of request supersedes the one before it.
  */
 import { IReducedSeries, RESOLVE_BINS } from './reduce';
 import { PlotRule } from './series';
@@ -22,15 +21,14 @@ export function channelKey(run: string, channel: string): string {
   return `${run}\u0000${channel}`;
 }
 
-export class SeriesStore {
+export class SnapshotSeries {
   /**
    * @param onResolved - called with the keys of channels whose series
    *   arrived (the whole-span ones, or a zoom's).
    */
   constructor(
     private readonly _reader: ISeriesReader,
-    private readonly _onResolved: (keys: readonly string[]) => void,
-    private readonly _live = false
+    private readonly _onResolved: (keys: readonly string[]) => void
   ) {}
 
   /** Requests not yet answered in full. */
@@ -96,7 +94,7 @@ export class SeriesStore {
     todo.forEach(c => this._waiting.add(channelKey(c.run, c.name)));
     const request = this._track(
       this._reader.series(
-        { channels: todo, rule, bins: RESOLVE_BINS, live: this._live },
+        { channels: todo, rule, bins: RESOLVE_BINS },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           this._waiting.delete(key);
@@ -106,27 +104,6 @@ export class SeriesStore {
       )
     );
     this._wholeRequest = [...(this._wholeRequest ?? []), request];
-  }
-
-  /**
-   * Read `channels` again at `rule` (they grew), and the zooms that show
-   * them. One refresh at a time: channels that change meanwhile wait for
-   * the next, which starts when this one is answered.
-   */
-  refresh(rule: PlotRule, channels: readonly IChannelRequest[]): void {
-    for (const channel of channels) {
-      const key = channelKey(channel.run, channel.name);
-      this._stale.set(key, channel);
-      if (!this._whole.has(key)) {
-        this._waiting.add(key);
-      }
-    }
-    if (this._wanted === undefined) {
-      this._wanted = rule;
-    }
-    if (!this._refreshing) {
-      this._refreshNext();
-    }
   }
 
   /**
@@ -148,25 +125,13 @@ export class SeriesStore {
     const zoom = {
       rule,
       range: [range[0], range[1]] as const,
-      channels,
-      // Until the new answers come, the last ones (a refreshed zoom).
-      resolved: new Map<string, IResolvedAt>(
-        last && last.rule === rule && sameRange(last.range, range)
-          ? last.resolved
-          : []
-      ),
+      resolved: new Map<string, IResolvedAt>(),
       request: undefined as IPendingRequest | undefined
     };
     this._zooms.set(group, zoom);
     zoom.request = this._track(
       this._reader.series(
-        {
-          channels,
-          rule,
-          range: zoom.range,
-          bins: RESOLVE_BINS,
-          live: this._live
-        },
+        { channels, rule, range: zoom.range, bins: RESOLVE_BINS },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           zoom.resolved.set(key, at(rule, resolved));
@@ -174,52 +139,6 @@ export class SeriesStore {
         }
       )
     );
-  }
-
-  /** Start the next refresh with the channels that changed, if any. */
-  private _refreshNext(): void {
-    const rule = this._wanted!;
-    const todo = [...this._stale.values()];
-    this._stale.clear();
-    if (todo.length === 0) {
-      return;
-    }
-    const request = this._track(
-      this._reader.series(
-        { channels: todo, rule, bins: RESOLVE_BINS, live: this._live },
-        resolved => {
-          if (rule !== this._wanted) {
-            return; // The rule changed meanwhile: `load` reads them again.
-          }
-          const key = channelKey(resolved.run, resolved.name);
-          this._waiting.delete(key);
-          this._whole.set(key, at(rule, resolved));
-          this._onResolved([key]);
-        }
-      )
-    );
-    this._refreshing = request;
-    void request.done.then(() => {
-      this._refreshing = undefined;
-      this._refreshZooms(todo);
-      this._refreshNext();
-    });
-  }
-
-  /** Read the zooms showing any of `grown` again, with their new sizes. */
-  private _refreshZooms(grown: readonly IChannelRequest[]): void {
-    const fresh = new Map(grown.map(c => [channelKey(c.run, c.name), c]));
-    for (const [group, zoom] of [...this._zooms]) {
-      const keys = zoom.channels.map(c => channelKey(c.run, c.name));
-      if (keys.some(key => fresh.has(key))) {
-        this.zoom(
-          group,
-          zoom.rule,
-          zoom.range,
-          zoom.channels.map((c, i) => fresh.get(keys[i]) ?? c)
-        );
-      }
-    }
   }
 
   /** Every row of `channels` as CSV (read again for it). */
@@ -253,23 +172,13 @@ export class SeriesStore {
     {
       rule: PlotRule;
       range: readonly [number, number];
-      channels: readonly IChannelRequest[];
       resolved: Map<string, IResolvedAt>;
       request: IPendingRequest | undefined;
     }
   >();
-  private readonly _stale = new Map<string, IChannelRequest>();
-  private _refreshing: IPendingRequest | undefined = undefined;
   private readonly _pending = new Set<IPendingRequest>();
   private _wholeRequest: IPendingRequest[] | undefined = undefined;
   private _wanted: PlotRule | undefined = undefined;
-}
-
-function sameRange(
-  a: readonly [number, number],
-  b: readonly [number, number]
-): boolean {
-  return a[0] === b[0] && a[1] === b[1];
 }
 
 function at(rule: PlotRule, resolved: IChannelResolved): IResolvedAt {
