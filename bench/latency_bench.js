@@ -377,11 +377,12 @@ async function main() {
     );
     await page.evaluate(() => window.jupyterapp.restored);
     await page.evaluate(installObserver, MODULUS);
-    await page.evaluate(
-      run =>
-        window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-      run
-    );
+    await page.evaluate(async run => {
+      window.__benchMonitor = await window.jupyterapp.commands.execute(
+        'runwatch:monitor-run',
+        { run }
+      );
+    }, run);
     await page
       .locator('.jp-runwatch-monitor .jp-runwatch-stat-partial')
       .first()
@@ -419,6 +420,54 @@ async function main() {
     await sleep(half);
     await setPhase('off');
     const wallS = (Date.now() - t0) / 1000;
+
+    // %view at the raw rule, alone: when each new value first shows as the
+    // last point of its trace in the plot's data, at an animation frame.
+    const viewLatency = await page.evaluate(
+      async ({ run, modulus, seconds }) => {
+        window.__benchMonitor.dispose();
+        const panel = await window.jupyterapp.commands.execute(
+          'runwatch:view-run',
+          { run }
+        );
+        await panel.content.ready;
+        panel.content.rule = 'raw';
+        await new Promise(r => setTimeout(r, 3000));
+        const latencies = [];
+        const last = new Map();
+        const end = performance.now() + seconds * 1000;
+        await new Promise(resolve => {
+          const frame = () => {
+            const now = Date.now();
+            for (const cell of panel.content.cells.values()) {
+              (cell.area.data || []).forEach((trace, i) => {
+                const y = trace.y;
+                const value = y && y.length ? y[y.length - 1] : undefined;
+                const key = `${cell.group}/${i}`;
+                if (value === undefined || last.get(key) === value) {
+                  return;
+                }
+                if (last.has(key)) {
+                  latencies.push(
+                    ((((now % modulus) - value) % modulus) + modulus) % modulus
+                  );
+                }
+                last.set(key, value);
+              });
+            }
+            if (performance.now() < end) {
+              requestAnimationFrame(frame);
+            } else {
+              resolve();
+            }
+          };
+          requestAnimationFrame(frame);
+        });
+        panel.dispose();
+        return latencies;
+      },
+      { run, modulus: MODULUS, seconds: options.seconds / 2 }
+    );
     const cpu1 = { server: cpuTicks(server.pid), writer: cpuTicks(writer.pid) };
     const browserTicks = treeDelta(browser0, browserTree());
     const reads = fileReads - reads0;
@@ -453,6 +502,7 @@ async function main() {
     );
     console.log(summarize('stat value, 60 s rule (partial)', record.partial));
     console.log(summarize('stat value, raw rule', record.raw));
+    console.log(summarize('raw point in %view (plot data)', viewLatency));
     console.log(
       `  targets: p50 <= ${TARGET_P50_MS} ms, p95 <= ${TARGET_P95_MS} ms. ` +
         'For comparison, refresh intervals: pavlov ~1 s, Aim ~2 s, TensorBoard 5-30 s.'
