@@ -9,7 +9,20 @@ import {
   IColumnSet,
   IncrementalNprDecoder
 } from '../../../store';
-import { READ_RANGE_BYTES, ReadChunks } from './resolve';
+
+/** The largest range asked for at once (the server's cap). */
+export const READ_RANGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The bytes `[offset, offset + length)` of a run's file, as they arrive.
+ * A chunk may be overwritten once the next one is asked for.
+ */
+export type ReadChunks = (
+  run: string,
+  file: string,
+  offset: number,
+  length: number
+) => AsyncIterable<Uint8Array>;
 
 export class FileRows {
   constructor(

@@ -2,8 +2,8 @@
  * What the review worker does for a request: stream each channel's files,
  * decoding as the bytes arrive, merge them by time, then either resolve
  * the series at a rule and reduce it to a bounded size, or write every row
- * as CSV. Nothing is kept between requests: memory is bounded by the
- * channels in flight, and zooming or a new rule reads the rows again.
+ * as CSV. Between requests only what the `RowCache` keeps stays (up to its
+ * budget); zooming or a new rule reads the rest again.
  *
  * Pure code: it runs in the worker (`review.worker.ts`), or on the main
  * thread where there is no `Worker` (tests) or the API isn't HTTP.
@@ -12,11 +12,10 @@ import { IColumnSet, mergeByTime } from '../../../store';
 import { csvChunks, ICsvSeries } from '../csv';
 import { IReducedSeries, reduceSeries, seriesExtent } from '../reduce';
 import { channelSeries, IChannelSeries, PlotRule } from '../series';
-import { FileRows } from './fileRows';
+import { FileRows, ReadChunks } from './fileRows';
 import { RowCache } from './rowCache';
 
-/** The largest range asked for at once (the server's cap). */
-export const READ_RANGE_BYTES = 16 * 1024 * 1024;
+export { READ_RANGE_BYTES, ReadChunks } from './fileRows';
 
 /** Channels read at once: the browser's connections per host. */
 export const PARALLEL_CHANNELS = 6;
@@ -48,17 +47,6 @@ export interface IChannelResolved {
   readonly result?: IReducedSeries;
   readonly error?: string;
 }
-
-/**
- * The bytes `[offset, offset + length)` of a run's file, as they arrive.
- * A chunk may be overwritten once the next one is asked for.
- */
-export type ReadChunks = (
-  run: string,
-  file: string,
-  offset: number,
-  length: number
-) => AsyncIterable<Uint8Array>;
 
 /**
  * Resolve every channel of `request`, `PARALLEL_CHANNELS` at a time, in
