@@ -120,7 +120,7 @@ test.afterEach(() => {
 });
 
 test.describe('plots', () => {
-  test('%review -1 draws one plot per group, kind-aware, with errors in place', async ({
+  test('%review -1 draws one plot per group, kind-aware, with errors in place; reviews share one worker', async ({
     page,
     request,
     tmpPath
@@ -242,6 +242,30 @@ test.describe('plots', () => {
         }
       );
     });
+
+    // A second review shares the page's one worker; clearing both outputs
+    // stops it.
+    const reviewWorkers = () =>
+      page.workers().filter(w => w.url().includes('runwatch-review')).length;
+    await page.evaluate(async () => {
+      const app = (window as any).jupyterapp;
+      const notebook = app.shell.currentWidget.content;
+      notebook.model.cells.get(1).sharedModel.setSource('%review -1');
+      notebook.activeCellIndex = 1;
+      await app.commands.execute('notebook:run-cell');
+    });
+    await expect(page.locator(PLOTS)).toHaveCount(2);
+    await expect(
+      page.locator(PLOTS).nth(1).locator('.jp-runwatch-plots-status')
+    ).toHaveText('7 channels');
+    expect(reviewWorkers()).toBe(1);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'notebook:clear-all-cell-outputs'
+      )
+    );
+    await expect(page.locator(PLOTS)).toHaveCount(0);
+    await expect.poll(reviewWorkers).toBe(0);
   });
 
   test('%view -1 grows while a writer appends, keeps the zoom, and unsubscribes when cleared', async ({

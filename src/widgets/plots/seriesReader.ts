@@ -99,13 +99,118 @@ async function* readWhole(
   yield (await api.readFile(run, file, offset, length)).bytes;
 }
 
+/**
+ * The page's one review worker, shared by every open review: one row
+ * cache and one budget however many reviews a notebook shows. Started on
+ * first use (its chunk loads then), stopped when the last review closes.
+ */
+class WorkerConnection {
+  /** The shared connection, counting one more user. */
+  static acquire(): WorkerConnection {
+    WorkerConnection._shared ??= new WorkerConnection();
+    WorkerConnection._shared._users++;
+    return WorkerConnection._shared;
+  }
+
+  /** One user fewer; the last one stops the worker. */
+  release(): void {
+    if (--this._users > 0) {
+      return;
+    }
+    this._worker?.terminate();
+    this._worker = undefined;
+    this._starting = undefined;
+    if (WorkerConnection._shared === this) {
+      WorkerConnection._shared = undefined;
+    }
+  }
+
+  nextId(): number {
+    return this._nextId++;
+  }
+
+  /** Send request `message.id`; `onReply` gets its replies until forgotten. */
+  send(
+    message: WorkerRequest & { id: number },
+    onReply: (reply: WorkerReply) => void
+  ): void {
+    this._handlers.set(message.id, onReply);
+    void this._ensureWorker().then(
+      worker => worker.postMessage(message),
+      (error: Error) =>
+        onReply({
+          type: 'error',
+          id: message.id,
+          message: `the review worker didn't start: ${error.message}`
+        })
+    );
+  }
+
+  /** Stop routing replies of `id`, and tell the worker to stop it. */
+  cancel(id: number): void {
+    if (this._handlers.delete(id)) {
+      this._worker?.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
+    }
+  }
+
+  /** Stop routing replies of `id` (it is answered). */
+  forget(id: number): void {
+    this._handlers.delete(id);
+  }
+
+  private _ensureWorker(): Promise<Worker> {
+    if (!this._starting) {
+      this._starting = import('./worker/spawn').then(
+        ({ spawnReviewWorker }) => {
+          if (this._users === 0) {
+            throw new Error('the plots were closed');
+          }
+          const worker = spawnReviewWorker();
+          const settings = ServerConnection.makeSettings();
+          const init: WorkerRequest = {
+            type: 'init',
+            baseUrl: new URL(settings.baseUrl, location.href).href,
+            token: settings.token || PageConfig.getToken()
+          };
+          worker.postMessage(init);
+          worker.onmessage = (event: MessageEvent<WorkerReply>) =>
+            this._handlers.get(event.data.id)?.(event.data);
+          worker.onerror = event => {
+            event.preventDefault();
+            const message = `the review worker failed: ${event.message || 'no reason'}`;
+            for (const [id, handle] of [...this._handlers]) {
+              handle({ type: 'error', id, message });
+            }
+            // The next request starts a fresh worker.
+            worker.terminate();
+            if (this._worker === worker) {
+              this._worker = undefined;
+              this._starting = undefined;
+            }
+          };
+          this._worker = worker;
+          return worker;
+        }
+      );
+    }
+    return this._starting;
+  }
+
+  private static _shared: WorkerConnection | undefined = undefined;
+  private readonly _handlers = new Map<number, (reply: WorkerReply) => void>();
+  private _worker: Worker | undefined = undefined;
+  private _starting: Promise<Worker> | undefined = undefined;
+  private _users = 0;
+  private _nextId = 1;
+}
+
 /** Requests answered by the review worker (`worker/review.worker.ts`). */
 export class WorkerSeriesReader implements ISeriesReader {
   series(
     request: ISeriesRequest,
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
-    const id = this._nextId++;
+    const id = this._connection.nextId();
     const done = this._send(
       { type: 'series', id, ...request },
       reply => {
@@ -120,19 +225,11 @@ export class WorkerSeriesReader implements ISeriesReader {
         }
       }
     );
-    return {
-      done,
-      cancel: () => {
-        if (this._pending.delete(id)) {
-          this._worker?.postMessage({ type: 'cancel', id });
-          this._settle.get(id)?.();
-        }
-      }
-    };
+    return { done, cancel: () => this._cancel(id) };
   }
 
   async csv(channels: readonly IChannelRequest[]): Promise<Blob> {
-    const id = this._nextId++;
+    const id = this._connection.nextId();
     let blob: Blob | undefined;
     let failure: string | undefined;
     await this._send(
@@ -151,12 +248,18 @@ export class WorkerSeriesReader implements ISeriesReader {
   }
 
   dispose(): void {
+    if (this._disposed) {
+      return;
+    }
     this._disposed = true;
-    this._worker?.terminate();
-    this._worker = undefined;
-    this._pending.clear();
-    this._settle.forEach(settle => settle());
-    this._settle.clear();
+    [...this._settle.keys()].forEach(id => this._cancel(id));
+    this._connection.release();
+  }
+
+  /** Stop request `id`: no more answers, and it settles. */
+  private _cancel(id: number): void {
+    this._connection.cancel(id);
+    this._settle.get(id)?.();
   }
 
   /** Send a request; settles on its `done` or `error`. */
@@ -167,11 +270,12 @@ export class WorkerSeriesReader implements ISeriesReader {
   ): Promise<void> {
     return new Promise<void>(resolve => {
       const settle = () => {
-        this._pending.delete(message.id);
+        this._connection.forget(message.id);
         this._settle.delete(message.id);
         resolve();
       };
-      this._pending.set(message.id, reply => {
+      this._settle.set(message.id, settle);
+      this._connection.send(message, reply => {
         if (reply.type === 'done') {
           settle();
         } else if (reply.type === 'error') {
@@ -181,60 +285,10 @@ export class WorkerSeriesReader implements ISeriesReader {
           onReply(reply);
         }
       });
-      this._settle.set(message.id, settle);
-      void this._ensureWorker().then(
-        worker => worker.postMessage(message),
-        (error: Error) => {
-          onError(`the review worker didn't start: ${error.message}`);
-          settle();
-        }
-      );
     });
   }
 
-  /** The worker, started on first use (its chunk loads then). */
-  private _ensureWorker(): Promise<Worker> {
-    if (!this._starting) {
-      this._starting = import('./worker/spawn').then(
-        ({ spawnReviewWorker }) => {
-          if (this._disposed) {
-            throw new Error('the plots were closed');
-          }
-          const worker = spawnReviewWorker();
-          const settings = ServerConnection.makeSettings();
-          const init: WorkerRequest = {
-            type: 'init',
-            baseUrl: new URL(settings.baseUrl, location.href).href,
-            token: settings.token || PageConfig.getToken()
-          };
-          worker.postMessage(init);
-          worker.onmessage = (event: MessageEvent<WorkerReply>) =>
-            this._pending.get(event.data.id)?.(event.data);
-          worker.onerror = event => {
-            event.preventDefault();
-            const reason = `the review worker failed: ${event.message || 'no reason'}`;
-            for (const handle of [...this._pending.values()]) {
-              handle({ type: 'error', id: -1, message: reason });
-            }
-            // The next request starts a fresh worker.
-            worker.terminate();
-            if (this._worker === worker) {
-              this._worker = undefined;
-              this._starting = undefined;
-            }
-          };
-          this._worker = worker;
-          return worker;
-        }
-      );
-    }
-    return this._starting;
-  }
-
-  private readonly _pending = new Map<number, (reply: WorkerReply) => void>();
+  private readonly _connection = WorkerConnection.acquire();
   private readonly _settle = new Map<number, () => void>();
-  private _worker: Worker | undefined = undefined;
-  private _starting: Promise<Worker> | undefined = undefined;
-  private _nextId = 1;
   private _disposed = false;
 }
