@@ -73,13 +73,7 @@ export function decodeRows(
   rows: Uint8Array,
   originNs: bigint
 ): IColumnSet {
-  const length = rowCount(header, rows.byteLength);
-  let bytes = rows.subarray(0, length * header.itemsize);
-  // A misaligned start (e.g. a pooled Node Buffer) would push every field
-  // off the fast path; one memcpy is much cheaper than that.
-  if (bytes.byteOffset % 8 !== 0 && header.itemsize % 4 === 0) {
-    bytes = copyBytes(bytes);
-  }
+  const { length, bytes } = completeRecords(header, rows);
   const columns: Record<string, Float64Array> = {};
   for (const field of header.fields) {
     const out = new Float64Array(length);
@@ -104,11 +98,7 @@ export function decodeRowsInto(
   columns: Record<string, Float64Array>,
   at: number
 ): number {
-  const length = rowCount(header, rows.byteLength);
-  let bytes = rows.subarray(0, length * header.itemsize);
-  if (bytes.byteOffset % 8 !== 0 && header.itemsize % 4 === 0) {
-    bytes = copyBytes(bytes);
-  }
+  const { length, bytes } = completeRecords(header, rows);
   for (const field of header.fields) {
     const column = columns[field.name];
     if (!column || column.length < at + length) {
@@ -124,6 +114,21 @@ export function decodeRowsInto(
     );
   }
   return length;
+}
+
+/** The complete records of `rows`, 8-byte aligned for the fast path. */
+function completeRecords(
+  header: INpyHeader,
+  rows: Uint8Array
+): { length: number; bytes: Uint8Array } {
+  const length = rowCount(header, rows.byteLength);
+  let bytes = rows.subarray(0, length * header.itemsize);
+  // A misaligned start (e.g. a pooled Node Buffer) would push every field
+  // off the fast path; one memcpy is much cheaper than that.
+  if (bytes.byteOffset % 8 !== 0 && header.itemsize % 4 === 0) {
+    bytes = copyBytes(bytes);
+  }
+  return { length, bytes };
 }
 
 /**

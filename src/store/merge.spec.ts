@@ -1,5 +1,6 @@
 import { IColumnSet } from './decode';
 import { mergeByTime, stableTimeOrder } from './merge';
+import { prng } from './testing';
 
 function part(
   time: number[],
@@ -14,16 +15,6 @@ function part(
     columns[k] = Float64Array.from(v);
   }
   return { length: time.length, columns };
-}
-
-/** A tiny seeded PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('mergeByTime', () => {

@@ -1,8 +1,18 @@
 /**
- * Helpers for tests that compare against pandas reference values stored as
- * JSON (the shared vectors and the aggregation fixtures). Test-only: excluded
- * from the build.
+ * Helpers for tests: comparing against pandas reference values stored as
+ * JSON (the shared vectors and the aggregation fixtures), and a seeded PRNG
+ * for property tests. Test-only: excluded from the build.
  */
+
+/** A tiny seeded PRNG (mulberry32), so failures reproduce. */
+export function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** Numbers as JSON stores them: NaN as null, ±Inf as strings, bools raw. */
 export type JsonNumber = number | boolean | null | 'Infinity' | '-Infinity';

@@ -1,16 +1,7 @@
 import { buildPlot } from './traces';
 import { reduceSeries, seriesExtent, unionSorted } from './reduce';
 import { IChannelSeries } from './series';
-
-/** A tiny seeded PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../store/testing';
 
 /** `n` rows with a value column and a min–max band, some NaN. */
 function randomSeries(random: () => number, n: number): IChannelSeries {
