@@ -3,6 +3,7 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { errorMessage } from './errorMessage';
 
 /** The path of runwatch's REST API under the server's base URL. */
 export const API_PATH = 'runwatch/api';
@@ -91,25 +92,4 @@ async function send(
     );
   }
   return { response, url };
-}
-
-/** The server's `{"message"}` (Jupyter's error format), else the status. */
-async function errorMessage(response: Response): Promise<string> {
-  let text = '';
-  try {
-    text = await response.text();
-    const body = JSON.parse(text) as { message?: unknown; reason?: unknown };
-    if (typeof body.message === 'string' && body.message) {
-      return body.message;
-    }
-    if (typeof body.reason === 'string' && body.reason) {
-      return body.reason;
-    }
-  } catch {
-    // Not JSON: fall through to the status line.
-  }
-  const status = `${response.status} ${response.statusText}`.trim();
-  return text && text.length < 200 && !text.startsWith('<')
-    ? `${status}: ${text}`
-    : status;
 }

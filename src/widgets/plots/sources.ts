@@ -14,12 +14,12 @@ export interface IPlotChannel {
   readonly kind: string;
   /** Why it can't be shown, or `undefined`. */
   readonly error: string | undefined;
-  /** Bumped on every change. */
-  readonly version: number;
 }
 
 /** A live channel: every row so far, decoded on the main thread. */
 export interface ILivePlotChannel extends IPlotChannel {
+  /** Bumped on every change. */
+  readonly version: number;
   /** All rows, sorted by time (seconds since `_created`). */
   readonly data: IColumnSet;
 }
@@ -193,10 +193,6 @@ export class SnapshotChannel implements IPlotChannel {
   get error(): string | undefined {
     return this._error;
   }
-  get version(): number {
-    return 0;
-  }
-
   /** What the reader needs to read this channel's rows. */
   get request(): IChannelRequest {
     return {

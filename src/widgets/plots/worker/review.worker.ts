@@ -4,6 +4,7 @@
  * thread (`resolve.ts`). Only the reduced series cross to the page,
  * transferred, not copied; the rows are dropped once resolved.
  */
+import { errorMessage } from '../../../live/errorMessage';
 import { WorkerReply, WorkerRequest } from './protocol';
 import {
   channelsCsv,
@@ -159,24 +160,4 @@ async function* readInto(
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-}
-
-/** The server's `{"message"}` (Jupyter's error format), else the status. */
-async function errorMessage(response: Response): Promise<string> {
-  let text = '';
-  try {
-    text = await response.text();
-    const body = JSON.parse(text) as { message?: unknown; reason?: unknown };
-    for (const value of [body.message, body.reason]) {
-      if (typeof value === 'string' && value) {
-        return value;
-      }
-    }
-  } catch {
-    // Not JSON: fall through to the status line.
-  }
-  const status = `${response.status} ${response.statusText}`.trim();
-  return text && text.length < 200 && !text.startsWith('<')
-    ? `${status}: ${text}`
-    : status;
 }
