@@ -5,7 +5,7 @@
  */
 'use strict';
 
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
@@ -137,6 +137,28 @@ function waitExit(child, ms) {
   ]);
 }
 
+/** utime + stime of `pid` in clock ticks (fields 14 and 15 of /proc/pid/stat). */
+function cpuTicks(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Clock ticks per second for /proc CPU times (`getconf CLK_TCK`). */
+function clockTicksPerSecond() {
+  try {
+    return (
+      Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+    );
+  } catch {
+    return 100;
+  }
+}
+
 module.exports = {
   REPO,
   VENV_BIN,
@@ -151,5 +173,7 @@ module.exports = {
   launchChromium,
   firstLine,
   killGroup,
-  waitExit
+  waitExit,
+  cpuTicks,
+  clockTicksPerSecond
 };

@@ -20,7 +20,7 @@
  */
 'use strict';
 
-const { spawn, execFileSync } = require('child_process');
+const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
@@ -28,6 +28,8 @@ const path = require('path');
 const {
   PYTHON,
   VENV_BIN,
+  clockTicksPerSecond,
+  cpuTicks,
   firstLine,
   freePort,
   killGroup,
@@ -54,17 +56,6 @@ function parseArgs(argv) {
     options[key] = Number(argv[++i]);
   }
   return options;
-}
-
-/** utime + stime of `pid` in clock ticks (fields 14 and 15 of /proc/pid/stat). */
-function cpuTicks(pid) {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return NaN;
-  }
 }
 
 /** Every descendant of `root` (from /proc), e.g. Chromium's renderers. */
@@ -113,16 +104,6 @@ function treeDelta(before, after) {
     }
   }
   return total;
-}
-
-function clockTicksPerSecond() {
-  try {
-    return (
-      Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
-    );
-  } catch {
-    return 100;
-  }
 }
 
 function quantile(sorted, q) {

@@ -29,6 +29,8 @@ const os = require('os');
 const path = require('path');
 const {
   PYTHON,
+  clockTicksPerSecond,
+  cpuTicks,
   firstLine,
   freePort,
   killGroup,
@@ -102,7 +104,7 @@ async function reviewWorkerHeap(browser) {
 /** CPU seconds so far of the server and of Chromium's processes by type. */
 function cpuByProcess(serverPid) {
   const out = {};
-  const hz = 100; // USER_HZ on Linux
+  const hz = clockTicksPerSecond();
   for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8');
@@ -116,10 +118,10 @@ function cpuByProcess(serverPid) {
       } else {
         continue;
       }
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[what] =
-        (out[what] ?? 0) + (Number(fields[11]) + Number(fields[12])) / hz;
+      const ticks = cpuTicks(pid);
+      if (Number.isFinite(ticks)) {
+        out[what] = (out[what] ?? 0) + ticks / hz;
+      }
     } catch {
       // The process ended meanwhile.
     }
