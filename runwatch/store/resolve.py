@@ -1,4 +1,4 @@
-"""Listing runs and resolving a query (index, exact name or glob) to run names.
+"""Listing runs and resolving a query (index, exact name, glob or word) to run names.
 
 Ordering is by `_created`. The folder name starts with the UTC creation second,
 so runs are ordered by name and `_info.json` is read only to break ties within
@@ -19,6 +19,7 @@ from .errors import AmbiguousRun, BadInfo, RunNotFound
 
 MAX_LISTED = 10
 _INTEGER = re.compile(r"[+-]?\d+")
+_GLOB_CHARS = re.compile(r"[*?[]")
 
 
 def list_run_dirs(root: Path) -> list[str]:
@@ -126,11 +127,20 @@ def _matches(root: Path, query: object, names: list[str]) -> list[str]:
         return [query]  # an exact name wins, even if it looks like a glob
     if _INTEGER.fullmatch(query.strip()):
         return [_by_index(root, int(query), names)]
-    return ordered(root, [n for n in names if fnmatchcase(n, query)])
+    return ordered(root, [n for n in names if name_matches(n, query)])
+
+
+def name_matches(name: str, query: str) -> bool:
+    """A glob (with `*`, `?` or `[`) matches the whole name, case-sensitive
+    (`fnmatchcase`); any other non-blank query matches as a substring."""
+    if _GLOB_CHARS.search(query):
+        return fnmatchcase(name, query)
+    return bool(query.strip()) and query in name
 
 
 def resolve(query: int | str, root: Path | None = None) -> str:
-    """One run's name: an int indexes runs by `_created` (-1 newest), an exact name wins, else a glob."""
+    """One run's name: an int indexes runs by `_created` (-1 newest), an exact name wins, a glob
+    matches whole names and a bare word substrings (docs/run-store.md, "Resolving runs")."""
     root = root or layout.store_root()
     exact = isinstance(query, str) and layout.is_run_name(query) and (root / query).is_dir()
     names = [] if exact else list_run_dirs(root)
