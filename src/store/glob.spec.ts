@@ -1,4 +1,4 @@
-import { fnmatch, globToRegExp } from './glob';
+import { fnmatch, globToRegExp, isGlob, nameMatcher } from './glob';
 
 const NAMES = [
   '',
@@ -166,5 +166,30 @@ describe('globToRegExp', () => {
   it('is case-sensitive', () => {
     expect(fnmatch('A', 'a')).toBe(false);
     expect(fnmatch('Neat', 'N*')).toBe(true);
+  });
+});
+
+describe('nameMatcher', () => {
+  const names = ['2024-01-02 03-04-05 neat-funds lr-sweep', 'lr', 'a]b'];
+
+  it('takes text with * ? or [ as a glob over the whole name', () => {
+    expect(isGlob('*x')).toBe(true);
+    expect(isGlob('a?')).toBe(true);
+    expect(isGlob('[ab]')).toBe(true);
+    expect(isGlob('a]b')).toBe(false);
+    expect(names.filter(nameMatcher('lr*'))).toEqual(['lr']);
+    expect(names.filter(nameMatcher('*lr*'))).toEqual([names[0], 'lr']);
+  });
+
+  it('takes any other text as a case-sensitive substring', () => {
+    expect(names.filter(nameMatcher('lr'))).toEqual([names[0], 'lr']);
+    expect(names.filter(nameMatcher('funds lr'))).toEqual([names[0]]);
+    expect(names.filter(nameMatcher(']'))).toEqual(['a]b']);
+    expect(names.filter(nameMatcher('LR'))).toEqual([]);
+  });
+
+  it('matches nothing for blank text', () => {
+    expect(names.filter(nameMatcher(''))).toEqual([]);
+    expect(names.filter(nameMatcher('  '))).toEqual([]);
   });
 });

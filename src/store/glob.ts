@@ -1,6 +1,7 @@
 /**
  * Shell-style globs with Python's `fnmatch.fnmatchcase` semantics, used to
- * select runs (`'*lr-sweep*'`) and channels.
+ * select runs (`'*lr-sweep*'`) and channels, and the matching of run names
+ * by a glob or a plain word that `runwatch/store/resolve.py` also uses.
  */
 
 /**
@@ -53,6 +54,24 @@ export function globToRegExp(pattern: string): RegExp {
 /** Whether `name` matches the glob `pattern` (case-sensitive). */
 export function fnmatch(name: string, pattern: string): boolean {
   return globToRegExp(pattern).test(name);
+}
+
+/** Whether `text` is a glob: it has a `*`, `?` or `[`. */
+export function isGlob(text: string): boolean {
+  return /[*?[]/.test(text);
+}
+
+/**
+ * A test of run names for a query that is neither an exact name nor an
+ * index (docs/run-store.md, "Resolving runs"): a glob must match the whole
+ * name, any other non-blank text is a substring of it; both case-sensitive.
+ */
+export function nameMatcher(query: string): (name: string) => boolean {
+  if (isGlob(query)) {
+    const glob = globToRegExp(query);
+    return name => glob.test(name);
+  }
+  return query.trim() ? name => name.includes(query) : () => false;
 }
 
 function setToRegExp(body: string[]): string {

@@ -1,5 +1,11 @@
 import { ResolveError } from './errors';
-import { IRunEntry, orderRuns, resolveRun, resolveRuns } from './resolve';
+import {
+  filterRuns,
+  IRunEntry,
+  orderRuns,
+  resolveRun,
+  resolveRuns
+} from './resolve';
 
 const RUNS: IRunEntry[] = [
   { name: '2024-01-02 03-04-05 fine-reef two-writers', created: 1704164645000 },
@@ -51,7 +57,19 @@ describe('resolveRun', () => {
     expect(resolveRun('a*', globby)).toBe('a*');
   });
 
-  it('treats anything else as a glob', () => {
+  it('matches a plain word as part of the name', () => {
+    expect(resolveRun('mango', RUNS)).toBe(
+      '2024-01-02 03-04-07 mango-beryllium'
+    );
+    expect(resolveRuns('03-04-05', RUNS)).toEqual([
+      '2024-01-02 03-04-05 fine-reef two-writers',
+      '2024-01-02 03-04-05 cosy-quartz every-kind'
+    ]);
+    expect(() => resolveRun('03-04-05', RUNS)).toThrow('matches 2 runs');
+    expect(() => resolveRuns('MANGO', RUNS)).toThrow('no run matches');
+  });
+
+  it('treats text with * ? or [ as a glob over the whole name', () => {
     expect(resolveRun('*mango*', RUNS)).toBe(
       '2024-01-02 03-04-07 mango-beryllium'
     );
@@ -106,5 +124,32 @@ describe('resolveRun', () => {
     // The newest stamp is shared by w-59, w-119, …; _created breaks the tie.
     expect(newest).toBe('2024-12-01 00-00-59 w-9959');
     expect(elapsed).toBeLessThan(100);
+  });
+});
+
+describe('filterRuns', () => {
+  const entry = (run: IRunEntry) => run;
+
+  it('keeps every run, in order, for blank text', () => {
+    expect(filterRuns('  ', RUNS, entry)).toEqual(RUNS);
+  });
+
+  it("keeps the runs resolveRuns matches, in the list's order", () => {
+    const newestFirst = [...RUNS].reverse();
+    expect(
+      filterRuns(' 03-04-05 ', newestFirst, entry).map(r => r.name)
+    ).toEqual([
+      '2024-01-02 03-04-05 cosy-quartz every-kind',
+      '2024-01-02 03-04-05 fine-reef two-writers'
+    ]);
+    expect(filterRuns('-1', newestFirst, entry).map(r => r.name)).toEqual([
+      '2024-01-02 03-04-07 mango-beryllium'
+    ]);
+    expect(filterRuns('7', RUNS, entry).map(r => r.name)).toEqual(['7']);
+  });
+
+  it('keeps none when nothing matches, an index is out of range included', () => {
+    expect(filterRuns('nothing', RUNS, entry)).toEqual([]);
+    expect(filterRuns('99', RUNS, entry)).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Resolving a run query (an index, an exact name or a glob) against the
- * runs of a store, with the same rules as `runwatch/store/resolve.py`.
+ * Resolving a run query (an index, an exact name, a glob or a word) against
+ * the runs of a store, with the same rules as `runwatch/store/resolve.py`
+ * (docs/run-store.md, "Resolving runs"; test/vectors/matching.json).
  */
 import { ResolveError } from './errors';
-import { globToRegExp } from './glob';
+import { nameMatcher } from './glob';
 
 /** A run as listed by the server. */
 export interface IRunEntry {
@@ -59,7 +60,9 @@ export function orderRuns(runs: readonly IRunEntry[]): IRunEntry[] {
  *   readable `_created`, oldest first; negative counts from the newest.
  * - A string equal to a run's name matches just that run, even if it looks
  *   like a glob or an integer.
- * - Any other string is a case-sensitive glob (`*`, `?`, `[seq]`, `[!seq]`).
+ * - A string with `*`, `?` or `[` is a glob (`[seq]`, `[!seq]`) that must
+ *   match the whole name; any other non-blank string matches as a substring.
+ *   Both are case-sensitive.
  *
  * @throws ResolveError, naming the newest candidates, if nothing matches.
  */
@@ -77,12 +80,38 @@ export function resolveRuns(
   if (INTEGER.test(query.trim())) {
     return [byIndex(Number(query.trim()), runs, file)];
   }
-  const glob = globToRegExp(query);
-  const found = orderRuns(runs.filter(r => glob.test(r.name))).map(r => r.name);
+  const matches = nameMatcher(query);
+  const found = orderRuns(runs.filter(r => matches(r.name))).map(r => r.name);
   if (found.length === 0) {
     throw notFound(file, 'no run matches', runs);
   }
   return found;
+}
+
+/**
+ * The runs a filter's text matches by `resolveRuns`'s rules, in their given
+ * order; blank text keeps every run, and text matching none gives none.
+ * `entry` gives the name and `_created` of each run.
+ */
+export function filterRuns<T>(
+  text: string,
+  runs: readonly T[],
+  entry: (run: T) => IRunEntry
+): T[] {
+  if (!text.trim()) {
+    return [...runs];
+  }
+  const entries = runs.map(entry);
+  let names: Set<string>;
+  try {
+    names = new Set(resolveRuns(text.trim(), entries));
+  } catch (error) {
+    if (error instanceof ResolveError) {
+      return [];
+    }
+    throw error;
+  }
+  return runs.filter((_, i) => names.has(entries[i].name));
 }
 
 /**
