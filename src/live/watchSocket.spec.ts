@@ -32,6 +32,21 @@ describe('WatchSocket', () => {
     socket.dispose();
   });
 
+  it('asks for a snapshot for each listener that joins a watched run', () => {
+    const socket = makeSocket();
+    const first = socket.subscribe('run', () => undefined);
+    last().open();
+    const second = socket.subscribe('run', () => undefined);
+    expect(last().sent).toEqual([
+      { op: 'watch', run: 'run' },
+      { op: 'watch', run: 'run' }
+    ]);
+    first.dispose();
+    second.dispose();
+    expect(last().sent[2]).toEqual({ op: 'unwatch', run: 'run' });
+    socket.dispose();
+  });
+
   it('routes messages to the listeners of their run', () => {
     const socket = makeSocket();
     const got: IRunMessage[] = [];

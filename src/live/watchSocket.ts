@@ -83,7 +83,7 @@ export function watchUrl(
 /**
  * A websocket shared by every live widget on the page.
  *
- * `subscribe(run)` sends `watch` for the first listener of a run and
+ * `subscribe(run)` sends `watch` for every new listener of a run and
  * `unwatch` when its last listener goes. After a reconnect it re-sends
  * `watch` for every subscribed run (and `watch-store`); the fresh snapshot
  * lets each model resume from its own offsets.
@@ -138,9 +138,12 @@ export class WatchSocket implements IDisposable {
     if (!listeners) {
       listeners = new Set();
       this._runs.set(run, listeners);
-      this._send({ op: 'watch', run });
     }
     listeners.add(listener);
+    // Every listener starts from a snapshot, and the server sends one per
+    // `watch` (a repeated watch is one subscription). The listeners already
+    // following the run get it too; it only restates what they know.
+    this._send({ op: 'watch', run });
     this._ensureSocket();
     return new DisposableDelegate(() => {
       const current = this._runs.get(run);

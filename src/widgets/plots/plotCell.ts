@@ -8,6 +8,7 @@ import { IPlotTheme, themeLayout } from './theme';
 import {
   appendedPoints,
   buildPlot,
+  IAppended,
   IPlot,
   IPlotEntry,
   percentRange
@@ -115,13 +116,7 @@ export class PlotCell {
         ? appendedPoints(previous.traces, plot.traces)
         : undefined;
     this._frame = frame;
-    if (appended) {
-      // Only new points: append them, and move the ticks if they moved.
-      this.updates.appended++;
-      this.node.dataset.lastUpdate = 'appended';
-      if (appended.indices.length > 0) {
-        await this._plotly.extendTraces(this.area, appended, appended.indices);
-      }
+    if (appended && (await this._append(appended))) {
       const axes = {
         xaxis: layout.xaxis as Record<string, unknown>,
         yaxis: layout.yaxis as Record<string, unknown>
@@ -141,6 +136,33 @@ export class PlotCell {
       this._listening = true;
       this.area.on('plotly_relayout', event => this._onRelayout(event));
     }
+  }
+
+  /**
+   * Append new points to the drawn traces; false if plotly refused them
+   * (the caller redraws instead, so the plot never freezes on old data).
+   */
+  private async _append(appended: IAppended): Promise<boolean> {
+    if (appended.indices.length > 0) {
+      try {
+        // Only the data keys: plotly reads every key of the update as an
+        // attribute to extend.
+        await this._plotly.extendTraces(
+          this.area,
+          { x: appended.x, y: appended.y },
+          appended.indices
+        );
+      } catch (error) {
+        console.warn(
+          'runwatch: redrawing a plot plotly would not extend',
+          error
+        );
+        return false;
+      }
+    }
+    this.updates.appended++;
+    this.node.dataset.lastUpdate = 'appended';
+    return true;
   }
 
   /**
