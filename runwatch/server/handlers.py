@@ -23,6 +23,7 @@ from ..store.errors import RunNotFound, StoreError
 from ..store.resolve import resolve_many
 from .paths import Refused
 from .store import MAX_READ, ServedStore
+from .watch_requests import MAX_FRAME_BYTES, parse_request
 
 AUTH_RESOURCE = "contents"
 RUN = r"(?P<run>[^/]+)"
@@ -137,6 +138,7 @@ class WatchSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
     """Client ops: watch/unwatch a run, watch-store/unwatch-store. See docs/server-api.md."""
 
     auth_resource = AUTH_RESOURCE
+    max_message_size = MAX_FRAME_BYTES  # tornado closes with 1009 past it, unread
 
     @property
     def store(self) -> ServedStore:
@@ -167,25 +169,35 @@ class WatchSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
             self.store.watcher.drop(self)
 
     def on_message(self, text: str | bytes) -> None:
+        """Act on one request; every problem is answered with an error, never a closed socket.
+
+        Nothing here reads a file: a snapshot comes later, from the watcher's threads.
+        """
+        run = None
         try:
-            message = json.loads(text)
-        except ValueError:
-            message = None
-        op = message.get("op") if isinstance(message, dict) else None
-        watcher = self.store.watcher
-        try:
+            op, run = parse_request(text)
+            watcher = self.store.watcher
             if op == "watch":
-                self.send(watcher.watch(self, message.get("run")))
+                watcher.watch(self, run)
             elif op == "unwatch":
-                watcher.unwatch(self, message.get("run"))
+                watcher.unwatch(self, run)
             elif op == "watch-store":
                 watcher.watch_store(self)
-            elif op == "unwatch-store":
-                watcher.unwatch_store(self)
             else:
-                self.send({"type": "error", "message": f"unknown op in {str(text)[:200]!r}"})
+                watcher.unwatch_store(self)
         except Refused as refused:
-            self.send({"type": "error", "run": message.get("run"), "message": refused.message})
+            self.send_error_message(refused.message, run)
+        except Exception as error:
+            self.log.exception("runwatch: a watch socket message failed")
+            self.send_error_message(
+                f"the server failed on this message: {type(error).__name__}", run
+            )
+
+    def send_error_message(self, message: str, run: object = None) -> None:
+        error = {"type": "error", "message": message}
+        if isinstance(run, str):
+            error["run"] = run
+        self.send(error)
 
     def on_close(self) -> None:
         self.store.watcher.drop(self)

@@ -1,4 +1,10 @@
-"""One watched run: what its subscribers were last told, and the messages for what changed."""
+"""One watched run: what its subscribers were last told, and the messages for what changed.
+
+Its file work (`snapshot`, `rescan`, `restat`, `poll`) runs in the watcher's
+threads, one job at a time per run (its `lane`). While a job runs only that job
+touches the state below; the IOLoop touches it between jobs. Messages wait in
+`outbox` until the IOLoop delivers them to the subscribers of that moment.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,14 @@ from pathlib import Path
 from typing import Protocol
 
 from ..store import layout, summary
+from .disk_work import Lane
 
 # A `grew` carries the new bytes themselves when there are at most this many,
 # so a client that is caught up needs no HTTP read (docs/server-api.md).
 INLINE_MAX_BYTES = 64 * 1024
+# A snapshot lists at most this many store files (`_info.json` included); the
+# others are counted in `omitted` and never reported (docs/server-api.md).
+MAX_SNAPSHOT_FILES = 1000
 
 # Reads `count` bytes of a store file of the run at `start`: None if it can't.
 ByteReader = Callable[[str, int, int], "bytes | None"]
@@ -38,40 +48,79 @@ class WatchedRun:
         self.name, self.path = name, path
         self.stale_after_s = stale_after_s
         self.subscribers: set[Subscriber] = set()
+        self.pending: dict[Subscriber, set[int]] = {}  # snapshot requests not yet answered
+        self.lane = Lane()
         self.wd: int | None = None  # its inotify watch, if any
         self.polled = False
+        # What the subscribers were told (set by the first snapshot: `known`):
+        self.known = False
         self.info: dict | None = None
         self.error: str | None = None
         self.status = "unreadable"
         self.info_key: tuple | None = None
         self.last_write_ms: int | None = None
-        self.sizes: dict[str, int] = {}  # store files reported so far (all but `_info.json`)
+        self.sizes: dict[str, int] = {}  # listed store files (all but `_info.json`)
+        self.omitted: set[str] = set()  # store files over MAX_SNAPSHOT_FILES
         # What the watcher noticed since the last report:
         self.dirty_files: set[str] = set()
         self.info_dirty = False
         self.check_exists = False
+        self.all_dirty = False  # inotify overflowed: check everything
         self.read_bytes: ByteReader | None = None
+        self.outbox: list[dict] = []
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.subscribers or self.pending)
 
     def send(self, message: dict) -> None:
-        for subscriber in list(self.subscribers):
-            subscriber.send(message)
+        self.outbox.append(message)
+
+    def deliver(self) -> None:
+        """Send what the last job (or status check) found; on the IOLoop."""
+        messages, self.outbox = self.outbox, []
+        for message in messages:
+            for subscriber in list(self.subscribers):
+                subscriber.send(message)
 
     def is_dirty(self) -> bool:
-        return bool(self.dirty_files or self.info_dirty or self.check_exists)
+        return bool(self.dirty_files or self.info_dirty or self.check_exists or self.all_dirty)
 
     def take_dirty(self) -> tuple[set[str], bool]:
-        """(dirty files, whether the info is dirty), clearing them."""
+        """(dirty files, whether the info is dirty), clearing them; between jobs only."""
         dirty, self.dirty_files = self.dirty_files, set()
-        info_dirty, self.info_dirty = self.info_dirty, False
-        self.check_exists = False
+        info_dirty, self.info_dirty = self.info_dirty or self.all_dirty, False
+        if self.all_dirty:
+            dirty |= set(self.sizes)
+        self.check_exists = self.all_dirty = False
         return dirty, info_dirty
 
-    def remember(self, scan, info, error, status, entries) -> None:
-        """Start from a snapshot (the first subscriber's)."""
-        self.info, self.error, self.status = info, error, status
-        self.info_key = info_key(scan)
-        self.last_write_ms = scan.last_write_ms
-        self.sizes = {e["name"]: e["size"] for e in entries if e["type"] != "info"}
+    # The file work (in a thread)
+
+    def snapshot(self, real_root: str) -> dict:
+        """The run as it is now; the first one also sets what later reports compare with."""
+        scan, info, error = summary.inspect_run(self.path, real_root)
+        names = [name for name in summary.store_file_names(info, scan) if name not in self.omitted]
+        listed = names[:MAX_SNAPSHOT_FILES]
+        entries = [summary.file_entry(self.path, name, info, scan) for name in listed]
+        status = summary.run_status(info, scan.last_write_ms, now_ms(), self.stale_after_s)
+        omitted = len(self.omitted) + len(names) - len(listed)
+        if not self.known:
+            self.known = True
+            self.info, self.error, self.status = info, error, status
+            self.info_key = info_key(scan)
+            self.last_write_ms = scan.last_write_ms
+            self.sizes = {e["name"]: e["size"] for e in entries if e["type"] != "info"}
+            self.omitted = set(names[MAX_SNAPSHOT_FILES:])
+        return {
+            "type": "snapshot",
+            "run": self.name,
+            "status": status,
+            "error": error,
+            "info": info,
+            "files": entries,
+            "omitted": omitted,
+        }
 
     def rescan(self, real_root: str, dirty: set[str]) -> None:
         """Re-read the folder and the info: report info/status changes, new files, growth."""
@@ -83,9 +132,12 @@ class WatchedRun:
             self.info, self.error, self.status = info, error, status
             self._send_info()
         for name in summary.store_file_names(info, scan):
-            if name == layout.INFO_FILE:
+            if name == layout.INFO_FILE or name in self.omitted:
                 continue
             if name not in self.sizes:
+                if len(self.sizes) + 1 >= MAX_SNAPSHOT_FILES:
+                    self.omitted.add(name)
+                    continue
                 entry = summary.file_entry(self.path, name, info, scan)
                 self.sizes[name] = entry["size"]
                 self.send({"type": "added", "run": self.name, "file": entry})
@@ -100,6 +152,32 @@ class WatchedRun:
                 st = os.lstat(self.path / name)
             except FileNotFoundError:
                 continue
+            self.report_size(name, st.st_size, st.st_mtime_ns // 10**6)
+
+    def refresh(self, real_root: str, dirty: set[str], info_dirty: bool) -> None:
+        """Report what the noticed changes amount to: restat if only known files grew."""
+        dirty -= self.omitted
+        if info_dirty or not dirty <= self.sizes.keys():
+            self.rescan(real_root, dirty)
+        else:
+            self.restat(dirty)
+
+    def poll(self, real_root: str) -> None:
+        """Without inotify: one listing shows what changed, then report it like `refresh`."""
+        scan = summary.scan_run_dir(self.path, real_root)
+        dirty = {
+            name
+            for name, st in scan.files.items()
+            if name != layout.INFO_FILE
+            and layout.store_file_type(name)
+            and name not in self.omitted
+            and self.sizes.get(name) != st.st_size
+        }
+        if info_key(scan) != self.info_key or not dirty <= self.sizes.keys():
+            self.rescan(real_root, dirty)
+            return
+        for name in sorted(dirty):
+            st = scan.files[name]
             self.report_size(name, st.st_size, st.st_mtime_ns // 10**6)
 
     def report_size(self, name: str, size: int, mtime_ms: int) -> None:
@@ -120,6 +198,8 @@ class WatchedRun:
                 message["data"] = base64.b64encode(data).decode("ascii")
         self.send(message)
         self.update_status()
+
+    # Pure computation on what is known (in a thread, or on the IOLoop between jobs)
 
     def update_status(self) -> None:
         """Report a status change that needs no file event (live -> stale) or follows one."""
