@@ -1,15 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import { FakeRunwatchAPI, FakeWebSocket } from '../live/testing';
 import { WatchSocket } from '../live';
-import { filterGlob, RunsPanel } from './runsPanel';
-
-describe('filterGlob', () => {
-  it('matches a plain word anywhere and passes globs through', () => {
-    expect(filterGlob('  ')).toBeUndefined();
-    expect(filterGlob('sweep')).toBe('*sweep*');
-    expect(filterGlob('2024-*')).toBe('2024-*');
-  });
-});
+import { RunsPanel } from './runsPanel';
 
 describe('RunsPanel', () => {
   it('lists runs newest first, refreshes on runs-changed, opens on click', async () => {
@@ -50,6 +42,41 @@ describe('RunsPanel', () => {
 
     panel.hide();
     expect(ws.sent[ws.sent.length - 1]).toEqual({ op: 'unwatch-store' });
+    panel.dispose();
+    socket.dispose();
+  });
+
+  it('filters as the magics resolve: a word, a glob, an index', async () => {
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-01 00-00-00 old-run lr-sweep');
+    api.addRun('2024-01-02 00-00-00 mid-run lr-sweep');
+    api.addRun('2024-01-03 00-00-00 new-run');
+    const listed = (await api.listRuns()).runs.map((run, i) => ({
+      ...run,
+      created_ms: 1704240000000 - i * 86400000
+    }));
+    api.listRuns = async () => ({ root: '/store', runs: listed });
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const panel = new RunsPanel({ api, socket, open: () => undefined });
+    Widget.attach(panel, document.body);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const filter = panel.node.querySelector('input')!;
+    const shown = (text: string) => {
+      filter.value = text;
+      filter.dispatchEvent(new Event('input'));
+      return Array.from(panel.node.querySelectorAll('li')).map(
+        n =>
+          n.querySelector('.jp-runwatch-run-name')?.textContent ?? n.textContent
+      );
+    };
+    expect(shown('lr-sweep')).toEqual([
+      '2024-01-02 00-00-00 mid-run lr-sweep',
+      '2024-01-01 00-00-00 old-run lr-sweep'
+    ]);
+    expect(shown('*new*')).toEqual(['2024-01-03 00-00-00 new-run']);
+    expect(shown('new*')).toEqual(['No run matches the filter']);
+    expect(shown('-1')).toEqual(['2024-01-03 00-00-00 new-run']);
+    expect(shown(' ')).toHaveLength(3);
     panel.dispose();
     socket.dispose();
   });

@@ -1,25 +1,20 @@
 /**
- * The runs side panel: the store's runs, newest first, with a glob filter.
+ * The runs side panel: the store's runs, newest first, with a filter that
+ * matches as the magics resolve (docs/run-store.md, "Resolving runs").
  */
 import { IDisposable } from '@lumino/disposable';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { IRunSummary, IRunwatchAPI, RunwatchAPI, WatchSocket } from '../live';
+import { filterRuns, IRunEntry } from '../store/resolve';
 import { formatAge, formatSize } from './monitor/format';
 
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;
 
-/**
- * The glob sent for what the user typed: as is if it has glob characters,
- * else `*text*` so that a plain word matches anywhere in the name.
- */
-export function filterGlob(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (!trimmed) {
-    return undefined;
-  }
-  return /[*?[]/.test(trimmed) ? trimmed : `*${trimmed}*`;
+/** A listed run as `filterRuns` reads it (an index needs `_created`). */
+function summaryEntry(run: IRunSummary): IRunEntry {
+  return { name: run.name, created: run.created_ms ?? undefined };
 }
 
 /** A button on each run's row: `review`, `view`, `monitor`. */
@@ -59,7 +54,7 @@ export class RunsPanel extends Widget {
     this._filter.className = 'jp-runwatch-runs-filter jp-mod-styled';
     this._filter.placeholder = 'filter: word or glob';
     this._filter.setAttribute('aria-label', 'filter runs');
-    this._filter.addEventListener('input', () => this._refreshSoon(200));
+    this._filter.addEventListener('input', () => this._render());
     head.append(title, this._filter);
     this._root = document.createElement('div');
     this._root.className = 'jp-runwatch-runs-root';
@@ -85,10 +80,9 @@ export class RunsPanel extends Widget {
 
   /** Fetch the list again. */
   async refresh(): Promise<void> {
-    const glob = filterGlob(this._filter.value);
     const request = ++this._request;
     try {
-      const list = await this._api.listRuns(glob);
+      const list = await this._api.listRuns();
       if (request === this._request && !this.isDisposed) {
         this._runs = list.runs;
         this._root.textContent = list.root;
@@ -150,7 +144,8 @@ export class RunsPanel extends Widget {
 
   private _render(): void {
     this._list.textContent = '';
-    if (this._runs.length === 0) {
+    const shown = filterRuns(this._filter.value, this._runs, summaryEntry);
+    if (shown.length === 0) {
       this._showMessage(
         this._filter.value.trim() ? 'No run matches the filter' : 'No runs yet',
         false
@@ -158,10 +153,10 @@ export class RunsPanel extends Widget {
       return;
     }
     const now = (this._options.now ?? Date.now)();
-    for (const run of this._runs.slice(0, MAX_LISTED_RUNS)) {
+    for (const run of shown.slice(0, MAX_LISTED_RUNS)) {
       this._list.appendChild(runItem(run, now, this._actions));
     }
-    const more = this._runs.length - MAX_LISTED_RUNS;
+    const more = shown.length - MAX_LISTED_RUNS;
     if (more > 0) {
       this._showMessage(`… ${more} more: filter to narrow`, false);
     }
