@@ -1,4 +1,4 @@
-"""IPython magics: `%runs [glob]`, `%monitor [run]`, `%review [runs]` and `%view [runs]`.
+"""IPython magics: `%runs [run]`, `%monitor [run]`, `%review [--limit N] [run]` and `%view`.
 
 `%load_ext runwatch` (run by the start-up code) calls `register_magics`. This is
 the only module that imports IPython, so `import runwatch` stays cheap.
@@ -6,55 +6,65 @@ the only module that imports IPython, so `import runwatch` stays cheap.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import sys
 import time
-from fnmatch import fnmatchcase
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from .store import layout, summary
+from .store.errors import RunNotFound
+from .store.resolve import resolve_many
 from .store.resolve import runs as ordered_runs
 from .widgets import PLOT_LIMIT, show_plots, show_widget
 
 DESCRIPTION_CHARS = 60
+LIMIT_HELP = f"draw nothing if more than N runs match (default {PLOT_LIMIT})"
+RUN_HELP = (
+    "an index (-1 is the newest), a run's exact name, a glob (*, ?, [seq]) or a word found in "
+    "the name; a name's words may go unquoted; put -- before a word that starts with -"
+)
 
 
-def parse_query(line: str) -> str:
-    """The magic's argument as typed, without surrounding quotes; `-1` when empty."""
-    query = line.strip()
-    if len(query) >= 2 and query[0] == query[-1] and query[0] in "'\"":
-        query = query[1:-1]
-    return query or "-1"
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"needs a positive integer, got {text!r}")
+    return int(text)
 
 
-def parse_plot_args(line: str) -> tuple[str, int]:
-    """`[--limit N] [run or glob]` → (query, limit); the query defaults to `-1`.
+def parse_line(magic, line: str) -> argparse.Namespace:
+    """`line` parsed by `magic`'s `magic_arguments` parser.
 
-    Raises ValueError for a bad `--limit`.
+    Quotes group words as in a shell; a line with an unbalanced quote (`bob's-run`) is
+    split on spaces, as typed. `-1` is a run, not an option: argparse takes a negative
+    number as a positional while no option looks like one; other words that start with
+    `-` go after `--`. Raises UsageError.
     """
     try:
         words = shlex.split(line)
-    except ValueError:  # an unbalanced quote: take the line as typed
-        return parse_query(line), PLOT_LIMIT
-    limit = PLOT_LIMIT
-    rest: list[str] = []
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word == "--limit" or word.startswith("--limit="):
-            value = word.partition("=")[2] if "=" in word else None
-            if value is None:
-                i += 1
-                value = words[i] if i < len(words) else ""
-            if not value.isdigit() or int(value) < 1:
-                raise ValueError(f"--limit needs a positive integer, got {value!r}")
-            limit = int(value)
-        else:
-            rest.append(word)
-        i += 1
-    return " ".join(rest) or "-1", limit
+    except ValueError:
+        words = line.split()
+    return magic.parser.parse_args(words)
+
+
+def joined_query(words: list[str], default: str | None = "-1") -> str | None:
+    """The positional words as one query: a name's words may go unquoted."""
+    return " ".join(words) or default
+
+
+def usage(magic) -> str:
+    """`usage: %name ...`: the parser's usage line without IPython's reST prefix."""
+    return "usage: %" + magic.parser.format_usage().strip().removeprefix("::").strip().lstrip("%")
+
+
+def parse_plot_args(line: str) -> tuple[str, int]:
+    """`%review`'s and `%view`'s `[--limit N] [run ...]` → (query, limit); raises UsageError."""
+    args = parse_line(RunwatchMagics.review, line)
+    return joined_query(args.run), args.limit
 
 
 def age(ms: int | None, now_ms: int) -> str:
@@ -67,12 +77,16 @@ def age(ms: int | None, now_ms: int) -> str:
     return f"{seconds}s"
 
 
-def runs_table(glob: str | None = None) -> str:
-    """Every run (or those matching `glob`), newest first: name, age, status, description."""
+def runs_table(query: str | None = None) -> str:
+    """Every run (or those `query` matches, as `runwatch.resolve_many`), newest first:
+    name, age, status, description."""
     root = layout.store_root()
-    names = [n for n in reversed(ordered_runs(root)) if glob is None or fnmatchcase(n, glob)]
+    try:
+        names = list(reversed(ordered_runs(root) if query is None else resolve_many(query, root)))
+    except RunNotFound:
+        names = []
     if not names:
-        return f"No runs{f' matching {glob!r}' if glob else ''} in {root}"
+        return f"No runs{f' matching {query!r}' if query else ''} in {root}"
     now_ms = time.time_ns() // 10**6
     real_root = os.path.realpath(root)
     rows = []
@@ -97,33 +111,54 @@ def runs_table(glob: str | None = None) -> str:
 
 @magics_class
 class RunwatchMagics(Magics):
+    @magic_arguments()
+    @argument("run", nargs="*", help=RUN_HELP + "; none lists every run")
     @line_magic
     def runs(self, line: str) -> None:
-        """%runs [glob]: list the store's runs, newest first."""
-        print(runs_table(parse_query(line) if line.strip() else None))
+        """List the store's runs (or those a query matches), newest first."""
+        args = self._parse(RunwatchMagics.runs, line)
+        if args is not None:
+            print(runs_table(joined_query(args.run, None)))
 
+    @magic_arguments()
+    @argument("run", nargs="*", help=RUN_HELP + " (one run); default -1")
     @line_magic
     def monitor(self, line: str) -> None:
-        """%monitor [run]: a live monitor of a run (default -1, the newest); returns at once."""
-        show_widget("monitor", parse_query(line))
+        """A live monitor of a run: its log tails and latest stats. Returns at once."""
+        args = self._parse(RunwatchMagics.monitor, line)
+        if args is not None:
+            show_widget("monitor", joined_query(args.run))
 
+    @magic_arguments()
+    @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
+    @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
     def review(self, line: str) -> None:
-        """%review [--limit N] [run or glob]: plots of every stat of the runs (default -1)."""
-        self._plots("review", line)
+        """Plots of every stat of the runs, a snapshot; several runs are overlaid."""
+        self._plots(RunwatchMagics.review, line)
 
+    @magic_arguments()
+    @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
+    @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
     def view(self, line: str) -> None:
-        """%view [--limit N] [run or glob]: live plots of the runs (default -1); returns at once."""
-        self._plots("view", line)
+        """Live plots of every stat of the runs; several runs are overlaid. Returns at once."""
+        self._plots(RunwatchMagics.view, line)
 
-    def _plots(self, widget: str, line: str) -> None:
+    def _plots(self, magic, line: str) -> None:
+        args = self._parse(magic, line)
+        if args is not None:
+            show_plots(magic.__name__, joined_query(args.run), args.limit)
+
+    @staticmethod
+    def _parse(magic, line: str) -> argparse.Namespace | None:
+        """The parsed line, or None after printing why and the usage to stderr
+        (a usage error shows no traceback and displays nothing)."""
         try:
-            query, limit = parse_plot_args(line)
-        except ValueError as error:
-            print(f"runwatch: %{widget}: {error}", file=sys.stderr)
-            return
-        show_plots(widget, query, limit)
+            return parse_line(magic, line)
+        except UsageError as error:
+            print(f"runwatch: %{magic.__name__}: {error}\n{usage(magic)}", file=sys.stderr)
+            return None
 
 
 def register_magics(ipython) -> None:

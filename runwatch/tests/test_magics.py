@@ -9,7 +9,7 @@ from pathlib import Path
 
 import runwatch
 from runwatch.tests.conftest_server import pavlov_info, pavlov_run
-from runwatch.widgets import MIME_TYPE, format_row
+from runwatch.widgets import MIME_TYPE
 
 log = logging.getLogger("train")
 
@@ -45,7 +45,8 @@ def test_monitor_publishes_a_bundle_and_returns_at_once(shell, published, store:
     assert "step 14" in text and "step 4" not in text  # the last 10 lines only
     assert "loss.value" in text and "0.25" in text  # mean: 0.75 / 3
     assert "1.5±0.5" in text and "2–4" in text and "0.0003" in text
-    assert "hidden" not in text and "samples" in text and "count=64" in text
+    assert "hidden" not in text and "count=64" not in text  # a rate, not its last row
+    assert next(line for line in text.splitlines() if "samples" in line).endswith("(partial)")
     shell.run_line_magic("monitor", "'*old'")
     assert published[1][MIME_TYPE]["run"] == older and published[1][MIME_TYPE]["query"] == "*old"
     shell.run_line_magic("monitor", "")
@@ -104,13 +105,6 @@ def test_monitor_text_survives_bad_files(shell, published, store: Path):
     assert "\ufffd" in text and "…" in text and "bad" in text and "unreadable" in text
 
 
-def test_format_row():
-    assert format_row("mean_percent", {"_time": 0, "total": 1, "count": 4}) == "25%"
-    assert format_row("mean", {"_time": 0, "total": 1, "count": 0}) == "inf"
-    assert format_row("max", {"_time": 0, "x": 1 / 3}) == "0.333333"
-    assert format_row(None, {"_time": 0, "a": 2.0}) == "a=2"
-
-
 def test_import_runwatch_stays_cheap():
     import subprocess
 
@@ -123,3 +117,60 @@ def test_import_runwatch_stays_cheap():
         cwd=Path(runwatch.__file__).parent.parent,
     )
     assert out.stdout.strip() == "False"
+
+
+def test_an_unknown_option_prints_the_usage_and_shows_nothing(shell, published, store, capsys):
+    write_run("lr-sweep")
+    for magic, line in [
+        ("review", "--limt 5 '*sweep*'"),
+        ("monitor", "-1 --rule 10s"),
+        ("view", "-l"),
+        ("runs", "--all"),
+    ]:
+        shell.run_line_magic(magic, line)
+        error = capsys.readouterr().err
+        assert "unrecognized arguments" in error and f"usage: %{magic} " in error, error
+        assert "No run matches" not in error and "Traceback" not in error
+    assert published == []
+
+
+def test_negative_indexes_are_runs_not_options(shell, published, store, capsys):
+    older, newest = write_run("old"), write_run("new")
+    shell.run_line_magic("monitor", "-1")
+    shell.run_line_magic("review", "-1")
+    shell.run_line_magic("view", "-2")
+    assert [b[MIME_TYPE].get("run") or b[MIME_TYPE]["runs"] for b in published] == [
+        newest,
+        [newest],
+        [older],
+    ]
+    shell.run_line_magic("runs", "-2")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith(older)
+
+
+def test_a_bare_word_matches_part_of_a_name(shell, published, store, capsys):
+    first, second = write_run("lr-sweep a"), write_run("lr-sweep b")
+    other = write_run("baseline")
+    shell.run_line_magic("runs", "lr-sweep")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines[1:]] == [second, first]
+    shell.run_line_magic("monitor", "baseline")
+    assert published[-1][MIME_TYPE]["run"] == other
+    shell.run_line_magic("monitor", "lr-sweep")  # one run needed: name the candidates
+    error = capsys.readouterr().err
+    assert "'lr-sweep' matches 2 runs" in error and first in error and second in error
+    assert len(published) == 1
+
+
+def test_unquoted_names_with_spaces_still_resolve(shell, published, store):
+    run = write_run("two words")
+    shell.run_line_magic("monitor", run)
+    assert published[-1][MIME_TYPE]["run"] == run
+
+
+def test_the_help_shows_the_usage(shell):
+    for magic in ("runs", "monitor", "review", "view"):
+        help_text = shell.find_line_magic(magic).__doc__
+        assert f"%{magic} " in help_text and "positional arguments" in help_text
+    assert "--limit" in shell.find_line_magic("review").__doc__

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from IPython.core.error import UsageError
 
 import runwatch
 from runwatch.magics import parse_plot_args
@@ -98,7 +99,8 @@ def test_unknown_run_prints_the_candidates(shell, published, store, capsys):
     assert "No run matches 'nothing-like-this'" in error and run in error
     assert "Traceback" not in error and published == []
     shell.run_line_magic("view", "--limit zero -1")
-    assert "--limit needs a positive integer" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "--limit: needs a positive integer, got 'zero'" in error and "usage: %view" in error
 
 
 def test_a_run_without_stats_says_so(shell, published, store):
@@ -107,13 +109,31 @@ def test_a_run_without_stats_says_so(shell, published, store):
     assert published[0]["text/plain"].endswith("(no stats yet)")
 
 
+def test_a_bare_word_or_a_quoted_glob_with_spaces_overlays_runs(shell, published, store, capsys):
+    first, second = write_run("lr sweep a"), write_run("lr sweep b")
+    write_run("baseline")
+    shell.run_line_magic("review", "'lr sweep'")  # a bare word: part of the name
+    assert published[-1][MIME_TYPE]["runs"] == [first, second]
+    shell.run_line_magic("view", "'*lr sweep*'")
+    assert published[-1][MIME_TYPE]["runs"] == [first, second]
+    shell.run_line_magic("review", "*lr sweep*")  # unquoted: the words join again
+    assert published[-1][MIME_TYPE]["runs"] == [first, second]
+    shell.run_line_magic("review", "--limit 1 'lr sweep'")
+    assert "'lr sweep' matches 2 runs, more than the limit of 1" in capsys.readouterr().err
+    assert len(published) == 3
+
+
 def test_parse_plot_args():
     assert parse_plot_args("") == ("-1", PLOT_LIMIT)
     assert parse_plot_args("'*lr sweep*' --limit 40") == ("*lr sweep*", 40)
     assert parse_plot_args("--limit=5 -2") == ("-2", 5)
+    assert parse_plot_args("-1 --limit 3") == ("-1", 3)
     assert parse_plot_args("2024-01-02 03-04-05 neat-river") == (
         "2024-01-02 03-04-05 neat-river",
         PLOT_LIMIT,
     )
-    with pytest.raises(ValueError):
-        parse_plot_args("--limit")
+    assert parse_plot_args("bob's-run") == ("bob's-run", PLOT_LIMIT)  # as typed
+    assert parse_plot_args("-- -sweep") == ("-sweep", PLOT_LIMIT)
+    for bad in ["--limit", "--limit 0", "--limt 5 x", "-l"]:
+        with pytest.raises(UsageError):
+            parse_plot_args(bad)
