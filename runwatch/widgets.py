@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .store import kinds, layout, npr, summary
+from .store import latest, latest_rows, layout, summary
 from .store.errors import AmbiguousRun, BadNpr, RunNotFound
 from .store.reading import resolve, resolve_many
 
@@ -24,6 +24,7 @@ LOG_LINES = 10
 LOG_TAIL_BYTES = 16 * 1024
 MAX_LINE_CHARS = 300
 PLOT_LIMIT = 20
+RULE_S = latest.DEFAULT_RULE_S  # the text snapshots show the monitor's default rule
 
 
 def monitor(run: int | str = -1) -> None:
@@ -81,7 +82,8 @@ def query_text(query: int | str | list | tuple) -> str:
 def plots_snapshot(widget: str, root: Path, runs: list[str]) -> str:
     """A compact table of each channel's latest value per run: the plots' static
     fallback where no browser drew them (the frontend adds an `image/png` too)."""
-    latest: dict[str, dict[str, str]] = {}
+    newest: dict[str, dict[str, str]] = {}
+    now_ns = time.time_ns()
     for run in runs:
         run_dir = root / run
         try:
@@ -89,18 +91,15 @@ def plots_snapshot(widget: str, root: Path, runs: list[str]) -> str:
             entries = summary.file_entries(run_dir, info, scan)
         except OSError:
             continue
-        for entry in entries:
-            if entry["type"] == "stats":
-                channel, value = latest_value(run_dir, entry)
-                if value is not None:
-                    latest.setdefault(channel, {})[run] = value
+        for channel, value in channel_values(run_dir, info, entries, now_ns):
+            newest.setdefault(channel, {})[run] = newest_value(value)
     title = f"runwatch {widget}: " + (runs[0] if len(runs) == 1 else f"{len(runs)} runs")
-    if not latest:
+    if not newest:
         return f"{title}\n  (no stats yet)"
     header = ["channel", *(short_run_name(run) for run in runs)]
     rows = [
         [channel, *(values.get(run, "") for run in runs)]
-        for channel, values in sorted(latest.items())
+        for channel, values in sorted(newest.items())
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
@@ -132,7 +131,7 @@ def show_widget(widget: str, query: int | str) -> None:
 
 
 def text_snapshot(root: Path, run: str) -> str:
-    """The run's name and status, each log's last lines, each channel's latest row."""
+    """The run's name and status, each log's last lines, each channel's latest values."""
     run_dir = root / run
     try:
         scan, info, error = summary.inspect_run(run_dir, os.path.realpath(root))
@@ -147,12 +146,13 @@ def text_snapshot(root: Path, run: str) -> str:
             writer = entry["writer"] or {}
             lines.append(f"--- {entry['name']} (pid {writer.get('_process_id', '?')})")
             lines.extend(f"  {line}" for line in log_tail(run_dir / entry["name"]))
-    stats = [latest_value(run_dir, entry) for entry in entries if entry["type"] == "stats"]
-    stats = [(channel, value) for channel, value in stats if value is not None]
+    stats = channel_values(run_dir, info, entries, now_ms * 10**6)
     if stats:
-        lines.append("--- latest values")
+        lines.append(f"--- latest values ({RULE_S}s buckets)")
         width = max(len(channel) for channel, _ in stats)
-        lines.extend(f"  {channel.ljust(width)}  {value}" for channel, value in stats)
+        lines.extend(
+            f"  {channel.ljust(width)}  {monitor_value(value)}" for channel, value in stats
+        )
     return "\n".join(lines)
 
 
@@ -172,54 +172,42 @@ def log_tail(path: Path, count: int = LOG_LINES) -> list[str]:
     ]
 
 
-def _number(value: float, style: str = "simple") -> str:
-    if style == "percent":
-        return f"{100 * value:.6g}%"
-    return f"{value:.6g}"
+def channel_values(run_dir: Path, info: dict | None, entries: list[dict], now_ns: int):
+    """(channel, its latest texts at the monitor's default rule, or why it has none) for
+    every channel the monitor shows; silent ones and ones without rows are left out."""
+    created_ns = summary.created_ms(info) * 10**6 if summary.created_ms(info) is not None else 0
+    now_s = (now_ns - created_ns) / 1e9
+    channels: dict[str, list[dict]] = {}
+    for entry in entries:
+        if entry["type"] == "stats":
+            channels.setdefault(entry["channel"] or entry["name"], []).append(entry)
+    values: list[tuple[str, latest.LatestText | str]] = []
+    for channel, group in channels.items():
+        errors = [entry["error"] for entry in group if entry["error"]]
+        kind = group[0]["kind"]
+        if errors:
+            values.append((channel, f"(unreadable: {errors[0]})"))
+            continue
+        paths = [run_dir / entry["name"] for entry in group]
+        try:
+            rows = latest_rows.read_latest_rows(paths, kind, created_ns, RULE_S, now_s)
+            text = latest.latest_text(kind, rows, RULE_S, now_s)
+        except (BadNpr, OSError, ValueError) as error:
+            values.append((channel, f"(unreadable: {error})"))
+            continue
+        if text is not None and (text.complete or text.partial):
+            values.append((channel, text))
+    return values
 
 
-def _ratio(top: float, bottom: float) -> float:
-    try:
-        return top / bottom
-    except ZeroDivisionError:
-        return float("nan") if top == 0 else float("inf") * (1 if top > 0 else -1)
+def newest_value(value: latest.LatestText | str) -> str:
+    """One cell: the still-filling bucket's value, else the last complete one."""
+    return value if isinstance(value, str) else value.partial or value.complete
 
 
-def format_row(kind_name: str | None, row: dict) -> str | None:
-    """One channel's latest row as the monitor would show its value; None if hidden.
-
-    Kinds whose value needs a whole bucket (rates, sums) show the raw row instead.
-    """
-    kind = kinds.BY_NAME.get(kind_name or "")
-    fields = {k: v for k, v in row.items() if k != npr.TIME_FIELD}
-    if kind is None:
-        return " ".join(f"{k}={_number(v)}" for k, v in fields.items())
-    if kind.silent:
-        return None
-    if kind.name in ("mean", "mean_percent"):
-        return _number(_ratio(fields["total"], fields["count"]), kind.format)
-    if kind.name in ("last", "max", "max_percent", "timeaverage"):
-        return _number(fields["x"], kind.format)
-    if kind.name == "mean_std":
-        return f"{_number(fields['μ'])}±{_number(2 * fields['σ'])}"
-    if kind.name == "quantiles":
-        values = [v for k, v in sorted(fields.items(), key=lambda kv: int(kv[0].split(".")[1]))]
-        low, high = round(0.25 * (len(values) - 1)), round(0.75 * (len(values) - 1))
-        return f"{_number(values[low])}–{_number(values[high])}"
-    return "last row: " + " ".join(f"{k}={_number(v)}" for k, v in fields.items())
-
-
-def latest_value(run_dir: Path, entry: dict) -> tuple[str, str | None]:
-    channel = entry["channel"] or entry["name"]
-    if entry["error"]:
-        return channel, f"(unreadable: {entry['error']})"
-    try:
-        row = npr.last_row(run_dir / entry["name"])
-    except (BadNpr, OSError) as error:
-        return channel, f"(unreadable: {error})"
-    if row is None:
-        return channel, None
-    try:
-        return channel, format_row(entry["kind"], row)
-    except (KeyError, ValueError, IndexError):
-        return channel, " ".join(f"{k}={v}" for k, v in row.items() if k != npr.TIME_FIELD)
+def monitor_value(value: latest.LatestText | str) -> str:
+    """As the monitor's stats tree shows it: `0.25  0.24 (partial)`."""
+    if isinstance(value, str):
+        return value
+    partial = f"{value.partial} (partial)" if value.partial else ""
+    return "  ".join(text for text in (value.complete, partial) if text)

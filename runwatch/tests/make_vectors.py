@@ -23,8 +23,8 @@ import numpy as np
 from numpy.lib import _format_impl as npformat
 
 import runwatch
-from runwatch.store import clock, info, kinds, layout
-from runwatch.tests import reference
+from runwatch.store import clock, info, kinds, latest, layout, reading
+from runwatch.tests import latest_reference, reference
 
 VECTORS = Path(__file__).resolve().parents[2] / "test" / "vectors"
 CREATED = "2024-01-02 03:04:05+00:00"
@@ -84,9 +84,7 @@ def _write_every_kind(clk: clock.FrozenClock) -> list[tuple[str, str, str]]:
         logging.getLogger("vectors").info("wrote %d rows per channel", len(TIMES))
     cases = []
     for kind in kinds.KINDS:
-        channel = next(
-            c for c in runwatch.store.reading.channels(run) if c.split(".")[-1] == kind.name
-        )
+        channel = next(c for c in reading.channels(run) if c.split(".")[-1] == kind.name)
         rules = RULES + ((1,) if kind.name in FINE_RULE_KINDS else ())
         cases += [(run, channel, kind.name, rule) for rule in rules]
     return cases
@@ -280,6 +278,197 @@ def expected(root: Path, cases: list[tuple]) -> dict:
     return {"kinds": kinds.kinds_json(), "cases": [expected_case(root, *case) for case in cases]}
 
 
+# The monitor's latest values (test/vectors/latest.json): number formats pinned by hand,
+# then channels whose expected values come from the pandas reference.
+INF = math.inf
+FORMAT_CASES = [
+    # (format, row, text): 6 significant figures, SI suffixes as the plots' axes
+    ("simple", {"value": 0.0}, "0"),
+    ("simple", {"value": -0.0}, "0"),
+    ("simple", {"value": 1.0}, "1"),
+    ("simple", {"value": 0.1 + 0.2}, "0.3"),
+    ("simple", {"value": 1 / 3}, "0.333333"),
+    ("simple", {"value": -2.5}, "-2.5"),
+    ("simple", {"value": 999.0}, "999"),
+    ("simple", {"value": 999.9995}, "1k"),  # rounds up into the next suffix
+    ("simple", {"value": 1500.0}, "1.5k"),
+    ("simple", {"value": 123456.0}, "123.456k"),
+    ("simple", {"value": 256000.0}, "256k"),
+    ("simple", {"value": -42000.0}, "-42k"),
+    ("simple", {"value": 999999.5}, "1M"),  # a tie rounds up, as JS does
+    ("simple", {"value": 1234565.0}, "1.23457M"),  # Python's :g would say 1.23456e+06
+    ("simple", {"value": 1.85543e10}, "18.5543G"),
+    ("simple", {"value": 3.25e15}, "3.25P"),
+    ("simple", {"value": 9.99999e20}, "999.999E"),
+    ("simple", {"value": 1e21}, "1e21"),
+    ("simple", {"value": 1.7976931348623157e308}, "1.79769e308"),
+    ("simple", {"value": 0.001}, "0.001"),
+    ("simple", {"value": 3e-4}, "0.0003"),
+    ("simple", {"value": 1.234567e-4}, "0.000123457"),
+    ("simple", {"value": 9.9999996e-5}, "0.0001"),
+    ("simple", {"value": 5e-5}, "5e-5"),
+    ("simple", {"value": -2.5e-7}, "-2.5e-7"),
+    ("simple", {"value": 5e-324}, "4.94066e-324"),
+    ("simple", {"value": math.nan}, "nan"),
+    ("simple", {"value": INF}, "inf"),
+    ("simple", {"value": -INF}, "-inf"),
+    ("simple", {"a": 1.0, "b.c": 2.5}, "a=1 b.c=2.5"),
+    # percent: pavlov's {:.2%}, ties up
+    ("percent", {"value": 0.1234}, "12.34%"),
+    ("percent", {"value": 1.0}, "100.00%"),
+    ("percent", {"value": 2.5}, "250.00%"),
+    ("percent", {"value": 0.000049}, "0.00%"),
+    ("percent", {"value": -0.00001}, "0.00%"),
+    ("percent", {"value": 0.00125}, "0.13%"),
+    ("percent", {"value": 12345.0}, "1.2345M%"),
+    ("percent", {"value": math.nan}, "nan"),
+    ("percent", {"value": INF}, "inf"),
+    ("percent", {"a": 0.5, "b": 0.25}, "a=50.00% b=25.00%"),
+    # confidence: μ to 6 figures, 2σ to 2
+    ("confidence", {"mu": 0.5, "sigma": 0.02, "lo": 0.46, "hi": 0.54}, "0.5±0.04"),
+    ("confidence", {"mu": 0.523412, "sigma": 0.0206, "lo": 0.0, "hi": 0.0}, "0.523412±0.041"),
+    ("confidence", {"mu": 0.0012, "sigma": 0.0001, "lo": 0.0, "hi": 0.0}, "0.0012±0.0002"),
+    ("confidence", {"mu": 2e7, "sigma": 1.0, "lo": 0.0, "hi": 0.0}, "20M±2"),
+    ("confidence", {"mu": 1.85543e10, "sigma": 1.2e8, "lo": 0.0, "hi": 0.0}, "18.5543G±240M"),
+    ("confidence", {"mu": math.nan, "sigma": math.nan, "lo": math.nan, "hi": math.nan}, "nan±nan"),
+    # quantiles: the 25–75 range, interpolated, 3 figures
+    ("quantiles", {"0": 0.0, "25": 10.0, "50": 20.0, "75": 30.0, "100": 40.0}, "10–30"),
+    ("quantiles", {"0": 0.0, "50": 1.0, "100": 2.0}, "0.5–1.5"),
+    ("quantiles", {"0": 0.0, "33": 3.0, "67": 6.0, "100": 9.0}, "2.25–6.75"),
+    ("quantiles", {"0": 1234.0, "100": 5678.0}, "2.35k–4.57k"),
+    ("quantiles", {"0": 7.0}, "7–7"),
+    ("quantiles", {"0": 0.0, "50": math.nan, "100": 2.0}, "nan–nan"),
+    ("null", {"value": 1.0}, None),
+]
+
+
+def _every_kind_rows(n_quantiles: int = 5) -> dict[str, dict[str, list]]:
+    """Per kind, seeded rows at TIMES (a NaN among `last`'s, an inf among `max`'s)."""
+    rng = random.Random(5)
+    u = lambda a, b: [_round(rng.uniform(a, b)) for _ in TIMES]
+    ints = lambda a, b: [float(rng.randint(a, b)) for _ in TIMES]
+    x = u(-1, 1)
+    x[-3] = math.nan
+    spiky = u(0, 10)
+    spiky[9] = INF
+    qs = [sorted(_round(rng.uniform(0, 100)) for _ in range(n_quantiles)) for _ in TIMES]
+    return {
+        "last": {"x": x},
+        "silent": {"x": u(0, 1)},
+        "max": {"x": spiky},
+        "max_percent": {"x": u(0, 1)},
+        "mean": {"total": u(0, 5), "count": ints(1, 4)},
+        "mean_percent": {"total": u(0, 1), "count": ints(1, 3)},
+        "std": {"x": [_round(rng.gauss(0, 1)) for _ in TIMES]},
+        "cumsum": {"total": ints(1, 5)},
+        "timeaverage": {"x": u(0, 100)},
+        "duty": {"duration": u(0, 3)},
+        "maxrate": {"duration": u(0.1, 2), "count": ints(1, 8)},
+        "rate": {"count": ints(1, 16)},
+        "period": {},  # count defaults to 1
+        "mean_std": {"μ": u(-1, 1), "σ": u(0.1, 0.5)},
+        "quantiles": {f"qs.{i}": [row[i] for row in qs] for i in range(n_quantiles)},
+    }
+
+
+def _latest_inputs() -> list[tuple]:
+    """(name, kind, t, fields, rule, now_s) of every latest-value case."""
+    cases = []
+    for kind, fields in _every_kind_rows().items():
+        for rule in (60, 10, latest.RAW):
+            cases.append((f"every kind: {kind}", kind, TIMES, fields, rule, 245.5))
+    first = [1.0, 4.0, 9.5, 17.0, 25.0]
+    minute = {
+        "duty": {"duration": [0.5, 1.5, 2.0, 3.0, 1.0]},
+        "rate": {"count": [4.0, 8.0, 8.0, 2.0, 6.0]},
+        "period": {"count": [4.0, 8.0, 8.0, 2.0, 6.0]},
+        "mean": {"total": [3.0, 1.0, 2.0, 5.0, 4.0]},
+        "maxrate": {"duration": [0.5, 1.5, 2.0, 3.0, 1.0], "count": [1.0, 2.0, 2.0, 5.0, 3.0]},
+        "timeaverage": {"x": [10.0, 20.0, 30.0, 40.0, 50.0]},
+        "cumsum": {"total": [1.0, 2.0, 3.0, 4.0, 5.0]},
+        "mean_percent": {"total": [0.5, 0.25, 1.0, 0.75, 0.5]},
+    }
+    for kind, fields in minute.items():
+        # the first minute: only the partial bucket, never nan%
+        cases.append((f"first minute: {kind}", kind, first, fields, 60, 30.0))
+        # a run shorter than a bucket, long finished: one complete bucket
+        cases.append((f"shorter than a bucket: {kind}", kind, first, fields, 60, 3600.0))
+    samples = [0.5 * (i + 1) for i in range(500)]
+    cumsum = {"total": [512.0] * 500}
+    for rule in (60, latest.RAW):
+        cases.append(("cumsum of 500 rows", "cumsum", samples, cumsum, rule, 260.0))
+    nan, inf = math.nan, INF
+    odd = [
+        ("trailing NaN", "last", [1.0, 2.0, 61.0, 62.0], {"x": [1.5, 2.5, nan, nan]}, 70.0),
+        ("only NaN", "last", [1.0, 2.0], {"x": [nan, nan]}, 30.0),
+        ("an infinite mean", "mean", [1.0, 61.0], {"total": [inf, 1.0], "count": [1.0, 0.0]}, 70),
+        ("zero over zero", "mean", [1.0, 61.0], {"total": [0.0, 0.0], "count": [0.0, 0.0]}, 70),
+        ("a NaN max", "max", [1.0, 61.0], {"x": [2.0, nan]}, 70.0),
+        ("σ = 0", "mean_std", [1.0, 61.0], {"μ": [1.0, 2.0], "σ": [0.0, 0.5]}, 70.0),
+        ("huge", "last", [1.0, 61.0], {"x": [1.85543e10, 2.5e13]}, 70.0),
+        ("tiny", "mean", [1.0, 61.0], {"total": [3e-4, 1e-7], "count": [1.0, 1.0]}, 70.0),
+        ("dict-valued", "last", [1.0, 61.0], {"x.a": [1.0, 2.0], "x.b.c": [0.25, nan]}, 70.0),
+        ("3 quantiles", "quantiles", [1.0, 61.0], {f"qs.{i}": [i, 2 * i] for i in range(3)}, 70),
+        (
+            "before created",
+            "mean",
+            [-2.0, 0.0, 1.0, 30.5, 90.0, 95.0],
+            {"total": [1, 2, 3, 4, 5, 6]},
+            100,
+        ),
+        (
+            "before created",
+            "timeaverage",
+            [-2.0, 0.0, 1.0, 30.5, 90.0, 95.0],
+            {"x": [1, 2, 3, 4, 5, 6]},
+            100,
+        ),
+        ("now past the last bucket", "rate", [1.0, 61.0, 62.0], {"count": [2.0, 3.0, 4.0]}, 500.0),
+        ("no rows", "mean", [], {"total": [], "count": []}, 30.0),
+    ]
+    for name, kind, t, fields, now in odd:
+        fields = {k: [float(v) for v in vs] for k, vs in fields.items()}
+        for rule in (60, latest.RAW):
+            cases.append((name, kind, t, fields, rule, float(now)))
+    return cases
+
+
+def _json_row(row: dict | None) -> dict | None:
+    return None if row is None else {k: _json_value(v) for k, v in row.items()}
+
+
+def latest_case(name: str, kind: str, t: list, fields: dict, rule, now_s: float) -> dict:
+    if rule == latest.RAW:
+        complete, partial = latest_reference.raw_row(kind, t, fields), None
+    else:
+        complete, partial = latest_reference.buckets(kind, t, fields, rule, now_s)
+    spec = kinds.BY_NAME[kind]
+
+    def text(row: dict | None) -> str:
+        return (latest.format_value(spec.format, row) or "") if row is not None else ""
+
+    return {
+        "name": name,
+        "kind": kind,
+        "rule": rule,
+        "now_s": now_s,
+        "rows": {"t": list(t), **{k: [_json_value(v) for v in vs] for k, vs in fields.items()}},
+        "complete": _json_row(complete),
+        "partial": _json_row(partial),
+        "text": None if spec.silent else {"complete": text(complete), "partial": text(partial)},
+    }
+
+
+def latest_vectors() -> dict:
+    return {
+        "version": 1,
+        "formats": [
+            {"format": f, "row": _json_row(row), "text": text} for f, row, text in FORMAT_CASES
+        ],
+        "cases": [latest_case(*case) for case in _latest_inputs()],
+    }
+
+
 def generate(out: Path) -> list[tuple]:
     """Write the store, kinds.json and expected.json under `out`; returns the cases."""
     root = out / "store"
@@ -305,7 +494,21 @@ def generate(out: Path) -> list[tuple]:
     (out / "kinds.json").write_text(kinds.dumps())
     (out / "expected.json").write_text(dumps_expected(expected(root, cases)))
     (out / "cases.json").write_text(json.dumps([list(c) for c in cases], ensure_ascii=False) + "\n")
+    (out / "latest.json").write_text(dumps_latest(latest_vectors()))
     return cases
+
+
+def dumps_latest(data: dict) -> str:
+    """One case per line: small enough to read, and diffs name the case."""
+    lines = [json.dumps(c, ensure_ascii=False, allow_nan=False) for c in data["formats"]]
+    cases = [json.dumps(c, ensure_ascii=False, allow_nan=False) for c in data["cases"]]
+    return (
+        f'{{"version": {data["version"]},\n"formats": [\n'
+        + ",\n".join(lines)
+        + '\n],\n"cases": [\n'
+        + ",\n".join(cases)
+        + "\n]}\n"
+    )
 
 
 def dumps_expected(data: dict) -> str:
