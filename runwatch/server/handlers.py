@@ -6,8 +6,6 @@ and the authorizer's "read" permission on "contents": the store is files on disk
 
 from __future__ import annotations
 
-import json
-import math
 import time
 
 from jupyter_core.utils import ensure_async
@@ -20,32 +18,15 @@ from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..store.errors import RunNotFound, StoreError
-from ..store.resolve import resolve_many
-from .paths import Refused
+from ..store.resolve import StoreRootNotAFolder, resolve_many
+from .json_text import to_json
+from .paths import MAX_NAME_BYTES, Refused
 from .store import MAX_READ, ServedStore
 from .watch_requests import MAX_FRAME_BYTES, parse_request
 
 AUTH_RESOURCE = "contents"
 RUN = r"(?P<run>[^/]+)"
 FILE = r"(?P<file>[^/]+)"
-
-
-def _finite(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
-
-
-def to_json(data: object) -> str:
-    """JSON the browser can parse: a NaN or Infinity in someone's params becomes null."""
-    try:
-        return json.dumps(data, allow_nan=False)
-    except ValueError:
-        return json.dumps(_finite(data))
 
 
 def _now_ms() -> int:
@@ -67,11 +48,14 @@ class StoreAPIHandler(APIHandler):
         self.finish(to_json(data))
 
     async def in_thread(self, function, *args):
-        """Run blocking file work off the IOLoop; Refused becomes its HTTP error."""
+        """Run blocking file work off the IOLoop; Refused becomes its HTTP error,
+        and so does a store root that is not a folder (409: the server's setup)."""
         try:
             return await IOLoop.current().run_in_executor(None, function, *args)
         except Refused as refused:
             raise web.HTTPError(refused.status, refused.message) from None
+        except StoreRootNotAFolder as error:
+            raise web.HTTPError(409, str(error)) from None
 
 
 class RunsHandler(StoreAPIHandler):
@@ -79,8 +63,10 @@ class RunsHandler(StoreAPIHandler):
     @authorized
     async def get(self) -> None:
         glob = self.get_argument("glob", None) or None
-        runs = await self.in_thread(self.store.listing.summaries, glob)
-        self.send_json({"root": str(self.store.root), "runs": runs})
+        runs = await self.in_thread(self.store.listing.summaries_json, glob)
+        self.set_header("Cache-Control", "no-store")
+        # The runs are JSON already: each run's text is cached with its summary.
+        self.finish(f'{{"root": {to_json(str(self.store.root))}, "runs": {runs}}}')
 
 
 class ResolveHandler(StoreAPIHandler):
@@ -90,6 +76,10 @@ class ResolveHandler(StoreAPIHandler):
         query = self.get_argument("q", None)
         if not query:
             raise web.HTTPError(400, "q (an index, a run name or a glob) is required")
+        if len(query.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+            raise web.HTTPError(
+                400, f"q is {len(query)} characters: a run name or glob is at most 255 bytes"
+            )
         try:
             names = await self.in_thread(resolve_many, query, self.store.root)
         except RunNotFound as error:

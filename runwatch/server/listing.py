@@ -1,28 +1,59 @@
 """GET runs: every run's summary, newest first, cached so that listing again is cheap.
 
-Each listing stats every run folder's files (sizes and the last write move
-without touching the folder), but re-reads a run's `_info.json` only when its
-inode, size or mtime changed, and never reads data files. A run that can't be
-read is listed as unreadable; it never breaks the listing.
+Each listing stats every run folder (one `stat` each, from the root's scandir)
+and keeps a run's summary, and its JSON text, while the folder is unchanged.
+A folder changes when a file is created, removed or renamed in it (the writer
+replaces `_info.json` by a rename), not when a file grows, so:
+
+- a live run (written within `stale_after`) is scanned again on every listing:
+  its sizes and last write move, and it turns stale with time;
+- an unreadable run also when its `_info.json` changed (rewritten in place);
+- a quiet run (stale or finished) when its folder changed, and at least every
+  QUIET_RECHECK_S (at most QUIET_RECHECKS of them per listing, oldest first),
+  so a paused writer that resumes by appending shows live within seconds.
+
+A run's `_info.json` is read again only when its inode, size or mtime changed;
+data files are never read. Everything is read through an fd on the run folder
+checked to lie under the root (summary.inspect_run's rules). A run that can't
+be read is listed as unreadable; it never breaks the listing.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import NamedTuple
 
-from ..store import layout, summary
+from ..store import layout, safe_read, summary
+from ..store.resolve import StoreRootNotAFolder
+from .json_text import to_json
 from .paths import StorePaths
 
+QUIET_RECHECK_S = 10.0
+QUIET_RECHECKS = 500
 
-class _CachedInfo(NamedTuple):
-    key: tuple[int, int, int] | None  # (inode, size, mtime) of `_info.json`, None if absent
-    info: dict | None
+
+class _Info(NamedTuple):
+    """What a listing keeps of one read of `_info.json`."""
+
+    key: tuple[int, int, int] | None  # (inode, size, mtime) when read, None if absent
+    for_status: dict | None  # `_finished` only, or None if unreadable
     error: str | None
     created_ns: int | None
+    summary: dict  # run_summary's fields that come from the info
+
+
+class _Run(NamedTuple):
+    folder_key: tuple  # (is a symlink, dev, inode, mtime) of the run folder
+    info: _Info | None  # None: the folder was refused
+    order: tuple  # newest_first's sort key
+    summary: dict
+    text: str  # the summary as JSON
+    scanned_s: float  # time.monotonic() of the scan
 
 
 def _info_key(scan: summary.RunDir) -> tuple[int, int, int] | None:
@@ -37,21 +68,24 @@ def _created_ns(info: dict | None) -> int | None:
         return None
 
 
+def _order(name: str, created_ns: int | None) -> tuple:
+    """(placed, stamp, created, name): sorted in reverse, newest first, unplaced last."""
+    stamp = layout.run_stamp(name)
+    if stamp is None and created_ns is not None:
+        stamp = layout.run_name(created_ns, "")
+    if stamp is None:
+        return (0, "", 0, _reversed_name(name))
+    return (1, stamp, -1 if created_ns is None else created_ns, name)
+
+
+def _reversed_name(name: str) -> tuple:
+    return tuple(-ord(c) for c in name) + (1,)  # unplaced runs: by name, ascending
+
+
 def newest_first(names: list[str], created_ns: dict[str, int | None]) -> list[str]:
     """The reverse of `runwatch.runs()`'s order (by name stamp, then `_created`, then name);
     runs with neither a stamp nor a readable `_created` come last, by name."""
-    placed, unplaced = [], []
-    for name in names:
-        created = created_ns.get(name)
-        stamp = layout.run_stamp(name)
-        if stamp is None and created is not None:
-            stamp = layout.run_name(created, "")
-        if stamp is None:
-            unplaced.append(name)
-        else:
-            placed.append((stamp, -1 if created is None else created, name))
-    placed.sort(reverse=True)
-    return [name for _, _, name in placed] + sorted(unplaced)
+    return sorted(names, key=lambda n: _order(n, created_ns.get(n)), reverse=True)
 
 
 class RunListing:
@@ -60,73 +94,145 @@ class RunListing:
     def __init__(self, paths: StorePaths, stale_after_s: float):
         self.paths = paths
         self.stale_after_s = stale_after_s
-        self._infos: dict[str, _CachedInfo] = {}
+        self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()
 
     def summaries(self, glob: str | None = None) -> list[dict]:
         with self._lock:
-            return self._summaries(glob)
+            return [run.summary for run in self._list(glob)]
 
-    def _summaries(self, glob: str | None) -> list[dict]:
+    def summaries_json(self, glob: str | None = None) -> str:
+        """The same list as JSON text, joined from each run's cached text."""
+        with self._lock:
+            return "[" + ",".join(run.text for run in self._list(glob)) + "]"
+
+    def _list(self, glob: str | None) -> list[_Run]:
         now_ms = time.time_ns() // 10**6
+        now_s = time.monotonic()
         real_root = self.paths.real_root()
-        found: dict[str, dict] = {}
-        created: dict[str, int | None] = {}
-        for name, is_symlink in self._run_dirs(glob):
-            if is_symlink and not layout.is_within(
-                os.path.realpath(self.paths.root / name), real_root
-            ):
-                found[name] = _refused_summary(name)
+        folders = self._run_dirs(glob)
+        listed: dict[str, _Run] = {}
+        due: list[tuple[float, str]] = []
+        for name, folder_key in folders.items():
+            cached = self._runs.get(name)
+            if cached is None or cached.folder_key != folder_key or self._changed(name, cached):
+                run = self._scan(name, folder_key, cached, real_root, now_ms, now_s)
+                if run is not None:
+                    listed[name] = run
                 continue
-            try:
-                scan = summary.scan_run_dir(self.paths.root / name, real_root)
-            except OSError:
-                continue  # deleted while listing
-            cached = self._info(name, scan)
-            created[name] = cached.created_ns
-            found[name] = summary.run_summary(
-                name, cached.info, cached.error, scan, now_ms, self.stale_after_s
-            )
-        for gone in self._infos.keys() - found.keys():
+            listed[name] = cached
+            if now_s - cached.scanned_s >= QUIET_RECHECK_S:
+                due.append((cached.scanned_s, name))
+        for _, name in sorted(due)[:QUIET_RECHECKS]:
+            run = self._scan(name, folders[name], listed[name], real_root, now_ms, now_s)
+            if run is None:
+                del listed[name]
+            else:
+                listed[name] = run
+        for gone in self._runs.keys() - listed.keys():
             if glob is None or fnmatchcase(gone, glob):
-                del self._infos[gone]
-        return [found[name] for name in newest_first(list(found), created)]
+                del self._runs[gone]
+        self._runs.update(listed)
+        return sorted(listed.values(), key=lambda run: run.order, reverse=True)
 
-    def _run_dirs(self, glob: str | None) -> list[tuple[str, bool]]:
+    def _changed(self, name: str, cached: _Run) -> bool:
+        """Whether a run whose folder is unchanged must be scanned again now."""
+        status = cached.summary["status"]
+        if status == "live":
+            return True
+        if status != "unreadable" or cached.info is None:
+            return False
+        try:  # a half-written info may be rewritten in place
+            st = os.stat(self.paths.root / name / layout.INFO_FILE, follow_symlinks=False)
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = None
+        return key != cached.info.key
+
+    def _run_dirs(self, glob: str | None) -> dict[str, tuple]:
+        """{name: folder key} for every run folder (symlinks followed)."""
+        found = {}
         try:
             with os.scandir(self.paths.root) as entries:
-                return [
-                    (e.name, e.is_symlink())
-                    for e in entries
-                    if layout.is_run_name(e.name)
-                    and (glob is None or fnmatchcase(e.name, glob))
-                    and e.is_dir()
-                ]
-        except (FileNotFoundError, NotADirectoryError):
-            return []  # the store root need not exist yet
+                for entry in entries:
+                    name = entry.name
+                    if not layout.is_run_name(name) or (glob and not fnmatchcase(name, glob)):
+                        continue
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue  # gone, or a dangling symlink
+                    if stat.S_ISDIR(st.st_mode):
+                        found[name] = (entry.is_symlink(), st.st_dev, st.st_ino, st.st_mtime_ns)
+        except FileNotFoundError:
+            return {}  # the store root need not exist yet
+        except OSError as error:
+            raise StoreRootNotAFolder(self.paths.root, error) from None
+        return found
 
-    def _info(self, name: str, scan: summary.RunDir) -> _CachedInfo:
-        key = _info_key(scan)
-        cached = self._infos.get(name)
-        if cached is None or key is None or cached.key != key:
-            if layout.INFO_FILE in scan.refused:
-                info, error = None, f"{layout.INFO_FILE}: {summary.OUTSIDE_ROOT}"
-            else:
-                info, error = summary.read_info(self.paths.root / name)
-            cached = _CachedInfo(key, info, error, _created_ns(info))
-            self._infos[name] = cached
-        return cached
+    def _scan(
+        self,
+        name: str,
+        folder_key: tuple,
+        cached: _Run | None,
+        real_root: str,
+        now_ms: int,
+        now_s: float,
+    ) -> _Run | None:
+        """Scan a run folder (and read its info if it changed); None if it is gone."""
+        path = self.paths.root / name
+        try:
+            fd = safe_read.open_dir(path, real_root)
+        except FileNotFoundError:
+            return None  # deleted while listing
+        except safe_read.RefusedFile:
+            return _refused(name, folder_key, summary.OUTSIDE_ROOT_FOLDER, now_s)
+        except OSError as error:
+            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now_s)
+        try:
+            scan = summary.scan_dir_fd(fd, real_root)
+            key = _info_key(scan)
+            info = cached.info if cached is not None else None
+            if info is None or key is None or info.key != key:
+                info = self._read_info(name, path, fd, scan, key, real_root, now_ms)
+        except OSError as error:
+            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now_s)
+        finally:
+            os.close(fd)
+        fields = {
+            **info.summary,
+            "status": summary.run_status(
+                info.for_status, scan.last_write_ms, now_ms, self.stale_after_s
+            ),
+            "size": scan.size,
+            "last_write_ms": scan.last_write_ms,
+        }
+        return _Run(folder_key, info, _order(name, info.created_ns), fields, to_json(fields), now_s)
+
+    def _read_info(self, name, path: Path, fd: int, scan, key, real_root, now_ms) -> _Info:
+        if layout.INFO_FILE in scan.refused:
+            info, error = None, f"{layout.INFO_FILE}: {scan.refused[layout.INFO_FILE]}"
+        else:
+            info, error = summary.read_info(path, dir_fd=fd, real_root=real_root)
+        fields = summary.run_summary(name, info, error, scan, now_ms, self.stale_after_s)
+        for_status = (
+            None if info is None else {layout.FINISHED_FIELD: info.get(layout.FINISHED_FIELD)}
+        )
+        return _Info(key, for_status, error, _created_ns(info), fields)
 
 
-def _refused_summary(name: str) -> dict:
-    return {
+def _refused(name: str, folder_key: tuple, error: str, now_s: float) -> _Run:
+    """An unreadable run whose folder can't be read at all."""
+    fields = {
         "name": name,
         "created": None,
         "created_ms": None,
         "status": "unreadable",
-        "error": f"run folder is a {summary.OUTSIDE_ROOT}",
+        "error": error,
         "size": 0,
         "last_write_ms": None,
         "description": None,
         "params": None,
+        "params_truncated": False,
     }
+    return _Run(folder_key, None, _order(name, None), fields, to_json(fields), now_s)

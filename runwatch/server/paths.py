@@ -9,13 +9,13 @@ absolute paths and symlinks out of the root are refused, and only store files
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
-from ..store import layout
+from ..store import layout, safe_read, summary
 
 # `_info.json` is served only through GET runs/<name>, which drops `_env`.
 SERVED_FILE_TYPES = ("log", "stats")
+MAX_NAME_BYTES = 255  # NAME_MAX: a longer name can't exist, and os calls fail on it
 
 
 class Refused(Exception):
@@ -27,27 +27,45 @@ class Refused(Exception):
         self.message = message
 
 
+def _shown(name: str) -> str:
+    return repr(name) if len(name) <= 80 else repr(name[:60]) + f"… ({len(name)} characters)"
+
+
+def _check_component(what: str, name: object) -> str:
+    """`name` if it can be one path component; else Refused(400) saying why."""
+    if not isinstance(name, str) or not name:
+        raise Refused(400, f"a {what} name is required")
+    if name in (".", "..") or any(c in name for c in "/\\\0"):
+        raise Refused(400, f"invalid {what} name {_shown(name)}: must be one path component")
+    try:
+        size = len(os.fsencode(name))
+    except UnicodeError:
+        raise Refused(400, f"invalid {what} name {_shown(name)}: not valid text") from None
+    if size > MAX_NAME_BYTES:
+        raise Refused(
+            400,
+            f"invalid {what} name {_shown(name)}: {size} bytes, over the "
+            f"{MAX_NAME_BYTES}-byte limit of a file name",
+        )
+    return name
+
+
 def check_run_name(name: object) -> str:
     """`name` if it is a single, non-hidden path component; else Refused(400)."""
-    if not isinstance(name, str) or not name:
-        raise Refused(400, "a run name is required")
-    if name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise Refused(400, f"invalid run name {name!r}: must be one path component")
+    name = _check_component("run", name)
     if not layout.is_run_name(name):
-        raise Refused(400, f"invalid run name {name!r}: may not start with '.'")
+        raise Refused(400, f"invalid run name {_shown(name)}: may not start with '.'")
     return name
 
 
 def check_file_name(name: object) -> str:
     """`name` if it is a store file that may be served (a log or stats file)."""
-    if not isinstance(name, str) or not name:
-        raise Refused(400, "a file name is required")
-    if name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise Refused(400, f"invalid file name {name!r}: must be one path component")
+    name = _check_component("file", name)
     found = layout.store_file_type(name)
     if found is None:
         raise Refused(
-            403, f"{name!r} is not a store file (only logs.N.txt and stats.<channel>.N.npr)"
+            403,
+            f"{_shown(name)} is not a store file (only logs.N.txt and stats.<channel>.N.npr)",
         )
     if found[0] not in SERVED_FILE_TYPES:
         raise Refused(403, f"{name!r} is served without _env by GET runs/<name>, not as a file")
@@ -76,10 +94,15 @@ class StorePaths:
         return path
 
     def store_file(self, run: object, file: object) -> Path:
-        """A servable store file of a run, checked like `run_dir`."""
+        """A servable store file of a run, checked like `run_dir`; a symlink must also
+        lead to a store file of the type its name claims (see `open_store_file`)."""
         run_dir = self.run_dir(run)
         name = check_file_name(file)
         path = run_dir / name
+        if os.path.islink(path):
+            why = summary.symlink_refusal(name, str(path), self.real_root())
+            if why:
+                raise Refused(403, f"{name!r} in run {run!r} is {why}")
         if not layout.is_within(os.path.realpath(path), self.real_root()):
             raise Refused(
                 403, f"{name!r} in run {run!r} is a symlink out of the store root, refused"
@@ -92,23 +115,21 @@ class StorePaths:
 def open_store_file(path: Path, real_root: str) -> int:
     """Open a checked store file for reading, and check again what was opened.
 
-    A file swapped for a symlink out of the root between the check and the open
-    is caught here: on Linux, /proc/self/fd names the file actually opened.
+    A file swapped for a symlink between the check and the open is caught here:
+    on Linux, /proc/self/fd names the file actually opened. It must be a regular
+    file under the root whose own name is a store file of the type `path`'s name
+    claims, so a `logs.1.txt` leading to another run's `_info.json` is refused.
     """
+    claimed = layout.store_file_type(path.name)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = safe_read.open_regular(path, real_root=real_root)
     except FileNotFoundError:
         raise Refused(404, f"{path.name!r} was deleted") from None
-    try:
-        try:
-            opened = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            opened = os.path.realpath(path)
-        if not layout.is_within(opened, real_root):
-            raise Refused(403, f"{path.name!r} leads out of the store root, refused")
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Refused(404, f"{path.name!r} is not a regular file")
-    except BaseException:
+    except safe_read.RefusedFile as refused:
+        raise Refused(403, f"{path.name!r}: {refused.strerror}") from None
+    opened = safe_read.opened_path(fd, path)
+    found = layout.store_file_type(os.path.basename(opened))
+    if claimed is None or found is None or found[0] != claimed[0] or found[0] == "info":
         os.close(fd)
-        raise
+        raise Refused(403, f"{path.name!r} leads to {os.path.basename(opened)!r}, refused")
     return fd

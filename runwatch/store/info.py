@@ -9,12 +9,17 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
-from . import clock, layout, words
+from . import clock, layout, safe_read, words
 from .errors import BadInfo
 
 SECRET_FIELDS = ("_env",)  # pavlov stored the whole environment; never pass it on
+# Readers refuse bigger files unread (docs/security.md): room for ~8,000 `_files`
+# entries, and parsing one holds the GIL ~20 ms, so a server thread can't stall the loop.
+MAX_BYTES = 2 * 2**20
+MAX_DEPTH = 100
 
 
 @contextmanager
@@ -28,27 +33,63 @@ def run_lock(run_dir: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def _depth_within(value: object, limit: int) -> bool:
+    """Whether no container in `value` is nested more than `limit` deep (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return False
+                stack.append((child, depth + 1))
+    return True
+
+
 def _decode(path: Path, data: bytes) -> dict:
     if not data:
         raise BadInfo(path, "empty file (half-written?)")
     try:
         info = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadInfo(path, f"invalid JSON (half-written?): {error}") from None
+    except UnicodeDecodeError:
+        raise BadInfo(path, "invalid JSON: not UTF-8 text") from None
+    except RecursionError:
+        raise BadInfo(path, "invalid JSON: nested too deeply") from None
+    except MemoryError:
+        raise BadInfo(path, "invalid JSON: too large to parse") from None
+    except ValueError as error:  # JSONDecodeError, and integers too long to convert
+        raise BadInfo(path, f"invalid JSON (half-written?): {str(error)[:200]}") from None
     if not isinstance(info, dict):
         raise BadInfo(path, f"expected a JSON object, got {type(info).__name__}")
+    # Deeper values would break whoever serialises them again (the server, a widget).
+    if not _depth_within(info, MAX_DEPTH):
+        raise BadInfo(path, f"nested more than {MAX_DEPTH} levels deep")
     return info
 
 
-def read_info_raw(run_dir: Path) -> dict:
-    """The file as stored, `_env` included; only the writer should need this."""
+def read_info_raw(
+    run_dir: Path, *, dir_fd: int | None = None, real_root: str | None = None
+) -> dict:
+    """The file as stored, `_env` included; only the writer should need this.
+
+    Read only if it is a regular file (never a symlink, FIFO or device) of at
+    most MAX_BYTES. With `dir_fd` (an fd on `run_dir`) it is read in that folder;
+    with `real_root`, only if it lies under that root.
+    """
     path = run_dir / layout.INFO_FILE
     try:
-        data = path.read_bytes()
+        data = safe_read.read_regular(
+            layout.INFO_FILE if dir_fd is not None else path,
+            MAX_BYTES,
+            dir_fd=dir_fd,
+            follow_symlinks=False,
+            real_root=real_root,
+        )
     except FileNotFoundError:
         raise BadInfo(path, "missing (run not created yet, or not a run)") from None
-    except IsADirectoryError:
-        raise BadInfo(path, "is a directory") from None
+    except safe_read.RefusedFile as refused:
+        raise BadInfo(path, refused.strerror) from None
     return _decode(path, data)
 
 
@@ -57,14 +98,16 @@ def created_ns(run_dir: Path, info: dict) -> int:
     if "_created" not in info:
         raise BadInfo(path, "missing _created")
     try:
-        return layout.parse_created(info["_created"])
-    except ValueError as error:
+        ns = layout.parse_created(info["_created"])
+        datetime.fromtimestamp(ns // 10**9, timezone.utc)  # orders runs and names them
+    except (ValueError, OverflowError, OSError) as error:
         raise BadInfo(path, f"bad _created: {error}") from None
+    return ns
 
 
-def read_info(run_dir: Path) -> dict:
+def read_info(run_dir: Path, *, dir_fd: int | None = None, real_root: str | None = None) -> dict:
     """The run's info with secrets removed; raises BadInfo naming the file and reason."""
-    info = read_info_raw(run_dir)
+    info = read_info_raw(run_dir, dir_fd=dir_fd, real_root=real_root)
     created_ns(run_dir, info)
     for key in SECRET_FIELDS:
         info.pop(key, None)

@@ -12,6 +12,7 @@ import struct
 from pathlib import Path
 from typing import NamedTuple
 
+from . import safe_read
 from .errors import BadNpr
 
 MAGIC = b"\x93NUMPY"
@@ -19,6 +20,9 @@ ALIGN = 64
 GROWTH_AXIS_MAX_DIGITS = 21  # numpy pads the header so the shape could be rewritten in place
 TIME_FIELD = "_time"
 TIME_UNITS_NS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+# A header is a few hundred bytes; a version 2/3 length field can claim 4 GB.
+MAX_HEADER_BYTES = 2**20
+MAX_COLUMNS_BYTES = 2**31  # read_columns reads a whole file into lists
 
 # typestr (without byte order) -> struct code
 STRUCT_CODES = {
@@ -173,21 +177,37 @@ def parse_header(path: str | Path, data: bytes) -> NprLayout:
     return NprLayout(version, start + length, tuple(fields), offset, unit)
 
 
-def read_header(path: str | Path) -> NprLayout:
+def _header_bytes(path: Path, fd: int) -> bytes:
+    data = os.pread(fd, 4096, 0)
+    if len(data) >= 12 and data[6] in (2, 3):
+        need = 12 + struct.unpack_from("<I", data, 8)[0]
+        if need > MAX_HEADER_BYTES:
+            raise BadNpr(path, f"header of {need} bytes, over the {MAX_HEADER_BYTES} limit")
+        if need > len(data):
+            data += os.pread(fd, need - len(data), len(data))
+    return data
+
+
+def read_header(path: str | Path, real_root: str | None = None) -> NprLayout:
+    """The file's layout; only a regular file is read (a FIFO or device is refused),
+    and with `real_root` only one under it."""
     path = Path(path)
-    with open(path, "rb") as file:
-        data = file.read(4096)
-        if len(data) >= 12 and data[6] in (2, 3):
-            need = 12 + struct.unpack_from("<I", data, 8)[0]
-            if need > len(data):
-                data += file.read(need - len(data))
+    fd = safe_read.open_regular(path, real_root=real_root)
+    try:
+        data = _header_bytes(path, fd)
+    finally:
+        os.close(fd)
     return parse_header(path, data)
 
 
 def read_columns(path: str | Path) -> tuple[NprLayout, dict[str, list]]:
     """Every whole row of a file as columns; `_time` becomes int ns since the epoch."""
     path = Path(path)
-    data = path.read_bytes()
+    fd = safe_read.open_regular(path)
+    try:
+        data = safe_read.read_fd(fd, MAX_COLUMNS_BYTES, path)
+    finally:
+        os.close(fd)
     layout = parse_header(path, data[:65536] if len(data) > 65536 else data)
     if len(data) > 65536 and layout.header_len > 65536:
         layout = parse_header(path, data)
@@ -215,13 +235,15 @@ def file_rows(path: str | Path) -> int:
 def last_row(path: str | Path) -> dict[str, object] | None:
     """The last whole row as {field: value} (`_time` in ns), reading only its bytes; None if empty."""
     path = Path(path)
-    layout = read_header(path)
-    with open(path, "rb") as file:
-        rows = layout.row_count(os.fstat(file.fileno()).st_size)
+    fd = safe_read.open_regular(path)
+    try:
+        layout = parse_header(path, _header_bytes(path, fd))
+        rows = layout.row_count(os.fstat(fd).st_size)
         if not rows:
             return None
-        file.seek(layout.header_len + (rows - 1) * layout.itemsize)
-        data = file.read(layout.itemsize)
+        data = os.pread(fd, layout.itemsize, layout.header_len + (rows - 1) * layout.itemsize)
+    finally:
+        os.close(fd)
     if len(data) < layout.itemsize:
         return None  # truncated underneath
     row = dict(zip(layout.names, struct.unpack(layout.struct_format, data)))

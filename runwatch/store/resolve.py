@@ -15,20 +15,33 @@ from pathlib import Path
 
 from . import info as info_file
 from . import layout
-from .errors import AmbiguousRun, BadInfo, RunNotFound
+from .errors import AmbiguousRun, BadInfo, RunNotFound, StoreError
 
 MAX_LISTED = 10
 _INTEGER = re.compile(r"[+-]?\d+")
 _GLOB_CHARS = re.compile(r"[*?[]")
 
 
+class StoreRootNotAFolder(StoreError):
+    """The store root exists but is not a folder, or can't be listed."""
+
+    def __init__(self, root: Path, error: OSError):
+        if isinstance(error, NotADirectoryError):
+            problem = "is a file, not a folder (set $RUNWATCH_ROOT to a folder)"
+        else:
+            problem = f"can't be listed: {error.strerror or error}"
+        super().__init__(f"the store root {root} {problem}")
+
+
 def list_run_dirs(root: Path) -> list[str]:
-    """Names of the run folders under `root`, unordered."""
+    """Names of the run folders under `root`, unordered; none if it doesn't exist yet."""
     try:
         with os.scandir(root) as entries:
             return [e.name for e in entries if layout.is_run_name(e.name) and e.is_dir()]
     except FileNotFoundError:
         return []
+    except OSError as error:
+        raise StoreRootNotAFolder(root, error) from None
 
 
 def _created_or_none(run_dir: Path) -> int | None:

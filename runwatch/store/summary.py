@@ -1,8 +1,10 @@
 """A run as it is on disk right now: status, size, last write, and its store files.
 
 Shared by the server and the magics. Reads `_info.json`, one listing of the
-run folder and `.npr` headers, never whole data files. Nothing read outside the
-store root: a store file that is a symlink out of it is reported, not followed.
+run folder and `.npr` headers, never whole data files, and only regular files,
+capped (safe_read). Nothing read outside the store root: a store file that is a
+symlink out of it, or a store-file name leading to a file of another type, is
+reported, not followed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import info as info_file
-from . import layout, npr
+from . import layout, listed, npr, safe_read
 from .errors import BadInfo, BadNpr
 
 STATUSES = ("live", "stale", "finished", "unreadable")
@@ -23,13 +25,16 @@ STALE_AFTER_S = 60.0
 # means another process still writes to the run.
 FINISHED_GRACE_MS = 1000
 OUTSIDE_ROOT = "symlink out of the store root, refused"
+OUTSIDE_ROOT_FOLDER = f"run folder is a {OUTSIDE_ROOT}"
 
 
 class RunDir(NamedTuple):
     """One listing of a run folder."""
 
     files: dict[str, os.stat_result]  # regular files directly in the folder
-    refused: dict[str, str]  # symlinks out of the store root -> why they are not read
+    refused: dict[str, str]  # store files that are not read (symlinks out, FIFOs...) -> why
+    real_dir: str | None = None  # the folder's real path when listed
+    real_root: str | None = None
 
     @property
     def size(self) -> int:
@@ -40,29 +45,66 @@ class RunDir(NamedTuple):
         return max((st.st_mtime_ns // 10**6 for st in self.files.values()), default=None)
 
 
-def scan_run_dir(run_dir: Path, real_root: str) -> RunDir:
-    """Stat every regular file in `run_dir`; raises FileNotFoundError if it is gone."""
+def symlink_refusal(name: str, link: str, real_root: str) -> str | None:
+    """Why the symlink `name` (at path `link`) may not be read, or None if it may.
+
+    It must stay under the root, and a store file's name must lead to a store
+    file of the same type (a log to a log, stats to stats): a `logs.1.txt`
+    pointing at another run's `_info.json` would serve it raw, `_env` included.
+    """
+    target = os.path.realpath(link)
+    if not layout.is_within(target, real_root):
+        return OUTSIDE_ROOT
+    claimed = layout.store_file_type(name)
+    if claimed is None:
+        return None
+    if claimed[0] == "info":
+        return "a symlink, refused (an _info.json must be a regular file)"
+    found = layout.store_file_type(os.path.basename(target))
+    if found is None or found[0] != claimed[0]:
+        return f"a symlink to {os.path.basename(target)!r}, not a {claimed[0]} file, refused"
+    return None
+
+
+def scan_dir_fd(dir_fd: int, real_root: str) -> RunDir:
+    """Stat every file in the folder open as `dir_fd` (see `scan_run_dir`)."""
+    real_dir = safe_read.opened_path(dir_fd, "")
     files, refused = {}, {}
-    with os.scandir(run_dir) as entries:
+    with os.scandir(dir_fd) as entries:
         for entry in entries:
+            name = entry.name
             try:
-                if entry.is_symlink() and not layout.is_within(
-                    os.path.realpath(entry.path), real_root
-                ):
-                    refused[entry.name] = OUTSIDE_ROOT
-                    continue
+                if entry.is_symlink():
+                    why = symlink_refusal(name, os.path.join(real_dir, name), real_root)
+                    if why:
+                        refused[name] = why
+                        continue
                 st = entry.stat()
             except OSError:
                 continue  # vanished between listing and stat
             if stat.S_ISREG(st.st_mode):
-                files[entry.name] = st
-    return RunDir(files, refused)
+                files[name] = st
+            elif layout.store_file_type(name):
+                refused[name] = f"{safe_read.file_type(st.st_mode)}, not a regular file, refused"
+    return RunDir(files, refused, real_dir, real_root)
 
 
-def read_info(run_dir: Path) -> tuple[dict | None, str | None]:
+def scan_run_dir(run_dir: Path, real_root: str) -> RunDir:
+    """Stat every regular file in `run_dir`; raises FileNotFoundError if it is gone,
+    and safe_read.RefusedFile (an OSError) if it leads out of the store root."""
+    fd = safe_read.open_dir(run_dir, real_root)
+    try:
+        return scan_dir_fd(fd, real_root)
+    finally:
+        os.close(fd)
+
+
+def read_info(
+    run_dir: Path, *, dir_fd: int | None = None, real_root: str | None = None
+) -> tuple[dict | None, str | None]:
     """(info without `_env`, None), or (None, the reason naming the file)."""
     try:
-        return info_file.read_info(run_dir), None
+        return info_file.read_info(run_dir, dir_fd=dir_fd, real_root=real_root), None
     except BadInfo as error:
         return None, f"{layout.INFO_FILE}: {error.reason}"
     except OSError as error:
@@ -70,12 +112,24 @@ def read_info(run_dir: Path) -> tuple[dict | None, str | None]:
 
 
 def inspect_run(run_dir: Path, real_root: str) -> tuple[RunDir, dict | None, str | None]:
-    """(listing, info or None, info error): the folder, then its `_info.json` if it may be read."""
-    scan = scan_run_dir(run_dir, real_root)
-    if layout.INFO_FILE in scan.refused:
-        return scan, None, f"{layout.INFO_FILE}: {OUTSIDE_ROOT}"
-    info, error = read_info(run_dir)
-    return scan, info, error
+    """(listing, info or None, info error): the folder, then its `_info.json` if it may be read.
+
+    Both are read through one fd on the folder, checked to lie under the root,
+    so a folder swapped for a symlink meanwhile can't redirect either. A folder
+    out of the root gives an empty listing and the reason; gone: FileNotFoundError.
+    """
+    try:
+        fd = safe_read.open_dir(run_dir, real_root)
+    except safe_read.RefusedFile:
+        return RunDir({}, {}), None, OUTSIDE_ROOT_FOLDER
+    try:
+        scan = scan_dir_fd(fd, real_root)
+        if layout.INFO_FILE in scan.refused:
+            return scan, None, f"{layout.INFO_FILE}: {scan.refused[layout.INFO_FILE]}"
+        info, error = read_info(run_dir, dir_fd=fd, real_root=real_root)
+        return scan, info, error
+    finally:
+        os.close(fd)
 
 
 def created_ms(info: dict | None) -> int | None:
@@ -118,10 +172,10 @@ def run_summary(
     now_ms: int,
     stale_after_s: float = STALE_AFTER_S,
 ) -> dict:
-    """The server's RunSummary (docs/server-api.md)."""
+    """The server's RunSummary (docs/server-api.md), with description and params
+    capped (`listed`): the run's detail carries them whole."""
     created = created_ms(info)
-    description = info.get("description") if info else None
-    params = info.get("params") if info else None
+    params, params_truncated = listed.params(info.get("params") if info else None)
     return {
         "name": name,
         "created": iso_from_ms(created),
@@ -130,8 +184,9 @@ def run_summary(
         "error": error,
         "size": scan.size,
         "last_write_ms": scan.last_write_ms,
-        "description": None if description is None else str(description),
-        "params": params if isinstance(params, dict) else None,
+        "description": listed.description(info.get("description") if info else None),
+        "params": params,
+        "params_truncated": params_truncated,
     }
 
 
@@ -156,10 +211,10 @@ def store_file_names(info: dict | None, scan: RunDir) -> list[str]:
     return sorted(names, key=_sort_key)
 
 
-def header_error(path: Path) -> str | None:
+def header_error(path: Path, real_root: str | None = None) -> str | None:
     """Why a `.npr` file's header can't be read, or None if it is fine."""
     try:
-        npr.read_header(path)
+        npr.read_header(path, real_root=real_root)
     except BadNpr as error:
         return error.reason
     except OSError as error:
@@ -178,7 +233,9 @@ def file_entry(run_dir: Path, name: str, info: dict | None, scan: RunDir) -> dic
     if st is None and error is None:
         error = "listed in _info.json but missing"
     elif kind == "stats" and error is None:
-        error = header_error(run_dir / name)
+        # Through the folder's real path when listed: the name may have been swapped since.
+        folder = Path(scan.real_dir) if scan.real_dir else run_dir
+        error = header_error(folder / name, scan.real_root)
     stat_kind = writer.get("kind") if writer else None
     return {
         "name": name,

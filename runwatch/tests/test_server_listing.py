@@ -75,7 +75,9 @@ def test_listing_rereads_info_only_when_it_changes(store: Path, monkeypatch):
     listing = RunListing(StorePaths(store), 60)
     reads = []
     real_read = summary.read_info
-    monkeypatch.setattr(summary, "read_info", lambda d: reads.append(d.name) or real_read(d))
+    monkeypatch.setattr(
+        summary, "read_info", lambda d, **kw: reads.append(d.name) or real_read(d, **kw)
+    )
     first = listing.summaries()
     assert sorted(reads) == sorted(runs)
     reads.clear()

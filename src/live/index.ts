@@ -11,3 +11,4 @@ export * from './columnBuffer';
 export * from './statsChannel';
 export * from './changeBatch';
 export * from './runModel';
+export * from './runBadge';

@@ -120,6 +120,14 @@ export class RunModel implements IDisposable {
     return total;
   }
 
+  /**
+   * When the run last wrote, in ms since the epoch: the newest file mtime
+   * the server reported, moved on by every `grew` since.
+   */
+  get lastWriteMs(): number | undefined {
+    return this._lastWriteMs;
+  }
+
   /** Whether the shared socket is connected. */
   get connected(): boolean {
     return this._socket.state === 'open';
@@ -197,6 +205,7 @@ export class RunModel implements IDisposable {
         this._follow(message.file);
         break;
       case 'grew': {
+        this._noteWrite(message.mtime_ms ?? Date.now());
         this._sizes.set(message.file, message.size);
         const follower = this._followers.get(message.file);
         const bytes =
@@ -252,8 +261,15 @@ export class RunModel implements IDisposable {
     }
   }
 
+  private _noteWrite(ms: number): void {
+    if (Number.isFinite(ms) && ms > 0 && ms > (this._lastWriteMs ?? 0)) {
+      this._lastWriteMs = ms;
+    }
+  }
+
   /** Start following a file (once), then catch up to its reported size. */
   private _follow(entry: IFileEntry): void {
+    this._noteWrite(entry.mtime_ms);
     this._sizes.set(entry.name, entry.size);
     let follower = this._followers.get(entry.name);
     if (!follower && entry.type === 'stats') {
@@ -358,5 +374,6 @@ export class RunModel implements IDisposable {
   private _info: Record<string, unknown> = {};
   private _originNs: bigint | undefined = undefined;
   private _createdMs: number | undefined = undefined;
+  private _lastWriteMs: number | undefined = undefined;
   private _isDisposed = false;
 }

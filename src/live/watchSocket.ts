@@ -24,6 +24,8 @@ export type IRunMessage =
       run: string;
       file: string;
       size: number;
+      /** The file's mtime, when the server sends it. */
+      mtime_ms?: number;
       /** With `data`: the new bytes `[offset, size)`, base64 (small appends). */
       offset?: number;
       data?: string;

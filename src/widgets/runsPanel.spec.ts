@@ -1,7 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import { FakeRunwatchAPI, FakeWebSocket } from '../live/testing';
 import { WatchSocket } from '../live';
-import { RunsPanel } from './runsPanel';
+import { LIVE_REFRESH_MS, RunsPanel } from './runsPanel';
 
 describe('RunsPanel', () => {
   it('lists runs newest first, refreshes on runs-changed, opens on click', async () => {
@@ -79,5 +79,44 @@ describe('RunsPanel', () => {
     expect(shown(' ')).toHaveLength(3);
     panel.dispose();
     socket.dispose();
+  });
+
+  it('keeps the size, last write and status of a live run current', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-02 00-00-00 live-run');
+    let listed = { size: 1000, last_write_ms: 995_000, status: 'live' };
+    const base = api.listRuns.bind(api);
+    api.listRuns = async () => {
+      const list = await base();
+      return {
+        ...list,
+        runs: list.runs.map(run => ({ ...run, ...listed }) as any)
+      };
+    };
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const panel = new RunsPanel({ api, socket, open: () => undefined });
+    Widget.attach(panel, document.body);
+    const facts = () =>
+      panel.node.querySelector('.jp-runwatch-run-facts')!.textContent;
+    await jest.advanceTimersByTimeAsync(0);
+    expect(facts()).toContain('1.0 kB');
+    expect(facts()).toContain('wrote 5s ago');
+
+    // The run writes; no run folder appears, so no runs-changed arrives.
+    listed = { size: 2_000_000, last_write_ms: 1_004_000, status: 'live' };
+    await jest.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+    expect(facts()).toContain('2.0 MB');
+    expect(facts()).toContain('wrote 1s ago');
+
+    // It is killed: the server calls it stale, and the panel says so.
+    listed = { size: 2_000_000, last_write_ms: 1_004_000, status: 'stale' };
+    await jest.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+    expect(panel.node.querySelector('.jp-runwatch-badge')!.textContent).toBe(
+      'stale'
+    );
+    panel.dispose();
+    socket.dispose();
+    jest.useRealTimers();
   });
 });

@@ -12,6 +12,15 @@ import { formatAge, formatSize } from './monitor/format';
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;
 
+/**
+ * How often a shown panel fetches the list again while a run is live:
+ * sizes, "wrote … ago" and statuses change without any new run folder.
+ */
+export const LIVE_REFRESH_MS = 5_000;
+
+/** How often ages are redrawn when no run is live. */
+const AGE_REDRAW_MS = 30_000;
+
 /** A listed run as `filterRuns` reads it (an index needs `_created`). */
 function summaryEntry(run: IRunSummary): IRunEntry {
   return { name: run.name, created: run.created_ms ?? undefined };
@@ -125,7 +134,7 @@ export class RunsPanel extends Widget {
     }
     const socket = this._options.socket ?? WatchSocket.shared();
     this._subscription = socket.subscribeStore(() => this._refreshSoon(300));
-    this._ageTimer = setInterval(() => this._render(), 30_000);
+    this._ageTimer = setInterval(() => this._tick(), LIVE_REFRESH_MS);
     void this.refresh();
   }
 
@@ -135,6 +144,19 @@ export class RunsPanel extends Widget {
     clearInterval(this._ageTimer);
     this._ageTimer = undefined;
     clearTimeout(this._debounce);
+  }
+
+  /** Fetch again while a run is live; else only redraw the ages now and then. */
+  private _tick(): void {
+    if (this._runs.some(run => run.status === 'live')) {
+      void this.refresh();
+      return;
+    }
+    this._sinceRedraw += LIVE_REFRESH_MS;
+    if (this._sinceRedraw >= AGE_REDRAW_MS) {
+      this._sinceRedraw = 0;
+      this._render();
+    }
   }
 
   private _refreshSoon(delayMs: number): void {
@@ -194,6 +216,7 @@ export class RunsPanel extends Widget {
   private _subscription: IDisposable | undefined = undefined;
   private _debounce: ReturnType<typeof setTimeout> | undefined = undefined;
   private _ageTimer: ReturnType<typeof setInterval> | undefined = undefined;
+  private _sinceRedraw = 0;
 }
 
 /** One run's list item: name, badge, size, age, actions, and any error. */

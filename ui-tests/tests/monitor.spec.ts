@@ -80,6 +80,9 @@ test.describe('monitor output', () => {
       .poll(() => statText(page, MONITOR, 'train.step'))
       .not.toBe(step);
     await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('live');
+    await expect(monitor.locator('.jp-runwatch-facts')).toContainText(
+      /last write \ds ago/
+    );
 
     // The kernel is idle: a following cell runs at once.
     await waitForIdleKernel(request, notebook, 5000);
@@ -134,6 +137,10 @@ test.describe('runs panel', () => {
     const item = page.locator('.jp-runwatch-run', { hasText: writer.run });
     await expect(item).toBeVisible({ timeout: 10000 });
     await expect(item.locator('.jp-runwatch-badge')).toHaveText('live');
+    // The run grows without any new run folder: the row keeps up.
+    const facts = item.locator('.jp-runwatch-run-facts > span').nth(1);
+    const before = await facts.textContent();
+    await expect(facts).not.toHaveText(before!, { timeout: 15000 });
     // The row's buttons open plots; its name opens the monitor.
     await expect(item.locator('.jp-runwatch-run-action')).toHaveText([
       'review',

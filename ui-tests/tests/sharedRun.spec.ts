@@ -147,3 +147,29 @@ test('one run in monitors, views, a panel tab and two notebooks: all load and fo
     .toBe(3);
   await expectAllAdvance(() => viewLastX(page), 3);
 });
+
+test('a view of a run that has finished says finished, not live', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  const done = await startWriter({
+    source: [
+      'import runwatch',
+      "run = runwatch.new_run('done')",
+      'print(run, flush=True)',
+      'with runwatch.to_run(run):',
+      '    for step in range(5):',
+      "        runwatch.stats.last('train.step', step)"
+    ].join('\n')
+  });
+  await new Promise(resolve => done.process.on('exit', resolve));
+  await openNewNotebook(page, request, `${tmpPath}/done.ipynb`);
+  await page.notebook.setCell(0, 'code', `%view '${done.run}'`);
+  await page.notebook.runCell(0);
+  const view = page.locator(VIEWS);
+  await expect(
+    view.locator('.jp-runwatch-plot[data-group="train"]')
+  ).toBeVisible();
+  await expect(view.locator('.jp-runwatch-plots-mode')).toHaveText('finished');
+});

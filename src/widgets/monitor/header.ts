@@ -2,28 +2,9 @@
  * The monitor's header: run name, age, bucket rule, size and status.
  */
 import { Widget } from '@lumino/widgets';
-import { RunModel } from '../../live';
+import { RunModel, runBadge } from '../../live';
 import { formatAge, formatSize } from './format';
 import { BucketRule, ruleLabel } from './statsTree';
-
-/**
- * The badge a run shows: the server's status, or the model's own state
- * when that says more (loading, deleted, error, reconnecting).
- */
-export function runBadge(model: RunModel): string {
-  switch (model.state) {
-    case 'loading':
-      return 'loading';
-    case 'deleted':
-      return 'deleted';
-    case 'error':
-      return 'error';
-  }
-  if (!model.connected) {
-    return 'reconnecting';
-  }
-  return model.status ?? 'live';
-}
 
 /** One line of facts about the run; `refresh()` re-reads the model. */
 export class MonitorHeader extends Widget {
@@ -60,6 +41,10 @@ export class MonitorHeader extends Widget {
     const facts: string[] = [];
     if (model.createdMs !== undefined) {
       facts.push(`${formatAge((this._now() - model.createdMs) / 1000)} old`);
+    }
+    if (model.lastWriteMs !== undefined) {
+      const ago = Math.max(0, (this._now() - model.lastWriteMs) / 1000);
+      facts.push(`last write ${formatAge(ago)} ago`);
     }
     facts.push(`${ruleLabel(this._rule)} rule`);
     if (model.state !== 'loading' && model.state !== 'error') {

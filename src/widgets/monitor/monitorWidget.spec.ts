@@ -105,6 +105,26 @@ describe('MonitorWidget', () => {
     expect(text('.jp-runwatch-facts')[0]).toMatch(/raw rule/);
   });
 
+  it('says when the run last wrote, and moves it on with each write', async () => {
+    api.append(RUN, 'logs.0.txt', utf8('one\n'), {
+      mtime_ms: CREATED_MS + 113_000
+    });
+    await open();
+    expect(text('.jp-runwatch-facts')[0]).toMatch(
+      /^2m old · last write 12s ago · 60s rule/
+    );
+    api.append(RUN, 'logs.0.txt', utf8('two\n'));
+    ws().receive({
+      type: 'grew',
+      run: RUN,
+      file: 'logs.0.txt',
+      size: api.entry(RUN, 'logs.0.txt').size,
+      mtime_ms: CREATED_MS + 124_000
+    });
+    await settle();
+    expect(text('.jp-runwatch-facts')[0]).toMatch(/last write 1s ago/);
+  });
+
   it('updates new lines and values without reopening', async () => {
     api.append(RUN, 'logs.0.txt', utf8('one\n'));
     api.append(

@@ -8,7 +8,9 @@ import {
   IRunwatchAPI,
   IWatchSource,
   RunModel,
+  runBadge,
   RunwatchAPI,
+  summariseBadges,
   WatchSocket
 } from '../../live';
 import { differingParams, runColours } from './compare';
@@ -261,9 +263,9 @@ export class PlotsWidget extends Widget {
         ? this.runs[0]
         : `${this.runs.length} runs` + (query ? ` matching ${query}` : '');
     title.title = this.runs.join('\n');
-    const mode = document.createElement('span');
+    const mode = (this._mode = document.createElement('span'));
     mode.className = 'jp-runwatch-plots-mode';
-    mode.textContent = this.live ? 'live' : 'snapshot';
+    mode.textContent = this.live ? 'loading' : 'snapshot';
     const ruleLabel = document.createElement('label');
     ruleLabel.className = 'jp-runwatch-plots-rule';
     ruleLabel.textContent = 'rule ';
@@ -611,6 +613,13 @@ export class PlotsWidget extends Widget {
     }
     this._message.textContent = notes.join('\n');
     this._message.hidden = notes.length === 0;
+    if (this.live) {
+      // What each run is doing (a finished run is not "live").
+      const badges = this._sources.map(s => runBadge((s as LiveRun).model));
+      const label = summariseBadges(badges);
+      this._mode.textContent = label;
+      this._mode.dataset.badge = new Set(badges).size === 1 ? label : 'mixed';
+    }
     this._status.textContent =
       `${channels} channel${channels === 1 ? '' : 's'}` +
       (this._snapshot?.busy ? ' · reading…' : '');
@@ -661,6 +670,7 @@ export class PlotsWidget extends Widget {
   private readonly _grid: HTMLElement;
   private _head!: HTMLElement;
   private _status!: HTMLElement;
+  private _mode!: HTMLElement;
   private _ruleSelect!: HTMLSelectElement;
   private _pause!: HTMLButtonElement;
   private _plotly: IPlotly | undefined = undefined;

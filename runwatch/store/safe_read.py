@@ -1,0 +1,182 @@
+"""Opening store files so that a hostile store can't hang, flood or redirect a reader.
+
+Every read of the store goes through here (stdlib only: the kernel's readers
+use it too). A file is opened non-blocking, so a FIFO can't hang the open; it
+is `fstat`ed and refused unless it is a regular file; at most a capped number
+of bytes is read. Given the store's real root, what was actually opened
+(`/proc/self/fd`) must lie under it, so a symlink swapped in between a check
+and the open is caught: the check is made on the open file, not on the name.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from . import layout
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+_TYPE_NAMES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFLNK: "a symlink",
+}
+
+
+class RefusedFile(OSError):
+    """A store file that must not be read; `strerror` (and str()) say why."""
+
+    def __init__(self, path: str | Path, reason: str, code: int = errno.EPERM):
+        super().__init__(code, reason, str(path))
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def file_type(mode: int) -> str:
+    """'a FIFO', 'a directory', ...: what a non-regular file is, for messages."""
+    return _TYPE_NAMES.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _not_regular(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symlink, refused (must be a regular file)"
+    return f"{file_type(mode)}, not a regular file, refused"
+
+
+def size_text(size: int) -> str:
+    """1.5 MB, 200 MB, 3 kB: a size for a message."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def limit_text(limit: int) -> str:
+    return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit} bytes"
+
+
+def opened_path(fd: int, path: str | Path) -> str:
+    """The real path of what `fd` is open on; without /proc, the realpath of `path`."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return os.path.realpath(path)
+
+
+def check_within(fd: int, path: str | Path, real_root: str) -> str:
+    """The real path `fd` is open on; RefusedFile unless it lies under `real_root`."""
+    real = opened_path(fd, path)
+    if not layout.is_within(real, real_root):
+        raise RefusedFile(path, "leads out of the store root (a symlink?), refused")
+    return real
+
+
+def open_regular(
+    path: str | Path,
+    *,
+    dir_fd: int | None = None,
+    follow_symlinks: bool = True,
+    real_root: str | None = None,
+) -> int:
+    """An fd open for reading on a regular file; RefusedFile for anything else.
+
+    `follow_symlinks=False` refuses a final symlink (for names that must not be one).
+    With `real_root`, the opened file must lie under it.
+    """
+    flags = _READ_FLAGS | (0 if follow_symlinks else os.O_NOFOLLOW)
+    try:
+        # Refuse a device or FIFO without even opening it; the fstat below decides.
+        mode = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks).st_mode
+        if not stat.S_ISREG(mode):
+            raise RefusedFile(path, _not_regular(mode))
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks:
+            raise RefusedFile(path, "a symlink, refused (must be a regular file)") from None
+        if error.errno == errno.ENXIO:  # a socket (or a FIFO's other end)
+            raise RefusedFile(path, "not a regular file, refused") from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise RefusedFile(path, _not_regular(mode))
+        if real_root is not None:
+            check_within(fd, path if dir_fd is None else _fd_path(dir_fd, path), real_root)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _fd_path(dir_fd: int, name: str | Path) -> str:
+    return os.path.join(opened_path(dir_fd, ""), name)
+
+
+def read_fd(fd: int, limit: int, path: str | Path) -> bytes:
+    """The whole file behind `fd`; RefusedFile if it is over `limit` bytes (checked before reading)."""
+    size = os.fstat(fd).st_size
+    if size > limit:
+        raise RefusedFile(
+            path,
+            f"{size_text(size)}, over the {limit_text(limit)} limit, refused",
+            errno.EFBIG,
+        )
+    chunks, done = [], 0
+    while done <= limit:  # it may grow while read: never past limit + 1
+        chunk = os.read(fd, limit + 1 - done)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        done += len(chunk)
+    if done > limit:
+        raise RefusedFile(path, f"grew over the {limit_text(limit)} limit while read", errno.EFBIG)
+    return b"".join(chunks)
+
+
+def read_regular(
+    path: str | Path,
+    limit: int,
+    *,
+    dir_fd: int | None = None,
+    follow_symlinks: bool = True,
+    real_root: str | None = None,
+) -> bytes:
+    """A regular file's bytes, at most `limit` of them (else RefusedFile); see `open_regular`."""
+    fd = open_regular(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks, real_root=real_root)
+    try:
+        return read_fd(fd, limit, path)
+    finally:
+        os.close(fd)
+
+
+def read_head(path: str | Path, count: int, *, real_root: str | None = None) -> bytes:
+    """Up to the first `count` bytes of a regular file (for headers)."""
+    fd = open_regular(path, real_root=real_root)
+    try:
+        return os.pread(fd, count, 0)
+    finally:
+        os.close(fd)
+
+
+def open_dir(path: str | Path, real_root: str | None = None) -> int:
+    """An fd on a folder (symlinks followed); with `real_root`, RefusedFile unless it lies
+    strictly under it. Reads relative to the fd (`dir_fd=`) stay in that folder even if
+    its name is swapped for a symlink afterwards."""
+    fd = os.open(path, _DIR_FLAGS)
+    if real_root is not None:
+        try:
+            real = check_within(fd, path, real_root)
+            if real == real_root:
+                raise RefusedFile(path, "is the store root itself, refused")
+        except BaseException:
+            os.close(fd)
+            raise
+    return fd
