@@ -112,18 +112,14 @@ describe('resolveRun', () => {
     expect(() => resolveRun(-1, [])).toThrow('0 runs, newest: none');
   });
 
-  it('resolves -1 among 10,000 runs quickly', () => {
+  it('resolves -1 among 10,000 runs', () => {
     const runs = Array.from({ length: 10_000 }, (_, i) => ({
       name: `2024-${String(1 + (i % 12)).padStart(2, '0')}-01 00-00-${String(i % 60).padStart(2, '0')} w-${i}`,
       created: BigInt(i) * 1_000_000_000n
     }));
-    resolveRun(-1, runs);
-    const start = performance.now();
-    const newest = resolveRun(-1, runs);
-    const elapsed = performance.now() - start;
     // The newest stamp is shared by w-59, w-119, …; _created breaks the tie.
-    expect(newest).toBe('2024-12-01 00-00-59 w-9959');
-    expect(elapsed).toBeLessThan(100);
+    // (How fast is bench's business: no timed assertions in tests.)
+    expect(resolveRun(-1, runs)).toBe('2024-12-01 00-00-59 w-9959');
   });
 });
 
