@@ -424,6 +424,7 @@ def _latest_inputs() -> list[tuple]:
             100,
         ),
         ("now past the last bucket", "rate", [1.0, 61.0, 62.0], {"count": [2.0, 3.0, 4.0]}, 500.0),
+        ("rows after now (skew)", "mean", [1.0, 61.0, 125.0, 190.0], {"total": [1, 2, 3, 4]}, 70),
         ("no rows", "mean", [], {"total": [], "count": []}, 30.0),
     ]
     for name, kind, t, fields, now in odd:

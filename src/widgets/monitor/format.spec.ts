@@ -1,32 +1,39 @@
 import {
   formatAge,
   formatConfidence,
-  formatG,
+  formatNumber,
   formatPercent,
   formatQuantiles,
   formatSize,
   formatValue
 } from './format';
 
-describe('formatG', () => {
-  // Expected values are Python's f'{x:g}'.
+// The shared cases in test/vectors/latest.json (test/latest.spec.ts) pin
+// every format; these name the rules.
+
+describe('formatNumber', () => {
   it.each([
     [0, '0'],
-    [1, '1'],
-    [0.5, '0.5'],
-    [123456, '123456'],
-    [1234567, '1.23457e+06'],
-    [0.0001, '0.0001'],
-    [0.00001234, '1.234e-05'],
-    [-2.5e-7, '-2.5e-07'],
     [1 / 3, '0.333333'],
-    [999999.5, '1e+06'],
-    [1e100, '1e+100'],
+    [256000, '256k'],
+    [1.85543e10, '18.5543G'],
+    [999.9995, '1k'],
+    [3e-4, '0.0003'],
+    [5e-5, '5e-5'],
+    [1e21, '1e21'],
     [NaN, 'nan'],
-    [Infinity, 'inf'],
     [-Infinity, '-inf']
   ])('%p → %p', (x, want) => {
-    expect(formatG(x)).toBe(want);
+    expect(formatNumber(x)).toBe(want);
+  });
+
+  it('rounds a tie up, as Python’s latest.py does', () => {
+    expect(formatNumber(1234565)).toBe('1.23457M');
+  });
+
+  it('takes fewer figures', () => {
+    expect(formatNumber(0.041234, 2)).toBe('0.041');
+    expect(formatNumber(123456, 3)).toBe('123k');
   });
 });
 
@@ -36,7 +43,7 @@ describe('formatValue', () => {
     expect(formatValue('percent', { value: 0.1234 })).toBe('12.34%');
     expect(
       formatValue('confidence', { mu: 0.5, sigma: 0.02, lo: 0, hi: 0 })
-    ).toBe('0.50±0.04');
+    ).toBe('0.5±0.04');
     expect(
       formatValue('quantiles', { 0: 0, 25: 10, 50: 20, 75: 30, 100: 40 })
     ).toBe('10–30');
@@ -49,16 +56,16 @@ describe('formatValue', () => {
 });
 
 describe('formatPercent', () => {
-  it('uses two decimals', () => {
+  it('uses two decimals, and no unit on NaN', () => {
     expect(formatPercent(1)).toBe('100.00%');
-    expect(formatPercent(NaN)).toBe('nan%');
+    expect(formatPercent(NaN)).toBe('nan');
   });
 });
 
 describe('formatConfidence', () => {
-  it('keeps small values readable', () => {
+  it('gives 2σ two significant figures', () => {
     expect(formatConfidence(0.0012, 0.0001)).toBe('0.0012±0.0002');
-    expect(formatConfidence(2e7, 1)).toBe('2e+07±2.00');
+    expect(formatConfidence(2e7, 1)).toBe('20M±2');
   });
 });
 

@@ -1,15 +1,27 @@
 /**
- * How the monitor prints values, ages and sizes. Pure functions.
+ * How the monitor prints values, ages and sizes, and the plots their axis
+ * numbers (`formatNumber`). Pure functions; runwatch/store/latest.py is the
+ * Python twin, held to it by test/vectors/latest.json.
  */
 import { MonitorFormat } from '../../store';
 
+/** A bucket's output columns: `value`; `mu sigma lo hi`; `0 25 50 75 100`. */
+export type BucketRow = Record<string, number>;
+
+const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+
 /**
- * Format a number as Python's `f'{x:g}'` with `precision` significant
- * figures (pavlov's `simple` format uses 6): fixed notation for exponents
- * from -4 to `precision - 1`, scientific (`1.23457e+06`) otherwise, and
- * trailing zeros dropped.
+ * A number as the monitor and the plots print it: `digits` significant
+ * figures with trailing zeros dropped (`0.523`, `12.5`), an SI suffix from
+ * 1000 (`256k`, `18.5543G`), an exponent below 1e-4 or from 1e21 (`5e-5`,
+ * `1e21`), and `nan`, `inf`, `-inf`.
+ *
+ * #### Notes
+ * `toExponential` rounds the exact binary value half up, before the SI
+ * scaling, so `1234565` is `1.23457M` in both languages (Python's `:g`
+ * rounds half to even). runwatch/store/latest.py is the Python twin.
  */
-export function formatG(x: number, precision = 6): string {
+export function formatNumber(x: number, digits = 6): string {
   if (Number.isNaN(x)) {
     return 'nan';
   }
@@ -17,112 +29,108 @@ export function formatG(x: number, precision = 6): string {
     return x > 0 ? 'inf' : '-inf';
   }
   if (x === 0) {
-    return Object.is(x, -0) ? '-0' : '0';
+    return '0';
   }
-  const scientific = x.toExponential(precision - 1);
-  const [mantissa, exponentText] = scientific.split('e');
+  const sign = x < 0 ? '-' : '';
+  const [mantissa, exponentText] = Math.abs(x)
+    .toExponential(digits - 1)
+    .split('e');
   const exponent = Number(exponentText);
-  if (exponent >= -4 && exponent < precision) {
-    return stripZeros(x.toFixed(precision - 1 - exponent));
+  if (exponent < -4 || exponent >= 21) {
+    return `${sign}${trimZeros(mantissa)}e${exponent}`;
   }
-  const sign = exponent < 0 ? '-' : '+';
-  const digits = String(Math.abs(exponent)).padStart(2, '0');
-  return `${stripZeros(mantissa)}e${sign}${digits}`;
+  const figures = mantissa.replace('.', '');
+  const group = exponent >= 3 ? Math.floor(exponent / 3) : 0;
+  const point = exponent - 3 * group + 1; // figures before the decimal point
+  let text: string;
+  if (point <= 0) {
+    text = `0.${'0'.repeat(-point)}${figures}`;
+  } else {
+    const whole = figures.slice(0, point).padEnd(point, '0');
+    const fraction = figures.slice(point);
+    text = fraction ? `${whole}.${fraction}` : whole;
+  }
+  return `${sign}${trimZeros(text)}${SI_PREFIXES[group]}`;
 }
 
-function stripZeros(text: string): string {
+function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-/** `0.1234` → `12.34%`, as Python's `f'{x:.2%}'`. */
+/**
+ * pavlov's `{:.2%}`: `12.34%`; from a million percent in the number format
+ * (`1.5M%`); `nan` and `inf` without a unit.
+ */
 export function formatPercent(x: number): string {
-  if (!Number.isFinite(x)) {
-    return `${formatG(x)}%`;
+  const percent = 100 * x;
+  if (!Number.isFinite(percent)) {
+    return formatNumber(percent);
   }
-  return `${(100 * x).toFixed(2)}%`;
+  if (Math.abs(percent) >= 1e6) {
+    return `${formatNumber(percent)}%`;
+  }
+  const text = percent.toFixed(2);
+  return `${text === '-0.00' ? '0.00' : text}%`;
 }
 
-/**
- * A number with two decimals as pavlov printed confidence intervals, or in
- * four significant figures where two decimals would hide it (|x| < 0.01)
- * or be too long (|x| ≥ 1e6).
- */
-function formatFixed2(x: number): string {
-  const size = Math.abs(x);
-  return Number.isFinite(x) && (size === 0 || (size >= 0.01 && size < 1e6))
-    ? x.toFixed(2)
-    : formatG(x, 4);
-}
-
-/** `mu ± 2 sigma`, e.g. `0.52±0.04`. */
+/** `μ±2σ`: μ to 6 significant figures, 2σ to 2 (`0.523412±0.041`). */
 export function formatConfidence(mu: number, sigma: number): string {
-  return `${formatFixed2(mu)}±${formatFixed2(2 * sigma)}`;
+  return `${formatNumber(mu)}±${formatNumber(2 * sigma, 2)}`;
 }
 
 /**
- * The interquartile range of quantile columns named by percent (`0`, `25`,
- * `50`, `75`, `100`), interpolated as `np.interp` would when the 25th and
- * 75th aren't columns themselves: e.g. `12–30`.
+ * The 25–75 range of quantile columns, taken in order as evenly spaced from
+ * 0 to 1 and interpolated linearly between neighbours (`np.interp`), each
+ * end to 3 significant figures: `12.3–45.6`.
  */
-export function formatQuantiles(columns: Record<string, number>): string {
-  const points = Object.entries(columns)
-    .map(([name, value]) => [Number(name) / 100, value] as const)
-    .filter(([q]) => Number.isFinite(q))
-    .sort((a, b) => a[0] - b[0]);
-  if (points.length === 0) {
+export function formatQuantiles(row: BucketRow): string {
+  const values = Object.values(row);
+  if (values.length === 0) {
     return '';
   }
-  const at = (q: number): number => interpolate(points, q);
-  return `${formatRangeEnd(at(0.25))}–${formatRangeEnd(at(0.75))}`;
-}
-
-function interpolate(points: (readonly [number, number])[], q: number): number {
-  if (q <= points[0][0]) {
-    return points[0][1];
-  }
-  for (let i = 1; i < points.length; i++) {
-    const [q1, v1] = points[i];
-    if (q <= q1) {
-      const [q0, v0] = points[i - 1];
-      return v0 + ((v1 - v0) * (q - q0)) / (q1 - q0);
+  const at = (q: number): number => {
+    const position = q * (values.length - 1);
+    const i = Math.floor(position);
+    if (i >= values.length - 1) {
+      return values[values.length - 1];
     }
-  }
-  return points[points.length - 1][1];
+    return values[i] + (values[i + 1] - values[i]) * (position - i);
+  };
+  return `${formatNumber(at(0.25), 3)}–${formatNumber(at(0.75), 3)}`;
 }
 
-/** pavlov printed quantiles with no decimals; small ones need some. */
-function formatRangeEnd(x: number): string {
-  return Math.abs(x) >= 100 ? x.toFixed(0) : formatG(x, 3);
+/** A dict-valued channel has one column per sub-field: `a=1 b.c=2.5`. */
+function eachField(one: (x: number) => string): (row: BucketRow) => string {
+  return row =>
+    'value' in row
+      ? one(row.value)
+      : Object.entries(row)
+          .map(([name, value]) => `${name}=${one(value)}`)
+          .join(' ');
 }
+
+/** How each monitor format prints a bucket's columns; `undefined`: hidden. */
+const FORMATTERS: Record<
+  MonitorFormat,
+  (row: BucketRow) => string | undefined
+> = {
+  simple: eachField(formatNumber),
+  percent: eachField(formatPercent),
+  confidence: row => formatConfidence(row.mu, row.sigma),
+  quantiles: formatQuantiles,
+  null: () => undefined
+};
 
 /**
  * Format one bucket's output columns by the kind's monitor format.
  *
  * @returns `undefined` for the `null` format (silent kinds).
- *
- * #### Notes
- * A channel whose argument was a dict (`x.a`, `x.b`) has one column per
- * sub-field instead of `value`; those print as `a=1 b=2`.
  */
 export function formatValue(
   format: MonitorFormat,
-  columns: Record<string, number>
+  row: BucketRow
 ): string | undefined {
-  switch (format) {
-    case 'null':
-      return undefined;
-    case 'confidence':
-      return formatConfidence(columns.mu, columns.sigma);
-    case 'quantiles':
-      return formatQuantiles(columns);
-  }
-  const one = format === 'percent' ? formatPercent : formatG;
-  if ('value' in columns) {
-    return one(columns.value);
-  }
-  return Object.entries(columns)
-    .map(([name, value]) => `${name}=${one(value)}`)
-    .join(' ');
+  return FORMATTERS[format](row);
 }
 
 /**

@@ -43,8 +43,21 @@ function fullPick(kind: string, data: IColumnSet, ruleS: number, nowS: number) {
   return { complete: row(partialFrom - 1), partial: row(partialFrom) };
 }
 
+/** Sum of a field over rows in [from, to) (a count of rows if it has none). */
+function sumOver(data: IColumnSet, field: string, from: number, to: number) {
+  const time = data.columns._time;
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (time[i] >= from && time[i] < to) {
+      sum += data.columns[field]?.[i] ?? 1;
+    }
+  }
+  return sum;
+}
+
 describe('latestBuckets', () => {
-  const kinds = STAT_KINDS.map(k => k.name);
+  const perSecond = ['duty', 'rate', 'period'];
+  const kinds = STAT_KINDS.map(k => k.name).filter(k => !perSecond.includes(k));
   it.each(kinds)('agrees with a full aggregate for %s', kind => {
     for (const [seconds, ruleS, nowS] of [
       [100, 10, 100.5],
@@ -69,6 +82,53 @@ describe('latestBuckets', () => {
         }
       }
     }
+  });
+
+  it.each(perSecond)('divides %s by the seconds a bucket covered', kind => {
+    const field = kind === 'duty' ? 'duration' : 'count';
+    // now a moment after the last row, or a while after it
+    for (const [seconds, ruleS, wait] of [
+      [100, 10, 0.01],
+      [300, 60, 0.01],
+      [280, 60, 20],
+      [40, 60, 0.01]
+    ]) {
+      const data = rows(seconds, seconds);
+      const lastT = data.columns._time[data.length - 1];
+      const nowS = lastT + wait;
+      const got = latestBuckets(kind, data, ruleS, nowS);
+      const start = Math.floor(nowS / ruleS) * ruleS;
+      const per = (sum: number, s: number) =>
+        kind === 'period' ? s / sum : sum / s;
+      const partial = per(
+        sumOver(data, field, start, start + ruleS),
+        Math.min(ruleS, Math.max(nowS, lastT) - start)
+      );
+      expect(got.partial!.value).toBeCloseTo(partial, 9);
+      if (start > 0) {
+        const complete = per(
+          sumOver(data, field, start - ruleS, start),
+          Math.min(ruleS, lastT)
+        );
+        expect(got.complete!.value).toBeCloseTo(complete, 9);
+      } else {
+        expect(got.complete).toBeUndefined();
+      }
+    }
+  });
+
+  it('finds a last value older than the buckets it looks at', () => {
+    const data: IColumnSet = {
+      length: 3,
+      columns: {
+        _time: Float64Array.of(1, 500, 530),
+        x: Float64Array.of(7, NaN, NaN)
+      }
+    };
+    expect(latestBuckets('last', data, 60, 535)).toEqual({
+      complete: { value: 7 },
+      partial: { value: 7 }
+    });
   });
 
   it('gives nothing for an empty channel', () => {
@@ -98,5 +158,13 @@ describe('latestRaw', () => {
 
   it('gives a rate over the gap since the previous row', () => {
     expect(latestRaw('rate', data)).toEqual({ value: 1.5 });
+  });
+
+  it('gives a duty over the gap since the previous row', () => {
+    const busy = {
+      ...data,
+      columns: { ...data.columns, duration: data.columns.count }
+    };
+    expect(latestRaw('duty', busy)).toEqual({ value: 1.5 });
   });
 });

@@ -4,11 +4,9 @@
 import { Widget } from '@lumino/widgets';
 import { IRunChange, RunModel, StatsChannel } from '../../live';
 import { statKind } from '../../store';
-import { formatValue } from './format';
-import { ILatestValues, latestBuckets, latestRaw } from './latest';
+import { BucketRule, ILatestText, latestText } from './latest';
 
-/** A bucket width in seconds, or `'raw'` for each channel's last row. */
-export type BucketRule = number | 'raw';
+export type { BucketRule } from './latest';
 
 /** The rules offered, pavlov's 60 s first among equals as the default. */
 export const BUCKET_RULES: readonly BucketRule[] = ['raw', 1, 10, 60];
@@ -201,24 +199,18 @@ export class StatsTree extends Widget {
       row.partial.textContent = '';
       return;
     }
-    const format = statKind(channel.kind)?.format ?? 'simple';
-    let values: ILatestValues;
+    let text: ILatestText | undefined;
     try {
-      values =
-        this._rule === 'raw'
-          ? { complete: latestRaw(channel.kind, channel.data) }
-          : latestBuckets(channel.kind, channel.data, this._rule, nowS);
+      text = latestText(channel.kind, channel.data, this._rule, nowS);
     } catch (error) {
       row.complete.textContent = (error as Error).message;
       row.complete.classList.add('jp-runwatch-stat-error');
       row.partial.hidden = true;
       return;
     }
-    const text = (v: Record<string, number> | undefined) =>
-      v ? (formatValue(format, v) ?? '') : '';
-    row.complete.textContent = text(values.complete);
+    row.complete.textContent = text?.complete ?? '';
     row.complete.title = '';
-    const partial = text(values.partial);
+    const partial = text?.partial ?? '';
     row.partial.textContent = partial ? `${partial} (partial)` : '';
     row.partial.title = partial ? 'the still-filling bucket' : '';
   }

@@ -1,3 +1,4 @@
+import { formatNumber } from '../monitor/format';
 import { formatElapsed, formatSI, niceStep, siTicks, timeTicks } from './ticks';
 
 describe('formatElapsed', () => {
@@ -63,8 +64,16 @@ describe('formatSI', () => {
     expect(formatSI(12.5)).toBe('12.5');
     expect(formatSI(0)).toBe('0');
     expect(formatSI(1e-6)).toBe('1e-6');
-    expect(formatSI(Infinity)).toBe('∞');
-    expect(formatSI(NaN)).toBe('NaN');
+    expect(formatSI(Infinity)).toBe('inf');
+    expect(formatSI(NaN)).toBe('nan');
+  });
+
+  it('prints a value as the monitor does', () => {
+    // The monitor printed 1.85543e+10 where the axes said 18.5G.
+    expect(formatSI(1.85543e10)).toBe('18.5543G');
+    for (const x of [0.000123, 42, 999.9995, 1234565, -3e12]) {
+      expect(formatSI(x)).toBe(formatNumber(x));
+    }
   });
 
   it('as a tick, shows just the digits the step needs', () => {

@@ -3,6 +3,7 @@
  * `30m`, `1h05`, `2d`) on x, numbers with SI suffixes (`1.5k`, `2M`) on y.
  * Plotly can't format durations, so both axes get explicit tick values.
  */
+import { formatNumber } from '../monitor/format';
 
 /** Tick values and their labels. */
 export interface ITicks {
@@ -123,40 +124,30 @@ const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
  *
  * @param value - the number.
  * @param step - the tick step, if a tick: digits just enough to tell
- *   neighbouring ticks apart. Otherwise 4 significant digits.
+ *   neighbouring ticks apart. Otherwise the monitor's `formatNumber`
+ *   (6 significant figures), so a value reads the same in both.
  */
 export function formatSI(value: number, step?: number): string {
-  if (Number.isNaN(value)) {
-    return 'NaN';
-  }
-  if (!Number.isFinite(value)) {
-    return value > 0 ? '∞' : '-∞';
+  if (step === undefined || !(step > 0) || !Number.isFinite(value)) {
+    return formatNumber(value);
   }
   if (value === 0) {
     return '0';
   }
   const abs = Math.abs(value);
-  const reference = step !== undefined && step > 0 ? Math.max(step, 0) : abs;
   const group = Math.max(
     0,
     Math.min(SI_PREFIXES.length - 1, Math.floor(Math.log10(abs) / 3 + 1e-12))
   );
-  if (group === 0 && abs < 1e-3 && step === undefined) {
-    return trimExponent(value.toExponential(3));
-  }
   const scale = 10 ** (3 * group);
-  const scaled = value / scale;
-  if (step !== undefined && step > 0) {
-    const decimals = Math.max(
-      0,
-      Math.min(12, Math.ceil(-Math.log10(reference / scale) - 1e-9))
-    );
-    if (group === 0 && abs < 1e-3 && decimals > 6) {
-      return trimExponent(value.toExponential(2));
-    }
-    return `${trimZeros(scaled.toFixed(decimals))}${SI_PREFIXES[group]}`;
+  const decimals = Math.max(
+    0,
+    Math.min(12, Math.ceil(-Math.log10(step / scale) - 1e-9))
+  );
+  if (group === 0 && abs < 1e-3 && decimals > 6) {
+    return trimExponent(value.toExponential(2));
   }
-  return `${trimZeros(scaled.toPrecision(4))}${SI_PREFIXES[group]}`;
+  return `${trimZeros((value / scale).toFixed(decimals))}${SI_PREFIXES[group]}`;
 }
 
 /** Ticks over `[y0, y1]` at a 1-2-5 step, labelled with `formatSI`. */
