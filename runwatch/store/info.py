@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import clock, layout, safe_read, words
-from .errors import BadInfo
+from .errors import BadInfo, StoreError
 
 SECRET_FIELDS = ("_env",)  # pavlov stored the whole environment; never pass it on
 # Readers refuse bigger files unread (docs/security.md): room for ~8,000 `_files`
@@ -117,8 +117,12 @@ def read_info(run_dir: Path, *, dir_fd: int | None = None, real_root: str | None
 def write_info(run_dir: Path, info: dict) -> None:
     """Replace `_info.json` atomically, so readers never see it half-written."""
     temp = run_dir / f"{layout.INFO_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-    temp.write_text(json.dumps(info, ensure_ascii=False))
-    os.replace(temp, run_dir / layout.INFO_FILE)
+    try:
+        temp.write_text(json.dumps(info, ensure_ascii=False))
+        os.replace(temp, run_dir / layout.INFO_FILE)
+    except BaseException:
+        temp.unlink(missing_ok=True)  # a full disk must not leave half a copy behind
+        raise
 
 
 @contextmanager
@@ -139,7 +143,7 @@ def create_run(root: Path, suffix: str, fields: dict) -> str:
     import socket
 
     json.dumps(fields)  # fail before creating anything if a field isn't JSON
-    root.mkdir(parents=True, exist_ok=True)
+    _make_root(root)
     now = clock.now_ns()
     for _ in range(1000):
         name = layout.run_name(now, words.two_words(), suffix)
@@ -148,6 +152,8 @@ def create_run(root: Path, suffix: str, fields: dict) -> str:
             break
         except FileExistsError:
             continue
+        except OSError as error:
+            raise StoreError(f"could not create a run in {root}: {error.strerror}") from error
     else:
         raise FileExistsError(f"could not find a free run name in {root}")
     info = {
@@ -158,8 +164,26 @@ def create_run(root: Path, suffix: str, fields: dict) -> str:
     }
     for key in SECRET_FIELDS:
         info.pop(key, None)
-    write_info(root / name, info)
+    try:
+        write_info(root / name, info)
+    except OSError as error:
+        (root / name).rmdir()  # no run without an `_info.json`
+        raise StoreError(f"could not create run {root / name}: {error.strerror}") from error
     return name
+
+
+def _make_root(root: Path) -> None:
+    """Create the store root, or say clearly why it can't be one."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        where = f"${layout.ROOT_ENV}" if os.environ.get(layout.ROOT_ENV) else "the default"
+        blocker = next((p for p in (root, *root.parents) if p.exists()), root)
+        if not blocker.is_dir():
+            reason = f"{blocker} is a file, not a folder"
+        else:
+            reason = error.strerror or str(error)
+        raise StoreError(f"store root {root} (from {where}) is unusable: {reason}") from error
 
 
 def _process_name() -> str:
@@ -167,44 +191,68 @@ def _process_name() -> str:
     return multiprocessing.current_process().name if multiprocessing else "MainProcess"
 
 
-def register_file(run_dir: Path, pattern: str, initial: bytes = b"", **extra) -> tuple[str, int]:
+def register_file(
+    run_dir: Path,
+    pattern: str,
+    initial: bytes = b"",
+    creator: tuple[int | None, str] | None = None,
+    **extra,
+) -> tuple[str, int]:
     """Allocate `pattern`'s next N, create the file holding `initial`, and list it in `_files`.
 
     N counts the files already listed with this `_pattern` (as pavlov), skipping
-    names already taken. The file exists, header written, before it is listed.
+    names already taken. The file exists, header written, before it is listed;
+    if either fails (a full disk), the file is removed again and the error raised.
+    `creator` is the (ident, name) of the thread the file is for, if not this one.
     Returns the file name and an fd open for appending.
     """
-    with updating(run_dir) as info:
-        files = info.setdefault("_files", {})
-        n = sum(
-            1
-            for entry in files.values()
-            if isinstance(entry, dict) and entry.get("_pattern") == pattern
-        )
-        while True:
-            name = pattern.format(n=n)
-            if name not in files:
-                try:
-                    fd = os.open(
-                        run_dir / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644
-                    )
-                    break
-                except FileExistsError:
-                    pass
-            n += 1
-        if initial:
-            os.write(fd, initial)
+    if creator is None:
         thread = threading.current_thread()
-        files[name] = {
-            "_pattern": pattern,
-            "_created": layout.format_created(clock.now_ns()),
-            "_process_id": str(os.getpid()),
-            "_process_name": _process_name(),
-            "_thread_id": str(thread.ident),
-            "_thread_name": thread.name,
-            **extra,
-        }
+        creator = (thread.ident, thread.name)
+    fd, name = -1, ""
+    try:
+        with updating(run_dir) as info:
+            files = info.setdefault("_files", {})
+            n = sum(
+                1
+                for entry in files.values()
+                if isinstance(entry, dict) and entry.get("_pattern") == pattern
+            )
+            while True:
+                name = pattern.format(n=n)
+                if name not in files:
+                    try:
+                        fd = os.open(
+                            run_dir / name,
+                            os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL,
+                            0o644,
+                        )
+                        break
+                    except FileExistsError:
+                        pass
+                n += 1
+            _write_all(fd, initial)
+            files[name] = {
+                "_pattern": pattern,
+                "_created": layout.format_created(clock.now_ns()),
+                "_process_id": str(os.getpid()),
+                "_process_name": _process_name(),
+                "_thread_id": str(creator[0]),
+                "_thread_name": creator[1],
+                **extra,
+            }
+    except BaseException:
+        if fd >= 0:  # created but not listed: a later attempt may take its name
+            os.close(fd)
+            (run_dir / name).unlink(missing_ok=True)
+        raise
     return name, fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def mark_finished(run_dir: Path) -> None:

@@ -39,11 +39,18 @@ class RunSession:
     def open_appender(self, kind: str, channel: str, fields: list[tuple[str, str]]) -> NprAppender:
         if not layout.CHANNEL.fullmatch(channel):
             raise ValueError(f"channel {channel!r} must be dot-separated parts of [A-Za-z0-9_-]")
+        run_dir, pattern = self.run_dir, layout.stats_pattern(channel)
         header = NprAppender.header(fields)
-        name, fd = info.register_file(
-            self.run_dir, layout.stats_pattern(channel), header, kind=kind
-        )
-        appender = NprAppender(kind, fd, str(self.run_dir / name), fields)
+        thread = threading.current_thread()
+        creator = (thread.ident, thread.name)  # the flusher may create it later, on a full disk
+
+        def create() -> tuple[str, int, int]:
+            name, fd = info.register_file(run_dir, pattern, header, creator, kind=kind)
+            return str(run_dir / name), fd, len(header)
+
+        unmade = f"{run_dir / pattern.format(n='N')} (not created yet)"
+        appender = NprAppender(kind, fields, create, unmade)
+        appender.open()
         with self._lock:
             self.appenders.append(appender)
         FLUSHER.add(appender)

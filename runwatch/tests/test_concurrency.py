@@ -86,7 +86,7 @@ def test_kill_9_leaves_a_readable_run(store: Path):
         # process can take longer to start than the random delay below.
         deadline = time.monotonic() + 20
         while (
-            len(list((store / run).glob("stats.a.*.npr"))) <= attempt
+            len(list((store / run).glob("stats.a.[0-9]*.npr"))) <= attempt
             and time.monotonic() < deadline
         ):
             time.sleep(0.01)
