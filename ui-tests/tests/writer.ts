@@ -48,6 +48,8 @@ with runwatch.to_run(run):
 export interface IWriter {
   run: string;
   process: ChildProcess;
+  /** Everything it printed so far, its run's name first. */
+  stdout(): string;
   stop(): void;
 }
 
@@ -75,8 +77,8 @@ export async function startWriter(
   });
   let stderr = '';
   child.stderr!.on('data', chunk => (stderr += String(chunk)));
+  let out = '';
   const run = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', chunk => {
       out += String(chunk);
       const newline = out.indexOf('\n');
@@ -91,6 +93,7 @@ export async function startWriter(
   return {
     run,
     process: child,
+    stdout: () => out,
     stop: () => {
       if (child.exitCode === null) {
         child.kill('SIGKILL');

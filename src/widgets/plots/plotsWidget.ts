@@ -13,6 +13,7 @@ import {
   summariseBadges,
   WatchSocket
 } from '../../live';
+import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { differingParams, runColours } from './compare';
 import { csvChunks, ICsvSeries } from './csv';
 import { IGridMember, planGrid, shortRunName } from './grid';
@@ -157,7 +158,16 @@ export class PlotsWidget extends Widget {
   }
 
   set paused(paused: boolean) {
+    if (paused !== this._paused) {
+      if (paused) {
+        this._backlog.pause(this._liveRows());
+      } else {
+        this._backlog.resume(this._liveRows(), Date.now());
+        setTimeout(() => this._touchHead(), CAUGHT_UP_NOTE_MS);
+      }
+    }
     this._paused = paused;
+    this._dirtyHead = true;
     this._pause.textContent = paused ? 'Resume' : 'Pause';
     this._pause.classList.toggle('jp-mod-active', paused);
     if (!paused) {
@@ -399,6 +409,7 @@ export class PlotsWidget extends Widget {
   /** Redraw what changed; one pass at a time, the next one queued. */
   private async _flush(): Promise<void> {
     if (this._paused && !this._dirtyAll && this._cells.size > 0) {
+      this._renderHead(); // says how much is waiting
       return;
     }
     if (this._flushing) {
@@ -407,7 +418,12 @@ export class PlotsWidget extends Widget {
     }
     this._flushing = true;
     try {
-      this._flushed = this._render();
+      // A failed draw is said in the status, never left as a silent freeze;
+      // the next change draws again.
+      this._flushed = this._render().catch(error => {
+        console.error('runwatch: drawing the plots failed', error);
+        this._status.textContent = `drawing failed: ${(error as Error).message}`;
+      });
       await this._flushed;
     } finally {
       this._flushing = false;
@@ -620,10 +636,30 @@ export class PlotsWidget extends Widget {
       this._mode.textContent = label;
       this._mode.dataset.badge = new Set(badges).size === 1 ? label : 'mixed';
     }
+    const backlog = this.live
+      ? this._backlog.note(this._liveRows(), Date.now())
+      : '';
     this._status.textContent =
       `${channels} channel${channels === 1 ? '' : 's'}` +
-      (this._snapshot?.busy ? ' · reading…' : '');
+      (this._snapshot?.busy ? ' · reading…' : '') +
+      (backlog ? ` · ${backlog}` : '');
     this._renderParams();
+  }
+
+  /** Rows the live runs hold now (decoded, drawn or not). */
+  private _liveRows(): number {
+    let rows = 0;
+    for (const source of this._sources) {
+      for (const channel of source.channels.values()) {
+        rows += (channel as ILivePlotChannel).data?.length ?? 0;
+      }
+    }
+    return rows;
+  }
+
+  private _touchHead(): void {
+    this._dirtyHead = true;
+    this._schedule();
   }
 
   private _renderParams(): void {
@@ -677,6 +713,7 @@ export class PlotsWidget extends Widget {
   private _theme: IPlotTheme;
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
   private _paused = false;
+  private readonly _backlog = new Backlog();
   private _dirtyAll = false;
   private _dirtyHead = true;
   private _frame = 0;
