@@ -84,14 +84,15 @@ def plots_snapshot(widget: str, root: Path, runs: list[str]) -> str:
     fallback where no browser drew them (the frontend adds an `image/png` too)."""
     newest: dict[str, dict[str, str]] = {}
     now_ns = time.time_ns()
+    real_root = os.path.realpath(root)
     for run in runs:
         run_dir = root / run
         try:
-            scan, info, _ = summary.inspect_run(run_dir, os.path.realpath(root))
+            scan, info, _ = summary.inspect_run(run_dir, real_root)
             entries = summary.file_entries(run_dir, info, scan)
         except OSError:
             continue
-        for channel, value in channel_values(run_dir, info, entries, now_ns):
+        for channel, value in channel_values(run_dir, info, entries, now_ns, real_root):
             newest.setdefault(channel, {})[run] = newest_value(value)
     title = f"runwatch {widget}: " + (runs[0] if len(runs) == 1 else f"{len(runs)} runs")
     if not newest:
@@ -132,9 +133,9 @@ def show_widget(widget: str, query: int | str) -> None:
 
 def text_snapshot(root: Path, run: str) -> str:
     """The run's name and status, each log's last lines, each channel's latest values."""
-    run_dir = root / run
+    run_dir, real_root = root / run, os.path.realpath(root)
     try:
-        scan, info, error = summary.inspect_run(run_dir, os.path.realpath(root))
+        scan, info, error = summary.inspect_run(run_dir, real_root)
     except OSError as problem:
         return f"runwatch monitor: {run} (unreadable: {problem})"
     now_ms = time.time_ns() // 10**6
@@ -146,7 +147,7 @@ def text_snapshot(root: Path, run: str) -> str:
             writer = entry["writer"] or {}
             lines.append(f"--- {entry['name']} (pid {writer.get('_process_id', '?')})")
             lines.extend(f"  {line}" for line in log_tail(run_dir / entry["name"]))
-    stats = channel_values(run_dir, info, entries, now_ms * 10**6)
+    stats = channel_values(run_dir, info, entries, now_ms * 10**6, real_root)
     if stats:
         lines.append(f"--- latest values ({RULE_S}s buckets)")
         width = max(len(channel) for channel, _ in stats)
@@ -172,7 +173,9 @@ def log_tail(path: Path, count: int = LOG_LINES) -> list[str]:
     ]
 
 
-def channel_values(run_dir: Path, info: dict | None, entries: list[dict], now_ns: int):
+def channel_values(
+    run_dir: Path, info: dict | None, entries: list[dict], now_ns: int, real_root: str
+):
     """(channel, its latest texts at the monitor's default rule, or why it has none) for
     every channel the monitor shows; silent ones and ones without rows are left out."""
     created_ns = summary.created_ms(info) * 10**6 if summary.created_ms(info) is not None else 0
@@ -190,7 +193,7 @@ def channel_values(run_dir: Path, info: dict | None, entries: list[dict], now_ns
             continue
         paths = [run_dir / entry["name"] for entry in group]
         try:
-            rows = latest_rows.read_latest_rows(paths, kind, created_ns, RULE_S, now_s)
+            rows = latest_rows.read_latest_rows(paths, kind, created_ns, RULE_S, now_s, real_root)
             text = latest.latest_text(kind, rows, RULE_S, now_s)
         except (BadNpr, OSError, ValueError) as error:
             values.append((channel, f"(unreadable: {error})"))

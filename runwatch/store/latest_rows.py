@@ -15,7 +15,7 @@ import os
 import struct
 from pathlib import Path
 
-from . import latest, npr
+from . import latest, npr, safe_read
 
 CHUNK_ROWS = 4096
 
@@ -23,18 +23,20 @@ CHUNK_ROWS = 4096
 class _File:
     """One open `.npr` file: its layout and whole-row count."""
 
-    def __init__(self, path: Path, created_ns: int):
+    def __init__(self, path: Path, created_ns: int, real_root: str | None):
         self.path, self.created_ns = path, created_ns
-        self.layout = npr.read_header(path)
-        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        self.layout = npr.read_header(path, real_root=real_root)
+        # Non-blocking, regular files only (a FIFO swapped in can't hang the kernel).
+        self.fd = safe_read.open_regular(path, real_root=real_root)
         self.rows = self.layout.row_count(os.fstat(self.fd).st_size)
 
     def read(self, first: int, end: int) -> dict[str, list]:
         """Rows [first, end) as columns, `_time` in ns since `_created`, values as floats."""
         size = self.layout.itemsize
         data = os.pread(self.fd, (end - first) * size, self.layout.header_len + first * size)
-        count = len(data) // size  # fewer if the file shrank underneath
-        records = list(struct.iter_unpack(self.layout.struct_format, data[: count * size]))
+        if len(data) < (end - first) * size:
+            raise OSError(f"{self.path.name}: shrank while being read")
+        records = list(struct.iter_unpack(self.layout.struct_format, data))
         scale = npr.TIME_UNITS_NS[self.layout.time_unit]
         columns = {}
         for name, values in zip(self.layout.names, zip(*records) if records else ()):
@@ -84,14 +86,20 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
 
 
 def read_latest_rows(
-    paths: list[Path], kind: str, created_ns: int, rule_s: float, now_s: float
+    paths: list[Path],
+    kind: str,
+    created_ns: int,
+    rule_s: float,
+    now_s: float,
+    real_root: str | None = None,
 ) -> dict[str, list]:
     """Rows of a channel's files (in N order) that give the same `latest.latest_buckets`
-    as all of them: merged, then stably sorted by time."""
+    as all of them: merged, then stably sorted by time. With `real_root`, only files
+    under it are read."""
     files: list[_File] = []
     try:
         for path in paths:
-            files.append(_File(path, created_ns))
+            files.append(_File(path, created_ns, real_root))
         names = list(dict.fromkeys(name for f in files for name in f.layout.names))
         filled = [f for f in files if f.rows > 0]
         if not filled:
