@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .store import latest, latest_rows, layout, summary
+from .store import latest, latest_rows, layout, safe_read, summary
 from .store.errors import AmbiguousRun, BadNpr, RunNotFound
 from .store.reading import resolve, resolve_many
 
@@ -158,12 +158,20 @@ def text_snapshot(root: Path, run: str) -> str:
 
 
 def log_tail(path: Path, count: int = LOG_LINES) -> list[str]:
-    """The last `count` lines, reading only the file's tail; bad UTF-8 replaced, long lines cut."""
-    with open(path, "rb") as file:
-        size = file.seek(0, os.SEEK_END)
+    """The last `count` lines, reading only the file's tail; bad UTF-8 replaced, long lines cut.
+
+    Only a regular file is opened (safe_read): a FIFO swapped in can't hang the kernel.
+    """
+    try:
+        fd = safe_read.open_regular(path)
+    except OSError as error:
+        return [f"(unreadable: {error.strerror or error})"]
+    try:
+        size = os.fstat(fd).st_size
         start = max(0, size - LOG_TAIL_BYTES)
-        file.seek(start)
-        data = file.read(size - start)
+        data = os.pread(fd, size - start, start)
+    finally:
+        os.close(fd)
     lines = data.decode("utf-8", "replace").splitlines()
     if start > 0 and lines:
         lines = lines[1:]  # the first line is cut

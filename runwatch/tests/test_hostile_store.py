@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import runwatch
+from runwatch import widgets
 from runwatch.store import npr, summary
 from runwatch.tests.conftest_server import FAKE_SECRET, pavlov_info, pavlov_run
 
@@ -124,6 +125,8 @@ def test_kernel_readers_refuse_fifos(store, good_run, fifos):
     assert "FIFO" in in_thread(summary.header_error, stats)
     with pytest.raises(OSError, match="FIFO"):
         in_thread(npr.last_row, stats)
+    log = fifos(good_run / "logs.1.txt")
+    assert "FIFO" in in_thread(widgets.log_tail, log)[0]
 
 
 # Item 4: one bad `_info.json` is one unreadable run, whatever is in it.
