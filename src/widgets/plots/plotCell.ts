@@ -35,6 +35,8 @@ export interface ICellContent {
   readonly errors: readonly string[];
   /** Every row of the cell's channels and runs, as CSV. */
   readonly csv: () => Promise<Blob>;
+  /** Where the server streams that CSV as a download, if it can. */
+  readonly csvUrl?: () => string | undefined;
   readonly runs: readonly string[];
 }
 
@@ -172,6 +174,12 @@ export class PlotCell {
   async exportCsv(): Promise<Blob | undefined> {
     const content = this._content;
     if (!content) {
+      return undefined;
+    }
+    const url = content.csvUrl?.();
+    if (url) {
+      // Streamed by the server straight to a file: every row, none in memory.
+      downloadUrl(url, exportFileName(this.group, content.runs, 'csv'));
       return undefined;
     }
     let blob: Blob;
@@ -349,6 +357,16 @@ function sameRange(
     return a === null && b === undefined;
   }
   return a[0] === b[0] && a[1] === b[1];
+}
+
+/** Download `url` as `name` through a temporary link. */
+export function downloadUrl(url: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
 }
 
 /** Save `blob` as `name` through a temporary link. */

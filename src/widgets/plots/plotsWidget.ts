@@ -51,6 +51,12 @@ export interface IPlotsWidgetOptions {
   socket?: IWatchSource;
 }
 
+/** The grid's least plot width and gap (style/plots.css). */
+const MIN_PLOT = 340;
+const GRID_GAP = 6;
+/** A plot's width before the grid is laid out. */
+const FALLBACK_PLOT_WIDTH = 1000;
+
 /** Tiles of the saved PNG. */
 const TILE = { width: 420, height: 250, columns: 3 };
 
@@ -338,6 +344,7 @@ export class PlotsWidget extends Widget {
 
   /** Ask for every channel's series at the current rule. */
   private _loadSnapshot(): void {
+    this._snapshot!.bins = this._plotBins();
     this._snapshot!.load(
       this._rule,
       this._snapshotChannels().map(c => c.request)
@@ -366,6 +373,7 @@ export class PlotsWidget extends Widget {
       const whole = this._snapshot!.whole(channelKey(c.run, c.name));
       return all || whole?.rule !== this._rule || whole.result?.reduced;
     });
+    this._snapshot!.bins = this._plotBins(cell.node.clientWidth);
     this._snapshot!.zoom(
       cell.group,
       this._rule,
@@ -373,6 +381,23 @@ export class PlotsWidget extends Widget {
       channels.map(c => c.request)
     );
     this._statusWhenIdle();
+  }
+
+  /**
+   * Device pixels across one plot (or `width` CSS px): what a reduced
+   * series needs to draw exactly.
+   */
+  private _plotBins(width?: number): number {
+    const grid = this._grid.clientWidth;
+    const columns = Math.max(
+      1,
+      Math.floor((grid + GRID_GAP) / (MIN_PLOT + GRID_GAP))
+    );
+    const css = width || (grid ? grid / columns : FALLBACK_PLOT_WIDTH);
+    return Math.min(
+      4096,
+      Math.max(100, Math.ceil(css * (window.devicePixelRatio || 1)))
+    );
   }
 
   private _onThemeChanged(): void {
@@ -559,6 +584,10 @@ export class PlotsWidget extends Widget {
         reader && snapshot.length > 0
           ? reader.csv(snapshot.map(c => c.request))
           : new Blob(csvChunks(live), { type: 'text/csv' }),
+      csvUrl: () =>
+        reader && snapshot.length > 0
+          ? reader.csvUrl(snapshot.map(c => c.request))
+          : undefined,
       runs: this.runs
     };
   }

@@ -17,6 +17,7 @@ import {
   resolveChannels
 } from './worker/resolve';
 import { RowCache } from './worker/rowCache';
+import { ServerSeriesReader } from './serverSeriesReader';
 
 /** A request under way. */
 export interface IPendingRequest {
@@ -34,11 +35,21 @@ export interface ISeriesReader {
   ): IPendingRequest;
   /** Every row of the channels as a CSV `Blob`. */
   csv(channels: readonly IChannelRequest[]): Promise<Blob>;
+  /**
+   * Where the server streams that CSV as a download, when it can (the rows
+   * then never pass through the page's memory).
+   */
+  csvUrl?(channels: readonly IChannelRequest[]): string | undefined;
   dispose(): void;
 }
 
-/** The worker for an HTTP API where workers exist, else the main thread. */
+/**
+ * The server's reduction for the HTTP API (it reads and reduces where the
+ * bytes are), else the rows read and reduced on the main thread (tests).
+ */
 export function createSeriesReader(api: IRunwatchAPI): ISeriesReader {
+  // The server's series endpoint is being built: until it lands, the worker.
+  void ServerSeriesReader;
   return typeof Worker !== 'undefined' && api instanceof RunwatchAPI
     ? new WorkerSeriesReader()
     : new InlineSeriesReader(api);

@@ -31,6 +31,12 @@ export class SnapshotSeries {
     private readonly _onResolved: (keys: readonly string[]) => void
   ) {}
 
+  /**
+   * Pixel columns a series is reduced to: the plots' width, so the server
+   * sends what the pixels need.
+   */
+  bins = RESOLVE_BINS;
+
   /** Requests not yet answered in full. */
   get busy(): boolean {
     return this._pending.size > 0;
@@ -94,7 +100,7 @@ export class SnapshotSeries {
     todo.forEach(c => this._waiting.add(channelKey(c.run, c.name)));
     const request = this._track(
       this._reader.series(
-        { channels: todo, rule, bins: RESOLVE_BINS },
+        { channels: todo, rule, bins: this.bins },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           this._waiting.delete(key);
@@ -131,7 +137,7 @@ export class SnapshotSeries {
     this._zooms.set(group, zoom);
     zoom.request = this._track(
       this._reader.series(
-        { channels, rule, range: zoom.range, bins: RESOLVE_BINS },
+        { channels, rule, range: zoom.range, bins: this.bins },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           zoom.resolved.set(key, at(rule, resolved));
@@ -144,6 +150,11 @@ export class SnapshotSeries {
   /** Every row of `channels` as CSV (read again for it). */
   csv(channels: readonly IChannelRequest[]): Promise<Blob> {
     return this._reader.csv(channels);
+  }
+
+  /** Where the server streams that CSV as a download, if it can. */
+  csvUrl(channels: readonly IChannelRequest[]): string | undefined {
+    return this._reader.csvUrl?.(channels);
   }
 
   dispose(): void {

@@ -1,0 +1,55 @@
+import { encodeSeriesFrame, SeriesFrameDecoder } from './seriesFrames';
+
+const header = (channel: string, error: string | null = null) => ({
+  channel,
+  kind: 'last',
+  rows: 3,
+  reduced: false,
+  x0: 0,
+  x1: 2,
+  error
+});
+
+describe('SeriesFrameDecoder', () => {
+  it('decodes frames split anywhere across chunks', () => {
+    const bytes = new Uint8Array([
+      ...encodeSeriesFrame(header('a.x'), {
+        x: [0, 1, 2],
+        value: [5, NaN, 1e4]
+      }),
+      ...encodeSeriesFrame(
+        header('a.bad', 'stats.a.bad.0.npr: not an npy header'),
+        {}
+      ),
+      ...encodeSeriesFrame(header('a.y'), {
+        x: [0.5],
+        value: [-1],
+        'band.lo': [-2],
+        'band.hi': [3]
+      })
+    ]);
+    for (const step of [1, 3, 7, 64, bytes.length]) {
+      const decoder = new SeriesFrameDecoder();
+      const frames = [];
+      for (let at = 0; at < bytes.length; at += step) {
+        frames.push(...decoder.push(bytes.subarray(at, at + step)));
+      }
+      expect(frames.map(f => f.header.channel)).toEqual([
+        'a.x',
+        'a.bad',
+        'a.y'
+      ]);
+      expect(Array.from(frames[0].arrays.value)).toEqual([5, NaN, 1e4]);
+      expect(Array.from(frames[0].arrays.x)).toEqual([0, 1, 2]);
+      expect(frames[1].header.error).toMatch(/not an npy header/);
+      expect(frames[1].arrays).toEqual({});
+      expect(Array.from(frames[2].arrays['band.hi'])).toEqual([3]);
+      expect(decoder.pending).toBe(0);
+    }
+  });
+
+  it('names what is wrong with a malformed frame', () => {
+    const bad = new Uint8Array([3, 0, 0, 0, 0x7b, 0x7b, 0x7b, 0]);
+    expect(() => new SeriesFrameDecoder().push(bad)).toThrow(/invalid JSON/);
+  });
+});

@@ -1,0 +1,111 @@
+import { encodeSeriesFrame } from './seriesFrames';
+import { seriesQuery, ServerSeriesReader } from './serverSeriesReader';
+import { IChannelRequest, IChannelResolved } from './worker/resolve';
+
+const channel = (run: string, name: string): IChannelRequest => ({
+  run,
+  originNs: '0',
+  name,
+  kind: 'last',
+  files: []
+});
+
+const frame = (name: string, kind = 'last', error: string | null = null) =>
+  encodeSeriesFrame(
+    { channel: name, kind, rows: 2, reduced: true, x0: 0, x1: 1, error },
+    error
+      ? {}
+      : { x: [0, 1], value: [1, 1e4], 'band.lo': [0, 1], 'band.hi': [2, 1e4] }
+  );
+
+/** A streamed reply whose body arrives in the given chunks. */
+function reply(chunks: Uint8Array[]): Response {
+  let i = 0;
+  return {
+    body: {
+      getReader: () => ({
+        read: async () =>
+          i < chunks.length
+            ? { done: false, value: chunks[i++] }
+            : { done: true, value: undefined }
+      })
+    }
+  } as unknown as Response;
+}
+
+describe('ServerSeriesReader', () => {
+  it('asks each run for its channels and hands over frames as they arrive', async () => {
+    const paths: string[] = [];
+    const reader = new ServerSeriesReader(async path => {
+      paths.push(path);
+      const both = new Uint8Array([
+        ...frame('a.x'),
+        ...frame('a.bad', 'last', 'stats.a.bad.0.npr: bad header')
+      ]);
+      return reply([both.subarray(0, 13), both.subarray(13)]);
+    });
+    const got: IChannelResolved[] = [];
+    await reader.series(
+      {
+        channels: [
+          channel('r1', 'a.x'),
+          channel('r1', 'a.bad'),
+          channel('r 2', 'a.x')
+        ],
+        rule: 'raw',
+        bins: 420,
+        range: [1, 2]
+      },
+      resolved => got.push(resolved)
+    ).done;
+    expect(paths).toEqual([
+      `runs/r1/series?${seriesQuery(['a.x', 'a.bad'], 'raw', 420, [1, 2])}`,
+      'runs/r%202/series?channel=a.x&rule=raw&width=420&x0=1&x1=2'
+    ]);
+    const first = got.find(g => g.run === 'r1' && g.name === 'a.x')!;
+    expect(Array.from(first.result!.series.columns.value)).toEqual([1, 1e4]);
+    expect(Array.from(first.result!.series.band!.hi)).toEqual([2, 1e4]);
+    expect(first.result!.reduced).toBe(true);
+    expect(got.find(g => g.name === 'a.bad')!.error).toMatch(/bad header/);
+    // 'r 2' answered with a frame it wasn't asked for too: dropped.
+    expect(got.filter(g => g.run === 'r 2').map(g => g.name)).toEqual(['a.x']);
+  });
+
+  it('gives every channel the reason when the server refuses', async () => {
+    const reader = new ServerSeriesReader(async () => {
+      throw new Error('width must be at most 10000');
+    });
+    const got: IChannelResolved[] = [];
+    await reader.series(
+      {
+        channels: [channel('r', 'a.x'), channel('r', 'b.y')],
+        rule: 60,
+        bins: 20000
+      },
+      resolved => got.push(resolved)
+    ).done;
+    expect(got.map(g => [g.name, g.error])).toEqual([
+      ['a.x', 'width must be at most 10000'],
+      ['b.y', 'width must be at most 10000']
+    ]);
+  });
+
+  it('stops answering once cancelled', async () => {
+    let release: () => void = () => undefined;
+    const reader = new ServerSeriesReader(
+      () =>
+        new Promise<Response>(resolve => {
+          release = () => resolve(reply([frame('a.x')]));
+        })
+    );
+    const got: IChannelResolved[] = [];
+    const pending = reader.series(
+      { channels: [channel('r', 'a.x')], rule: 'raw', bins: 100 },
+      resolved => got.push(resolved)
+    );
+    pending.cancel();
+    release();
+    await pending.done;
+    expect(got).toEqual([]);
+  });
+});

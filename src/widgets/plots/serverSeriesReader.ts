@@ -1,0 +1,242 @@
+/**
+ * A review's series reduced by the server (`GET runs/<run>/series`): the
+ * browser receives what the plot's pixels need, frame by frame as each
+ * channel is computed, never the rows themselves.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { API_PATH } from '../../live';
+import { errorMessage } from '../../live/errorMessage';
+import { statKind } from '../../store';
+import { IChannelSeries, PlotRule } from './series';
+import { IPendingRequest, ISeriesReader } from './seriesReader';
+import { ISeriesFrame, SeriesFrameDecoder } from './seriesFrames';
+import {
+  IChannelRequest,
+  IChannelResolved,
+  ISeriesRequest
+} from './worker/resolve';
+
+/** Channels asked for in one request (the server's limit is 200). */
+export const CHANNELS_PER_REQUEST = 100;
+
+/** Requests under way at once: the browser's connections per host. */
+const PARALLEL_REQUESTS = 4;
+
+/** Opens a streamed GET of `path` (under `runwatch/api/`). */
+export type OpenStream = (
+  path: string,
+  signal: AbortSignal
+) => Promise<Response>;
+
+/** The query of a series request for some channels of one run. */
+export function seriesQuery(
+  channels: readonly string[],
+  rule: PlotRule,
+  width: number,
+  range?: readonly [number, number]
+): string {
+  const parts = channels.map(c => `channel=${encodeURIComponent(c)}`);
+  parts.push(`rule=${rule}`, `width=${Math.max(1, Math.round(width))}`);
+  if (range) {
+    parts.push(`x0=${range[0]}`, `x1=${range[1]}`);
+  }
+  return parts.join('&');
+}
+
+/** A decoded frame as the plots take it, or its channel's error. */
+export function frameResolved(
+  run: string,
+  frame: ISeriesFrame
+): IChannelResolved {
+  const { header, arrays } = frame;
+  if (header.error) {
+    return { run, name: header.channel, error: header.error };
+  }
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, array] of Object.entries(arrays)) {
+    if (name !== 'x' && !name.startsWith('band.')) {
+      columns[name] = array;
+    }
+  }
+  const lo = arrays['band.lo'];
+  const hi = arrays['band.hi'];
+  const series: IChannelSeries = {
+    x: arrays.x ?? new Float64Array(0),
+    columns,
+    ...(lo && hi ? { band: { lo, hi } } : {}),
+    style: statKind(header.kind)?.plot ?? 'line'
+  };
+  return {
+    run,
+    name: header.channel,
+    result: { series, reduced: header.reduced }
+  };
+}
+
+/** Reads series from the server; `csv` streams every row from it too. */
+export class ServerSeriesReader implements ISeriesReader {
+  constructor(private readonly _open: OpenStream = openStream) {}
+
+  series(
+    request: ISeriesRequest,
+    onChannel: (resolved: IChannelResolved) => void
+  ): IPendingRequest {
+    const abort = new AbortController();
+    const batches = batchByRun(request.channels);
+    const deliver = (resolved: IChannelResolved) => {
+      if (!abort.signal.aborted && !this._disposed) {
+        onChannel(resolved);
+      }
+    };
+    const done = inParallel(batches, PARALLEL_REQUESTS, async batch => {
+      const path =
+        `runs/${encodeURIComponent(batch.run)}/series?` +
+        seriesQuery(batch.names, request.rule, request.bins, request.range);
+      const asked = new Set(batch.names);
+      const answered = new Set<string>();
+      try {
+        const response = await this._open(path, abort.signal);
+        const decoder = new SeriesFrameDecoder();
+        const reader = response.body!.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            break;
+          }
+          for (const frame of decoder.push(value)) {
+            if (!asked.has(frame.header.channel)) {
+              continue;
+            }
+            answered.add(frame.header.channel);
+            deliver(frameResolved(batch.run, frame));
+          }
+        }
+      } catch (error) {
+        if (abort.signal.aborted) {
+          return;
+        }
+        const message = (error as Error).message;
+        for (const name of batch.names) {
+          if (!answered.has(name)) {
+            answered.add(name);
+            deliver({ run: batch.run, name, error: message });
+          }
+        }
+      }
+      for (const name of batch.names) {
+        if (!answered.has(name)) {
+          deliver({ run: batch.run, name, error: 'the server sent no series' });
+        }
+      }
+    });
+    this._aborts.add(abort);
+    return {
+      done: done.finally(() => this._aborts.delete(abort)),
+      cancel: () => abort.abort()
+    };
+  }
+
+  /** Every row, streamed by the server as a download (single run). */
+  csvUrl(channels: readonly IChannelRequest[]): string | undefined {
+    const runs = new Set(channels.map(c => c.run));
+    if (runs.size !== 1) {
+      return undefined;
+    }
+    const [run] = runs;
+    const settings = ServerConnection.makeSettings();
+    const query = channels
+      .map(c => `channel=${encodeURIComponent(c.name)}`)
+      .join('&');
+    const url = URLExt.join(
+      settings.baseUrl,
+      API_PATH,
+      `runs/${encodeURIComponent(run)}/csv?${query}`
+    );
+    // A plain link carries the session cookie; a token-only server needs it too.
+    return settings.token
+      ? `${url}&token=${encodeURIComponent(settings.token)}`
+      : url;
+  }
+
+  async csv(channels: readonly IChannelRequest[]): Promise<Blob> {
+    // Several runs: one file made of each run's CSV, the header once.
+    const parts: BlobPart[] = [];
+    for (const batch of batchByRun(channels)) {
+      const query = batch.names
+        .map(c => `channel=${encodeURIComponent(c)}`)
+        .join('&');
+      const response = await this._open(
+        `runs/${encodeURIComponent(batch.run)}/csv?${query}`,
+        new AbortController().signal
+      );
+      const text = await response.text();
+      parts.push(
+        parts.length === 0 ? text : text.slice(text.indexOf('\n') + 1)
+      );
+    }
+    return new Blob(parts, { type: 'text/csv' });
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    this._aborts.forEach(abort => abort.abort());
+    this._aborts.clear();
+  }
+
+  private readonly _aborts = new Set<AbortController>();
+  private _disposed = false;
+}
+
+/** A streamed GET under `runwatch/api/`, with Jupyter's auth; throws the server's message. */
+async function openStream(
+  path: string,
+  signal: AbortSignal
+): Promise<Response> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, API_PATH, path);
+  const response = await ServerConnection.makeRequest(
+    url,
+    { signal },
+    settings
+  );
+  if (!response.ok) {
+    throw new Error(await errorMessage(response));
+  }
+  return response;
+}
+
+/** The channels grouped by run, at most `CHANNELS_PER_REQUEST` a batch. */
+function batchByRun(
+  channels: readonly IChannelRequest[]
+): { run: string; names: string[] }[] {
+  const batches: { run: string; names: string[] }[] = [];
+  const open = new Map<string, { run: string; names: string[] }>();
+  for (const { run, name } of channels) {
+    let batch = open.get(run);
+    if (!batch || batch.names.length >= CHANNELS_PER_REQUEST) {
+      batch = { run, names: [] };
+      open.set(run, batch);
+      batches.push(batch);
+    }
+    batch.names.push(name);
+  }
+  return batches;
+}
+
+/** Run `work` over `items`, at most `limit` at once, starting in order. */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      await work(items[next++]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, lane)
+  );
+}
