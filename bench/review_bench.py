@@ -7,7 +7,8 @@ creates a run in `runwatch.store_root()` with the runwatch writer (so `_info.jso
 and every header are the writer's own), then replaces each channel's rows with
 `rows` rows written straight from numpy: times evenly spread over `span_s` seconds
 (default 2 h) after `_created`, values a noisy wave, and an optional spike
-`[row, value]`. Prints the run's name.
+`[row, value]` or `[row, value, length]` (that many rows from `row`). Prints the
+run's name.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import runwatch
 FIRST_ARGS = {
     "last": (0.0,),
     "max": (0.0,),
+    "max_percent": (0.0,),
     "mean": (0.0, 1),
     "mean_percent": (0.0, 1),
     "mean_std": (0.0, 1.0),
@@ -84,12 +86,12 @@ def make_run(spec: dict) -> str:
             _, _, dtype = (read or _read_header_3)(file)
             offset = file.tell()
         rows = channel_rows(dtype, channel["rows"], created_ns, spec.get("span_s", 7200), seed)
+        field = "total" if "total" in dtype.names else dtype.names[1]
         if channel.get("kind", "").endswith("percent"):
-            rows["total"] *= 0.5  # fractions: the plots show 0–100 %
+            rows[field] *= 0.5  # fractions: the plots show 0–100 %
         if "spike" in channel:
-            row, value = channel["spike"]
-            field = "total" if "total" in dtype.names else dtype.names[1]
-            rows[field][row] = value
+            row, value, length = (*channel["spike"], 1)[:3]
+            rows[field][row : row + length] = value
         with open(path, "r+b") as file:
             file.truncate(offset)
             file.seek(offset)
