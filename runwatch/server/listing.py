@@ -20,12 +20,12 @@ be read is listed as unreadable; it never breaks the listing.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
 import time
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import NamedTuple
 
 from ..store import layout, safe_read, summary
@@ -88,6 +88,15 @@ def newest_first(names: list[str], created_ns: dict[str, int | None]) -> list[st
     return sorted(names, key=lambda n: _order(n, created_ns.get(n)), reverse=True)
 
 
+class _Pass(NamedTuple):
+    """One listing: the root's fd and real path, and the time."""
+
+    root_fd: int
+    real_root: str
+    now_ms: int
+    now_s: float
+
+
 class RunListing:
     """The store's runs as RunSummary dicts (docs/server-api.md)."""
 
@@ -107,24 +116,40 @@ class RunListing:
             return "[" + ",".join(run.text for run in self._list(glob)) + "]"
 
     def _list(self, glob: str | None) -> list[_Run]:
-        now_ms = time.time_ns() // 10**6
-        now_s = time.monotonic()
-        real_root = self.paths.real_root()
-        folders = self._run_dirs(glob)
+        try:
+            root_fd = os.open(self.paths.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            self._runs.clear()
+            return []  # the store root need not exist yet
+        except OSError as error:
+            raise StoreRootNotAFolder(self.paths.root, error) from None
+        try:
+            now = _Pass(
+                root_fd,
+                safe_read.opened_path(root_fd, self.paths.root),
+                time.time_ns() // 10**6,
+                time.monotonic(),
+            )
+            return self._list_in(now, glob)
+        finally:
+            os.close(root_fd)
+
+    def _list_in(self, now: _Pass, glob: str | None) -> list[_Run]:
+        folders = _run_dirs(now.root_fd, glob)
         listed: dict[str, _Run] = {}
         due: list[tuple[float, str]] = []
         for name, folder_key in folders.items():
             cached = self._runs.get(name)
             if cached is None or cached.folder_key != folder_key or self._changed(name, cached):
-                run = self._scan(name, folder_key, cached, real_root, now_ms, now_s)
+                run = self._scan(now, name, folder_key, cached)
                 if run is not None:
                     listed[name] = run
                 continue
             listed[name] = cached
-            if now_s - cached.scanned_s >= QUIET_RECHECK_S:
+            if now.now_s - cached.scanned_s >= QUIET_RECHECK_S:
                 due.append((cached.scanned_s, name))
         for _, name in sorted(due)[:QUIET_RECHECKS]:
-            run = self._scan(name, folders[name], listed[name], real_root, now_ms, now_s)
+            run = self._scan(now, name, folders[name], listed[name])
             if run is None:
                 del listed[name]
             else:
@@ -149,76 +174,83 @@ class RunListing:
             key = None
         return key != cached.info.key
 
-    def _run_dirs(self, glob: str | None) -> dict[str, tuple]:
-        """{name: folder key} for every run folder (symlinks followed)."""
-        found = {}
-        try:
-            with os.scandir(self.paths.root) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if not layout.is_run_name(name) or (glob and not fnmatchcase(name, glob)):
-                        continue
-                    try:
-                        st = entry.stat()
-                    except OSError:
-                        continue  # gone, or a dangling symlink
-                    if stat.S_ISDIR(st.st_mode):
-                        found[name] = (entry.is_symlink(), st.st_dev, st.st_ino, st.st_mtime_ns)
-        except FileNotFoundError:
-            return {}  # the store root need not exist yet
-        except OSError as error:
-            raise StoreRootNotAFolder(self.paths.root, error) from None
-        return found
+    def _open_run(self, now: _Pass, name: str, is_symlink: bool) -> tuple[int, str | None]:
+        """(fd on the run folder, its real path if known); RefusedFile if out of the root.
 
-    def _scan(
-        self,
-        name: str,
-        folder_key: tuple,
-        cached: _Run | None,
-        real_root: str,
-        now_ms: int,
-        now_s: float,
-    ) -> _Run | None:
+        A real folder is opened in the root's fd without following a symlink, so it
+        needs no check; one swapped for a symlink meanwhile, or an alias, is followed
+        and checked.
+        """
+        if not is_symlink:
+            try:
+                return safe_read.open_dir(name, dir_fd=now.root_fd), f"{now.real_root}/{name}"
+            except OSError as error:
+                if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    raise
+        return safe_read.open_dir(self.paths.root / name, now.real_root), None
+
+    def _scan(self, now: _Pass, name: str, folder_key: tuple, cached: _Run | None) -> _Run | None:
         """Scan a run folder (and read its info if it changed); None if it is gone."""
-        path = self.paths.root / name
         try:
-            fd = safe_read.open_dir(path, real_root)
+            fd, real_dir = self._open_run(now, name, folder_key[0])
         except FileNotFoundError:
             return None  # deleted while listing
         except safe_read.RefusedFile:
-            return _refused(name, folder_key, summary.OUTSIDE_ROOT_FOLDER, now_s)
+            return _refused(name, folder_key, summary.OUTSIDE_ROOT_FOLDER, now.now_s)
         except OSError as error:
-            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now_s)
+            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now.now_s)
         try:
-            scan = summary.scan_dir_fd(fd, real_root)
+            scan = summary.scan_dir_fd(fd, now.real_root, real_dir)
             key = _info_key(scan)
             info = cached.info if cached is not None else None
             if info is None or key is None or info.key != key:
-                info = self._read_info(name, path, fd, scan, key, real_root, now_ms)
+                info = self._read_info(now, name, fd, scan, key)
         except OSError as error:
-            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now_s)
+            return _refused(name, folder_key, f"run folder: {error.strerror or error}", now.now_s)
         finally:
             os.close(fd)
+        last_write_ms = scan.last_write_ms
         fields = {
             **info.summary,
             "status": summary.run_status(
-                info.for_status, scan.last_write_ms, now_ms, self.stale_after_s
+                info.for_status, last_write_ms, now.now_ms, self.stale_after_s
             ),
             "size": scan.size,
-            "last_write_ms": scan.last_write_ms,
+            "last_write_ms": last_write_ms,
         }
-        return _Run(folder_key, info, _order(name, info.created_ns), fields, to_json(fields), now_s)
+        if cached is not None and cached.summary == fields:
+            return cached._replace(folder_key=folder_key, scanned_s=now.now_s)
+        order = _order(name, info.created_ns)
+        return _Run(folder_key, info, order, fields, to_json(fields), now.now_s)
 
-    def _read_info(self, name, path: Path, fd: int, scan, key, real_root, now_ms) -> _Info:
+    def _read_info(self, now: _Pass, name: str, fd: int, scan, key) -> _Info:
         if layout.INFO_FILE in scan.refused:
             info, error = None, f"{layout.INFO_FILE}: {scan.refused[layout.INFO_FILE]}"
         else:
-            info, error = summary.read_info(path, dir_fd=fd, real_root=real_root)
-        fields = summary.run_summary(name, info, error, scan, now_ms, self.stale_after_s)
+            path = self.paths.root / name
+            info, error = summary.read_info(path, dir_fd=fd, real_root=now.real_root)
+        fields = summary.run_summary(name, info, error, scan, now.now_ms, self.stale_after_s)
         for_status = (
             None if info is None else {layout.FINISHED_FIELD: info.get(layout.FINISHED_FIELD)}
         )
         return _Info(key, for_status, error, _created_ns(info), fields)
+
+
+def _run_dirs(root_fd: int, glob: str | None) -> dict[str, tuple]:
+    """{name: folder key} for every run folder in the root (symlinks followed)."""
+    found = {}
+    with os.scandir(root_fd) as entries:
+        for entry in entries:
+            name = entry.name
+            if name[0] == "." or "\\" in name or (glob and not fnmatchcase(name, glob)):
+                continue  # not a run name (layout.is_run_name; '/' and NUL can't occur)
+            try:
+                st = entry.stat()
+            except OSError:
+                continue  # gone, or a dangling symlink
+            if stat.S_ISDIR(st.st_mode):
+                found[name] = (entry.is_symlink(), st.st_dev, st.st_ino, st.st_mtime_ns)
+    return found
 
 
 def _refused(name: str, folder_key: tuple, error: str, now_s: float) -> _Run:

@@ -74,8 +74,8 @@ def read_info_raw(
     """The file as stored, `_env` included; only the writer should need this.
 
     Read only if it is a regular file (never a symlink, FIFO or device) of at
-    most MAX_BYTES. With `dir_fd` (an fd on `run_dir`) it is read in that folder;
-    with `real_root`, only if it lies under that root.
+    most MAX_BYTES. With `dir_fd` (an fd on `run_dir`, checked by the caller) it
+    is read in that folder; else with `real_root`, only if it lies under that root.
     """
     path = run_dir / layout.INFO_FILE
     try:
@@ -84,7 +84,8 @@ def read_info_raw(
             MAX_BYTES,
             dir_fd=dir_fd,
             follow_symlinks=False,
-            real_root=real_root,
+            # In a checked folder, a name that is not a symlink can't lead elsewhere.
+            real_root=real_root if dir_fd is None else None,
         )
     except FileNotFoundError:
         raise BadInfo(path, "missing (run not created yet, or not a run)") from None

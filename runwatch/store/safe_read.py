@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from . import layout
@@ -63,19 +64,21 @@ def limit_text(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit} bytes"
 
 
-def opened_path(fd: int, path: str | Path) -> str:
-    """The real path of what `fd` is open on; without /proc, the realpath of `path`."""
+def opened_path(fd: int, path: str | Path | Callable[[], str]) -> str:
+    """The real path of what `fd` is open on; without /proc, the realpath of `path`
+    (or of what `path()` returns)."""
     try:
         return os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
-        return os.path.realpath(path)
+        return os.path.realpath(path() if callable(path) else path)
 
 
-def check_within(fd: int, path: str | Path, real_root: str) -> str:
+def check_within(fd: int, path: str | Path | Callable[[], str], real_root: str) -> str:
     """The real path `fd` is open on; RefusedFile unless it lies under `real_root`."""
     real = opened_path(fd, path)
     if not layout.is_within(real, real_root):
-        raise RefusedFile(path, "leads out of the store root (a symlink?), refused")
+        shown = path() if callable(path) else path
+        raise RefusedFile(shown, "leads out of the store root (a symlink?), refused")
     return real
 
 
@@ -109,7 +112,8 @@ def open_regular(
         if not stat.S_ISREG(mode):
             raise RefusedFile(path, _not_regular(mode))
         if real_root is not None:
-            check_within(fd, path if dir_fd is None else _fd_path(dir_fd, path), real_root)
+            fallback = path if dir_fd is None else lambda: _fd_path(dir_fd, path)
+            check_within(fd, fallback, real_root)
     except BaseException:
         os.close(fd)
         raise
@@ -166,10 +170,16 @@ def read_head(path: str | Path, count: int, *, real_root: str | None = None) -> 
         os.close(fd)
 
 
-def open_dir(path: str | Path, real_root: str | None = None) -> int:
-    """An fd on a folder (symlinks followed); with `real_root`, RefusedFile unless it lies
-    strictly under it. Reads relative to the fd (`dir_fd=`) stay in that folder even if
-    its name is swapped for a symlink afterwards."""
+def open_dir(path: str | Path, real_root: str | None = None, *, dir_fd: int | None = None) -> int:
+    """An fd on a folder; reads relative to it (`dir_fd=`) stay in that folder even if
+    its name is swapped for a symlink afterwards.
+
+    With `dir_fd` (an fd on a checked folder), `path` is a name in it and must not
+    be a symlink (ELOOP otherwise): no further check is needed. Else symlinks are
+    followed and, with `real_root`, RefusedFile unless it lies strictly under it.
+    """
+    if dir_fd is not None:
+        return os.open(path, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=dir_fd)
     fd = os.open(path, _DIR_FLAGS)
     if real_root is not None:
         try:

@@ -66,9 +66,10 @@ def symlink_refusal(name: str, link: str, real_root: str) -> str | None:
     return None
 
 
-def scan_dir_fd(dir_fd: int, real_root: str) -> RunDir:
-    """Stat every file in the folder open as `dir_fd` (see `scan_run_dir`)."""
-    real_dir = safe_read.opened_path(dir_fd, "")
+def scan_dir_fd(dir_fd: int, real_root: str, real_dir: str | None = None) -> RunDir:
+    """Stat every file in the folder open as `dir_fd` (see `scan_run_dir`), whose
+    real path is `real_dir` (found from the fd if not given)."""
+    real_dir = real_dir or safe_read.opened_path(dir_fd, "")
     files, refused = {}, {}
     with os.scandir(dir_fd) as entries:
         for entry in entries:
@@ -176,14 +177,15 @@ def run_summary(
     capped (`listed`): the run's detail carries them whole."""
     created = created_ms(info)
     params, params_truncated = listed.params(info.get("params") if info else None)
+    last_write_ms = scan.last_write_ms
     return {
         "name": name,
         "created": iso_from_ms(created),
         "created_ms": created,
-        "status": run_status(info, scan.last_write_ms, now_ms, stale_after_s),
+        "status": run_status(info, last_write_ms, now_ms, stale_after_s),
         "error": error,
         "size": scan.size,
-        "last_write_ms": scan.last_write_ms,
+        "last_write_ms": last_write_ms,
         "description": listed.description(info.get("description") if info else None),
         "params": params,
         "params_truncated": params_truncated,

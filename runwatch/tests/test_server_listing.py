@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import runwatch
+from runwatch.server import listing as listing_module
 from runwatch.server.listing import RunListing
 from runwatch.server.paths import StorePaths
 from runwatch.store import info, layout, summary
@@ -100,3 +101,73 @@ def test_half_written_info_recovers(store: Path):
     assert listing.summaries()[0]["status"] == "unreadable"
     (run_dir / "_info.json").write_text(json.dumps(pavlov_info()))
     assert listing.summaries()[0]["status"] in ("live", "stale")
+
+
+def quiet_runs(store: Path, count: int) -> list[str]:
+    """Runs last written in 2021 (stale): the listing keeps them while their folder is unchanged."""
+    files = {"logs.0.txt": {"_pattern": "logs.{n}.txt"}}
+    names = [f"2021-01-01 00-00-0{i} quiet" for i in range(count)]
+    for name in names:
+        run_dir = pavlov_run(store, name, pavlov_info(_files=files), {"logs.0.txt": b"x\n"})
+        os.utime(run_dir, (1609459300, 1609459300))
+    return names
+
+
+@pytest.fixture
+def scans(monkeypatch) -> list[str]:
+    """The names of the run folders the listing scans."""
+    scanned: list[str] = []
+    real_scan = summary.scan_dir_fd
+
+    def scan(fd, real_root, real_dir=None):
+        scanned.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        return real_scan(fd, real_root, real_dir)
+
+    monkeypatch.setattr(summary, "scan_dir_fd", scan)
+    return scanned
+
+
+def test_quiet_runs_are_listed_from_the_cache_until_their_folder_changes(store: Path, scans):
+    names = quiet_runs(store, 3)
+    listing = RunListing(StorePaths(store), 60)
+    first = listing.summaries_json()
+    assert sorted(scans) == sorted(names)
+    scans.clear()
+    assert listing.summaries_json() == first and scans == []
+    (store / names[1] / "logs.1.txt").write_text("new file\n")  # the folder's mtime moves
+    summaries = {r["name"]: r for r in listing.summaries()}
+    assert scans == [names[1]]
+    assert summaries[names[1]]["size"] > summaries[names[0]]["size"]
+    assert summaries[names[1]]["status"] == "live"
+
+
+def test_a_quiet_run_that_grows_is_seen_at_its_recheck(store: Path, scans, monkeypatch):
+    names = quiet_runs(store, 3)
+    listing = RunListing(StorePaths(store), 60)
+    before = {r["name"]: r for r in listing.summaries()}
+    with open(store / names[0] / "logs.0.txt", "a") as log:  # an append: the folder is unchanged
+        log.write("resumed\n")
+    # Until its recheck the listing still says what it saw: the folder did not change.
+    assert {r["name"]: r for r in listing.summaries()}[names[0]]["status"] == "stale"
+    monkeypatch.setattr(listing_module, "QUIET_RECHECK_S", 0.0)
+    monkeypatch.setattr(listing_module, "QUIET_RECHECKS", 2)  # at most 2 a listing
+    scans.clear()
+    listing.summaries()
+    assert scans == names[:2]  # the two least recently scanned
+    after = {r["name"]: r for r in listing.summaries()}
+    assert names[0] in scans[2:] and names[2] in scans[2:]  # live now, and the last one
+    assert after[names[0]]["status"] == "live"
+    assert after[names[0]]["size"] == before[names[0]]["size"] + len("resumed\n")
+
+
+def test_live_runs_are_scanned_on_every_listing(store: Path, scans):
+    run = runwatch.new_run()
+    (store / run / "logs.0.txt").write_text("first\n")
+    listing = RunListing(StorePaths(store), 60)
+    sizes = [listing.summaries()[0]["size"]]
+    assert listing.summaries()[0]["status"] == "live"
+    scans.clear()
+    with open(store / run / "logs.0.txt", "a") as log:  # the folder is unchanged
+        log.write("more\n")
+    sizes.append(listing.summaries()[0]["size"])
+    assert scans == [run] and sizes[1] == sizes[0] + 5
