@@ -6,8 +6,8 @@ import { kernelChordsPlugin } from './workflow/kernelChordsPlugin';
 import { pastePlugin } from './workflow/pastePlugin';
 import { scratchPlugin } from './workflow/scratchPlugin';
 import { startupPlugin } from './workflow/startupPlugin';
-import { monitorPlugin } from './widgets/monitorPlugin';
-import { runsPanelPlugin } from './widgets/runsPanelPlugin';
+import { monitorPlugin } from './monitor/plugin';
+import { runsPanelPlugin } from './runsPanel/plugin';
 import { plotsPlugin } from './widgets/plots/plotsPlugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [

@@ -9,12 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IColumnSet, MonitorFormat } from '../src/store';
 import { closeTo, fromJson, JsonNumber } from '../src/store/testing';
-import { formatValue } from '../src/widgets/monitor/format';
-import {
-  BucketRule,
-  latestText,
-  latestValues
-} from '../src/widgets/monitor/latest';
+import { formatValue } from '../src/monitor/format';
+import { BucketRule, latestText, latestValues } from '../src/monitor/latest';
 
 type JsonRow = Record<string, JsonNumber>;
 

@@ -14,9 +14,9 @@ import {
   Notification
 } from '@jupyterlab/apputils';
 import { CommandIDs } from '../../tokens';
-import { runsIcon } from '../icons';
-import { RunsPanel } from '../runsPanel';
-import { pickRun } from '../runPicker';
+import { runsIcon } from '../../icons';
+import { RunsPanel } from '../../runsPanel/panel';
+import { pickRun } from '../../runsPanel/runPicker';
 import type { PlotsWidget } from './plotsWidget';
 import { plotThemeChanged } from './themeEvents';
 
@@ -24,7 +24,7 @@ const PLUGIN_ID = 'runwatch:plots';
 
 /** Ask for a run (or a glob, to compare); `undefined` if cancelled. */
 async function pickRuns(title: string): Promise<string[] | undefined> {
-  const { RunwatchAPI } = await import('../../live/api');
+  const { RunwatchAPI } = await import('../../client/api');
   const api = new RunwatchAPI();
   const picked = await pickRun({
     title,

@@ -4,15 +4,8 @@
  * and, when comparing, the params that differ.
  */
 import { Widget } from '@lumino/widgets';
-import {
-  IRunwatchAPI,
-  IWatchSource,
-  RunModel,
-  runBadge,
-  RunwatchAPI,
-  summariseBadges,
-  WatchSocket
-} from '../../live';
+import { IRunwatchAPI, RunwatchAPI, WatchSocket } from '../../client';
+import { IWatchSource, RunModel, runBadge, summariseBadges } from '../../runs';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { differingParams, runColours } from './compare';
 import { csvChunks, ICsvSeries } from './csv';

@@ -6,7 +6,7 @@
  */
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { IRunwatchAPI, RunwatchAPI } from '../../live';
+import { IRunwatchAPI, RunwatchAPI } from '../../client';
 import { WorkerReply, WorkerRequest } from './worker/protocol';
 import {
   channelsCsv,

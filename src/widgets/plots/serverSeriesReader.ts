@@ -5,8 +5,8 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { API_PATH } from '../../live';
-import { errorMessage } from '../../live/errorMessage';
+import { API_PATH } from '../../client';
+import { errorMessage } from '../../client/errorMessage';
 import { statKind } from '../../store';
 import { IChannelSeries, PlotRule } from './series';
 import { IPendingRequest, ISeriesReader } from './seriesReader';

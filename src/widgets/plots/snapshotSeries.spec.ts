@@ -3,7 +3,7 @@ import {
   FakeRunwatchAPI,
   nprHeader,
   nprRows
-} from '../../live/testing';
+} from '../../client/testing';
 import { RESOLVE_BINS } from './reduce';
 import {
   InlineSeriesReader,

@@ -4,7 +4,8 @@
  * the review worker reads on request (`seriesReader.ts`).
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { IFileEntry, IRunwatchAPI, RunModel } from '../../live';
+import { IFileEntry, IRunwatchAPI } from '../../client';
+import { RunModel } from '../../runs';
 import { IColumnSet, parseInfo } from '../../store';
 import { IChannelRequest } from './worker/resolve';
 

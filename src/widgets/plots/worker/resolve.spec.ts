@@ -1,4 +1,4 @@
-import { concatBytes, nprHeader, nprRows } from '../../../live/testing';
+import { concatBytes, nprHeader, nprRows } from '../../../client/testing';
 import {
   channelsCsv,
   IChannelRequest,

@@ -4,7 +4,7 @@
  * thread (`resolve.ts`). Only the reduced series cross to the page,
  * transferred, not copied; the rows are dropped once resolved.
  */
-import { errorMessage } from '../../../live/errorMessage';
+import { errorMessage } from '../../../client/errorMessage';
 import { WorkerReply, WorkerRequest } from './protocol';
 import {
   channelsCsv,

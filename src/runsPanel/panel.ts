@@ -5,9 +5,9 @@
 import { IDisposable } from '@lumino/disposable';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { IRunSummary, IRunwatchAPI, RunwatchAPI, WatchSocket } from '../live';
+import { IRunSummary, IRunwatchAPI, RunwatchAPI, WatchSocket } from '../client';
 import { filterRuns, IRunEntry } from '../store/resolve';
-import { formatAge, formatSize } from './monitor/format';
+import { formatAge, formatSize } from '../monitor/format';
 
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;

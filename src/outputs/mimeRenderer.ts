@@ -61,7 +61,7 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
   ): Promise<Widget> {
     if (bundle?.widget === 'monitor' && typeof bundle.run === 'string') {
       // Loaded on first use, to keep JupyterLab's start-up chunk small.
-      const { MonitorWidget } = await import('./monitorWidget');
+      const { MonitorWidget } = await import('../monitor/monitorWidget');
       return new MonitorWidget({ run: bundle.run, expectedRoot: bundle.root });
     }
     if (
@@ -69,7 +69,8 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       Array.isArray(bundle.runs)
     ) {
       // plotly.js comes with it, in its own chunk, on first use.
-      const { createPlotsOutput } = await import('../plots/plotsOutput');
+      const { createPlotsOutput } =
+        await import('../widgets/plots/plotsOutput');
       return createPlotsOutput(
         { ...bundle, widget: bundle.widget, runs: bundle.runs },
         model

@@ -10,8 +10,8 @@ import {
   concatBytes,
   nprHeader,
   nprRows
-} from './testing';
-import { WatchSocket } from './watchSocket';
+} from '../client/testing';
+import { WatchSocket } from '../client/watchSocket';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;

@@ -3,14 +3,8 @@
  * `RunModel`.
  */
 import { Panel } from '@lumino/widgets';
-import {
-  IRunChange,
-  IRunwatchAPI,
-  IWatchSource,
-  RunModel,
-  RunwatchAPI,
-  WatchSocket
-} from '../../live';
+import { IRunChange, IWatchSource, RunModel } from '../runs';
+import { IRunwatchAPI, RunwatchAPI, WatchSocket } from '../client';
 import { MonitorHeader } from './header';
 import { LogTails } from './logTail';
 import { StatsTree } from './statsTree';

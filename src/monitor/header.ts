@@ -2,7 +2,7 @@
  * The monitor's header: run name, age, bucket rule, size and status.
  */
 import { Widget } from '@lumino/widgets';
-import { RunModel, runBadge } from '../../live';
+import { RunModel, runBadge } from '../runs';
 import { formatAge, formatSize } from './format';
 import { BucketRule, ruleLabel } from './statsTree';
 

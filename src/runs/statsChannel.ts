@@ -8,7 +8,7 @@ import {
   mergeByTime,
   parseStatsFileName
 } from '../store';
-import { IFileEntry } from './api';
+import { IFileEntry } from '../client/api';
 import { ColumnBuffer } from './columnBuffer';
 
 interface IChannelFile {

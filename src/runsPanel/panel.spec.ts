@@ -1,7 +1,7 @@
 import { Widget } from '@lumino/widgets';
-import { FakeRunwatchAPI, FakeWebSocket } from '../live/testing';
-import { WatchSocket } from '../live';
-import { LIVE_REFRESH_MS, RunsPanel } from './runsPanel';
+import { FakeRunwatchAPI, FakeWebSocket } from '../client/testing';
+import { WatchSocket } from '../client';
+import { LIVE_REFRESH_MS, RunsPanel } from './panel';
 
 describe('RunsPanel', () => {
   it('lists runs newest first, refreshes on runs-changed, opens on click', async () => {

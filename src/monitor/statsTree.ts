@@ -2,8 +2,8 @@
  * The tree of a run's latest stat values, split on dots, formatted by kind.
  */
 import { Widget } from '@lumino/widgets';
-import { IRunChange, RunModel, StatsChannel } from '../../live';
-import { statKind } from '../../store';
+import { IRunChange, RunModel, StatsChannel } from '../runs';
+import { statKind } from '../store';
 import { BucketRule, ILatestText, latestText } from './latest';
 
 export type { BucketRule } from './latest';

@@ -5,12 +5,12 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { parseInfo } from '../store';
-import { IFileEntry, IRunwatchAPI, RunStatus } from './api';
+import { IFileEntry, IRunwatchAPI, RunStatus } from '../client/api';
 import { ChangeBatch, FrameScheduler, IRunChange } from './changeBatch';
 import { FileFollower } from './fileFollower';
 import { DEFAULT_LOG_LINES, LogLines } from './logLines';
 import { StatsChannel } from './statsChannel';
-import { IRunMessage, RunListener, SocketState } from './watchSocket';
+import { IRunMessage, RunListener, SocketState } from '../client/watchSocket';
 
 /** Bytes of each log read on first load: its tail, not the whole file. */
 export const LOG_TAIL_BYTES = 64 * 1024;

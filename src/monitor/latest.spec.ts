@@ -1,4 +1,4 @@
-import { aggregate, IColumnSet, STAT_KINDS } from '../../store';
+import { aggregate, IColumnSet, STAT_KINDS } from '../store';
 import { latestBuckets, latestRaw } from './latest';
 
 /** Rows every ~0.7 s for `seconds`, with every field any kind needs. */

@@ -8,11 +8,11 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import type { MonitorWidget } from './monitor/monitorWidget';
+import type { MonitorWidget } from './monitorWidget';
 import { CommandIDs } from '../tokens';
-import { runsIcon } from './icons';
-import { runwatchRendererFactory } from './monitor/mimeRenderer';
-import { pickRun } from './runPicker';
+import { runsIcon } from '../icons';
+import { runwatchRendererFactory } from '../outputs/mimeRenderer';
+import { pickRun } from '../runsPanel/runPicker';
 
 const PLUGIN_ID = 'runwatch:monitor';
 
@@ -66,7 +66,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(existing.id);
           return existing;
         }
-        const { MonitorWidget } = await import('./monitor/monitorWidget');
+        const { MonitorWidget } = await import('./monitorWidget');
         const widget = new MainAreaWidget({
           content: new MonitorWidget({ run })
         });

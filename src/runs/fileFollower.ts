@@ -2,7 +2,7 @@
  * Following a growing file: fetch only the bytes past our own offset, one
  * request at a time, catching up to the latest size the server reported.
  */
-import { IFileChunk } from './api';
+import { IFileChunk } from '../client/api';
 
 /** The largest byte range asked for in one request. */
 export const MAX_CHUNK_BYTES = 1 << 20;

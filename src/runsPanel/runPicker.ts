@@ -3,7 +3,7 @@
  * lists the store's runs and asks for one in a dialog.
  */
 import { InputDialog, Notification } from '@jupyterlab/apputils';
-import type { IRunwatchAPI } from '../live/api';
+import type { IRunwatchAPI } from '../client/api';
 
 /** What the picker asks with. */
 export interface IPickRunOptions {
@@ -38,7 +38,8 @@ export async function pickRun(
 ): Promise<IPickedRun | undefined> {
   let names: string[];
   try {
-    const api = options.api ?? new (await import('../live/api')).RunwatchAPI();
+    const api =
+      options.api ?? new (await import('../client/api')).RunwatchAPI();
     names = (await api.listRuns()).runs.map(r => r.name);
   } catch (error) {
     Notification.error(`Could not list runs: ${(error as Error).message}`, {

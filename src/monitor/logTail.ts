@@ -2,7 +2,8 @@
  * The log tails of a run: one pane per log file, headed by its writer.
  */
 import { Panel, Widget } from '@lumino/widgets';
-import { IFileEntry, ILogSource, IRunChange, RunModel } from '../../live';
+import { IFileEntry } from '../client';
+import { ILogSource, IRunChange, RunModel } from '../runs';
 
 /**
  * Who wrote a log file, from its `_files` entry: `MainProcess · pid 1234`.

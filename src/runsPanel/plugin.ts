@@ -7,8 +7,8 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { CommandIDs } from '../tokens';
-import { runsIcon } from './icons';
-import { RunsPanel } from './runsPanel';
+import { runsIcon } from '../icons';
+import { RunsPanel } from './panel';
 
 const PLUGIN_ID = 'runwatch:runs-panel';
 

@@ -1,10 +1,7 @@
 /**
- * The live client: server calls, the shared watch socket and run models.
- * Lumino signals, no widgets.
+ * Runs followed live: run models, their channels, file followers and log
+ * tails, kept current from the server client. Lumino signals, no widgets.
  */
-export * from './api';
-export * from './requestAPI';
-export * from './watchSocket';
 export * from './logLines';
 export * from './fileFollower';
 export * from './columnBuffer';

@@ -11,7 +11,7 @@ import {
   IColumnSet,
   quantileColumnNames,
   statKind
-} from '../../store';
+} from '../store';
 import { BucketRow, formatValue } from './format';
 
 export type { BucketRow } from './format';

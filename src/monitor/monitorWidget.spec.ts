@@ -5,8 +5,8 @@ import {
   concatBytes,
   nprHeader,
   nprRows
-} from '../../live/testing';
-import { WatchSocket } from '../../live';
+} from '../client/testing';
+import { WatchSocket } from '../client';
 import { MonitorWidget } from './monitorWidget';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
