@@ -1,0 +1,223 @@
+"""A channel's rows as numpy columns: every `stats.<channel>.<N>.npr` file of a run,
+decoded like src/store/decode.ts and merged by time like src/store/merge.ts.
+
+Files are read with `os.pread` on an fd opened by `paths.open_store_file` (a
+regular file under the root, non-blocking), not memory-mapped: a file truncated
+under a mapping raises SIGBUS, which would kill the whole server.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import closing
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from ...store import info as info_file
+from ...store import layout, npr
+from ...store.errors import BadInfo, BadNpr
+from ..paths import Refused, StorePaths, open_store_file
+
+TIME = npr.TIME_FIELD
+NAT = np.iinfo(np.int64).min
+READ_CHUNK_BYTES = 64 * 2**20  # one pread at most this big: bounded temporary memory
+
+
+class ChannelError(Exception):
+    """A channel that can't be read or aggregated; str() is "<file name>: <reason>"."""
+
+
+class FileStamp(NamedTuple):
+    """What identifies a file's bytes: same inode and no shrink means only appends."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, fd: int) -> FileStamp:
+        st = os.fstat(fd)
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def grew_from(self, older: FileStamp) -> bool:
+        """Same file, at least as long: what `older` covered is still there unchanged."""
+        return (self.dev, self.ino) == (older.dev, older.ino) and self.size >= older.size
+
+
+class ChannelSpec(NamedTuple):
+    name: str
+    kind: str
+    files: tuple[str, ...]  # ordered by N
+
+
+class RunChannels(NamedTuple):
+    run_dir: Path
+    created_ns: int
+    channels: dict[str, ChannelSpec]
+
+
+def run_channels(paths: StorePaths, run: str) -> RunChannels:
+    """The run's `_created` and its stats channels (from `_files`, kind of the first file).
+
+    Refused (400/403/404) for a bad run name, one out of the root, or no such run;
+    Refused 409 when `_info.json` can't be read (nothing can be placed in time).
+    """
+    run_dir = paths.run_dir(run)
+    try:
+        info = info_file.read_info(run_dir, real_root=paths.real_root())
+        created = info_file.created_ns(run_dir, info)
+    except BadInfo as error:
+        raise Refused(409, f"run {run!r}: {error}") from None
+    listed = info.get("_files")
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for filename, entry in (listed if isinstance(listed, dict) else {}).items():
+        match = layout.STATS_FILE.fullmatch(filename) if isinstance(filename, str) else None
+        kind = entry.get("kind") if isinstance(entry, dict) else None
+        if match and isinstance(kind, str):
+            found.setdefault(match["channel"], []).append((int(match["n"]), filename, kind))
+    channels = {}
+    for name, entries in found.items():
+        entries.sort()
+        channels[name] = ChannelSpec(name, entries[0][2], tuple(f for _, f, _ in entries))
+    return RunChannels(run_dir, created, channels)
+
+
+def record_dtype(layout_: npr.NprLayout) -> np.dtype:
+    """The rows' numpy dtype; `_time` is read as int64 units (NaT is its minimum)."""
+    names, formats, offsets = [], [], []
+    for field in layout_.fields:
+        if field.code == "x":
+            continue
+        names.append(field.name)
+        formats.append("<i8" if field.name == TIME else field.typestr)
+        offsets.append(field.offset)
+    return np.dtype(
+        {"names": names, "formats": formats, "offsets": offsets, "itemsize": layout_.itemsize}
+    )
+
+
+class OpenFile:
+    """One open `.npr` file: its layout, stamp and rows, read with pread."""
+
+    def __init__(self, paths: StorePaths, run_dir: Path, name: str):
+        self.name = name
+        try:
+            path = paths.store_file(run_dir.name, name)
+            self.fd = open_store_file(path, paths.real_root())
+        except Refused as refused:
+            reason = refused.message.removeprefix(f"{name!r}: ")
+            raise ChannelError(f"{name}: {reason}") from None
+        try:
+            self.stamp = FileStamp.of(self.fd)
+            self.layout = npr.parse_header(path, npr._header_bytes(path, self.fd))
+            self.dtype = record_dtype(self.layout)
+        except BadNpr as error:
+            os.close(self.fd)
+            raise ChannelError(f"{name}: {error.reason}") from None
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    @property
+    def rows(self) -> int:
+        """Whole rows as of the stamp (a partial last row is ignored)."""
+        return self.layout.row_count(self.stamp.size)
+
+    def records(self, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop) as a structured array; fewer if the file shrank meanwhile."""
+        itemsize = self.layout.itemsize
+        stop = max(start, min(stop, self.rows))
+        out = np.empty(stop - start, self.dtype)
+        buffer = out.view(np.uint8).reshape(-1) if out.size else np.empty(0, np.uint8)
+        done, total = 0, (stop - start) * itemsize
+        base = self.layout.header_len + start * itemsize
+        while done < total:
+            want = min(READ_CHUNK_BYTES, total - done)
+            got = os.preadv(self.fd, [memoryview(buffer[done : done + want])], base + done)
+            if got <= 0:
+                break  # truncated underneath: keep the whole rows read
+            done += got
+        return out[: done // itemsize]
+
+    def columns(self, origin_ns: int, start: int = 0, stop: int | None = None) -> dict:
+        """Rows [start, stop) decoded to float64 columns (see `decode`)."""
+        return decode(
+            self.records(start, self.rows if stop is None else stop), self.layout, origin_ns
+        )
+
+
+def decode(records: np.ndarray, layout_: npr.NprLayout, origin_ns: int) -> dict[str, np.ndarray]:
+    """float64 columns in header order: `_time` in seconds since `origin_ns` (NaT -> NaN),
+    numbers and bools as doubles, as `decodeRows` gives them."""
+    out = {}
+    for name in records.dtype.names:
+        if name == TIME:
+            out[name] = seconds_since(records[name], layout_.time_unit, origin_ns)
+        else:
+            out[name] = records[name].astype(np.float64)
+    return out
+
+
+def seconds_since(units: np.ndarray, unit: str, origin_ns: int) -> np.ndarray:
+    """datetime64 values (int64 `unit`s) as seconds since `origin_ns`, exactly as
+    `secondsFromNs` (floored whole seconds plus the remainder / 1e9) gives them."""
+    unit_ns = npr.TIME_UNITS_NS[unit]
+    origin_units, remainder = divmod(origin_ns, unit_ns)
+    units = np.asarray(units, np.int64)
+    with np.errstate(over="ignore"):
+        ns = (units - np.int64(origin_units)) * np.int64(unit_ns) - np.int64(remainder)
+    whole = ns // 10**9
+    seconds = whole.astype(np.float64) + (ns - whole * 10**9).astype(np.float64) / 1e9
+    seconds[units == NAT] = np.nan
+    return seconds
+
+
+def merge_by_time(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One column set sorted by time, as `mergeByTime` makes it: a stable sort of the
+    files' rows in N order, NaT rows dropped, a field missing from a file NaN in its rows.
+    One sorted non-empty file is returned as it is."""
+    lengths = [len(p[TIME]) if TIME in p else 0 for p in parts]
+    non_empty = [p for p, n in zip(parts, lengths) if n > 0]
+    if len(non_empty) == 1 and _sorted_finite(non_empty[0][TIME]):
+        return non_empty[0]
+    names: list[str] = []
+    for part in parts:
+        names += [n for n in part if n not in names]
+    merged = {
+        name: np.concatenate(
+            [p[name] if name in p else np.full(n, np.nan) for p, n in zip(parts, lengths)]
+            or [np.empty(0)]
+        )
+        for name in names
+    }
+    time = merged.get(TIME)
+    if time is None:
+        return merged
+    keep = np.flatnonzero(~np.isnan(time))
+    order = keep[np.argsort(time[keep], kind="stable")]
+    if len(order) == len(time) and bool(np.all(order == np.arange(len(time)))):
+        return merged
+    return {name: column[order] for name, column in merged.items()}
+
+
+def _sorted_finite(time: np.ndarray | None) -> bool:
+    return time is not None and not np.isnan(time).any() and bool(np.all(time[1:] >= time[:-1]))
+
+
+def read_channel(paths: StorePaths, run: RunChannels, spec: ChannelSpec) -> dict[str, np.ndarray]:
+    """Every whole row of a channel, merged by time (the brute-force path)."""
+    parts = []
+    for name in spec.files:
+        with closing(OpenFile(paths, run.run_dir, name)) as opened:
+            parts.append(opened.columns(run.created_ns))
+    if not parts:
+        return {TIME: np.empty(0)}
+    return merge_by_time(parts)
