@@ -6,6 +6,7 @@ import { kernelChordsPlugin } from './workflow/kernelChordsPlugin';
 import { pastePlugin } from './workflow/pastePlugin';
 import { scratchPlugin } from './workflow/scratchPlugin';
 import { startupPlugin } from './workflow/startupPlugin';
+import { clientPlugin } from './client/plugin';
 import { monitorPlugin } from './monitor/plugin';
 import { runsPanelPlugin } from './runsPanel/plugin';
 import { plotsPlugin } from './widgets/plots/plotsPlugin';
@@ -15,6 +16,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   kernelChordsPlugin,
   pastePlugin,
   startupPlugin,
+  clientPlugin,
   monitorPlugin,
   runsPanelPlugin,
   plotsPlugin

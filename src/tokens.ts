@@ -1,6 +1,10 @@
 /**
- * Command ids and metadata keys shared across runwatch's plugins.
+ * Command ids, service tokens and metadata keys shared across runwatch's
+ * plugins.
  */
+import { Token } from '@lumino/coreutils';
+import type { IRunwatchAPI, WatchSocket } from './client';
+
 export namespace CommandIDs {
   export const newScratch = 'runwatch:new-scratch-notebook';
   export const discardScratch = 'runwatch:discard-scratch-notebook';
@@ -11,6 +15,38 @@ export namespace CommandIDs {
   export const reviewRun = 'runwatch:review-run';
   export const viewRun = 'runwatch:view-run';
 }
+
+/** The page's connection to runwatch's server extension. */
+export interface IRunwatchClient {
+  /** HTTP calls under `runwatch/api/`. */
+  readonly api: IRunwatchAPI;
+  /** The one watch socket every live widget of the page shares. */
+  readonly socket: WatchSocket;
+}
+
+export const IRunwatchClient = new Token<IRunwatchClient>(
+  'runwatch:IRunwatchClient',
+  "The page's runwatch server client: HTTP API and shared watch socket."
+);
+
+/** A button on each row of the runs panel: `review`, `view`, `monitor`. */
+export interface IRunAction {
+  readonly label: string;
+  readonly title: string;
+  /** Buttons are ordered by rank, lowest first. */
+  readonly rank: number;
+  readonly run: (run: string) => void;
+}
+
+/** The runs panel, to which other features add their row buttons. */
+export interface IRunsPanel {
+  addAction(name: string, action: IRunAction): void;
+}
+
+export const IRunsPanel = new Token<IRunsPanel>(
+  'runwatch:IRunsPanel',
+  "The runs sidebar: other plugins add a button to each run's row."
+);
 
 /**
  * The notebook metadata key under which runwatch marks scratch notebooks.

@@ -108,14 +108,6 @@ export class WatchSocket implements IDisposable {
     this._backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   }
 
-  /** The page's shared socket. */
-  static shared(): WatchSocket {
-    if (!WatchSocket._shared || WatchSocket._shared.isDisposed) {
-      WatchSocket._shared = new WatchSocket();
-    }
-    return WatchSocket._shared;
-  }
-
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -303,7 +295,6 @@ export class WatchSocket implements IDisposable {
     }
   }
 
-  private static _shared: WatchSocket | undefined;
   private readonly _createSocket: () => IWebSocketLike;
   private readonly _backoffMs: readonly number[];
   private readonly _runs = new Map<string, Set<RunListener>>();

@@ -4,7 +4,7 @@
  */
 import { Panel } from '@lumino/widgets';
 import { IRunChange, IWatchSource, RunModel } from '../runs';
-import { IRunwatchAPI, RunwatchAPI, WatchSocket } from '../client';
+import { IRunwatchAPI } from '../client';
 import { MonitorHeader } from './header';
 import { LogTails } from './logTail';
 import { StatsTree } from './statsTree';
@@ -18,10 +18,9 @@ export interface IMonitorWidgetOptions {
    * on the server is reported with both paths.
    */
   expectedRoot?: string;
-  /** Defaults to the HTTP API. */
-  api?: IRunwatchAPI;
-  /** Defaults to the page's shared socket. */
-  socket?: IWatchSource;
+  api: IRunwatchAPI;
+  /** The page's shared watch socket. */
+  socket: IWatchSource;
   /** Passed to the model (tests run frames synchronously). */
   scheduleFrame?: (callback: () => void) => () => void;
   /** The clock, in ms since the epoch. */
@@ -42,12 +41,12 @@ export class MonitorWidget extends Panel {
   constructor(options: IMonitorWidgetOptions) {
     super();
     this.addClass('jp-runwatch-monitor');
-    const api = options.api ?? new RunwatchAPI();
+    const api = options.api;
     const now = options.now ?? Date.now;
     this.model = new RunModel({
       run: options.run,
       api,
-      socket: options.socket ?? WatchSocket.shared(),
+      socket: options.socket,
       scheduleFrame: options.scheduleFrame
     });
     this.header = new MonitorHeader(this.model, now);

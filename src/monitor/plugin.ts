@@ -9,7 +9,7 @@ import {
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { MonitorWidget } from './monitorWidget';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
 import { runwatchRendererFactory } from '../outputs/mimeRenderer';
 import { pickRun } from '../runsPanel/runPicker';
@@ -24,18 +24,18 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Live run monitors: in notebook outputs (%monitor) and in the main area.',
   autoStart: true,
-  requires: [IRenderMimeRegistry],
-  optional: [ICommandPalette],
+  requires: [IRenderMimeRegistry, IRunwatchClient],
+  optional: [ICommandPalette, IRunsPanel],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
-    palette: ICommandPalette | null
+    client: IRunwatchClient,
+    palette: ICommandPalette | null,
+    runsPanel: IRunsPanel | null
   ) => {
     // Notebooks clone the app's registry, so this reaches every output.
-    rendermime.addFactory(
-      runwatchRendererFactory,
-      runwatchRendererFactory.defaultRank
-    );
+    const factory = runwatchRendererFactory(client);
+    rendermime.addFactory(factory, factory.defaultRank);
     const open = new Map<string, MainAreaWidget<MonitorWidget>>();
 
     app.commands.addCommand(CommandIDs.monitorRun, {
@@ -57,7 +57,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
         const run =
           typeof args.run === 'string' && args.run
             ? args.run
-            : (await pickRun(PICKER))?.value;
+            : (await pickRun({ ...PICKER, api: client.api }))?.value;
         if (!run) {
           return;
         }
@@ -68,7 +68,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
         }
         const { MonitorWidget } = await import('./monitorWidget');
         const widget = new MainAreaWidget({
-          content: new MonitorWidget({ run })
+          content: new MonitorWidget({ run, ...client })
         });
         widget.id = `runwatch-monitor-${Date.now()}`;
         widget.title.label = run;
@@ -85,5 +85,11 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     palette?.addItem({ command: CommandIDs.monitorRun, category: 'runwatch' });
+    runsPanel?.addAction('monitor', {
+      label: 'monitor',
+      title: 'Monitor this run: logs and latest stats',
+      rank: 30,
+      run: run => void app.commands.execute(CommandIDs.monitorRun, { run })
+    });
   }
 };

@@ -4,6 +4,7 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
 import { Panel, Widget } from '@lumino/widgets';
+import type { IRunwatchClient } from '../tokens';
 
 /** The MIME type of runwatch's widget bundles. */
 export const RUNWATCH_MIME_TYPE = 'application/vnd.runwatch.v1+json';
@@ -32,7 +33,7 @@ export interface IRunwatchBundle {
  * while the kernel restarts or after it dies.
  */
 export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
-  constructor() {
+  constructor(private readonly _client: IRunwatchClient) {
     super();
     this.addClass('jp-runwatch-output');
   }
@@ -62,7 +63,11 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
     if (bundle?.widget === 'monitor' && typeof bundle.run === 'string') {
       // Loaded on first use, to keep JupyterLab's start-up chunk small.
       const { MonitorWidget } = await import('../monitor/monitorWidget');
-      return new MonitorWidget({ run: bundle.run, expectedRoot: bundle.root });
+      return new MonitorWidget({
+        run: bundle.run,
+        expectedRoot: bundle.root,
+        ...this._client
+      });
     }
     if (
       (bundle?.widget === 'review' || bundle?.widget === 'view') &&
@@ -73,7 +78,8 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
         await import('../widgets/plots/plotsOutput');
       return createPlotsOutput(
         { ...bundle, widget: bundle.widget, runs: bundle.runs },
-        model
+        model,
+        this._client
       );
     }
     const fallback = model.data['text/plain'];
@@ -95,14 +101,18 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
 }
 
 /**
- * The renderer factory for runwatch bundles.
+ * The renderer factory for runwatch bundles, whose widgets use `client`.
  *
  * `safe`: the bundle is only names, which are shown as text, so untrusted
  * notebooks render it too. Rank 40 puts it ahead of `text/plain` (120).
  */
-export const runwatchRendererFactory: IRenderMime.IRendererFactory = {
-  safe: true,
-  mimeTypes: [RUNWATCH_MIME_TYPE],
-  defaultRank: 40,
-  createRenderer: () => new RunwatchRenderer()
-};
+export function runwatchRendererFactory(
+  client: IRunwatchClient
+): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [RUNWATCH_MIME_TYPE],
+    defaultRank: 40,
+    createRenderer: () => new RunwatchRenderer(client)
+  };
+}

@@ -5,7 +5,8 @@
 import { IDisposable } from '@lumino/disposable';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { IRunSummary, IRunwatchAPI, RunwatchAPI, WatchSocket } from '../client';
+import { IRunSummary, IRunwatchAPI, WatchSocket } from '../client';
+import { IRunAction, IRunsPanel } from '../tokens';
 import { filterRuns, IRunEntry } from '../store/resolve';
 import { formatAge, formatSize } from '../monitor/format';
 
@@ -26,19 +27,12 @@ function summaryEntry(run: IRunSummary): IRunEntry {
   return { name: run.name, created: run.created_ms ?? undefined };
 }
 
-/** A button on each run's row: `review`, `view`, `monitor`. */
-export interface IRunAction {
-  readonly label: string;
-  readonly title: string;
-  readonly run: (run: string) => void;
-}
-
 /** Options for a `RunsPanel`. */
 export interface IRunsPanelOptions {
   /** Opens a monitor of `run` (the panel's click action). */
   open: (run: string) => void;
-  api?: IRunwatchAPI;
-  socket?: WatchSocket;
+  api: IRunwatchAPI;
+  socket: WatchSocket;
   now?: () => number;
 }
 
@@ -49,11 +43,11 @@ export interface IRunsPanelOptions {
  * It watches the store (`watch-store`) only while shown, so a closed
  * sidebar costs the server nothing.
  */
-export class RunsPanel extends Widget {
+export class RunsPanel extends Widget implements IRunsPanel {
   constructor(private readonly _options: IRunsPanelOptions) {
     super();
     this.addClass('jp-runwatch-runs');
-    this._api = _options.api ?? new RunwatchAPI();
+    this._api = _options.api;
     const head = document.createElement('div');
     head.className = 'jp-runwatch-runs-head';
     const title = document.createElement('span');
@@ -79,11 +73,14 @@ export class RunsPanel extends Widget {
   }
 
   /**
-   * Add a button to every row (plugins loaded later add theirs: the plots
-   * add `review` and `view`). The row itself still opens a monitor.
+   * Add a button to every row (the plots add `review` and `view`, the
+   * monitor `monitor`), in rank order. The row itself opens a monitor.
    */
-  setAction(name: string, action: IRunAction): void {
+  addAction(name: string, action: IRunAction): void {
     this._actions.set(name, action);
+    const ranked = [...this._actions].sort((a, b) => a[1].rank - b[1].rank);
+    this._actions.clear();
+    ranked.forEach(([key, value]) => this._actions.set(key, value));
     this._render();
   }
 
@@ -132,7 +129,7 @@ export class RunsPanel extends Widget {
     if (this._subscription) {
       return;
     }
-    const socket = this._options.socket ?? WatchSocket.shared();
+    const socket = this._options.socket;
     this._subscription = socket.subscribeStore(() => this._refreshSoon(300));
     this._ageTimer = setInterval(() => this._tick(), LIVE_REFRESH_MS);
     void this.refresh();

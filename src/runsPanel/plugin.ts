@@ -1,25 +1,34 @@
 /**
- * The runs panel in the left sidebar.
+ * The runs panel in the left sidebar; other features add their buttons to
+ * its rows through `IRunsPanel`.
  */
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
 import { RunsPanel } from './panel';
 
 const PLUGIN_ID = 'runwatch:runs-panel';
 
-export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
+export const runsPanelPlugin: JupyterFrontEndPlugin<IRunsPanel> = {
   id: PLUGIN_ID,
   description: "A sidebar listing the run store's runs, newest first.",
   autoStart: true,
+  requires: [IRunwatchClient],
   optional: [ICommandPalette],
-  activate: (app: JupyterFrontEnd, palette: ICommandPalette | null) => {
+  provides: IRunsPanel,
+  activate: (
+    app: JupyterFrontEnd,
+    client: IRunwatchClient,
+    palette: ICommandPalette | null
+  ): IRunsPanel => {
     const panel = new RunsPanel({
-      open: run => void app.commands.execute(CommandIDs.monitorRun, { run })
+      open: run => void app.commands.execute(CommandIDs.monitorRun, { run }),
+      api: client.api,
+      socket: client.socket
     });
     panel.id = 'runwatch-runs-panel';
     panel.title.icon = runsIcon;
@@ -36,5 +45,6 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
       command: CommandIDs.openRunsPanel,
       category: 'runwatch'
     });
+    return panel;
   }
 };

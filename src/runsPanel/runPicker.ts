@@ -13,12 +13,8 @@ export interface IPickRunOptions {
   label: string;
   /** Whether a value other than a listed run may be typed. */
   editable?: boolean;
-  /**
-   * The API to list runs with; by default a new `RunwatchAPI`, whose module
-   * loads on first use (a failure to load it is reported like a failure to
-   * list).
-   */
-  api?: IRunwatchAPI;
+  /** The API to list runs with. */
+  api: IRunwatchAPI;
 }
 
 /** The picker's answer and the run names it offered. */
@@ -38,9 +34,7 @@ export async function pickRun(
 ): Promise<IPickedRun | undefined> {
   let names: string[];
   try {
-    const api =
-      options.api ?? new (await import('../client/api')).RunwatchAPI();
-    names = (await api.listRuns()).runs.map(r => r.name);
+    names = (await options.api.listRuns()).runs.map(r => r.name);
   } catch (error) {
     Notification.error(`Could not list runs: ${(error as Error).message}`, {
       autoClose: false

@@ -4,6 +4,7 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
 import { Panel, Widget } from '@lumino/widgets';
+import type { IRunwatchClient } from '../../tokens';
 import { PlotsWidget } from './plotsWidget';
 
 /** The bundle of a plots output, as the kernel emits it. */
@@ -27,14 +28,16 @@ const PNG = 'image/png';
  */
 export function createPlotsOutput(
   bundle: IPlotsBundle,
-  model: IRenderMime.IMimeModel
+  model: IRenderMime.IMimeModel,
+  client: IRunwatchClient
 ): Widget {
   const host = new Panel();
   host.addClass('jp-runwatch-plots-output');
   const plots = new PlotsWidget({
     runs: bundle.runs,
     live: bundle.widget === 'view',
-    query: bundle.query
+    query: bundle.query,
+    ...client
   });
   host.addWidget(plots);
   void plots.ready.then(async () => {

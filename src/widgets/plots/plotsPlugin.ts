@@ -13,9 +13,9 @@ import {
   MainAreaWidget,
   Notification
 } from '@jupyterlab/apputils';
-import { CommandIDs } from '../../tokens';
+import type { IRunwatchAPI } from '../../client';
+import { CommandIDs, IRunsPanel, IRunwatchClient } from '../../tokens';
 import { runsIcon } from '../../icons';
-import { RunsPanel } from '../../runsPanel/panel';
 import { pickRun } from '../../runsPanel/runPicker';
 import type { PlotsWidget } from './plotsWidget';
 import { plotThemeChanged } from './themeEvents';
@@ -23,9 +23,10 @@ import { plotThemeChanged } from './themeEvents';
 const PLUGIN_ID = 'runwatch:plots';
 
 /** Ask for a run (or a glob, to compare); `undefined` if cancelled. */
-async function pickRuns(title: string): Promise<string[] | undefined> {
-  const { RunwatchAPI } = await import('../../client/api');
-  const api = new RunwatchAPI();
+async function pickRuns(
+  title: string,
+  api: IRunwatchAPI
+): Promise<string[] | undefined> {
   const picked = await pickRun({
     title,
     label: 'Run (newest first), or type a glob to compare runs',
@@ -52,17 +53,20 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Plots of runs: review (a snapshot) and view (live), in outputs and tabs.',
   autoStart: true,
-  optional: [ICommandPalette, IThemeManager],
+  requires: [IRunwatchClient],
+  optional: [ICommandPalette, IThemeManager, IRunsPanel],
   activate: (
     app: JupyterFrontEnd,
+    client: IRunwatchClient,
     palette: ICommandPalette | null,
-    themes: IThemeManager | null
+    themes: IThemeManager | null,
+    runsPanel: IRunsPanel | null
   ) => {
     themes?.themeChanged.connect(() => plotThemeChanged.emit());
 
     const open = async (runs: string[], live: boolean) => {
       const { PlotsWidget } = await import('./plotsWidget');
-      const content: PlotsWidget = new PlotsWidget({ runs, live });
+      const content: PlotsWidget = new PlotsWidget({ runs, live, ...client });
       const widget = new MainAreaWidget({ content });
       const what = runs.length === 1 ? runs[0] : `${runs.length} runs`;
       widget.id = `runwatch-plots-${Date.now()}`;
@@ -102,7 +106,7 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
           const runs =
             typeof args.run === 'string' && args.run
               ? [args.run]
-              : await pickRuns(`${verb} Run`);
+              : await pickRuns(`${verb} Run`, client.api);
           return runs ? open(runs, live) : undefined;
         }
       });
@@ -111,29 +115,20 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     command(CommandIDs.reviewRun, false);
     command(CommandIDs.viewRun, true);
 
-    // The runs panel's row buttons: review, view, monitor.
-    void app.restored.then(() => {
-      for (const widget of app.shell.widgets('left')) {
-        if (widget instanceof RunsPanel) {
-          const run = (id: string) => (name: string) =>
-            void app.commands.execute(id, { run: name });
-          widget.setAction('review', {
-            label: 'review',
-            title: 'Plot every stat of this run',
-            run: run(CommandIDs.reviewRun)
-          });
-          widget.setAction('view', {
-            label: 'view',
-            title: 'Live plots of this run',
-            run: run(CommandIDs.viewRun)
-          });
-          widget.setAction('monitor', {
-            label: 'monitor',
-            title: 'Monitor this run: logs and latest stats',
-            run: run(CommandIDs.monitorRun)
-          });
-        }
-      }
+    // The runs panel's row buttons (the monitor adds its own).
+    const run = (id: string) => (name: string) =>
+      void app.commands.execute(id, { run: name });
+    runsPanel?.addAction('review', {
+      label: 'review',
+      title: 'Plot every stat of this run',
+      rank: 10,
+      run: run(CommandIDs.reviewRun)
+    });
+    runsPanel?.addAction('view', {
+      label: 'view',
+      title: 'Live plots of this run',
+      rank: 20,
+      run: run(CommandIDs.viewRun)
     });
   }
 };

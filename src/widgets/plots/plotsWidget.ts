@@ -4,7 +4,7 @@
  * and, when comparing, the params that differ.
  */
 import { Widget } from '@lumino/widgets';
-import { IRunwatchAPI, RunwatchAPI, WatchSocket } from '../../client';
+import { IRunwatchAPI } from '../../client';
 import { IWatchSource, RunModel, runBadge, summariseBadges } from '../../runs';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { differingParams, runColours } from './compare';
@@ -40,8 +40,9 @@ export interface IPlotsWidgetOptions {
   live: boolean;
   /** What the user asked for, shown in the header. */
   query?: string;
-  api?: IRunwatchAPI;
-  socket?: IWatchSource;
+  api: IRunwatchAPI;
+  /** The page's shared watch socket (live views). */
+  socket: IWatchSource;
 }
 
 /** The grid's least plot width and gap (style/plots.css). */
@@ -59,7 +60,7 @@ export class PlotsWidget extends Widget {
     this.addClass('jp-runwatch-plots');
     this.live = options.live;
     this.runs = [...options.runs];
-    const api = options.api ?? new RunwatchAPI();
+    const api = options.api;
     if (!options.live) {
       this._snapshot = new SnapshotSeries(createSeriesReader(api), keys =>
         this._onResolved(keys)
@@ -71,7 +72,7 @@ export class PlotsWidget extends Widget {
             new RunModel({
               run,
               api,
-              socket: options.socket ?? WatchSocket.shared()
+              socket: options.socket
             })
           )
         : new SnapshotRun(run, api)

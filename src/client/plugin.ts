@@ -1,0 +1,20 @@
+/**
+ * The server client as a service: one HTTP API and one watch socket for
+ * every runwatch widget of the page.
+ */
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { IRunwatchClient } from '../tokens';
+import { RunwatchAPI } from './api';
+import { WatchSocket } from './watchSocket';
+
+export const clientPlugin: JupyterFrontEndPlugin<IRunwatchClient> = {
+  id: 'runwatch:client',
+  description: "runwatch's server client: HTTP API and shared watch socket.",
+  autoStart: true,
+  provides: IRunwatchClient,
+  activate: (): IRunwatchClient => ({
+    api: new RunwatchAPI(),
+    // It opens on the first subscription and closes with the last.
+    socket: new WatchSocket()
+  })
+};
