@@ -19,6 +19,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../tokens';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'runwatch:kernel-chords';
 
@@ -46,16 +47,10 @@ export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
     let confirmRestart = true;
     const sessionDialogs = dialogs ?? new SessionContextDialogs();
 
-    if (settingRegistry) {
-      void settingRegistry.load(PLUGIN_ID).then(settings => {
-        const read = () => {
-          confirmRestart = !(settings.get('restartWithoutConfirmation')
-            .composite as boolean);
-        };
-        read();
-        settings.changed.connect(read);
-      });
-    }
+    void followSettings(settingRegistry, PLUGIN_ID, settings => {
+      confirmRestart = !(settings.get('restartWithoutConfirmation')
+        .composite as boolean);
+    });
 
     const hasKernel = () =>
       !!tracker.currentWidget?.sessionContext.session?.kernel;

@@ -12,6 +12,7 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { EditorView } from '@codemirror/view';
 import { dedentPaste } from './dedent';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'runwatch:paste';
 
@@ -62,15 +63,9 @@ export const pastePlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null
   ) => {
     let enabled = true;
-    if (settingRegistry) {
-      void settingRegistry.load(PLUGIN_ID).then(settings => {
-        const read = () => {
-          enabled = settings.get('dedentOnPaste').composite as boolean;
-        };
-        read();
-        settings.changed.connect(read);
-      });
-    }
+    void followSettings(settingRegistry, PLUGIN_ID, settings => {
+      enabled = settings.get('dedentOnPaste').composite as boolean;
+    });
     const handler = EditorView.domEventHandlers({
       paste: (event, view) => handlePaste(event, view, () => enabled)
     });

@@ -21,6 +21,7 @@ import {
   openScratch,
   ScratchOpenMode
 } from './scratch';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'runwatch:scratch';
 
@@ -48,15 +49,9 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('runwatch');
     let openMode: ScratchOpenMode = 'split-right';
 
-    if (settingRegistry) {
-      void settingRegistry.load(PLUGIN_ID).then(settings => {
-        const read = () => {
-          openMode = settings.get('openMode').composite as ScratchOpenMode;
-        };
-        read();
-        settings.changed.connect(read);
-      });
-    }
+    void followSettings(settingRegistry, PLUGIN_ID, settings => {
+      openMode = settings.get('openMode').composite as ScratchOpenMode;
+    });
 
     /** The notebook the user is in, if the main area shows one. */
     const focusedNotebook = (): NotebookPanel | null => {

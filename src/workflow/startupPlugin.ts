@@ -14,6 +14,7 @@ import {
   DEFAULT_STARTUP_CODE,
   startupErrorMessage
 } from './startupCode';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'runwatch:startup';
 
@@ -100,18 +101,14 @@ export const startupPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null
   ) => {
     let code = composeStartupCode(DEFAULT_STARTUP_CODE, true);
-    const loaded = settingRegistry?.load(PLUGIN_ID).then(settings => {
-      const read = () => {
-        const enabled = settings.get('enabled').composite as boolean;
-        code = enabled
-          ? composeStartupCode(
-              settings.get('code').composite as string,
-              settings.get('loadRunwatch').composite as boolean
-            )
-          : '';
-      };
-      read();
-      settings.changed.connect(read);
+    const loaded = followSettings(settingRegistry, PLUGIN_ID, settings => {
+      const enabled = settings.get('enabled').composite as boolean;
+      code = enabled
+        ? composeStartupCode(
+            settings.get('code').composite as string,
+            settings.get('loadRunwatch').composite as boolean
+          )
+        : '';
     });
     tracker.widgetAdded.connect((_, panel) => {
       watchKernelStarts(panel.sessionContext, kernel => {
