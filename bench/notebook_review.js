@@ -53,7 +53,8 @@ async function openNotebook(page, path, timeoutMs = 60000) {
  * (its data set, its layout computed, its SVG in place). Timed in the page,
  * from just before the run command to the animation frame that sees it all.
  *
- * Returns { ms, plots, traces, points, widthPx, maxY: {group: max of its
+ * Returns { ms, plots, traces, points (the most in a trace), widthPx and
+ * maxWidthPx (the narrowest and widest plot), maxY: {group: max of its
  * traces' y}, timedOut, status }.
  */
 async function reviewInCell(page, magic, plots, timeoutMs) {
@@ -128,6 +129,7 @@ async function reviewInCell(page, magic, plots, timeoutMs) {
         traces,
         points,
         widthPx: Math.min(...done.areas.map(a => a._fullLayout._size.w)),
+        maxWidthPx: Math.max(...done.areas.map(a => a._fullLayout._size.w)),
         maxY
       };
     },

@@ -1,0 +1,160 @@
+/**
+ * `%review` from far away: the page reaches the Galata server only through
+ * the benches' shaping proxy (bench/shaping_proxy.js: one shared link of
+ * 100 Mbit/s per direction, +20 ms round trip), and the bytes the proxy
+ * carries to the browser during a review must be what the pixels need, not
+ * the rows.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { PYTHON, writeNotebook } from './helpers';
+import { STORE_ROOT } from './writer';
+
+const BENCH = path.resolve(__dirname, '..', '..', 'bench');
+
+interface IProxy {
+  port: number;
+  bytes(): { up: number; down: number };
+  close(): Promise<void>;
+}
+
+interface IReview {
+  ms: number;
+  timedOut: boolean;
+  status: string;
+  plots: number;
+  maxWidthPx: number;
+  maxY: Record<string, number>;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const shapingProxy = require(path.join(BENCH, 'shaping_proxy.js')) as {
+  start(options: {
+    targetPort: number;
+    mbit: number;
+    rttMs: number;
+  }): Promise<IProxy>;
+};
+const notebookReview = require(path.join(BENCH, 'notebook_review.js')) as {
+  openNotebook(page: unknown, path: string, timeoutMs?: number): Promise<void>;
+  reviewInCell(
+    page: unknown,
+    magic: string,
+    plots: number,
+    timeoutMs: number
+  ): Promise<IReview>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface IManifest {
+  runs: string[];
+  spike: { channel: string; value: number; t_s: [number, number] };
+}
+
+/** Issue 10's quick run, with bench/big_store.py: 6 channels × 1 M rows. */
+function bigRun(): IManifest {
+  const out = execFileSync(
+    PYTHON,
+    [path.join(BENCH, 'big_store.py'), STORE_ROOT, '--channels', '6', '--json'],
+    { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] }
+  );
+  return JSON.parse(out) as IManifest;
+}
+
+/** A tiny run, to load plotly and the review's code before measuring. */
+function smallRun(): string {
+  const spec = {
+    channels: [{ name: 'warm.up', kind: 'last', rows: 100 }],
+    suffix: 'warm-up'
+  };
+  return execFileSync(
+    PYTHON,
+    [path.join(BENCH, 'review_bench.py'), JSON.stringify(spec)],
+    { encoding: 'utf-8', env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT } }
+  ).trim();
+}
+
+const CHANNELS = 6;
+const PLOTS = 2; // g00 (last × 3), g01 (mean × 3, with the spike in g01.a)
+
+// enable when %review reads the series endpoint: today every row crosses
+// the link (~120 MB for this run), far over the budget below.
+test.fixme('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async ({
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(240000);
+  const manifest = bigRun();
+  const warmUp = smallRun();
+  const proxy = await shapingProxy.start({
+    targetPort: Number(new URL(baseURL!).port),
+    mbit: 100,
+    rttMs: 20
+  });
+  // Galata's `page` is bound to the server itself: a plain Playwright
+  // context on the proxy's address instead (the test server has no token).
+  const context = await browser.newContext({
+    baseURL: `http://127.0.0.1:${proxy.port}`,
+    viewport: { width: 1280, height: 1000 }
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto('/lab');
+    writeNotebook('remote/review.ipynb', {}, '');
+    await notebookReview.openNotebook(page, 'remote/review.ipynb', 60000);
+
+    // plotly.js (4.6 MB) and the review's code load once per page: not
+    // the review's data, so they cross the link before the measure. A
+    // second review of the tiny run then gives what any review costs
+    // besides its series (kernel messages, the run's info, HTTP headers).
+    const tinyReview = async () => {
+      const start = proxy.bytes().down;
+      const tiny = await notebookReview.reviewInCell(
+        page,
+        `%review '${warmUp}'`,
+        1,
+        60000
+      );
+      expect(tiny.timedOut).toBe(false);
+      return proxy.bytes().down - start;
+    };
+    await tinyReview();
+    const overhead = await tinyReview();
+
+    const before = proxy.bytes().down;
+    const review = await notebookReview.reviewInCell(
+      page,
+      `%review '${manifest.runs[0]}'`,
+      PLOTS,
+      180000
+    );
+    const down = proxy.bytes().down - before;
+    expect(review.timedOut).toBe(false);
+    expect(review.plots).toBe(PLOTS);
+
+    // What the pixels need: per pixel column, M4 keeps at most 4 rows
+    // (first, min, max, last) of each channel, each row sent as x, value
+    // and the band's lo and hi: 4 float64s. With every plot as wide as
+    // the widest (W), for 6 channels: 4 × W × 6 × 4 × 8 bytes (0.27 MB at
+    // 350 px). Slack × 2 for frame headers and rows kept at both edges,
+    // plus the tiny review's overhead. The rows themselves would be
+    // 6 × 1 M × 16–24 bytes = 120 MB.
+    const pixels = 4 * review.maxWidthPx * CHANNELS * 4 * 8;
+    const budget = 2 * pixels + overhead;
+    console.log(
+      `remote review: ${(review.ms / 1000).toFixed(2)} s, ${(down / 1e6).toFixed(2)} MB to the browser ` +
+        `(budget ${(budget / 1e6).toFixed(2)} MB at ${review.maxWidthPx} px, of which ` +
+        `${(overhead / 1e6).toFixed(3)} MB a 100-row review's overhead)`
+    );
+    expect(down).toBeGreaterThan(0);
+    expect(down).toBeLessThanOrEqual(budget);
+
+    // The planted spike (10 rows of 1e4 at 43200 s) is drawn.
+    const group = manifest.spike.channel.split('.')[0];
+    expect(review.maxY[group]).toBe(manifest.spike.value);
+  } finally {
+    await context.close();
+    await proxy.close();
+  }
+});
