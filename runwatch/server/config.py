@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Bool, Enum, Float, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 from traitlets.config import Configurable
 
 from ..store import layout, summary
@@ -43,6 +43,14 @@ class Runwatch(Configurable):
     ).tag(config=True)
 
     poll_interval = Float(0.1, help="Seconds between scans when polling.").tag(config=True)
+
+    lod_cache_mb = Int(
+        512,
+        help=(
+            "Memory for the series endpoint's cached summaries and bucketed results, in MB; "
+            "least recently used entries are dropped past it (docs/plots.md)."
+        ),
+    ).tag(config=True)
 
     def store_root(self, root_dir: str) -> Path:
         """$RUNWATCH_ROOT (relative to the cwd, as the writer reads it), else `root`, else

@@ -34,6 +34,7 @@ class Buckets(NamedTuple):
     start_ns: int
     labels: np.ndarray  # left edges, seconds
     row_start: np.ndarray  # int64, len(labels) + 1
+    k0: int = 0  # the first bucket's number on the channel's grid (for a slice of it)
 
 
 # ---- time ---------------------------------------------------------------------------
@@ -64,9 +65,13 @@ def make_buckets(time: np.ndarray, rule_s: float, name: str = "buckets") -> Buck
     if rule_ns <= 0:
         raise ChannelError(f"{name}: invalid bucket rule {rule_s} s")
     n = len(time)
-    first = float(time[0]) if n else 0.0
-    last = float(time[-1]) if n else 0.0
-    start_ns = min(0, ns_from_seconds(first))
+    start_ns = min(0, ns_from_seconds(float(time[0]) if n else 0.0))
+    count = grid_count(start_ns, rule_ns, float(time[-1]) if n else 0.0, name)
+    return slice_buckets(time, start_ns, rule_ns, count, 0)
+
+
+def grid_count(start_ns: int, rule_ns: int, last: float, name: str) -> int:
+    """How many buckets from `start_ns` hold every row up to `last` (at least one)."""
     end_s = max(0.0, last)
 
     def edge(k: int) -> float:
@@ -75,18 +80,26 @@ def make_buckets(time: np.ndarray, rule_s: float, name: str = "buckets") -> Buck
     count = (ns_from_seconds(end_s) - start_ns) // rule_ns + 1
     if count > MAX_BUCKETS:
         raise ChannelError(
-            f"{name}: a {rule_s:g} s rule over {end_s - start_ns / 1e9:g} s makes too many buckets"
+            f"{name}: a {rule_ns / 1e9:g} s rule over {end_s - start_ns / 1e9:g} s "
+            "makes too many buckets"
         )
     while edge(count) <= end_s:
         count += 1
     while count > 1 and edge(count - 1) > end_s:
         count -= 1
-    edges = seconds_from_ns(start_ns + np.arange(count + 1, dtype=np.int64) * rule_ns)
-    row_start = np.empty(count + 1, np.int64)
+    return count
+
+
+def slice_buckets(time: np.ndarray, start_ns: int, rule_ns: int, count: int, k0: int) -> Buckets:
+    """Buckets `k0` to `count - 1` of the grid over `time`, the rows from bucket `k0`'s
+    first row on (all of a channel's rows when `k0` is 0)."""
+    k = np.arange(k0, count + 1, dtype=np.int64)
+    edges = seconds_from_ns(start_ns + k * rule_ns)
+    row_start = np.empty(len(edges), np.int64)
     row_start[0] = 0
     row_start[1:] = np.searchsorted(time, edges[1:], "left")
-    row_start[count] = n
-    return Buckets(rule_ns, start_ns, edges[:-1], row_start)
+    row_start[-1] = len(time)
+    return Buckets(rule_ns, start_ns, edges[:-1], row_start, k0)
 
 
 def _reduce(ufunc, values: np.ndarray, row_start: np.ndarray, empty: float) -> np.ndarray:
@@ -221,27 +234,42 @@ def quantile_column_names(n: int) -> list[str]:
 
 
 # ---- aggregation --------------------------------------------------------------------
+#
+# In two steps, so a cache can extend a result from appended rows: `bucket_values`
+# gives each bucket's own value from its rows alone (recomputing the last bucket and
+# adding new ones is exact), and `finish` applies what spans buckets (forward fill,
+# cumulative sums, duty's first bucket, rate's data span).
+
+
+def kind_spec(kind: str, name: str):
+    spec = kind_table.BY_NAME.get(kind)
+    if spec is None:
+        raise ChannelError(f"{name}: unknown stat kind '{kind}'")
+    return spec
 
 
 def aggregate(kind: str, fields: dict[str, np.ndarray], rule_s: float, name: str) -> tuple:
     """(labels, columns, buckets) as `aggregate` gives them; ChannelError for an unknown
     kind or a missing field."""
-    spec = kind_table.BY_NAME.get(kind)
-    if spec is None:
-        raise ChannelError(f"{name}: unknown stat kind '{kind}'")
+    spec = kind_spec(kind, name)
     if TIME not in fields:
         raise ChannelError(f"{name}: rows have no time column")
     time = fields[TIME]
     buckets = make_buckets(time, rule_s, name)
-    columns = _aggregate_nested(spec, fields, time, buckets, name)
-    return buckets.labels, columns, buckets
+    before = bucket_values(spec, fields, buckets, name, None)
+    last = float(time[-1]) if len(time) else 0.0
+    return buckets.labels, finish(spec, before, buckets, last), buckets
 
 
 def _field_list(fields: dict) -> str:
     return ", ".join(f"'{n}'" for n in fields) or "none"
 
 
-def _aggregate_nested(spec, fields, time, buckets, name) -> dict[str, np.ndarray]:
+def bucket_values(spec, fields, buckets, name, previous: float | None) -> dict[str, np.ndarray]:
+    """Each bucket's value before `finish`, from the rows in `fields` (which start at
+    bucket `buckets.k0`'s first row); `previous` is the time of the row before them
+    (None: they are the channel's first rows), for timeaverage's gaps."""
+    time = fields[TIME]
     n = len(time)
     defaults = dict(spec.args)
 
@@ -251,7 +279,8 @@ def _aggregate_nested(spec, fields, time, buckets, name) -> dict[str, np.ndarray
         fallback = defaults.get(arg, kind_table.REQUIRED)
         if fallback is kind_table.REQUIRED or fallback is None:
             raise ChannelError(
-                f"{name}: a '{spec.name}' channel needs a '{arg}' field; it has {_field_list(fields)}"
+                f"{name}: a '{spec.name}' channel needs a '{arg}' field; "
+                f"it has {_field_list(fields)}"
             )
         return np.full(n, float(fallback))
 
@@ -262,10 +291,11 @@ def _aggregate_nested(spec, fields, time, buckets, name) -> dict[str, np.ndarray
             if arg not in fields and subs:
                 nested[arg] = subs
     if not nested:
-        return _aggregate_columns(spec, fields, time, buckets, scalar, name)
+        return _bucket_columns(spec, fields, time, buckets, scalar, name, previous)
     if spec.columns is None or len(spec.columns) != 1:
         raise ChannelError(
-            f"{name}: a '{spec.name}' channel can't have dict-valued arguments ({', '.join(nested)})"
+            f"{name}: a '{spec.name}' channel can't have dict-valued arguments "
+            f"({', '.join(nested)})"
         )
     out = {}
     for suffix in next(iter(nested.values())):
@@ -275,42 +305,33 @@ def _aggregate_nested(spec, fields, time, buckets, name) -> dict[str, np.ndarray
                 return fields.get(f"{a}.{suffix}", np.full(n, np.nan))
             return scalar(a)
 
-        out[suffix] = _aggregate_columns(spec, fields, time, buckets, arg, name)[spec.columns[0]]
+        columns = _bucket_columns(spec, fields, time, buckets, arg, name, previous)
+        out[suffix] = columns[spec.columns[0]]
     return out
 
 
-def _aggregate_columns(spec, fields, time, buckets, arg, name) -> dict[str, np.ndarray]:
-    rule_seconds = float(seconds_from_ns(np.int64(buckets.rule_ns)))
+def _bucket_columns(spec, fields, time, buckets, arg, name, previous) -> dict[str, np.ndarray]:
     kind = spec.name
     if kind in ("last", "silent"):
-        return {"value": forward_fill(bucket_last(arg("x"), buckets))}
+        return {"value": bucket_last(arg("x"), buckets)}
     if kind in ("max", "max_percent"):
         return {"value": bucket_max(arg("x"), buckets)}
     if kind in ("mean", "mean_percent"):
-        return {
-            "value": _divide(bucket_mean(arg("total"), buckets), bucket_mean(arg("count"), buckets))
-        }
+        total, count = arg("total"), arg("count")
+        return {"value": _divide(bucket_mean(total, buckets), bucket_mean(count, buckets))}
     if kind == "std":
         return {"value": bucket_std(arg("x"), buckets)}
     if kind == "cumsum":
-        return {"value": nan_cumsum(bucket_sum(arg("total"), buckets))}
+        return {"value": bucket_sum(arg("total"), buckets)}
     if kind == "timeaverage":
-        return {"value": time_average(time, arg("x"), buckets)}
+        return {"value": time_average(time, arg("x"), buckets, previous)}
     if kind == "duty":
-        value = bucket_sum(arg("duration"), buckets) / rule_seconds
-        value[:1] = np.nan  # pavlov divides by the diff of the labels: none for the first
-        return {"value": value}
+        return {"value": bucket_sum(arg("duration"), buckets)}
     if kind == "maxrate":
-        return {
-            "value": _divide(
-                bucket_mean(arg("count"), buckets), bucket_mean(arg("duration"), buckets)
-            )
-        }
+        count, duration = arg("count"), arg("duration")
+        return {"value": _divide(bucket_mean(count, buckets), bucket_mean(duration, buckets))}
     if kind in ("rate", "period"):
-        counts = bucket_sum(arg("count"), buckets)
-        span = float(time[-1]) if len(time) else 0.0  # from the NaN row at 0, as in pavlov
-        dt = min(rule_seconds, span)
-        return {"value": _divide(counts, dt) if kind == "rate" else _divide(dt, counts)}
+        return {"value": bucket_sum(arg("count"), buckets)}
     if kind == "mean_std":
         return mean_std(arg("μ"), arg("σ"), buckets)
     if kind == "quantiles":
@@ -325,28 +346,55 @@ def _aggregate_columns(spec, fields, time, buckets, arg, name) -> dict[str, np.n
     raise ChannelError(f"{name}: no aggregation for kind '{kind}'")
 
 
-def time_average(time: np.ndarray, x: np.ndarray, buckets: Buckets) -> np.ndarray:
+def finish(spec, before: dict[str, np.ndarray], buckets: Buckets, last_time: float) -> dict:
+    """The columns from `bucket_values` over every bucket; `last_time` is the last row's."""
+    rule_seconds = float(seconds_from_ns(np.int64(buckets.rule_ns)))
+    kind = spec.name
+    out = {}
+    for name, column in before.items():
+        if kind in ("last", "silent"):
+            column = forward_fill(column)
+        elif kind == "cumsum":
+            column = nan_cumsum(column)
+        elif kind == "duty":
+            column = column / rule_seconds
+            column[:1] = np.nan  # pavlov divides by the diff of the labels: none for the first
+        elif kind in ("rate", "period"):
+            dt = min(rule_seconds, last_time)  # the span from the NaN row at 0, as in pavlov
+            column = _divide(column, dt) if kind == "rate" else _divide(dt, column)
+        out[name] = column
+    return out
+
+
+def time_average(
+    time: np.ndarray, x: np.ndarray, buckets: Buckets, previous: float | None = None
+) -> np.ndarray:
     """pavlov's `mean(x * dt) / mean(dt)`, dt = gap to the previous row in the series with
-    the NaN row at 0 (after rows before 0, before rows at 0), taken in integer ns."""
+    the NaN row at 0 (after rows before 0, before rows at 0), taken in integer ns.
+
+    `previous`: the time of the row before `time[0]`, when these rows continue a channel
+    (then the NaN row is among them only if they reach 0 after `previous` < 0)."""
     at = int(np.searchsorted(time, 0.0, "left"))
-    with_nan = np.insert(time, at, 0.0)
-    values = np.insert(x[: len(time)], at, np.nan)
+    with_nan, values = time, x[: len(time)]
+    if previous is None or previous < 0:  # else the NaN row came before these rows
+        with_nan = np.insert(time, at, 0.0)
+        values = np.insert(values, at, np.nan)
     ns = ns_array(with_nan)
     gaps = np.empty(len(ns))
-    gaps[0] = np.nan
+    if previous is None:
+        gaps[:1] = np.nan
+    else:
+        gaps[:1] = seconds_from_ns(ns[:1] - ns_from_seconds(previous))
     gaps[1:] = seconds_from_ns(np.diff(ns))
     weighted = values * gaps
-    shifted = Buckets(
-        buckets.rule_ns,
-        buckets.start_ns,
-        buckets.labels,
-        np.concatenate([[0], np.searchsorted(with_nan, _edges(buckets)[1:-1], "left"), [len(ns)]]),
-    )
+    edges = _edges(buckets)
+    starts = np.searchsorted(with_nan, edges[1:-1], "left")
+    shifted = buckets._replace(row_start=np.concatenate([[0], starts, [len(ns)]]))
     return _divide(bucket_mean(weighted, shifted), bucket_mean(gaps, shifted))
 
 
 def _edges(buckets: Buckets) -> np.ndarray:
-    k = np.arange(len(buckets.labels) + 1, dtype=np.int64)
+    k = buckets.k0 + np.arange(len(buckets.labels) + 1, dtype=np.int64)
     return seconds_from_ns(buckets.start_ns + k * buckets.rule_ns)
 
 

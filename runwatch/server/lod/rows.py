@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...store import info as info_file
-from ...store import layout, npr
+from ...store import layout, npr, safe_read
 from ...store.errors import BadInfo, BadNpr
 from ..paths import Refused, StorePaths, open_store_file
 
@@ -85,6 +85,15 @@ def run_channels(paths: StorePaths, run: str) -> RunChannels:
     return RunChannels(run_dir, created, channels)
 
 
+def _missing_reason(path: Path) -> str:
+    """Why a listed file can't be served: not there, or not a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "listed in _info.json but missing"
+    return f"{safe_read.file_type(mode)}, not a regular file, refused"
+
+
 def record_dtype(layout_: npr.NprLayout) -> np.dtype:
     """The rows' numpy dtype; `_time` is read as int64 units (NaT is its minimum)."""
     names, formats, offsets = [], [], []
@@ -109,11 +118,18 @@ class OpenFile:
             self.fd = open_store_file(path, paths.real_root())
         except Refused as refused:
             reason = refused.message.removeprefix(f"{name!r}: ")
+            if refused.status == 404:
+                reason = _missing_reason(run_dir / name)
             raise ChannelError(f"{name}: {reason}") from None
         try:
             self.stamp = FileStamp.of(self.fd)
-            self.layout = npr.parse_header(path, npr._header_bytes(path, self.fd))
-            self.dtype = record_dtype(self.layout)
+            # An empty file (a writer that has not written its header yet) is skipped,
+            # as the browser skips it.
+            self.empty = self.stamp.size == 0
+            self.layout = (
+                None if self.empty else npr.parse_header(path, npr._header_bytes(path, self.fd))
+            )
+            self.dtype = None if self.empty else record_dtype(self.layout)
         except BadNpr as error:
             os.close(self.fd)
             raise ChannelError(f"{name}: {error.reason}") from None
@@ -129,7 +145,7 @@ class OpenFile:
     @property
     def rows(self) -> int:
         """Whole rows as of the stamp (a partial last row is ignored)."""
-        return self.layout.row_count(self.stamp.size)
+        return 0 if self.empty else self.layout.row_count(self.stamp.size)
 
     def records(self, start: int, stop: int) -> np.ndarray:
         """Rows [start, stop) as a structured array; fewer if the file shrank meanwhile."""
@@ -217,7 +233,8 @@ def read_channel(paths: StorePaths, run: RunChannels, spec: ChannelSpec) -> dict
     parts = []
     for name in spec.files:
         with closing(OpenFile(paths, run.run_dir, name)) as opened:
-            parts.append(opened.columns(run.created_ns))
+            if not opened.empty:
+                parts.append(opened.columns(run.created_ns))
     if not parts:
         return {TIME: np.empty(0)}
     return merge_by_time(parts)

@@ -1,0 +1,247 @@
+"""What the series service keeps between requests, bounded by an LRU over bytes.
+
+- A bucketed rule's result per (file, rule), for a channel of one time-sorted file
+  (the common case: one writer). When the file grows, only the rows from the last
+  bucket's first row on are read again: that bucket is recomputed and new ones added.
+- Block summaries of a file for the raw rule (summaries.py).
+- Anything else (several files, rows out of time order) is computed from every row
+  and kept under the files' stamps.
+
+A file that shrank or was replaced (another inode) is read again from the start: an
+entry is used only while every file's stamp says it only grew. Nothing is kept on disk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import ExitStack
+from typing import NamedTuple
+
+import numpy as np
+
+from ..paths import StorePaths
+from . import kinds
+from .rows import TIME, ChannelSpec, FileStamp, OpenFile, RunChannels, merge_by_time
+from .summaries import FileSummary
+
+DEFAULT_CACHE_BYTES = 512 * 2**20
+
+
+def nbytes(value: object) -> int:
+    """The numpy bytes a cached value holds (what the bound counts)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(nbytes(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return sum(nbytes(v) for v in value)
+    if hasattr(value, "nbytes"):
+        return value.nbytes
+    return 0
+
+
+class LRU:
+    """Least recently used entries go first once their bytes pass `limit`."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key, value) -> None:
+        size = nbytes(value)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.used -= old[1]
+            if size > self.limit:
+                return  # bigger than the whole bound: not kept
+            self._entries[key] = (value, size)
+            self.used += size
+            while self.used > self.limit:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.used -= dropped
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class Buckets(NamedTuple):
+    """A bucketed rule's state for one file: enough to extend it from appended rows."""
+
+    stamp: FileStamp
+    rows: int  # rows covered
+    labels: np.ndarray
+    before: dict[str, np.ndarray]  # bucket_values, before finish
+    band: tuple[np.ndarray, np.ndarray] | None
+    last_start: int  # the first row of the last bucket
+    last_start_time: float  # its time: another time there means the file was rewritten
+    last_time: float
+    start_ns: int
+    rule_ns: int
+
+    @property
+    def nbytes(self) -> int:
+        return self.labels.nbytes + nbytes(self.before) + nbytes(self.band)
+
+
+class SeriesCache:
+    def __init__(self, paths: StorePaths, limit: int = DEFAULT_CACHE_BYTES):
+        self.paths = paths
+        self.lru = LRU(limit)
+        self.rows_decoded = 0  # rows read and decoded from files (for tests and the bench)
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def _open(self, stack: ExitStack, run: RunChannels, spec: ChannelSpec) -> list[OpenFile]:
+        files = []
+        for name in spec.files:
+            opened = OpenFile(self.paths, run.run_dir, name)
+            stack.callback(opened.close)
+            files.append(opened)
+        return files
+
+    @staticmethod
+    def _stamps(files: list[OpenFile]) -> tuple:
+        return tuple((f.name, f.stamp) for f in files)
+
+    def _columns(self, opened: OpenFile, origin_ns: int, start: int = 0, stop=None) -> dict:
+        columns = opened.columns(origin_ns, start, stop)
+        self.rows_decoded += len(columns[TIME])
+        return columns
+
+    # ---- bucketed rules and whole series -----------------------------------------------
+
+    def series(self, run: RunChannels, spec: ChannelSpec, rule) -> tuple[kinds.Series, int]:
+        """(the channel's series at `rule`, rows in the channel)."""
+        with ExitStack() as stack:
+            opened = self._open(stack, run, spec)
+            files = [f for f in opened if not f.empty]
+            if rule != "raw" and len(files) == 1:
+                result = self._bucketed_one_file(run, spec, rule, files[0])
+                if result is not None:
+                    return result
+            key = ("series", str(run.run_dir), spec.name, rule, self._stamps(opened))
+            cached = self.lru.get(key)
+            if cached is None:
+                fields = merge_by_time([self._columns(f, run.created_ns) for f in files])
+                fields = fields if files else {TIME: np.empty(0)}
+                cached = (
+                    kinds.channel_series(spec.kind, fields, rule, spec.name),
+                    len(fields[TIME]),
+                )
+                self.lru.put(key, cached)
+            return cached
+
+    def _bucketed_one_file(self, run, spec, rule, opened: OpenFile):
+        """The series from cached buckets, extended from the rows appended since; None
+        when the file's rows are not in time order (then every row is merged)."""
+        key = ("buckets", str(run.run_dir), opened.name, spec.kind, rule, run.created_ns)
+        state: Buckets | None = self.lru.get(key)
+        rows = opened.rows
+        if state is not None and not (opened.stamp.grew_from(state.stamp) and rows >= state.rows):
+            state = None  # shrunk or replaced: never serve it
+        if state is None or state.rows == 0:
+            state = self._buckets(spec, rule, opened, run.created_ns, None)
+        elif rows > state.rows:
+            state = self._buckets(spec, rule, opened, run.created_ns, state)
+        if state is None:
+            return None
+        self.lru.put(key, state)
+        spec_ = kinds.kind_spec(spec.kind, spec.name)
+        grid = kinds.Buckets(state.rule_ns, state.start_ns, state.labels, np.empty(0))
+        columns = kinds.finish(spec_, state.before, grid, state.last_time)
+        return kinds.Series(state.labels, columns, state.band), state.rows
+
+    def _buckets(self, spec, rule, opened: OpenFile, origin_ns: int, old: Buckets | None):
+        """Buckets over every row (`old` None), or `old` extended: its last bucket and
+        every row after its first are read again; None if the rows are out of order."""
+        start = 0 if old is None else max(0, old.last_start - 1)  # one row back: its time
+        fields = self._columns(opened, origin_ns, start)
+        time = fields[TIME]
+        if np.isnan(time).any() or np.any(time[1:] < time[:-1]):
+            return None
+        offset = 0 if old is None else old.last_start - start  # 1, or 0 at the first row
+        if old is not None and (len(time) <= offset or time[offset] != old.last_start_time):
+            return self._buckets(spec, rule, opened, origin_ns, None)  # rewritten in place
+        kind_spec = kinds.kind_spec(spec.kind, spec.name)
+        if old is None:
+            full = kinds.make_buckets(time, rule, spec.name)
+            before = kinds.bucket_values(kind_spec, fields, full, spec.name, None)
+            band = self._band(spec, fields, full)
+            labels = full.labels
+            last_start = int(full.row_start[-2])
+            start_ns, rule_ns = full.start_ns, full.rule_ns
+        else:
+            previous = float(time[0]) if offset else None
+            fields = {name: column[offset:] for name, column in fields.items()}
+            time = fields[TIME]
+            k0 = len(old.labels) - 1
+            count = kinds.grid_count(old.start_ns, old.rule_ns, float(time[-1]), spec.name)
+            part = kinds.slice_buckets(time, old.start_ns, old.rule_ns, count, k0)
+            before = kinds.bucket_values(kind_spec, fields, part, spec.name, previous)
+            band = self._band(spec, fields, part)
+            before = {n: np.concatenate([old.before[n][:k0], c]) for n, c in before.items()}
+            if band is not None and old.band is not None:
+                band = tuple(np.concatenate([o[:k0], b]) for o, b in zip(old.band, band))
+            labels = np.concatenate([old.labels[:k0], part.labels])
+            last_start = old.last_start + int(part.row_start[-2])
+            start_ns, rule_ns = old.start_ns, old.rule_ns
+        rows = start + offset + len(time)
+        local = last_start - (0 if old is None else old.last_start)
+        last_start_time = float(time[local]) if local < len(time) else np.nan
+        last_time = float(time[-1]) if len(time) else 0.0
+        covered = opened.layout.header_len + rows * opened.layout.itemsize
+        return Buckets(
+            opened.stamp._replace(size=covered),
+            rows,
+            labels,
+            before,
+            band,
+            last_start,
+            last_start_time,
+            last_time,
+            start_ns,
+            rule_ns,
+        )
+
+    @staticmethod
+    def _band(spec, fields, buckets):
+        if spec.kind not in kinds.BANDED:
+            return None
+        raw = kinds.raw_columns(spec.kind, fields)
+        values = raw.get("value", next(iter(raw.values()), None))
+        return None if values is None else kinds.band(values, buckets)
+
+    # ---- the raw rule ------------------------------------------------------------------
+
+    def raw(self, run: RunChannels, spec: ChannelSpec, width: int, x_range):
+        """(rows, reduced, x0, x1, arrays) from block summaries, for a channel of one
+        time-sorted file; None otherwise (then `series` merges every row)."""
+        with ExitStack() as stack:
+            files = [f for f in self._open(stack, run, spec) if not f.empty]
+            if len(files) != 1:
+                return None
+            opened = files[0]
+            key = ("summary", str(run.run_dir), opened.name, spec.kind, run.created_ns)
+            summary: FileSummary | None = self.lru.get(key)
+            if summary is not None and not summary.still_covers(opened):
+                summary = None
+            if summary is None:
+                summary = FileSummary.build(spec.kind, opened, run.created_ns, self)
+            else:
+                summary = summary.extended(opened, run.created_ns, self)
+            self.lru.put(key, summary)
+            if summary is None or not summary.sorted:
+                return None
+            return summary.m4(opened, run.created_ns, width, x_range, self)
