@@ -21,6 +21,7 @@ be read is listed as unreadable; it never breaks the listing.
 from __future__ import annotations
 
 import errno
+import heapq
 import os
 import stat
 import threading
@@ -35,6 +36,11 @@ from .paths import StorePaths
 
 QUIET_RECHECK_S = 10.0
 QUIET_RECHECKS = 500
+# A run whose scan took over SLOW_SCAN_S (tens of thousands of files) is scanned
+# again at most every SLOW_SCAN_SPACING scans' time, so it takes at most 1/10 of
+# the listing thread (and of the GIL the event loop needs) however often it lists.
+SLOW_SCAN_S = 0.02
+SLOW_SCAN_SPACING = 10
 
 
 class _Info(NamedTuple):
@@ -54,6 +60,7 @@ class _Run(NamedTuple):
     summary: dict
     text: str  # the summary as JSON
     scanned_s: float  # time.monotonic() of the scan
+    scan_s: float = 0.0  # how long the scan took
 
 
 def _info_key(scan: summary.RunDir) -> tuple[int, int, int] | None:
@@ -104,6 +111,8 @@ class RunListing:
         self.paths = paths
         self.stale_after_s = stale_after_s
         self._runs: dict[str, _Run] = {}
+        self._orders: dict[str, tuple] = {}  # what `_names` was sorted from
+        self._names: list[str] = []
         self._lock = threading.Lock()
 
     def summaries(self, glob: str | None = None) -> list[dict]:
@@ -113,7 +122,7 @@ class RunListing:
     def summaries_json(self, glob: str | None = None) -> str:
         """The same list as JSON text, joined from each run's cached text."""
         with self._lock:
-            return "[" + ",".join(run.text for run in self._list(glob)) + "]"
+            return "[" + ",".join([run.text for run in self._list(glob)]) + "]"
 
     def _list(self, glob: str | None) -> list[_Run]:
         try:
@@ -140,7 +149,10 @@ class RunListing:
         due: list[tuple[float, str]] = []
         for name, folder_key in folders.items():
             cached = self._runs.get(name)
-            if cached is None or cached.folder_key != folder_key or self._changed(name, cached):
+            if cached is None or (
+                (cached.folder_key != folder_key or self._changed(name, cached))
+                and not _slow_and_recent(cached, now.now_s)
+            ):
                 run = self._scan(now, name, folder_key, cached)
                 if run is not None:
                     listed[name] = run
@@ -148,7 +160,7 @@ class RunListing:
             listed[name] = cached
             if now.now_s - cached.scanned_s >= QUIET_RECHECK_S:
                 due.append((cached.scanned_s, name))
-        for _, name in sorted(due)[:QUIET_RECHECKS]:
+        for _, name in heapq.nsmallest(QUIET_RECHECKS, due):
             run = self._scan(now, name, folders[name], listed[name])
             if run is None:
                 del listed[name]
@@ -158,7 +170,15 @@ class RunListing:
             if glob is None or fnmatchcase(gone, glob):
                 del self._runs[gone]
         self._runs.update(listed)
-        return sorted(listed.values(), key=lambda run: run.order, reverse=True)
+        return [listed[name] for name in self._ordered(listed)]
+
+    def _ordered(self, listed: dict[str, _Run]) -> list[str]:
+        """The names newest first; sorted again only when a run or its order changed."""
+        orders = {name: run.order for name, run in listed.items()}
+        if orders != self._orders:
+            self._orders = orders
+            self._names = sorted(orders, key=orders.__getitem__, reverse=True)
+        return self._names
 
     def _changed(self, name: str, cached: _Run) -> bool:
         """Whether a run whose folder is unchanged must be scanned again now."""
@@ -191,6 +211,13 @@ class RunListing:
 
     def _scan(self, now: _Pass, name: str, folder_key: tuple, cached: _Run | None) -> _Run | None:
         """Scan a run folder (and read its info if it changed); None if it is gone."""
+        started = time.monotonic()
+        run = self._scan_folder(now, name, folder_key, cached)
+        return run and run._replace(scan_s=time.monotonic() - started)
+
+    def _scan_folder(
+        self, now: _Pass, name: str, folder_key: tuple, cached: _Run | None
+    ) -> _Run | None:
         try:
             fd, real_dir = self._open_run(now, name, folder_key[0])
         except FileNotFoundError:
@@ -234,6 +261,10 @@ class RunListing:
             None if info is None else {layout.FINISHED_FIELD: info.get(layout.FINISHED_FIELD)}
         )
         return _Info(key, for_status, error, _created_ns(info), fields)
+
+
+def _slow_and_recent(run: _Run, now_s: float) -> bool:
+    return run.scan_s > SLOW_SCAN_S and now_s - run.scanned_s < SLOW_SCAN_SPACING * run.scan_s
 
 
 def _run_dirs(root_fd: int, glob: str | None) -> dict[str, tuple]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..store import summary
 from .config import Runwatch
 from .listing import RunListing
-from .paths import StorePaths, open_store_file
+from .paths import Refused, StorePaths, open_store_file
 from .watcher import StoreWatcher
 
 MAX_READ = 16 * 2**20
@@ -37,7 +37,12 @@ class ServedStore:
     def run_detail(self, name: str, now_ms: int) -> dict:
         """GET runs/<name>: the run's info (without `_env`), status and store files."""
         path = self.paths.run_dir(name)
-        scan, info, error = summary.inspect_run(path, self.paths.real_root())
+        try:
+            scan, info, error = summary.inspect_run(path, self.paths.real_root())
+        except FileNotFoundError:
+            raise  # deleted meanwhile: 404
+        except OSError as problem:  # e.g. a folder without read permission
+            raise Refused(403, f"run {name!r} can't be read: {problem.strerror}") from None
         return {
             "name": name,
             "info": info,

@@ -171,3 +171,18 @@ def test_live_runs_are_scanned_on_every_listing(store: Path, scans):
         log.write("more\n")
     sizes.append(listing.summaries()[0]["size"])
     assert scans == [run] and sizes[1] == sizes[0] + 5
+
+
+def test_a_slow_run_is_scanned_again_only_after_ten_scans_time(store: Path, scans, monkeypatch):
+    run = runwatch.new_run()
+    (store / run / "logs.0.txt").write_text("first\n")
+    listing = RunListing(StorePaths(store), 60)
+    monkeypatch.setattr(listing_module, "SLOW_SCAN_S", -1.0)  # every scan counts as slow
+    monkeypatch.setattr(listing_module, "SLOW_SCAN_SPACING", 10**9)
+    size = listing.summaries()[0]["size"]
+    with open(store / run / "logs.0.txt", "a") as log:
+        log.write("more\n")
+    scans.clear()
+    assert listing.summaries()[0]["size"] == size and scans == []  # deferred
+    monkeypatch.setattr(listing_module, "SLOW_SCAN_SPACING", 0)
+    assert listing.summaries()[0]["size"] == size + 5 and scans == [run]
