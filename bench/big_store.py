@@ -9,7 +9,11 @@ ROOT is a store root (a `RUNWATCH_ROOT`). Channels come in groups of 3 labels,
 `gNN.a`, `gNN.b`, `gNN.c`; a group's kind is the same for its 3 labels: of 20
 groups, 8 `last`, 8 `mean`, 2 `max`, 1 `mean_percent`, 1 `max_percent`.
 Each channel's rows are evenly spaced over one day after the run's `_created`
-(row i at i × 86400 / rows seconds), values a noisy wave around 1.
+(row i at i × 86400 / rows seconds), values a noisy wave around 1. `_created` is
+a day and a minute before the store was made (the folder's name keeps the
+time it was written): a run that finished a minute ago. Rows dated after
+`now` would not be a finished run, and make the kernel's text snapshot read
+every row (runwatch/store/latest_rows.py reads back from the end to `now`).
 
 The spike: in the first run, the first `mean` channel (`g08.a` with 60
 channels, `g01.a` with 6) holds 1e4 in the 10 rows from rows / 2, which is
@@ -34,7 +38,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-VERSION = 1  # bump when the generated data changes
+VERSION = 2  # bump when the generated data changes
 SPAN_S = 86400.0
 SPIKE_VALUE = 1e4
 SPIKE_ROWS = 10
@@ -120,7 +124,13 @@ def generate(root: str, spec: dict) -> dict:
         channels = channels_spec(spec["channels"], spec["rows"], spike=index == 0)
         params = {"lr": round(1e-3 * (index + 1), 6), "seed": index}
         run = make_run(
-            {"channels": channels, "params": params, "suffix": suffix_of(spec), "span_s": span_s}
+            {
+                "channels": channels,
+                "params": params,
+                "suffix": suffix_of(spec),
+                "span_s": span_s,
+                "ago_s": spec["span_s"] + 60,
+            }
         )
         runs.append(run)
         print(f"  wrote {run}", file=sys.stderr, flush=True)

@@ -7,8 +7,9 @@ creates a run in `runwatch.store_root()` with the runwatch writer (so `_info.jso
 and every header are the writer's own), then replaces each channel's rows with
 `rows` rows written straight from numpy: times evenly spread over `span_s` seconds
 (default 2 h) after `_created`, values a noisy wave, and an optional spike
-`[row, value]` or `[row, value, length]` (that many rows from `row`). Prints the
-run's name.
+`[row, value]` or `[row, value, length]` (that many rows from `row`). With
+`ago_s`, `_created` is moved that far back first (rows after `now` are not what a
+finished run has). Prints the run's name.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def _read_header_3(file):
     return header["shape"], header["fortran_order"], np.dtype(header["descr"])
 
 
+def _move_created(folder: str, ago_s: float) -> dict:
+    """Move the run's `_created` (and its files') `ago_s` seconds back, so that rows
+    spread over `span_s` after it end in the past, as a finished run's do."""
+    from datetime import datetime, timedelta
+
+    path = os.path.join(folder, "_info.json")
+    with open(path) as file:
+        info = json.load(file)
+    shift = timedelta(seconds=ago_s)
+    for entry in [info, *info.get("_files", {}).values()]:
+        entry["_created"] = (datetime.fromisoformat(entry["_created"]) - shift).isoformat(sep=" ")
+    with open(path + ".tmp", "w") as file:
+        json.dump(info, file)
+    os.replace(path + ".tmp", path)
+    return info
+
+
 def make_run(spec: dict) -> str:
     run = runwatch.new_run(spec.get("suffix", ""), params=spec.get("params", {}))
     folder = os.path.join(runwatch.store_root(), run)
@@ -73,6 +91,8 @@ def make_run(spec: dict) -> str:
             kind = channel.get("kind", "last")
             getattr(runwatch.stats, kind)(channel["name"], *FIRST_ARGS[kind])
     info = runwatch.info(run)
+    if spec.get("ago_s"):
+        info = _move_created(folder, spec["ago_s"])
     created_ns = int(np.datetime64(info["_created"].replace("+00:00", ""), "ns").astype(np.int64))
     for seed, channel in enumerate(channels):
         path = os.path.join(folder, f"stats.{channel['name']}.0.npr")
