@@ -245,10 +245,12 @@ class RunListing:
             "size": scan.size,
             "last_write_ms": last_write_ms,
         }
-        if cached is not None and cached.summary == fields:
-            return cached._replace(folder_key=folder_key, scanned_s=now.now_s)
-        order = _order(name, info.created_ns)
-        return _Run(folder_key, info, order, fields, to_json(fields), now.now_s)
+        # Most rescans change nothing: keep the JSON text (and the order) already made.
+        same = cached is not None and cached.summary == fields
+        text = cached.text if same else to_json(fields)
+        same_info = cached is not None and cached.info is info
+        order = cached.order if same_info else _order(name, info.created_ns)
+        return _Run(folder_key, info, order, fields, text, now.now_s)
 
     def _read_info(self, now: _Pass, name: str, fd: int, scan, key) -> _Info:
         if layout.INFO_FILE in scan.refused:

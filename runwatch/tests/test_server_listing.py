@@ -186,3 +186,22 @@ def test_a_slow_run_is_scanned_again_only_after_ten_scans_time(store: Path, scan
     assert listing.summaries()[0]["size"] == size and scans == []  # deferred
     monkeypatch.setattr(listing_module, "SLOW_SCAN_SPACING", 0)
     assert listing.summaries()[0]["size"] == size + 5 and scans == [run]
+
+
+def test_an_info_replaced_unchanged_is_read_once(store: Path, monkeypatch):
+    run = runwatch.new_run(description="same")
+    listing = RunListing(StorePaths(store), 60)
+    first = listing.summaries_json()
+    path = store / run / "_info.json"
+    st = path.stat()
+    copy = path.with_name("copy")
+    copy.write_bytes(path.read_bytes())
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))  # as rsync -t or cp -p would
+    os.replace(copy, path)  # a new inode, the same fields and times
+    reads = []
+    real_read = summary.read_info
+    monkeypatch.setattr(
+        summary, "read_info", lambda d, **kw: reads.append(d.name) or real_read(d, **kw)
+    )
+    assert listing.summaries_json() == first and reads == [run]
+    assert listing.summaries_json() == first and reads == [run]
