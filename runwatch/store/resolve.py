@@ -136,11 +136,21 @@ def _matches(root: Path, query: object, names: list[str]) -> list[str]:
         raise TypeError(f"a run query is an int or a str, not {type(query).__name__}")
     if isinstance(query, int):
         return [_by_index(root, query, names)]
-    if layout.is_run_name(query) and (root / query).is_dir():
+    if _is_run_dir(root, query):
         return [query]  # an exact name wins, even if it looks like a glob
     if _INTEGER.fullmatch(query.strip()):
         return [_by_index(root, int(query), names)]
     return ordered(root, [n for n in names if name_matches(n, query)])
+
+
+def _is_run_dir(root: Path, name: str) -> bool:
+    """`name` is a run folder of `root`; a name no folder can have (too long) is not."""
+    if not layout.is_run_name(name):
+        return False
+    try:
+        return (root / name).is_dir()
+    except OSError:  # ENAMETOOLONG and the like: no such run
+        return False
 
 
 def name_matches(name: str, query: str) -> bool:
@@ -155,7 +165,7 @@ def resolve(query: int | str, root: Path | None = None) -> str:
     """One run's name: an int indexes runs by `_created` (-1 newest), an exact name wins, a glob
     matches whole names and a bare word substrings (docs/run-store.md, "Resolving runs")."""
     root = root or layout.store_root()
-    exact = isinstance(query, str) and layout.is_run_name(query) and (root / query).is_dir()
+    exact = isinstance(query, str) and _is_run_dir(root, query)
     names = [] if exact else list_run_dirs(root)
     found = _matches(root, query, names)
     if not found:

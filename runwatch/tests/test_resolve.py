@@ -104,3 +104,10 @@ def test_bad_query_type(named):
         runwatch.resolve(True)
     with pytest.raises(TypeError):
         runwatch.resolve(1.5)
+
+
+def test_a_query_longer_than_any_file_name_matches_nothing(store, named):
+    # The kernel once raised OSError (ENAMETOOLONG) probing it as a folder.
+    for query in ["x" * 300, "2024-01-01 00-00-00 " + "x" * 300]:
+        with pytest.raises(RunNotFound, match="No run matches"):
+            runwatch.resolve(query, store)

@@ -19,8 +19,12 @@ export interface IRunSummary {
   /** Bytes on disk. */
   readonly size: number;
   readonly last_write_ms: number | null;
+  /** Cut at 1,000 characters in the listing (whole in `GET runs/<run>`). */
   readonly description?: unknown;
+  /** Summarised past 4 KiB in the listing (whole in `GET runs/<run>`). */
   readonly params?: unknown;
+  /** Whether `params` was summarised. */
+  readonly params_truncated?: boolean;
 }
 
 /** The reply of `GET runwatch/api/runs`: newest run first. */
