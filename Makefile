@@ -57,6 +57,7 @@ bench: build chromium
 	$(PY) bench/writer_bench.py
 	$(PY) bench/resolve_bench.py
 	$(PY) bench/server_idle_bench.py
+	$(PY) bench/lod_bench.py
 	$(PY) bench/listing_bench.py
 	node bench/latency_bench.js
 	node bench/view_pause_bench.js

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kinds, m4
-from .rows import TIME, OpenFile
+from .rows import TIME, OpenFile, decode
 
 BLOCK = 64
 CHUNK_ROWS = BLOCK * 2**16  # 4 M rows a read: bounded temporary memory
@@ -54,30 +54,37 @@ def _firsts(rows: np.ndarray, owner: np.ndarray, count: int, last: bool = False)
 
 
 def summarise(values: np.ndarray, starts: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
-    """The block summaries of one column whose blocks begin at `starts` (local rows)."""
-    count = len(starts)
-    lengths = np.diff(np.append(starts, len(values)))
-    owner_of = np.repeat(np.arange(count), lengths)
-    nan = np.isnan(values)
-    valid = np.flatnonzero(~nan)
-    nans = np.flatnonzero(nan)
-    zeroed = np.where(nan, 0.0, values)
+    """The block summaries of one column whose blocks begin every BLOCK rows (local)."""
+    n, count = len(values), len(starts)
+    padded = np.full(count * BLOCK, np.nan)
+    padded[:n] = values
+    table = padded.reshape(count, BLOCK)
+    nan = np.isnan(table)
+    valid = ~nan
+    valid_count = valid.sum(axis=1)
+    has = valid_count > 0
+    base = first_row + starts
+
+    def at(hit: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """The first hit's row per block where `where`, else -1."""
+        return np.where(where, base + np.argmax(hit, axis=1), -1)
+
+    zeroed = np.where(nan, 0.0, table)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf sums are NaN, as they are
-        total = np.add.reduceat(zeroed, starts)
-        squares = np.add.reduceat(zeroed * zeroed, starts)
-    mn = np.fmin.reduceat(values, starts)
-    mx = np.fmax.reduceat(values, starts)
-    at_min = np.flatnonzero(values == np.repeat(mn, lengths))
-    at_max = np.flatnonzero(values == np.repeat(mx, lengths))
+        total = zeroed.sum(axis=1)
+        squares = (zeroed * zeroed).sum(axis=1)
+    mn = np.fmin.reduce(table, axis=1)
+    mx = np.fmax.reduce(table, axis=1)
+    nan[-1, n - (count - 1) * BLOCK :] = False  # the padding is no NaN row
     return {
-        "fv": _firsts(valid + first_row, owner_of[valid], count),
-        "lv": _firsts(valid + first_row, owner_of[valid], count, last=True),
+        "fv": at(valid, has),
+        "lv": np.where(has, base + BLOCK - 1 - np.argmax(valid[:, ::-1], axis=1), -1),
         "mn": mn,
-        "amn": _firsts(at_min + first_row, owner_of[at_min], count),
+        "amn": at(table == mn[:, None], has),
         "mx": mx,
-        "amx": _firsts(at_max + first_row, owner_of[at_max], count),
-        "fn": _firsts(nans + first_row, owner_of[nans], count),
-        "count": np.add.reduceat((~nan).astype(np.float64), starts),
+        "amx": at(table == mx[:, None], has),
+        "fn": at(nan, nan.any(axis=1)),
+        "count": valid_count.astype(np.float64),
         "sum": total,
         "squares": squares,
     }
@@ -185,19 +192,19 @@ class FileSummary(NamedTuple):
             return np.empty(0, np.int64), np.empty(0), {}
         breaks = np.flatnonzero(np.diff(ids) != 1) + 1
         runs = np.split(ids, breaks)
-        rows, xs, columns = [], [], []
-        for run in runs:
-            first, stop = int(run[0]) * BLOCK, min(self.rows, (int(run[-1]) + 1) * BLOCK)
-            fields = counter._columns(opened, origin_ns, first, stop)
-            rows.append(np.arange(first, first + len(fields[TIME])))
-            xs.append(fields[TIME])
-            columns.append(raw_rows(self.kind, fields, float(self.blocks.running[run[0]])))
-        names = list(columns[0])
-        return (
-            np.concatenate(rows),
-            np.concatenate(xs),
-            {n: np.concatenate([c[n] for c in columns]) for n in names},
-        )
+        ranges = [(int(run[0]) * BLOCK, min(self.rows, (int(run[-1]) + 1) * BLOCK)) for run in runs]
+        fields = decode(opened.records_in(ranges), opened.layout, origin_ns)
+        counter.rows_decoded += len(fields[TIME])
+        rows = np.concatenate([np.arange(start, stop) for start, stop in ranges])
+        if self.kind != "cumsum":
+            return rows, fields[TIME], kinds.raw_columns(self.kind, fields)
+        # The running sum restarts at each run's own running value.
+        values, at = [], 0
+        for run, (start, stop) in zip(runs, ranges):
+            part = {n: c[at : at + stop - start] for n, c in fields.items()}
+            values.append(raw_rows(self.kind, part, float(self.blocks.running[run[0]]))["value"])
+            at += stop - start
+        return rows, fields[TIME], {"value": np.concatenate(values)}
 
     def gather(self, opened, origin_ns, rows: np.ndarray, counter):
         """x and raw columns at `rows` (sorted, unique), reading only their blocks."""
