@@ -1,6 +1,6 @@
 # runwatch's front door. Two commands set everything up on a fresh machine:
 #   make lab    build, install and start JupyterLab with a live demo run
-#   make test   build, then lint, jest, pytest and the Galata browser suite
+#   make test   build, then lint, jest, pytest, the wheel check and the Galata browser suite
 
 SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PORT ?= 8888
 
-.PHONY: lab test build lint jest pytest galata chromium clean bench
+.PHONY: lab test build lint jest pytest wheel-check galata chromium clean bench
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,7 +46,12 @@ pytest: build
 galata: build chromium
 	cd ui-tests && npx playwright test
 
-test: build chromium lint jest pytest galata
+# The built wheel, installed into a fresh venv without Node or the source tree
+# (see docs/release.md).
+wheel-check: build
+	BUILD_PYTHON=$(PY) .ci/wheel_check.sh
+
+test: build chromium lint jest pytest wheel-check galata
 
 # Benchmarks print figures; they assert nothing (see bench/README.md).
 bench: build chromium
