@@ -67,6 +67,9 @@ bench: build chromium
 	node bench/latency_bench.js
 	node bench/view_pause_bench.js
 	node bench/review_bench.js
+	node bench/shaping_proxy_bench.js
+	node bench/remote_review_bench.js
+	node bench/remote_review_bench.js --glob --reps 1
 
 lab: build
 	./demo/start.sh $(PORT)
