@@ -206,30 +206,24 @@ def seconds_since(units: np.ndarray, unit: str, origin_ns: int) -> np.ndarray:
     unit_ns = npr.TIME_UNITS_NS[unit]
     origin_units, remainder = divmod(origin_ns, unit_ns)
     units = np.asarray(units, np.int64)
+    if len(units) == 0:
+        return np.empty(0)
+    nat = units == NAT if int(units.min()) == NAT else None
     with np.errstate(over="ignore"):
         ns = units - np.int64(origin_units)
         if unit_ns != 1:
             ns *= np.int64(unit_ns)
         if remainder:
             ns -= np.int64(remainder)
-    nat = units == NAT
-    if len(ns) and nat.any():
-        ns[nat] = 0
-    if len(ns) and max(-int(ns.min()), int(ns.max())) < 2**53:
-        # Exact in doubles: the same float steps as TypeScript, much faster than int64 //.
-        exact = ns.astype(np.float64)
-        whole = np.floor(exact / 1e9)
-        rest = exact - whole * 1e9
-        low, high = rest < 0, rest >= 1e9
-        whole[low] -= 1
-        rest[low] += 1e9
-        whole[high] += 1
-        rest[high] -= 1e9
-        seconds = whole + rest / 1e9
-    else:
-        whole = ns // 10**9
-        seconds = whole.astype(np.float64) + (ns - whole * 10**9).astype(np.float64) / 1e9
-    seconds[nat] = np.nan
+    # secondsFromNs: the floored whole seconds plus the rest / 1e9 (exact integers).
+    whole = ns // np.int64(10**9)
+    ns -= whole * np.int64(10**9)
+    seconds = whole.astype(np.float64)
+    rest = ns.astype(np.float64)
+    rest /= 1e9
+    seconds += rest
+    if nat is not None:
+        seconds[nat] = np.nan
     return seconds
 
 

@@ -27,7 +27,11 @@ from .rows import TIME, OpenFile, decode
 
 BLOCK = 64
 CHUNK_ROWS = BLOCK * 2**16  # 4 M rows a read: bounded temporary memory
-FIELDS = ("fv", "lv", "mn", "amn", "mx", "amx", "fn", "count", "sum", "squares")
+# Per block and raw column: the first and last non-NaN rows, the min and max and their
+# first rows, the first NaN row; count, sum and sum of squares of the non-NaN values;
+# and the times (x*) and values (v*) at the picked rows.
+PICKED = ("xfv", "vfv", "xlv", "vlv", "xmn", "xmx", "xfn")
+FIELDS = ("fv", "lv", "mn", "amn", "mx", "amx", "fn", "count", "sum", "squares", *PICKED)
 
 
 def raw_rows(kind: str, fields: dict[str, np.ndarray], running: float) -> dict[str, np.ndarray]:
@@ -53,21 +57,33 @@ def _firsts(rows: np.ndarray, owner: np.ndarray, count: int, last: bool = False)
     return out
 
 
-def summarise(values: np.ndarray, starts: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
-    """The block summaries of one column whose blocks begin every BLOCK rows (local)."""
+def summarise(
+    values: np.ndarray, time: np.ndarray, starts: np.ndarray, first_row: int
+) -> dict[str, np.ndarray]:
+    """The block summaries of one column whose blocks begin every BLOCK rows (local),
+    with the times (and values) of the rows they pick, so M4 needs no read for them."""
     n, count = len(values), len(starts)
     padded = np.full(count * BLOCK, np.nan)
     padded[:n] = values
     table = padded.reshape(count, BLOCK)
+    times = np.full(count * BLOCK, np.nan)
+    times[:n] = time
+    times = times.reshape(count, BLOCK)
     nan = np.isnan(table)
     valid = ~nan
     valid_count = valid.sum(axis=1)
     has = valid_count > 0
     base = first_row + starts
 
-    def at(hit: np.ndarray, where: np.ndarray) -> np.ndarray:
-        """The first hit's row per block where `where`, else -1."""
-        return np.where(where, base + np.argmax(hit, axis=1), -1)
+    picked: dict[str, np.ndarray] = {}
+
+    def at(hit: np.ndarray, where: np.ndarray, name: str, last: bool = False) -> np.ndarray:
+        """The first (last) hit's row per block where `where`, else -1; its time and
+        value go to `picked`."""
+        local = BLOCK - 1 - np.argmax(hit[:, ::-1], axis=1) if last else np.argmax(hit, axis=1)
+        picked["x" + name] = np.take_along_axis(times, local[:, None], 1)[:, 0]
+        picked["v" + name] = np.take_along_axis(table, local[:, None], 1)[:, 0]
+        return np.where(where, base + local, -1)
 
     zeroed = np.where(nan, 0.0, table)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf sums are NaN, as they are
@@ -76,18 +92,19 @@ def summarise(values: np.ndarray, starts: np.ndarray, first_row: int) -> dict[st
     mn = np.fmin.reduce(table, axis=1)
     mx = np.fmax.reduce(table, axis=1)
     nan[-1, n - (count - 1) * BLOCK :] = False  # the padding is no NaN row
-    return {
-        "fv": at(valid, has),
-        "lv": np.where(has, base + BLOCK - 1 - np.argmax(valid[:, ::-1], axis=1), -1),
+    out = {
+        "fv": at(valid, has, "fv"),
+        "lv": at(valid, has, "lv", last=True),
         "mn": mn,
-        "amn": at(table == mn[:, None], has),
+        "amn": at(table == mn[:, None], has, "mn"),
         "mx": mx,
-        "amx": at(table == mx[:, None], has),
-        "fn": at(nan, nan.any(axis=1)),
+        "amx": at(table == mx[:, None], has, "mx"),
+        "fn": at(nan, nan.any(axis=1), "fn"),
         "count": valid_count.astype(np.float64),
         "sum": total,
         "squares": squares,
     }
+    return out | {name: picked[name] for name in PICKED}
 
 
 class Blocks(NamedTuple):
@@ -176,7 +193,7 @@ class FileSummary(NamedTuple):
             if kind == "cumsum" and len(starts) > 1:
                 before[1:] = raw["value"][starts[1:] - 1]
             running = float(raw["value"][-1]) if kind == "cumsum" else 0.0
-            columns = {name: summarise(values, starts, chunk) for name, values in raw.items()}
+            columns = {name: summarise(v, time, starts, chunk) for name, v in raw.items()}
             ends = np.append(starts[1:], len(time)) - 1
             parts.append(Blocks(time[starts], time[ends], before, columns))
         covered = opened.layout.header_len + rows * opened.layout.itemsize
@@ -241,10 +258,20 @@ class FileSummary(NamedTuple):
         picks = [np.array([0, n - 1]), np.array([begin - 1]) if begin > 0 else np.empty(0, int)]
         if end < n:
             picks.append(np.array([end]))
-        picks += self._pixel_picks(opened, origin_ns, begin, end, x0, x1, width, counter)
-        rows = np.unique(np.concatenate(picks).astype(np.int64))
+        found = self._pixel_picks(opened, origin_ns, begin, end, x0, x1, width, counter)
+        if len(names) == 1:
+            # One column: the picks come with their times and values; read only the ends.
+            ends = np.unique(np.concatenate(picks).astype(np.int64))
+            x_ends, v_ends = self.gather(opened, origin_ns, ends, counter)
+            rows = np.concatenate([found[0], ends])
+            rows, first = np.unique(rows, return_index=True)
+            x = np.concatenate([found[1], x_ends])[first]
+            values = np.concatenate([found[2], v_ends[names[0]]])[first]
+            columns = {names[0]: values}
+        else:
+            rows = np.unique(np.concatenate([*picks, found[0]]).astype(np.int64))
+            x, columns = self.gather(opened, origin_ns, rows, counter)
         in_range = np.count_nonzero((rows >= begin) & (rows < end))
-        x, columns = self.gather(opened, origin_ns, rows, counter)
         arrays = [("x", x)] + [(name, columns[name]) for name in names]
         return n, bool(in_range < end - begin), x0, x1, arrays
 
@@ -281,7 +308,8 @@ class FileSummary(NamedTuple):
         pixel = np.concatenate([pf[whole], m4.pixel_of(x, x0, x1, width)])[order]
         starts = np.flatnonzero(np.diff(pixel, prepend=-1))
         group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pixel))))
-        picks = []
+        count = len(starts)
+        picked_rows, picked_x, picked_v = [], [], []
         for name, summary in blocks.columns.items():
             values = raw[name][inside] if len(raw) else np.empty(0)
             nan = np.isnan(values)
@@ -290,19 +318,32 @@ class FileSummary(NamedTuple):
             def element(field: str, row_value: np.ndarray, s=summary) -> np.ndarray:
                 return np.concatenate([s[field][b0:b1][whole], row_value])[order]
 
-            fv = element("fv", own)
-            lv = element("lv", own)
+            def keep(chosen: np.ndarray, where: np.ndarray, xs: str, vs: np.ndarray) -> None:
+                chosen = chosen[chosen >= 0]
+                picked_rows.append(where[chosen])
+                picked_x.append(element(xs, x)[chosen])
+                picked_v.append(vs[chosen])
+
+            fv, lv = element("fv", own), element("lv", own)
             fn = element("fn", np.where(nan, rows, -1))
-            mn, amn = element("mn", values), element("amn", own)
-            mx, amx = element("mx", values), element("amx", own)
-            for first_of, last in ((fv, False), (lv, True), (fn, False)):
+            gap = np.full(len(fn), np.nan)  # a NaN row's value
+            for first_of, last, xs, vs in (
+                (fv, False, "xfv", element("vfv", values)),
+                (lv, True, "xlv", element("vlv", values)),
+                (fn, False, "xfn", gap),
+            ):
                 at = np.flatnonzero(first_of >= 0)
-                picks.append(_firsts(first_of[at], group[at], len(starts), last))
-            for ufunc, extreme, where in ((np.fmin, mn, amn), (np.fmax, mx, amx)):
+                keep(_firsts(at, group[at], count, last), first_of, xs, vs)
+            for ufunc, field, where_field in ((np.fmin, "mn", "amn"), (np.fmax, "mx", "amx")):
+                extreme, where = element(field, values), element(where_field, own)
                 best = ufunc.reduceat(extreme, starts)
                 at = np.flatnonzero(extreme == best[group])
-                picks.append(_firsts(where[at], group[at], len(starts)))
-        return [p[p >= 0] for p in picks]
+                keep(_firsts(at, group[at], count), where, "x" + field, extreme)
+        return (
+            np.concatenate(picked_rows).astype(np.int64),
+            np.concatenate(picked_x),
+            np.concatenate(picked_v),
+        )
 
 
 def _extent(first: float, last: float) -> tuple[float, float]:
