@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from runwatch.server.lod import kinds, m4, service, summaries
+from runwatch.server.lod import cache, kinds, m4, service, summaries
 from runwatch.server.lod.rows import read_channel
 from runwatch.server.paths import StorePaths
 from runwatch.tests.lod_store import append_npr, make_run, records, write_npr
@@ -173,3 +173,18 @@ def test_the_cache_is_bounded(store):
         for rule in ("raw", 1, 60):
             svc.frame(run, spec, rule, 100, None)
     assert 0 < svc.cache.lru.used <= 2 * 2**20
+
+
+@pytest.mark.parametrize("kind", ["timeaverage", "last", "rate", "mean_std", "cumsum"])
+def test_buckets_built_a_chunk_at_a_time_are_the_same(store, kind, monkeypatch):
+    rng = np.random.default_rng(11)
+    make_run(store, RUN, {"c": (kind, [random_rows(rng, kind, 20_000)])})
+
+    def frames() -> list[bytes]:
+        svc = service.SeriesService(StorePaths(store), 2**30)
+        run = svc.run(RUN)
+        return [svc.frame(run, run.channels["c"], rule, 300, None) for rule in (1, 10, 60)]
+
+    whole = frames()
+    monkeypatch.setattr(cache, "CHUNK_ROWS", 777)
+    assert frames() == whole

@@ -26,6 +26,7 @@ from .rows import TIME, ChannelSpec, FileStamp, OpenFile, RunChannels, merge_by_
 from .summaries import FileSummary
 
 DEFAULT_CACHE_BYTES = 512 * 2**20
+CHUNK_ROWS = 4 * 2**20  # rows read at once to build a bucketed result
 
 
 def nbytes(value: object) -> int:
@@ -151,10 +152,16 @@ class SeriesCache:
         rows = opened.rows
         if state is not None and not (opened.stamp.grew_from(state.stamp) and rows >= state.rows):
             state = None  # shrunk or replaced: never serve it
+        # A chunk of rows at a time, each extending the last: bounded memory.
         if state is None or state.rows == 0:
-            state = self._buckets(spec, rule, opened, run.created_ns, None)
-        elif rows > state.rows:
-            state = self._buckets(spec, rule, opened, run.created_ns, state)
+            state = self._buckets(spec, rule, opened, run.created_ns, None, CHUNK_ROWS)
+        while state is not None and state.rows < rows:
+            before = state.rows
+            state = self._buckets(
+                spec, rule, opened, run.created_ns, state, state.rows + CHUNK_ROWS
+            )
+            if state is not None and state.rows <= before:
+                return None  # shrank while read: let the merged path read what is there
         if state is None:
             return None
         self.lru.put(key, state)
@@ -163,17 +170,17 @@ class SeriesCache:
         columns = kinds.finish(spec_, state.before, grid, state.last_time)
         return kinds.Series(state.labels, columns, state.band), state.rows
 
-    def _buckets(self, spec, rule, opened: OpenFile, origin_ns: int, old: Buckets | None):
-        """Buckets over every row (`old` None), or `old` extended: its last bucket and
-        every row after its first are read again; None if the rows are out of order."""
+    def _buckets(self, spec, rule, opened: OpenFile, origin_ns: int, old, stop: int):
+        """Buckets over rows [0, stop) (`old` None), or `old` extended to `stop`: its last
+        bucket's rows are read again; None if the rows are out of time order."""
         start = 0 if old is None else max(0, old.last_start - 1)  # one row back: its time
-        fields = self._columns(opened, origin_ns, start)
+        fields = self._columns(opened, origin_ns, start, min(stop, opened.rows))
         time = fields[TIME]
         if np.isnan(time).any() or np.any(time[1:] < time[:-1]):
             return None
         offset = 0 if old is None else old.last_start - start  # 1, or 0 at the first row
         if old is not None and (len(time) <= offset or time[offset] != old.last_start_time):
-            return self._buckets(spec, rule, opened, origin_ns, None)  # rewritten in place
+            return self._buckets(spec, rule, opened, origin_ns, None, stop)  # rewritten
         kind_spec = kinds.kind_spec(spec.kind, spec.name)
         if old is None:
             full = kinds.make_buckets(time, rule, spec.name)

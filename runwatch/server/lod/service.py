@@ -4,12 +4,16 @@ thread pool, never on the IOLoop."""
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ..paths import StorePaths
-from . import kinds, m4, wire
+from . import m4, wire
 from .cache import SeriesCache
 from .rows import ChannelError, ChannelSpec, RunChannels, run_channels
+
+log = logging.getLogger(__name__)
 
 
 def extent(x: np.ndarray) -> tuple[float, float]:
@@ -45,6 +49,11 @@ class SeriesService:
         except OSError as error:
             where = error.filename.rsplit("/", 1)[-1] if error.filename else spec.name
             return wire.error_frame(spec.name, spec.kind, f"{where}: {error.strerror or error}")
+        except Exception as error:  # a bug or a file no check foresaw: the others still draw
+            log.exception("runwatch: the series of %r failed", spec.name)
+            return wire.error_frame(
+                spec.name, spec.kind, f"{spec.name}: the server failed ({type(error).__name__})"
+            )
 
     def _frame(self, run, spec, rule, width, x_range) -> bytes:
         if rule == "raw":
@@ -60,7 +69,3 @@ class SeriesService:
         arrays = [("x", m4.gather(kept.rows, series.x))]
         arrays += [(name, m4.gather(kept.rows, column)) for name, column in columns]
         return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays)
-
-
-def series_of(kind: str, fields: dict, rule, name: str) -> kinds.Series:
-    return kinds.channel_series(kind, fields, rule, name)
