@@ -6,6 +6,7 @@ and the authorizer's "read" permission on "contents": the store is files on disk
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from jupyter_core.utils import ensure_async
@@ -20,6 +21,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from ..store.errors import RunNotFound, StoreError
 from ..store.resolve import StoreRootNotAFolder, resolve_many
 from .json_text import to_json
+from .loop_slices import SLICE_S
 from .paths import MAX_NAME_BYTES, Refused
 from .store import MAX_READ, ServedStore
 from .watch_requests import MAX_FRAME_BYTES, parse_request
@@ -158,11 +160,28 @@ class WatchSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
         except WebSocketClosedError:
             self.store.watcher.drop(self)
 
-    def on_message(self, text: str | bytes) -> None:
+    _slice_started: float | None = None
+
+    def on_message(self, text: str | bytes):
         """Act on one request; every problem is answered with an error, never a closed socket.
 
         Nothing here reads a file: a snapshot comes later, from the watcher's threads.
         """
+        self._handle(text)
+        return self._pause_after_a_slice()
+
+    def _pause_after_a_slice(self):
+        """After SLICE_S of back-to-back messages (10,000 watches sent at once), let the
+        loop serve other requests: tornado reads the next frame once this sleep is over."""
+        now = time.perf_counter()
+        if self._slice_started is None:
+            self._slice_started = now
+        elif now - self._slice_started > SLICE_S:
+            self._slice_started = None
+            return asyncio.sleep(0)
+        return None
+
+    def _handle(self, text: str | bytes) -> None:
         run = None
         try:
             op, run = parse_request(text)

@@ -25,8 +25,11 @@ INLINE_MAX_BYTES = 64 * 1024
 # others are counted in `omitted` and never reported (docs/server-api.md).
 MAX_SNAPSHOT_FILES = 1000
 
-# Reads `count` bytes of a store file of the run at `start`: None if it can't.
-ByteReader = Callable[[str, int, int], "bytes | None"]
+# Reads `count` bytes at `start` of a store file (run, file): None if it can't.
+ByteReader = Callable[[str, str, int, int], "bytes | None"]
+# An empty set that is no object of its own: with 10,000 runs watched, every
+# container per run costs the garbage collector's full passes (loop stalls).
+NOTHING: frozenset[str] = frozenset()
 
 
 class Subscriber(Protocol):
@@ -45,12 +48,13 @@ def info_key(scan: summary.RunDir) -> tuple | None:
 
 class WatchedRun:
     def __init__(self, name: str, path: Path, stale_after_s: float):
-        self.name, self.path = name, path
+        self.name, self._path = name, str(path)  # a str: a Path is two objects to collect
         self.stale_after_s = stale_after_s
         self.subscribers: set[Subscriber] = set()
         self.pending: dict[Subscriber, set[int]] = {}  # snapshot requests not yet answered
         self.lane = Lane()
         self.wd: int | None = None  # its inotify watch, if any
+        self.needs_attach = True  # its next job adds that watch first
         self.polled = False
         # What the subscribers were told (set by the first snapshot: `known`):
         self.known = False
@@ -60,25 +64,32 @@ class WatchedRun:
         self.info_key: tuple | None = None
         self.last_write_ms: int | None = None
         self.sizes: dict[str, int] = {}  # listed store files (all but `_info.json`)
-        self.omitted: set[str] = set()  # store files over MAX_SNAPSHOT_FILES
+        self.omitted: frozenset[str] | set[str] = NOTHING  # files over MAX_SNAPSHOT_FILES
         # What the watcher noticed since the last report:
-        self.dirty_files: set[str] = set()
+        self.dirty_files: frozenset[str] | set[str] = NOTHING
         self.info_dirty = False
         self.check_exists = False
         self.all_dirty = False  # inotify overflowed: check everything
         self.read_bytes: ByteReader | None = None
-        self.outbox: list[dict] = []
+        self.outbox: list[dict] | None = None
+        self.stale_due: float | None = None  # when the watcher last planned a status check
+
+    @property
+    def path(self) -> Path:
+        return Path(self._path)
 
     @property
     def wanted(self) -> bool:
         return bool(self.subscribers or self.pending)
 
     def send(self, message: dict) -> None:
+        if self.outbox is None:
+            self.outbox = []
         self.outbox.append(message)
 
     def deliver(self) -> None:
         """Send what the last job (or status check) found; on the IOLoop."""
-        messages, self.outbox = self.outbox, []
+        messages, self.outbox = self.outbox or (), None
         for message in messages:
             for subscriber in list(self.subscribers):
                 subscriber.send(message)
@@ -86,9 +97,14 @@ class WatchedRun:
     def is_dirty(self) -> bool:
         return bool(self.dirty_files or self.info_dirty or self.check_exists or self.all_dirty)
 
+    def note_changed(self, name: str) -> None:
+        if self.dirty_files is NOTHING:
+            self.dirty_files = set()
+        self.dirty_files.add(name)
+
     def take_dirty(self) -> tuple[set[str], bool]:
         """(dirty files, whether the info is dirty), clearing them; between jobs only."""
-        dirty, self.dirty_files = self.dirty_files, set()
+        dirty, self.dirty_files = set(self.dirty_files), NOTHING
         info_dirty, self.info_dirty = self.info_dirty or self.all_dirty, False
         if self.all_dirty:
             dirty |= set(self.sizes)
@@ -111,7 +127,7 @@ class WatchedRun:
             self.info_key = info_key(scan)
             self.last_write_ms = scan.last_write_ms
             self.sizes = {e["name"]: e["size"] for e in entries if e["type"] != "info"}
-            self.omitted = set(names[MAX_SNAPSHOT_FILES:])
+            self.omitted = set(names[MAX_SNAPSHOT_FILES:]) or NOTHING
         return {
             "type": "snapshot",
             "run": self.name,
@@ -136,7 +152,7 @@ class WatchedRun:
                 continue
             if name not in self.sizes:
                 if len(self.sizes) + 1 >= MAX_SNAPSHOT_FILES:
-                    self.omitted.add(name)
+                    self.omitted = {*self.omitted, name}
                     continue
                 entry = summary.file_entry(self.path, name, info, scan)
                 self.sizes[name] = entry["size"]
@@ -192,7 +208,7 @@ class WatchedRun:
             and 0 < size - previous <= INLINE_MAX_BYTES
             and self.read_bytes is not None
         ):
-            data = self.read_bytes(name, previous, size - previous)
+            data = self.read_bytes(self.name, name, previous, size - previous)
             if data is not None:
                 message["offset"] = previous
                 message["data"] = base64.b64encode(data).decode("ascii")
@@ -200,6 +216,12 @@ class WatchedRun:
         self.update_status()
 
     # Pure computation on what is known (in a thread, or on the IOLoop between jobs)
+
+    def stale_due_ms(self) -> float | None:
+        """When a live run turns stale if nothing is written (None if not live)."""
+        if self.status != "live" or self.last_write_ms is None:
+            return None
+        return self.last_write_ms + self.stale_after_s * 1000
 
     def update_status(self) -> None:
         """Report a status change that needs no file event (live -> stale) or follows one."""
