@@ -8,6 +8,7 @@ is written and flushed as soon as it is computed, in request order.
 
 from __future__ import annotations
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_server.auth.decorator import authorized
@@ -82,15 +83,31 @@ class SeriesHandler(SeriesAPIHandler):
         self.set_header("Content-Type", "application/octet-stream")
         self.set_header("Cache-Control", "no-store")
         service = self.service
-        for spec in specs:
-            frame = await self.in_pool(
-                service.frame, found, spec, request.rule, request.width, request.x_range
-            )
-            self.write(frame)
-            try:
+        loop = IOLoop.current()
+        pending: deque = deque()
+        queue = deque(specs)
+        try:
+            while queue or pending:
+                # Both threads busy, in request order; frames go out in that order.
+                while queue and len(pending) < WORKERS:
+                    pending.append(
+                        loop.run_in_executor(
+                            executor(),
+                            service.frame,
+                            found,
+                            queue.popleft(),
+                            request.rule,
+                            request.width,
+                            request.x_range,
+                        )
+                    )
+                self.write(await pending.popleft())
                 await self.flush()
-            except StreamClosedError:
-                return  # the browser went away (a newer zoom): compute no more
+        except StreamClosedError:
+            return  # the browser went away (a newer zoom): compute no more
+        finally:
+            for future in pending:
+                future.cancel()
         self.finish()
 
 
