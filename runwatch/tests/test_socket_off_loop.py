@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import runwatch
+from runwatch.server.watched_run import WatchedRun
 
 from .test_server_inline_bytes import append
 from .test_server_watch import jp_server_config, next_message, socket  # noqa: F401
@@ -163,3 +164,30 @@ async def test_a_snapshot_comes_first_and_no_append_is_lost_after_it(
                 seen = max(seen, message["size"])  # sizes are "at least" (server-api.md)
         assert seen == final
         ws.close()
+
+
+async def test_an_append_between_the_snapshot_and_the_subscription_is_reported(
+    socket,  # noqa: F811
+    store: Path,
+    monkeypatch,
+):
+    """The run's watch is added in a thread: what happens before the loop has it is kept."""
+    run = a_run()
+    path = store / run / "logs.0.txt"
+    append(path, b"start\n")
+    snapshot = WatchedRun.snapshot
+
+    def snapshot_then_append(self, real_root):
+        taken = snapshot(self, real_root)
+        append(path, b"after the scan\n")
+        time.sleep(0.3)  # the loop reads that event before this job is done
+        return taken
+
+    monkeypatch.setattr(WatchedRun, "snapshot", snapshot_then_append)
+    ws = await socket()
+    ws.send({"op": "watch", "run": run})
+    taken = await next_message(ws, "snapshot")
+    assert {f["name"]: f["size"] for f in taken["files"]}["logs.0.txt"] < path.stat().st_size
+    grew = await next_message(ws, "grew", file="logs.0.txt")
+    assert grew["size"] == path.stat().st_size
+    ws.close()
