@@ -1,28 +1,31 @@
-"""The server's level-of-detail service on a 60 channels × 1 M rows run (1.4 GB):
+"""The server's level-of-detail service on a 60 channels × 1 M rows run (1.1 GB):
 
     .venv/bin/python bench/lod_bench.py
 
 Builds the run once with bench/review_bench.py's generator (20 groups × 3 labels,
 1 M rows each over 2 h, a 10-row spike of 1e4 in one channel) in
-$LOD_BENCH_ROOT (default /tmp/runwatch-lod-bench) and reuses it after. Then, in
-this process, with the handler's pool of 2 threads computing every channel's frame
-(HTTP excluded), prints each figure beside a baseline from the same files: numpy
-reading every row (np.fromfile, `_time` to seconds) — what any reduction must beat
-when it reads every row.
+$LOD_BENCH_ROOT (default /tmp/runwatch-lod-bench) and reuses it after. Starts
+`jupyter server` on 127.0.0.1 (server_idle_bench.py's harness) and times
+`GET runs/<run>/series` for all 60 channels in one request, to the last byte,
+beside a baseline from the same files: numpy reading every row (np.fromfile,
+`_time` to seconds), what any reduction that reads every row must beat.
 
-Figures: cold (a new service, empty cache; the OS page cache is warm) and warm
-series for all 60 channels at the 60 s rule and at raw with W = 420, a zoom to a
-1%-wide range at raw, the bytes of each response, whether the spike arrives, and
-the RSS the service's cache adds.
+Figures: cold (a fresh server, empty cache; the OS page cache is warm) and warm
+series at the 60 s rule and at raw with W = 420, zooms to 1%-wide ranges at raw,
+the bytes of each response, whether the spike arrives, and the server's RSS
+growth over idle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import numpy as np
 
@@ -32,10 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review_bench import make_run
+from server_idle_bench import Client, free_port, start_server, stop_server, wait_until_up
 
 from runwatch.server.lod import wire
-from runwatch.server.lod.service import SeriesService
-from runwatch.server.paths import StorePaths
 from runwatch.store import npr
 
 SUFFIX = "lod-bench"
@@ -62,14 +64,6 @@ def ensure_run() -> str:
     return name
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def baseline(run_dir: Path) -> float:
     """Seconds to read every row of every channel with numpy (time to seconds too)."""
     started = time.perf_counter()
@@ -89,15 +83,18 @@ def baseline(run_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-def request(service, run, specs, rule, width, x_range, pool) -> tuple[float, int, list]:
+async def request(client, name, channels, rule, width, x_range) -> tuple[float, bytes]:
+    query = [("channel", c) for c in channels] + [("rule", str(rule)), ("width", str(width))]
+    if x_range:
+        query += [("x0", str(x_range[0])), ("x1", str(x_range[1]))]
+    path = f"runwatch/api/runs/{quote(name)}/series?{urlencode(query, quote_via=quote)}"
     started = time.perf_counter()
-    frames = list(pool.map(lambda spec: service.frame(run, spec, rule, width, x_range), specs))
-    return time.perf_counter() - started, sum(len(f) for f in frames), frames
+    response = await client.get(path)
+    return time.perf_counter() - started, response.body
 
 
-def spike_seen(frames: list[bytes]) -> bool:
-    for frame in frames:
-        header, arrays = wire.parse_frames(frame)[0]
+def spike_seen(body: bytes) -> bool:
+    for header, arrays in wire.parse_frames(body):
         if header["channel"] == SPIKE_CHANNEL:
             return any(
                 np.nanmax(arrays[name]) >= 1e4
@@ -105,6 +102,43 @@ def spike_seen(frames: list[bytes]) -> bool:
                 if name in arrays and len(arrays[name])
             )
     return False
+
+
+def rss_of(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def measure(name: str, channels: list[str], server, client, read_all: float) -> None:
+    await wait_until_up(client, server, 60)
+    await client.get("runwatch/api/runs")  # imports and first-request costs, not ours
+    rss_idle = rss_of(server.pid)
+    print(f"{'GET series, 60 channels':<40}{'time':>10}{'bytes':>12}{'vs baseline':>14}  spike")
+    sent = {}
+    for label, rule, width, x_range in ROWS_TO_TIME:
+        seconds, body = await request(client, name, channels, rule, width, x_range)
+        sent[label] = len(body)
+        print(
+            f"{label:<40}{seconds * 1000:>8.0f} ms{len(body) / 1e6:>9.2f} MB"
+            f"{read_all / seconds:>12.1f}×  {'yes' if spike_seen(body) else 'no'}"
+        )
+    print()
+    print(f"server RSS: {rss_of(server.pid) - rss_idle:.0f} MB over idle ({rss_idle:.0f} MB)")
+    review = sent["cold, 60 s rule"] + sent["cold, raw, W=420"]
+    print(f"bytes to the browser: {review / 1e6:.2f} MB for both first reviews")
+
+
+ROWS_TO_TIME = [
+    ("cold, 60 s rule", 60, 420, None),
+    ("cold, raw, W=420", "raw", 420, None),
+    ("warm, 60 s rule", 60, 420, None),
+    ("warm, raw, W=420", "raw", 420, None),
+    ("zoom to 1% (72 s) at raw, W=420", "raw", 420, (3600.0, 3672.0)),
+    ("zoom onto the spike (1%), W=420", "raw", 420, (4380.0, 4452.0)),
+    ("cold, 10 min rule", 600, 420, None),
+]
 
 
 def main() -> None:
@@ -115,40 +149,16 @@ def main() -> None:
     print(f"run: 60 channels × {ROWS:,} rows, {on_disk / 1e9:.2f} GB of .npr files")
     print(f"baseline: numpy reads every row of every channel in {read_all * 1000:.0f} ms")
     print()
-    rss_idle = rss_mb()
-    service = SeriesService(StorePaths(ROOT), 512 * 2**20)
-    run = service.run(name)
-    specs = sorted(run.channels.values(), key=lambda s: s.name)
-    pool = ThreadPoolExecutor(2)
-    print(f"{'request (60 channels)':<40}{'time':>10}{'bytes':>12}{'vs baseline':>14}  spike")
-    rows = [
-        ("cold, 60 s rule", 60, 420, None),
-        ("cold, raw, W=420", "raw", 420, None),
-        ("warm, 60 s rule", 60, 420, None),
-        ("warm, raw, W=420", "raw", 420, None),
-        ("zoom to 1% (72 s) at raw, W=420", "raw", 420, (3600.0, 3672.0)),
-        ("zoom onto the spike (1%), W=420", "raw", 420, (4380.0, 4452.0)),
-        ("warm, 10 min rule", 600, 420, None),
-    ]
-    sent = {}
-    for label, rule, width, x_range in rows:
-        seconds, size, frames = request(service, run, specs, rule, width, x_range, pool)
-        sent[label] = size
-        ratio = read_all / seconds
-        print(
-            f"{label:<40}{seconds * 1000:>8.0f} ms{size / 1e6:>9.2f} MB{ratio:>12.1f}×"
-            f"  {'yes' if spike_seen(frames) else 'no'}"
-        )
-    growth = rss_mb() - rss_idle
-    print()
-    print(f"RSS growth of this process for the service and its cache: {growth:.0f} MB")
-    print(
-        f"cache holds {service.cache.lru.used / 2**20:.0f} MB in {len(service.cache.lru)} entries"
+    channels = sorted(
+        p.name.removeprefix("stats.").removesuffix(".0.npr") for p in run_dir.glob("stats.*.npr")
     )
-    review = sent["cold, 60 s rule"] + sent["cold, raw, W=420"]
-    print(
-        f"bytes to the browser: {review / 1e6:.2f} MB for both reviews vs {on_disk / 1e9:.2f} GB of rows"
-    )
+    port, token = free_port(), secrets.token_hex(16)
+    with tempfile.TemporaryDirectory() as work:
+        server = start_server(Path(work), ROOT, port, token, "poll")
+        try:
+            asyncio.run(measure(name, channels, server, Client(port, token), read_all))
+        finally:
+            stop_server(server)
 
 
 if __name__ == "__main__":
