@@ -64,6 +64,7 @@ bench: build chromium
 	$(PY) bench/server_idle_bench.py
 	$(PY) bench/lod_bench.py
 	$(PY) bench/listing_bench.py
+	$(PY) bench/socket_stall_bench.py
 	node bench/latency_bench.js
 	node bench/view_pause_bench.js
 	node bench/review_bench.js
