@@ -144,6 +144,16 @@ def test_a_truncated_or_replaced_file_is_read_again(store, rule):
         return other.frame(run, run.channels["c"], rule, 200, None)
 
     before = frame()
+    # Rewritten in place, same size, same times, other values (only the mtime says so).
+    with open(path, "r+b") as f:
+        f.seek(-5_000 * rows.itemsize, os.SEEK_END)
+        tail = np.frombuffer(f.read(), rows.dtype).copy()
+        tail["x"] = rng.normal(0, 1, len(tail))
+        f.seek(-5_000 * rows.itemsize, os.SEEK_END)
+        f.write(tail.tobytes())
+    os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
+    assert frame() == fresh() != before
+    before = frame()
     # Truncated in place, then grown back past its old size with other rows.
     with open(path, "r+b") as f:
         f.truncate(os.path.getsize(path) - 10_000 * rows.itemsize)

@@ -208,9 +208,8 @@ class SeriesCache:
         local = last_start - (0 if old is None else old.last_start)
         last_start_time = float(time[local]) if local < len(time) else np.nan
         last_time = float(time[-1]) if len(time) else 0.0
-        covered = opened.layout.header_len + rows * opened.layout.itemsize
         return Buckets(
-            opened.stamp._replace(size=covered),
+            opened.stamp,
             rows,
             labels,
             before,

@@ -43,8 +43,11 @@ class FileStamp(NamedTuple):
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
     def grew_from(self, older: FileStamp) -> bool:
-        """Same file, at least as long: what `older` covered is still there unchanged."""
-        return (self.dev, self.ino) == (older.dev, older.ino) and self.size >= older.size
+        """Same file (inode), not shorter, and if no longer then untouched (mtime): what
+        `older` covered is still there, only appended to."""
+        if (self.dev, self.ino) != (older.dev, older.ino) or self.size < older.size:
+            return False
+        return self.size > older.size or self.mtime_ns == older.mtime_ns
 
 
 class ChannelSpec(NamedTuple):

@@ -143,7 +143,7 @@ class Blocks(NamedTuple):
 
 class FileSummary(NamedTuple):
     kind: str
-    stamp: object  # FileStamp, its size cut to the rows covered
+    stamp: object  # the FileStamp when built (`rows` says what it covers)
     rows: int
     sorted: bool  # time-sorted with no NaT: else M4 goes through every row
     blocks: Blocks | None
@@ -196,9 +196,8 @@ class FileSummary(NamedTuple):
             columns = {name: summarise(v, time, starts, chunk) for name, v in raw.items()}
             ends = np.append(starts[1:], len(time)) - 1
             parts.append(Blocks(time[starts], time[ends], before, columns))
-        covered = opened.layout.header_len + rows * opened.layout.itemsize
         blocks = Blocks.join(parts) if parts else None
-        return cls(kind, opened.stamp._replace(size=covered), rows, True, blocks, running)
+        return cls(kind, opened.stamp, rows, True, blocks, running)
 
     # ---- reading rows back ---------------------------------------------------------------
 
