@@ -58,7 +58,6 @@ bench: build chromium
 	tsc -p bench/tsconfig.json
 	node bench/.build/bench/decode_bench.js
 	node bench/.build/bench/aggregate_bench.js
-	node bench/.build/bench/resolve_worker_bench.js
 	$(PY) bench/writer_bench.py
 	$(PY) bench/resolve_bench.py
 	$(PY) bench/server_idle_bench.py

@@ -120,7 +120,7 @@ test.afterEach(() => {
 });
 
 test.describe('plots', () => {
-  test('%review -1 draws one plot per group, kind-aware, with errors in place; reviews share one worker', async ({
+  test("%review -1 draws one plot per group, kind-aware, with errors in place, from the server's series", async ({
     page,
     request,
     tmpPath
@@ -137,21 +137,14 @@ test.describe('plots', () => {
       ].filter(c => c.kind !== 'silent')
     );
     addBrokenChannel(run);
-    // The files are read in the review worker, whose chunk loads (200).
-    const workerChunk = page.waitForResponse(
-      r =>
-        /\/lab\/extensions\/runwatch\/static\/runwatch-review\.[0-9a-f]+\.js/.test(
-          r.url()
-        ),
-      { timeout: 60000 }
-    );
-    const worker = page.waitForEvent('worker', {
-      predicate: w => w.url().includes('runwatch-review'),
-      timeout: 60000
+    // The server reduces: the page asks for series, never for file bytes.
+    const asked: string[] = [];
+    page.on('request', r => {
+      if (r.url().includes('/runwatch/api/runs/')) {
+        asked.push(new URL(r.url()).pathname);
+      }
     });
     await runMagic(page, request, `${tmpPath}/review.ipynb`, '%review -1');
-    expect((await workerChunk).status()).toBe(200);
-    expect((await worker).url()).toContain('/lab/extensions/runwatch/static/');
     const plots = page.locator(PLOTS);
     await expect(plots).toBeVisible();
     await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(run);
@@ -243,29 +236,8 @@ test.describe('plots', () => {
       );
     });
 
-    // A second review shares the page's one worker; clearing both outputs
-    // stops it.
-    const reviewWorkers = () =>
-      page.workers().filter(w => w.url().includes('runwatch-review')).length;
-    await page.evaluate(async () => {
-      const app = (window as any).jupyterapp;
-      const notebook = app.shell.currentWidget.content;
-      notebook.model.cells.get(1).sharedModel.setSource('%review -1');
-      notebook.activeCellIndex = 1;
-      await app.commands.execute('notebook:run-cell');
-    });
-    await expect(page.locator(PLOTS)).toHaveCount(2);
-    await expect(
-      page.locator(PLOTS).nth(1).locator('.jp-runwatch-plots-status')
-    ).toHaveText('7 channels');
-    expect(reviewWorkers()).toBe(1);
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute(
-        'notebook:clear-all-cell-outputs'
-      )
-    );
-    await expect(page.locator(PLOTS)).toHaveCount(0);
-    await expect.poll(reviewWorkers).toBe(0);
+    expect(asked.some(p => p.endsWith('/series'))).toBe(true);
+    expect(asked.filter(p => p.includes('/files/'))).toEqual([]);
   });
 
   test('%view -1 grows while a writer appends, keeps the zoom, and unsubscribes when cleared', async ({

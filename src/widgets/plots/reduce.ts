@@ -4,6 +4,7 @@
  * lowest, highest and last points, so re-downsampling it to any plot width
  * up to `bins` pixels still shows every spike.
  */
+import { IReducedSeries } from './protocol';
 import { downsampleMinMax, lowerBound } from '../../store';
 import { IChannelSeries } from './series';
 
@@ -12,16 +13,6 @@ import { IChannelSeries } from './series';
  * narrower plot downsamples it again (`buildPlot`), keeping the extremes.
  */
 export const RESOLVE_BINS = 2048;
-
-/** A series ready to send: reduced to `bins`, or whole. */
-export interface IReducedSeries {
-  readonly series: IChannelSeries;
-  /**
-   * Points inside the range were dropped: zooming in needs the rows again
-   * (the worker re-reads them).
-   */
-  readonly reduced: boolean;
-}
 
 /** x from `min(0, first x)` to the last x: the span a plot shows unzoomed. */
 export function seriesExtent(x: Float64Array): [number, number] {

@@ -4,27 +4,7 @@
  * header, padding to 8 bytes, then little-endian float64 arrays in the
  * order the header lists them.
  */
-
-/** What the server says about one channel. */
-export interface ISeriesFrameHeader {
-  readonly channel: string;
-  readonly kind: string;
-  /** Rows in the channel. */
-  readonly rows: number;
-  /** Rows inside the range were dropped (a zoom would show more). */
-  readonly reduced: boolean;
-  readonly x0: number;
-  readonly x1: number;
-  /** `[name, length]` of each array, in the order they follow. */
-  readonly arrays: readonly (readonly [string, number])[];
-  readonly error: string | null;
-}
-
-/** One channel's frame: its header and its arrays by name. */
-export interface ISeriesFrame {
-  readonly header: ISeriesFrameHeader;
-  readonly arrays: Record<string, Float64Array>;
-}
+import { ISeriesFrame, ISeriesFrameHeader } from './protocol';
 
 /** Frames larger than this are refused (a broken or hostile reply). */
 export const MAX_FRAME_BYTES = 512 * 1024 * 1024;

@@ -9,13 +9,10 @@ import { API_PATH } from '../../client';
 import { errorMessage } from '../../client/errorMessage';
 import { statKind } from '../../store';
 import { IChannelSeries, PlotRule } from './series';
-import { IPendingRequest, ISeriesReader } from './seriesReader';
-import { ISeriesFrame, SeriesFrameDecoder } from './seriesFrames';
-import {
-  IChannelRequest,
-  IChannelResolved,
-  ISeriesRequest
-} from './worker/resolve';
+import { IPendingRequest, ISeriesReader } from './protocol';
+import { ISeriesFrame } from './protocol';
+import { SeriesFrameDecoder } from './seriesFrames';
+import { IChannelRequest, IChannelResolved, ISeriesRequest } from './protocol';
 
 /** Channels asked for in one request (the server's limit is 200). */
 export const CHANNELS_PER_REQUEST = 100;

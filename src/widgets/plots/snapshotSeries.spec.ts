@@ -5,17 +5,10 @@ import {
   nprRows
 } from '../../client/testing';
 import { RESOLVE_BINS } from './reduce';
-import {
-  InlineSeriesReader,
-  IPendingRequest,
-  ISeriesReader
-} from './seriesReader';
+import { InlineSeriesReader } from './seriesReader';
+import { IPendingRequest, ISeriesReader } from './protocol';
 import { channelKey, IResolvedAt, SnapshotSeries } from './snapshotSeries';
-import {
-  IChannelRequest,
-  IChannelResolved,
-  ISeriesRequest
-} from './worker/resolve';
+import { IChannelRequest, IChannelResolved, ISeriesRequest } from './protocol';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;

@@ -1,13 +1,11 @@
 import { concatBytes, nprHeader, nprRows } from '../../../client/testing';
+import { IChannelRequest, IChannelResolved } from '../protocol';
 import {
   channelsCsv,
-  IChannelRequest,
-  IChannelResolved,
   ReadChunks,
   readChannel,
   resolveChannels
 } from './resolve';
-import { RowCache } from './rowCache';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;
@@ -453,151 +451,5 @@ describe('channelsCsv', () => {
       `${RUN},lr,1,0.001`,
       `${RUN},lr,2,0.0005`
     ]);
-  });
-});
-
-describe('resolveChannels with a RowCache', () => {
-  const resolveAll = async (
-    files: Files,
-    channels: IChannelRequest[],
-    rule: 'raw' | number,
-    cache: RowCache
-  ) => {
-    const answers: IChannelResolved[] = [];
-    await resolveChannels(
-      { channels, rule, bins: 2048 },
-      files.reader(),
-      r => answers.push(r),
-      () => false,
-      cache
-    );
-    return answers;
-  };
-
-  it('switches the rule without reading a run that fits again', async () => {
-    const files = new Files();
-    files.set(
-      'stats.loss.0.npr',
-      npr([
-        [10, 1],
-        [70, 2],
-        [130, 3]
-      ])
-    );
-    const channels = [files.channel('loss', ['stats.loss.0.npr'])];
-    const cache = new RowCache();
-    await resolveAll(files, channels, 60, cache);
-    const readsAfterFirst = files.reads.length;
-    const raw = await resolveAll(files, channels, 'raw', cache);
-    expect(files.reads.length).toBe(readsAfterFirst);
-    expect(list(raw[0].result!.series.columns.value)).toEqual([1, 2, 3]);
-  });
-
-  it('keeps the first channels that fit and reads the others each time', async () => {
-    const files = new Files();
-    const rows = (n: number) =>
-      Array.from({ length: n }, (_, i) => [i, i] as [number, number]);
-    files.set('stats.a.0.npr', npr(rows(100)));
-    files.set('stats.b.0.npr', npr(rows(100)));
-    const channels = [
-      files.channel('a', ['stats.a.0.npr']),
-      files.channel('b', ['stats.b.0.npr'])
-    ];
-    // Room for one channel's two columns of 100 rows, not two.
-    const cache = new RowCache(2 * 100 * 8 + 1);
-    await resolveAll(files, channels, 60, cache);
-    files.reads = [];
-    await resolveAll(files, channels, 'raw', cache);
-    expect(files.reads.map(([file]) => file)).toEqual(['stats.b.0.npr']);
-    expect(cache.bytes).toBe(1600);
-  });
-
-  it('reads only the bytes appended since, when the listing says a file grew', async () => {
-    const files = new Files();
-    files.set(
-      'stats.loss.0.npr',
-      npr([
-        [10, 1],
-        [70, 2],
-        [130, 3]
-      ])
-    );
-    const cache = new RowCache();
-    const header = nprHeader(['x']).length;
-    const short = files.channel('loss', ['stats.loss.0.npr'], 'last', {
-      'stats.loss.0.npr': header + 16
-    });
-    await resolveAll(files, [short], 'raw', cache);
-    files.reads = [];
-    const grown = files.channel('loss', ['stats.loss.0.npr']);
-    const raw = await resolveAll(files, [grown], 'raw', cache);
-    expect(list(raw[0].result!.series.columns.value)).toEqual([1, 2, 3]);
-    expect(files.reads).toEqual([['stats.loss.0.npr', header + 16, 32]]);
-  });
-
-  it('reads a file again from the start when it got shorter', async () => {
-    const files = new Files();
-    files.set(
-      'stats.loss.0.npr',
-      npr([
-        [10, 1],
-        [70, 2],
-        [130, 3]
-      ])
-    );
-    const cache = new RowCache();
-    const channel = files.channel('loss', ['stats.loss.0.npr']);
-    await resolveAll(files, [channel], 'raw', cache);
-    files.set('stats.loss.0.npr', npr([[5, 9]]));
-    const raw = await resolveAll(
-      files,
-      [files.channel('loss', ['stats.loss.0.npr'])],
-      'raw',
-      cache
-    );
-    expect(list(raw[0].result!.series.columns.value)).toEqual([9]);
-  });
-
-  it('two requests at once read a kept file once', async () => {
-    const files = new Files();
-    files.set(
-      'stats.loss.0.npr',
-      npr([
-        [10, 1],
-        [70, 2],
-        [130, 3]
-      ])
-    );
-    const cache = new RowCache();
-    const channels = [files.channel('loss', ['stats.loss.0.npr'])];
-    const [a, b] = await Promise.all([
-      resolveAll(files, channels, 'raw', cache),
-      resolveAll(files, channels, 60, cache)
-    ]);
-    expect(files.reads.length).toBe(1);
-    expect(list(a[0].result!.series.columns.value)).toEqual([1, 2, 3]);
-    expect(b[0].result!.series.x.length).toBe(3);
-  });
-
-  it('never hands out the kept rows’ own buffers (results are transferred)', async () => {
-    const files = new Files();
-    files.set(
-      'stats.loss.0.npr',
-      npr([
-        [10, 1],
-        [70, 2]
-      ])
-    );
-    const channels = [files.channel('loss', ['stats.loss.0.npr'])];
-    const cache = new RowCache();
-    const [answer] = await resolveAll(files, channels, 'raw', cache);
-    const kept = [...cache.files(channels[0])!.values()];
-    const keptBuffers = kept.flatMap(f =>
-      Object.values(f.view().columns).map(c => c.buffer)
-    );
-    const series = answer.result!.series;
-    for (const array of [series.x, ...Object.values(series.columns)]) {
-      expect(keptBuffers).not.toContain(array.buffer);
-    }
   });
 });

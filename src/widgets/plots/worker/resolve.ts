@@ -1,52 +1,27 @@
 /**
- * What the review worker does for a request: stream each channel's files,
- * decoding as the bytes arrive, merge them by time, then either resolve
- * the series at a rule and reduce it to a bounded size, or write every row
- * as CSV. Between requests only what the `RowCache` keeps stays (up to its
- * budget); zooming or a new rule reads the rest again.
- *
- * Pure code: it runs in the worker (`review.worker.ts`), or on the main
- * thread where there is no `Worker` (tests) or the API isn't HTTP.
+ * A review's series read from the rows themselves, in the page: stream
+ * each channel's files, decoding as the bytes arrive, merge them by time,
+ * then resolve the series at a rule and reduce it to a bounded size, or
+ * write every row as CSV. The server does the same where the bytes are
+ * (`runwatch/server/lod/`); this serves an API that is not the server's
+ * (tests), held to the same shared vectors.
  */
 import { IColumnSet, mergeByTime } from '../../../store';
 import { csvChunks, ICsvSeries } from '../csv';
-import { IReducedSeries, reduceSeries, seriesExtent } from '../reduce';
-import { channelSeries, IChannelSeries, PlotRule } from '../series';
+import { reduceSeries, seriesExtent } from '../reduce';
+import {
+  IChannelRequest,
+  IChannelResolved,
+  IReducedSeries,
+  ISeriesRequest
+} from '../protocol';
+import { channelSeries, IChannelSeries } from '../series';
 import { FileRows, ReadChunks } from './fileRows';
-import { RowCache } from './rowCache';
 
 export { READ_RANGE_BYTES, ReadChunks } from './fileRows';
 
 /** Channels read at once: the browser's connections per host. */
 export const PARALLEL_CHANNELS = 6;
-
-/** One channel of one run to read: its files in N order. */
-export interface IChannelRequest {
-  readonly run: string;
-  /** The run's `_created` in ns since the epoch, as a decimal string. */
-  readonly originNs: string;
-  readonly name: string;
-  readonly kind: string;
-  /** The files and their sizes when listed: rows past that aren't read. */
-  readonly files: readonly { readonly name: string; readonly size: number }[];
-}
-
-/** A series request: these channels at `rule`, reduced over `range`. */
-export interface ISeriesRequest {
-  readonly channels: readonly IChannelRequest[];
-  readonly rule: PlotRule;
-  /** The x range to keep detail for; the whole series if absent. */
-  readonly range?: readonly [number, number];
-  readonly bins: number;
-}
-
-/** One channel resolved, or why not. */
-export interface IChannelResolved {
-  readonly run: string;
-  readonly name: string;
-  readonly result?: IReducedSeries;
-  readonly error?: string;
-}
 
 /**
  * Resolve every channel of `request`, `PARALLEL_CHANNELS` at a time, in
@@ -56,8 +31,7 @@ export async function resolveChannels(
   request: ISeriesRequest,
   read: ReadChunks,
   onChannel: (resolved: IChannelResolved) => void,
-  cancelled: () => boolean = () => false,
-  cache?: RowCache
+  cancelled: () => boolean = () => false
 ): Promise<void> {
   await inParallel(request.channels, PARALLEL_CHANNELS, async channel => {
     if (cancelled()) {
@@ -66,7 +40,7 @@ export async function resolveChannels(
     const { run, name } = channel;
     let result: IReducedSeries;
     try {
-      const data = await readCached(channel, read, cancelled, cache);
+      const data = await readChannel(channel, read, cancelled);
       if (cancelled()) {
         return;
       }
@@ -88,28 +62,14 @@ export async function resolveChannels(
 export async function channelsCsv(
   channels: readonly IChannelRequest[],
   read: ReadChunks,
-  cancelled: () => boolean = () => false,
-  cache?: RowCache
+  cancelled: () => boolean = () => false
 ): Promise<string[]> {
   const series: ICsvSeries[] = [];
   for (const channel of channels) {
-    const data = await readCached(channel, read, cancelled, cache);
+    const data = await readChannel(channel, read, cancelled);
     series.push({ run: channel.run, channel: channel.name, data });
   }
   return csvChunks(series);
-}
-
-/** The channel's rows, extending those `cache` keeps (if it keeps them). */
-async function readCached(
-  channel: IChannelRequest,
-  read: ReadChunks,
-  cancelled: () => boolean,
-  cache: RowCache | undefined
-): Promise<IColumnSet> {
-  const files = cache?.files(channel);
-  const data = await readChannel(channel, read, cancelled, files);
-  cache?.update(channel);
-  return data;
 }
 
 /** `series` with copies of any array that shares a buffer with `data`. */
@@ -177,22 +137,4 @@ async function inParallel<T>(
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, lane)
   );
-}
-
-/** The distinct buffers under a resolved channel's arrays, to transfer. */
-export function resolvedBuffers(resolved: IChannelResolved): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const add = (a: Float64Array | undefined) => {
-    if (a && a.buffer instanceof ArrayBuffer) {
-      buffers.add(a.buffer);
-    }
-  };
-  const series = resolved.result?.series;
-  if (series) {
-    add(series.x);
-    Object.values(series.columns).forEach(add);
-    add(series.band?.lo);
-    add(series.band?.hi);
-  }
-  return [...buffers];
 }
