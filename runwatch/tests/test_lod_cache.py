@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from runwatch.server.lod import cache, kinds, m4, service, summaries
+from runwatch.server.lod import cache, kinds, m4, service, summaries, wire
 from runwatch.server.lod.rows import read_channel
 from runwatch.server.paths import StorePaths
 from runwatch.tests.lod_store import append_npr, make_run, records, write_npr
@@ -198,3 +198,30 @@ def test_buckets_built_a_chunk_at_a_time_are_the_same(store, kind, monkeypatch):
     whole = frames()
     monkeypatch.setattr(cache, "CHUNK_ROWS", 777)
     assert frames() == whole
+
+
+@pytest.mark.parametrize("chunk", [4096, None])
+@pytest.mark.parametrize("kind", list(FIELDS))
+def test_cached_buckets_are_the_kinds_over_every_row(store, kind, chunk, monkeypatch):
+    """The cache's integer-time, chunked, extended buckets against `channel_series`
+    over every row (which the shared vectors hold to pandas)."""
+    if chunk:
+        monkeypatch.setattr(cache, "CHUNK_ROWS", chunk)
+    rng = np.random.default_rng(13)
+    make_run(store, RUN, {"c": (kind, [random_rows(rng, kind, 30_000, start=-7.25)])})
+    paths = StorePaths(store)
+    svc = service.SeriesService(paths, 2**30)
+    run = svc.run(RUN)
+    spec = run.channels["c"]
+    fields = read_channel(paths, run, spec)
+    for rule in (1, 10, 60, 600):
+        series = kinds.channel_series(kind, fields, rule, "c")
+        columns = list(series.columns.items())
+        if series.band is not None:
+            columns += [("band.lo", series.band[0]), ("band.hi", series.band[1])]
+        x0, x1 = service.extent(series.x)
+        kept = m4.reduce_series(series.x, [c for _, c in columns], x0, x1, 50)
+        arrays = [("x", m4.gather(kept.rows, series.x))]
+        arrays += [(n, m4.gather(kept.rows, c)) for n, c in columns]
+        expected = wire.frame("c", kind, len(fields["_time"]), kept.reduced, x0, x1, arrays)
+        assert svc.frame(run, spec, rule, 50, None) == expected, rule

@@ -20,13 +20,24 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...store import npr
 from ..paths import StorePaths
 from . import kinds
-from .rows import TIME, ChannelSpec, FileStamp, OpenFile, RunChannels, merge_by_time
+from .rows import (
+    NAT,
+    TIME,
+    ChannelSpec,
+    FileStamp,
+    OpenFile,
+    RunChannels,
+    decode,
+    merge_by_time,
+    seconds_since,
+)
 from .summaries import FileSummary
 
 DEFAULT_CACHE_BYTES = 512 * 2**20
-CHUNK_ROWS = 4 * 2**20  # rows read at once to build a bucketed result
+CHUNK_ROWS = 2**17  # rows decoded at once: small enough to stay in the CPU's caches
 
 
 def nbytes(value: object) -> int:
@@ -152,14 +163,15 @@ class SeriesCache:
         rows = opened.rows
         if state is not None and not (opened.stamp.grew_from(state.stamp) and rows >= state.rows):
             state = None  # shrunk or replaced: never serve it
-        # A chunk of rows at a time, each extending the last: bounded memory.
+        # A chunk of rows at a time, each extending the last: bounded memory, and faster
+        # than one pass over every row (the chunk stays in the CPU's caches).
         if state is None or state.rows == 0:
             state = self._buckets(spec, rule, opened, run.created_ns, None, CHUNK_ROWS)
         while state is not None and state.rows < rows:
             before = state.rows
-            state = self._buckets(
-                spec, rule, opened, run.created_ns, state, state.rows + CHUNK_ROWS
-            )
+            # At least twice the last bucket's rows, which each step reads again.
+            step = max(CHUNK_ROWS, 2 * (state.rows - state.last_start))
+            state = self._buckets(spec, rule, opened, run.created_ns, state, state.rows + step)
             if state is not None and state.rows <= before:
                 return None  # shrank while read: let the merged path read what is there
         if state is None:
@@ -172,30 +184,52 @@ class SeriesCache:
 
     def _buckets(self, spec, rule, opened: OpenFile, origin_ns: int, old, stop: int):
         """Buckets over rows [0, stop) (`old` None), or `old` extended to `stop`: its last
-        bucket's rows are read again; None if the rows are out of time order."""
+        bucket's rows are read again; None if the rows are out of time order.
+
+        Times stay int64 units (bucket edges are found on them, as pandas compares ns);
+        only timeaverage, which weighs by gaps, needs every row's seconds."""
         start = 0 if old is None else max(0, old.last_start - 1)  # one row back: its time
-        fields = self._columns(opened, origin_ns, start, min(stop, opened.rows))
-        time = fields[TIME]
-        if np.isnan(time).any() or np.any(time[1:] < time[:-1]):
+        records = opened.records(start, min(stop, opened.rows))
+        self.rows_decoded += len(records)
+        fields = decode(records, opened.layout, origin_ns, seconds=spec.kind == "timeaverage")
+        units = records[TIME]
+        if len(units) and (units.min() == NAT or np.any(units[1:] < units[:-1])):
             return None
+        unit_ns = npr.TIME_UNITS_NS[opened.layout.time_unit]
+
+        def seconds(at) -> float:
+            return float(seconds_since(units[at : at + 1], opened.layout.time_unit, origin_ns)[0])
+
         offset = 0 if old is None else old.last_start - start  # 1, or 0 at the first row
-        if old is not None and (len(time) <= offset or time[offset] != old.last_start_time):
+        if old is not None and (len(units) <= offset or seconds(offset) != old.last_start_time):
             return self._buckets(spec, rule, opened, origin_ns, None, stop)  # rewritten
+        previous = seconds(0) if old is not None and offset else None
+        if offset:
+            fields = {name: column[offset:] for name, column in fields.items()}
+            units = units[offset:]
+        base = start + offset
+
+        def search(edges_ns: np.ndarray) -> np.ndarray:
+            # t < edge  <=>  units < ceil((edge + origin) / unit): the same integers.
+            return np.searchsorted(units, -(-(edges_ns + np.int64(origin_ns)) // unit_ns))
+
+        last_time = seconds(len(units) - 1) if len(units) else 0.0
         kind_spec = kinds.kind_spec(spec.kind, spec.name)
         if old is None:
-            full = kinds.make_buckets(time, rule, spec.name)
-            before = kinds.bucket_values(kind_spec, fields, full, spec.name, None)
-            band = self._band(spec, fields, full)
-            labels = full.labels
-            last_start = int(full.row_start[-2])
-            start_ns, rule_ns = full.start_ns, full.rule_ns
+            first = seconds(0) if len(units) else 0.0
+            rule_ns = kinds.ns_from_seconds(rule)
+            start_ns = min(0, kinds.ns_from_seconds(first))
+            count = kinds.grid_count(start_ns, rule_ns, last_time, spec.name)
+            part = kinds.slice_buckets(units, start_ns, rule_ns, count, 0, search)
+            before = kinds.bucket_values(kind_spec, fields, part, spec.name, None)
+            band = self._band(spec, fields, part)
+            labels = part.labels
+            last_start = int(part.row_start[-2])
         else:
-            previous = float(time[0]) if offset else None
-            fields = {name: column[offset:] for name, column in fields.items()}
-            time = fields[TIME]
             k0 = len(old.labels) - 1
-            count = kinds.grid_count(old.start_ns, old.rule_ns, float(time[-1]), spec.name)
-            part = kinds.slice_buckets(time, old.start_ns, old.rule_ns, count, k0)
+            start_ns, rule_ns = old.start_ns, old.rule_ns
+            count = kinds.grid_count(start_ns, rule_ns, last_time, spec.name)
+            part = kinds.slice_buckets(units, start_ns, rule_ns, count, k0, search)
             before = kinds.bucket_values(kind_spec, fields, part, spec.name, previous)
             band = self._band(spec, fields, part)
             before = {n: np.concatenate([old.before[n][:k0], c]) for n, c in before.items()}
@@ -203,14 +237,11 @@ class SeriesCache:
                 band = tuple(np.concatenate([o[:k0], b]) for o, b in zip(old.band, band))
             labels = np.concatenate([old.labels[:k0], part.labels])
             last_start = old.last_start + int(part.row_start[-2])
-            start_ns, rule_ns = old.start_ns, old.rule_ns
-        rows = start + offset + len(time)
-        local = last_start - (0 if old is None else old.last_start)
-        last_start_time = float(time[local]) if local < len(time) else np.nan
-        last_time = float(time[-1]) if len(time) else 0.0
+        local = last_start - base
+        last_start_time = seconds(local) if local < len(units) else np.nan
         return Buckets(
             opened.stamp,
-            rows,
+            base + len(units),
             labels,
             before,
             band,

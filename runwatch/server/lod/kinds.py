@@ -90,14 +90,21 @@ def grid_count(start_ns: int, rule_ns: int, last: float, name: str) -> int:
     return count
 
 
-def slice_buckets(time: np.ndarray, start_ns: int, rule_ns: int, count: int, k0: int) -> Buckets:
+def slice_buckets(
+    time: np.ndarray, start_ns: int, rule_ns: int, count: int, k0: int, search=None
+) -> Buckets:
     """Buckets `k0` to `count - 1` of the grid over `time`, the rows from bucket `k0`'s
-    first row on (all of a channel's rows when `k0` is 0)."""
+    first row on (all of a channel's rows when `k0` is 0). `search(edges in ns)`, if
+    given, finds the first row at or after each edge instead (on integer times)."""
     k = np.arange(k0, count + 1, dtype=np.int64)
-    edges = seconds_from_ns(start_ns + k * rule_ns)
+    edges_ns = start_ns + k * rule_ns
+    edges = seconds_from_ns(edges_ns)
     row_start = np.empty(len(edges), np.int64)
     row_start[0] = 0
-    row_start[1:] = np.searchsorted(time, edges[1:], "left")
+    if search is None:
+        row_start[1:] = np.searchsorted(time, edges[1:], "left")
+    else:
+        row_start[1:] = search(edges_ns[1:])
     row_start[-1] = len(time)
     return Buckets(rule_ns, start_ns, edges[:-1], row_start, k0)
 

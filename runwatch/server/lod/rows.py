@@ -191,13 +191,17 @@ class OpenFile:
         )
 
 
-def decode(records: np.ndarray, layout_: npr.NprLayout, origin_ns: int) -> dict[str, np.ndarray]:
+def decode(
+    records: np.ndarray, layout_: npr.NprLayout, origin_ns: int, seconds: bool = True
+) -> dict[str, np.ndarray]:
     """float64 columns in header order: `_time` in seconds since `origin_ns` (NaT -> NaN),
-    numbers and bools as doubles, as `decodeRows` gives them."""
+    numbers and bools as doubles, as `decodeRows` gives them. `seconds=False` leaves
+    `_time` in its int64 units (for callers that convert only a few)."""
     out = {}
     for name in records.dtype.names:
         if name == TIME:
-            out[name] = seconds_since(records[name], layout_.time_unit, origin_ns)
+            units = records[name]
+            out[name] = seconds_since(units, layout_.time_unit, origin_ns) if seconds else units
         else:
             out[name] = records[name].astype(np.float64)
     return out

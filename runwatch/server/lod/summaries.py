@@ -23,10 +23,10 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kinds, m4
-from .rows import TIME, OpenFile, decode
+from .rows import NAT, TIME, OpenFile, decode, seconds_since
 
 BLOCK = 64
-CHUNK_ROWS = BLOCK * 2**16  # 4 M rows a read: bounded temporary memory
+CHUNK_ROWS = BLOCK * 2**11  # 128 k rows a read: bounded memory that stays in cache
 # Per block and raw column: the first and last non-NaN rows, the min and max and their
 # first rows, the first NaN row; count, sum and sum of squares of the non-NaN values;
 # and the times (x*) and values (v*) at the picked rows.
@@ -58,40 +58,41 @@ def _firsts(rows: np.ndarray, owner: np.ndarray, count: int, last: bool = False)
 
 
 def summarise(
-    values: np.ndarray, time: np.ndarray, starts: np.ndarray, first_row: int
+    values: np.ndarray, units: np.ndarray, starts: np.ndarray, first_row: int, seconds
 ) -> dict[str, np.ndarray]:
     """The block summaries of one column whose blocks begin every BLOCK rows (local),
     with the times (and values) of the rows they pick, so M4 needs no read for them."""
     n, count = len(values), len(starts)
-    padded = np.full(count * BLOCK, np.nan)
-    padded[:n] = values
-    table = padded.reshape(count, BLOCK)
-    times = np.full(count * BLOCK, np.nan)
-    times[:n] = time
-    times = times.reshape(count, BLOCK)
+    if n == count * BLOCK:
+        table = values.reshape(count, BLOCK)
+    else:  # a partial last block: pad it with NaN (never picked, see `nan` below)
+        padded = np.full(count * BLOCK, np.nan)
+        padded[:n] = values
+        table = padded.reshape(count, BLOCK)
     nan = np.isnan(table)
     valid = ~nan
     valid_count = valid.sum(axis=1)
     has = valid_count > 0
-    base = first_row + starts
-
     picked: dict[str, np.ndarray] = {}
 
     def at(hit: np.ndarray, where: np.ndarray, name: str, last: bool = False) -> np.ndarray:
         """The first (last) hit's row per block where `where`, else -1; its time and
         value go to `picked`."""
         local = BLOCK - 1 - np.argmax(hit[:, ::-1], axis=1) if last else np.argmax(hit, axis=1)
-        picked["x" + name] = np.take_along_axis(times, local[:, None], 1)[:, 0]
-        picked["v" + name] = np.take_along_axis(table, local[:, None], 1)[:, 0]
-        return np.where(where, base + local, -1)
+        rows = np.minimum(starts + local, n - 1)  # a block without a hit points anywhere
+        picked["x" + name] = seconds(units[rows])
+        picked["v" + name] = values[rows]
+        return np.where(where, first_row + starts + local, -1)
 
     zeroed = np.where(nan, 0.0, table)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf sums are NaN, as they are
         total = zeroed.sum(axis=1)
-        squares = (zeroed * zeroed).sum(axis=1)
+        zeroed *= zeroed
+        squares = zeroed.sum(axis=1)
     mn = np.fmin.reduce(table, axis=1)
     mx = np.fmax.reduce(table, axis=1)
-    nan[-1, n - (count - 1) * BLOCK :] = False  # the padding is no NaN row
+    if n < count * BLOCK:
+        nan[-1, n - (count - 1) * BLOCK :] = False  # the padding is no NaN row
     out = {
         "fv": at(valid, has, "fv"),
         "lv": at(valid, has, "lv", last=True),
@@ -177,25 +178,34 @@ class FileSummary(NamedTuple):
         running = float(old.blocks.running[kept]) if kept else 0.0
         last_time = float(old.blocks.xl[kept - 1]) if kept else -np.inf
         rows = opened.rows
+        unit = opened.layout.time_unit if not opened.empty else "ns"
+
+        def seconds(units: np.ndarray) -> np.ndarray:
+            return seconds_since(units, unit, origin_ns)
+
         for chunk in range(start, rows, CHUNK_ROWS):
-            fields = counter._columns(opened, origin_ns, chunk, min(rows, chunk + CHUNK_ROWS))
-            time = fields[TIME]
-            if old is not None and chunk == start and len(time) and time[0] != old.blocks.xf[kept]:
-                return cls.build(kind, opened, origin_ns, counter)  # rewritten in place
-            if len(time) == 0:
+            records = opened.records(chunk, min(rows, chunk + CHUNK_ROWS))
+            counter.rows_decoded += len(records)
+            if len(records) == 0:
                 break
-            if np.isnan(time).any() or time[0] < last_time or np.any(time[1:] < time[:-1]):
+            # Times stay integers: only the few a summary keeps become seconds.
+            fields = decode(records, opened.layout, origin_ns, seconds=False)
+            units = fields[TIME]
+            first = float(seconds(units[:1])[0])
+            if old is not None and chunk == start and first != old.blocks.xf[kept]:
+                return cls.build(kind, opened, origin_ns, counter)  # rewritten in place
+            if units.min() == NAT or first < last_time or np.any(units[1:] < units[:-1]):
                 return cls(kind, opened.stamp, rows, False, None, 0.0)
-            last_time = float(time[-1])
-            starts = np.arange(0, len(time), BLOCK)
+            starts = np.arange(0, len(units), BLOCK)
             raw = raw_rows(kind, fields, running)
             before = np.full(len(starts), running)
             if kind == "cumsum" and len(starts) > 1:
                 before[1:] = raw["value"][starts[1:] - 1]
             running = float(raw["value"][-1]) if kind == "cumsum" else 0.0
-            columns = {name: summarise(v, time, starts, chunk) for name, v in raw.items()}
-            ends = np.append(starts[1:], len(time)) - 1
-            parts.append(Blocks(time[starts], time[ends], before, columns))
+            columns = {name: summarise(v, units, starts, chunk, seconds) for name, v in raw.items()}
+            ends = np.append(starts[1:], len(units)) - 1
+            parts.append(Blocks(seconds(units[starts]), seconds(units[ends]), before, columns))
+            last_time = float(parts[-1].xl[-1])
         blocks = Blocks.join(parts) if parts else None
         return cls(kind, opened.stamp, rows, True, blocks, running)
 
