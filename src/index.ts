@@ -9,7 +9,7 @@ import { startupPlugin } from './workflow/startupPlugin';
 import { clientPlugin } from './client/plugin';
 import { monitorPlugin } from './monitor/plugin';
 import { runsPanelPlugin } from './runsPanel/plugin';
-import { plotsPlugin } from './widgets/plots/plotsPlugin';
+import { plotsPlugin } from './plots/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   scratchPlugin,

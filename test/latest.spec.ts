@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IColumnSet, MonitorFormat } from '../src/store';
 import { closeTo, fromJson, JsonNumber } from '../src/store/testing';
-import { formatValue } from '../src/monitor/format';
+import { formatValue } from '../src/store/format';
 import { BucketRule, latestText, latestValues } from '../src/monitor/latest';
 
 type JsonRow = Record<string, JsonNumber>;

@@ -14,8 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IColumnSet } from '../src/store';
 import { fromJson, JsonNumber, mismatches, prng } from '../src/store/testing';
-import { reduceSeries } from '../src/widgets/plots/reduce';
-import { channelSeries, PlotRule } from '../src/widgets/plots/series';
+import { reduceSeries } from '../src/plots/series/reduce';
+import { channelSeries, PlotRule } from '../src/plots/series/series';
 
 const FILE = path.join(__dirname, 'vectors', 'series.json');
 const WRITE = process.env.WRITE_SERIES_VECTORS === '1';

@@ -3,7 +3,7 @@
  */
 import { Widget } from '@lumino/widgets';
 import { RunModel, runBadge } from '../runs';
-import { formatAge, formatSize } from './format';
+import { formatAge, formatSize } from '../store/format';
 import { BucketRule, ruleLabel } from './statsTree';
 
 /** One line of facts about the run; `refresh()` re-reads the model. */

@@ -12,9 +12,9 @@ import {
   quantileColumnNames,
   statKind
 } from '../store';
-import { BucketRow, formatValue } from './format';
+import { BucketRow, formatValue } from '../store/format';
 
-export type { BucketRow } from './format';
+export type { BucketRow } from '../store/format';
 
 /** A bucket width in seconds, or `'raw'` for each channel's last row. */
 export type BucketRule = number | 'raw';

@@ -74,8 +74,7 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       Array.isArray(bundle.runs)
     ) {
       // plotly.js comes with it, in its own chunk, on first use.
-      const { createPlotsOutput } =
-        await import('../widgets/plots/plotsOutput');
+      const { createPlotsOutput } = await import('../plots/output');
       return createPlotsOutput(
         { ...bundle, widget: bundle.widget, runs: bundle.runs },
         model,

@@ -4,8 +4,8 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
 import { Panel, Widget } from '@lumino/widgets';
-import type { IRunwatchClient } from '../../tokens';
-import { PlotsWidget } from './plotsWidget';
+import type { IRunwatchClient } from '../tokens';
+import { PlotsWidget } from './view/plotsWidget';
 
 /** The bundle of a plots output, as the kernel emits it. */
 export interface IPlotsBundle {

@@ -13,12 +13,12 @@ import {
   MainAreaWidget,
   Notification
 } from '@jupyterlab/apputils';
-import type { IRunwatchAPI } from '../../client';
-import { CommandIDs, IRunsPanel, IRunwatchClient } from '../../tokens';
-import { runsIcon } from '../../icons';
-import { pickRun } from '../../runsPanel/runPicker';
-import type { PlotsWidget } from './plotsWidget';
-import { plotThemeChanged } from './themeEvents';
+import type { IRunwatchAPI } from '../client';
+import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
+import { runsIcon } from '../icons';
+import { pickRun } from '../runsPanel/runPicker';
+import type { PlotsWidget } from './view/plotsWidget';
+import { plotThemeChanged } from './view/themeEvents';
 
 const PLUGIN_ID = 'runwatch:plots';
 
@@ -65,7 +65,7 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     themes?.themeChanged.connect(() => plotThemeChanged.emit());
 
     const open = async (runs: string[], live: boolean) => {
-      const { PlotsWidget } = await import('./plotsWidget');
+      const { PlotsWidget } = await import('./view/plotsWidget');
       const content: PlotsWidget = new PlotsWidget({ runs, live, ...client });
       const widget = new MainAreaWidget({ content });
       const what = runs.length === 1 ? runs[0] : `${runs.length} runs`;

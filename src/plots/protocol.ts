@@ -4,7 +4,7 @@
  * reduced series per channel, or its error), and the server's series frame
  * header (docs/server-api.md). Below everything else of the plots.
  */
-import type { IChannelSeries, PlotRule } from './series';
+import type { IChannelSeries, PlotRule } from './series/series';
 
 /** One channel of one run to read: its files in N order. */
 export interface IChannelRequest {

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 import { IRunSummary, IRunwatchAPI, WatchSocket } from '../client';
 import { IRunAction, IRunsPanel } from '../tokens';
 import { filterRuns, IRunEntry } from '../store/resolve';
-import { formatAge, formatSize } from '../monitor/format';
+import { formatAge, formatSize } from '../store/format';
 
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;

@@ -3,7 +3,7 @@
  * numbers (`formatNumber`). Pure functions; runwatch/store/latest.py is the
  * Python twin, held to it by test/vectors/latest.json.
  */
-import { MonitorFormat } from '../store';
+import type { MonitorFormat } from './kinds';
 
 /** A bucket's output columns: `value`; `mu sigma lo hi`; `0 25 50 75 100`. */
 export type BucketRow = Record<string, number>;

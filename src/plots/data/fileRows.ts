@@ -8,7 +8,7 @@ import {
   HeaderError,
   IColumnSet,
   IncrementalNprDecoder
-} from '../../../store';
+} from '../../store';
 
 /** The largest range asked for at once (the server's cap). */
 export const READ_RANGE_BYTES = 16 * 1024 * 1024;

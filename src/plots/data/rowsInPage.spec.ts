@@ -1,11 +1,11 @@
-import { concatBytes, nprHeader, nprRows } from '../../../client/testing';
+import { concatBytes, nprHeader, nprRows } from '../../client/testing';
 import { IChannelRequest, IChannelResolved } from '../protocol';
 import {
   channelsCsv,
   ReadChunks,
   readChannel,
   resolveChannels
-} from './resolve';
+} from './rowsInPage';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;

@@ -6,16 +6,16 @@
  * (`runwatch/server/lod/`); this serves an API that is not the server's
  * (tests), held to the same shared vectors.
  */
-import { IColumnSet, mergeByTime } from '../../../store';
-import { csvChunks, ICsvSeries } from '../csv';
-import { reduceSeries, seriesExtent } from '../reduce';
+import { IColumnSet, mergeByTime } from '../../store';
+import { csvChunks, ICsvSeries } from '../series/csv';
+import { reduceSeries, seriesExtent } from '../series/reduce';
 import {
   IChannelRequest,
   IChannelResolved,
   IReducedSeries,
   ISeriesRequest
 } from '../protocol';
-import { channelSeries, IChannelSeries } from '../series';
+import { channelSeries, IChannelSeries } from '../series/series';
 import { FileRows, ReadChunks } from './fileRows';
 
 export { READ_RANGE_BYTES, ReadChunks } from './fileRows';

@@ -4,7 +4,7 @@
  * header, padding to 8 bytes, then little-endian float64 arrays in the
  * order the header lists them.
  */
-import { ISeriesFrame, ISeriesFrameHeader } from './protocol';
+import { ISeriesFrame, ISeriesFrameHeader } from '../protocol';
 
 /** Frames larger than this are refused (a broken or hostile reply). */
 export const MAX_FRAME_BYTES = 512 * 1024 * 1024;

@@ -10,9 +10,9 @@ import {
   IPendingRequest,
   ISeriesReader,
   ISeriesRequest
-} from './protocol';
+} from '../protocol';
 import { ServerSeriesReader } from './serverSeriesReader';
-import { channelsCsv, ReadChunks, resolveChannels } from './worker/resolve';
+import { channelsCsv, ReadChunks, resolveChannels } from './rowsInPage';
 
 /**
  * The server's reduction for the HTTP API (it reads and reduces where the

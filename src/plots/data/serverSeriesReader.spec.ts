@@ -1,6 +1,6 @@
 import { encodeSeriesFrame } from './seriesFrames';
 import { seriesQuery, ServerSeriesReader } from './serverSeriesReader';
-import { IChannelRequest, IChannelResolved } from './protocol';
+import { IChannelRequest, IChannelResolved } from '../protocol';
 
 const channel = (run: string, name: string): IChannelRequest => ({
   run,

@@ -8,11 +8,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import { API_PATH } from '../../client';
 import { errorMessage } from '../../client/errorMessage';
 import { statKind } from '../../store';
-import { IChannelSeries, PlotRule } from './series';
-import { IPendingRequest, ISeriesReader } from './protocol';
-import { ISeriesFrame } from './protocol';
+import { IChannelSeries, PlotRule } from '../series/series';
+import { IPendingRequest, ISeriesReader } from '../protocol';
+import { ISeriesFrame } from '../protocol';
 import { SeriesFrameDecoder } from './seriesFrames';
-import { IChannelRequest, IChannelResolved, ISeriesRequest } from './protocol';
+import { IChannelRequest, IChannelResolved, ISeriesRequest } from '../protocol';
 
 /** Channels asked for in one request (the server's limit is 200). */
 export const CHANNELS_PER_REQUEST = 100;

@@ -4,11 +4,11 @@ import {
   nprHeader,
   nprRows
 } from '../../client/testing';
-import { RESOLVE_BINS } from './reduce';
+import { RESOLVE_BINS } from '../series/reduce';
 import { InlineSeriesReader } from './seriesReader';
-import { IPendingRequest, ISeriesReader } from './protocol';
+import { IPendingRequest, ISeriesReader } from '../protocol';
 import { channelKey, IResolvedAt, SnapshotSeries } from './snapshotSeries';
-import { IChannelRequest, IChannelResolved, ISeriesRequest } from './protocol';
+import { IChannelRequest, IChannelResolved, ISeriesRequest } from '../protocol';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;

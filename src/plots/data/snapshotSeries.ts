@@ -4,11 +4,11 @@
  * again over the zoomed range when the whole-span series had to drop
  * detail there. Each kind of request supersedes the one before it.
  */
-import { IReducedSeries } from './protocol';
-import { RESOLVE_BINS } from './reduce';
-import { PlotRule } from './series';
-import { IPendingRequest, ISeriesReader } from './protocol';
-import { IChannelRequest, IChannelResolved } from './protocol';
+import { IReducedSeries } from '../protocol';
+import { RESOLVE_BINS } from '../series/reduce';
+import { PlotRule } from '../series/series';
+import { IPendingRequest, ISeriesReader } from '../protocol';
+import { IChannelRequest, IChannelResolved } from '../protocol';
 
 /** A channel's series, or why it can't be resolved, at a rule. */
 export interface IResolvedAt {

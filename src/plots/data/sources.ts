@@ -7,7 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IFileEntry, IRunwatchAPI } from '../../client';
 import { RunModel } from '../../runs';
 import { IColumnSet, parseInfo } from '../../store';
-import { IChannelRequest } from './protocol';
+import { IChannelRequest } from '../protocol';
 
 /** One stats channel: what `StatsChannel` (live) and snapshots share. */
 export interface IPlotChannel {

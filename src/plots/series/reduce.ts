@@ -4,7 +4,7 @@
  * lowest, highest and last points, so re-downsampling it to any plot width
  * up to `bins` pixels still shows every spike.
  */
-import { IReducedSeries } from './protocol';
+import { IReducedSeries } from '../protocol';
 import { downsampleMinMax, lowerBound } from '../../store';
 import { IChannelSeries } from './series';
 

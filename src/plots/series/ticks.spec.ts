@@ -1,4 +1,4 @@
-import { formatNumber } from '../../monitor/format';
+import { formatNumber } from '../../store/format';
 import { formatElapsed, formatSI, niceStep, siTicks, timeTicks } from './ticks';
 
 describe('formatElapsed', () => {

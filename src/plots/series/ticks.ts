@@ -3,7 +3,7 @@
  * `30m`, `1h05`, `2d`) on x, numbers with SI suffixes (`1.5k`, `2M`) on y.
  * Plotly can't format durations, so both axes get explicit tick values.
  */
-import { formatNumber } from '../../monitor/format';
+import { formatNumber } from '../../store/format';
 
 /** Tick values and their labels. */
 export interface ITicks {

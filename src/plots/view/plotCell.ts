@@ -2,7 +2,7 @@
  * One plot of the grid (one group): a plotly div, its export buttons, and
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
-import { exportFileName } from './csv';
+import { exportFileName } from '../series/csv';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { IPlotTheme, themeLayout } from './theme';
 import {
@@ -12,7 +12,7 @@ import {
   IPlot,
   IPlotEntry,
   percentRange
-} from './traces';
+} from '../series/traces';
 
 /** Margins of the plot area inside the cell, in pixels. */
 const MARGIN = { l: 46, r: 12, t: 32, b: 26 };

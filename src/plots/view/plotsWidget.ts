@@ -7,9 +7,9 @@ import { Widget } from '@lumino/widgets';
 import { IRunwatchAPI } from '../../client';
 import { IWatchSource, RunModel, runBadge, summariseBadges } from '../../runs';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
-import { differingParams, runColours } from './compare';
-import { csvChunks, ICsvSeries } from './csv';
-import { IGridMember, planGrid, shortRunName } from './grid';
+import { differingParams, runColours } from '../series/compare';
+import { csvChunks, ICsvSeries } from '../series/csv';
+import { IGridMember, planGrid, shortRunName } from '../series/grid';
 import { ICellContent, PlotCell } from './plotCell';
 import { IPlotly, loadPlotly } from './plotly';
 import {
@@ -18,19 +18,19 @@ import {
   IChannelSeries,
   PLOT_RULES,
   PlotRule
-} from './series';
-import { createSeriesReader } from './seriesReader';
-import { channelKey, SnapshotSeries } from './snapshotSeries';
+} from '../series/series';
+import { createSeriesReader } from '../data/seriesReader';
+import { channelKey, SnapshotSeries } from '../data/snapshotSeries';
 import {
   ILivePlotChannel,
   IPlotRun,
   LiveRun,
   SnapshotChannel,
   SnapshotRun
-} from './sources';
+} from '../data/sources';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
-import { IPlotEntry } from './traces';
+import { IPlotEntry } from '../series/traces';
 
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
