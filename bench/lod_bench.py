@@ -46,11 +46,25 @@ SPIKE_CHANNEL = "g07.b"
 KINDS = ["mean", "last", "max"]
 
 
-def ensure_run() -> str:
+def find_run(suffix: str) -> str | None:
     if ROOT.is_dir():
         for name in sorted(os.listdir(ROOT)):
-            if name.endswith(SUFFIX):
+            if name.endswith(f" {suffix}"):
                 return name
+    return None
+
+
+def ensure_one_channel_run(rows: int) -> str:
+    """A run of one `last` channel of `rows` rows over 2 h, with the spike."""
+    suffix = f"lod-one-{rows}"
+    spec = {"name": "one.x", "kind": "last", "rows": rows, "spike": [rows * 6 // 10, 1e4, 1]}
+    return find_run(suffix) or make_run({"channels": [spec], "suffix": suffix})
+
+
+def ensure_run() -> str:
+    found = find_run(SUFFIX)
+    if found:
+        return found
     channels = []
     for g in range(20):
         for k, label in enumerate("abc"):
@@ -128,6 +142,21 @@ async def measure(name: str, channels: list[str], server, client, read_all: floa
     print(f"server RSS: {rss_of(server.pid) - rss_idle:.0f} MB over idle ({rss_idle:.0f} MB)")
     review = sent["cold, 60 s rule"] + sent["cold, raw, W=420"]
     print(f"bytes to the browser: {review / 1e6:.2f} MB for both first reviews")
+    print()
+    # Cost grows with pixels, not rows: one channel, warm, raw at W=420, median of 7.
+    medians = {}
+    for rows in (100_000, 10_000_000):
+        name = ensure_one_channel_run(rows)
+        await request(client, name, ["one.x"], "raw", 420, None)  # builds the summary
+        times = sorted(
+            [(await request(client, name, ["one.x"], "raw", 420, None))[0] for _ in range(7)]
+        )
+        medians[rows] = times[3]
+    print(
+        f"warm raw review of 1 channel, W=420: 100 k rows {medians[100_000] * 1000:.1f} ms, "
+        f"10 M rows {medians[10_000_000] * 1000:.1f} ms "
+        f"({medians[10_000_000] / medians[100_000]:.2f}×; target ≤ 1.5×)"
+    )
 
 
 ROWS_TO_TIME = [

@@ -225,3 +225,17 @@ def test_cached_buckets_are_the_kinds_over_every_row(store, kind, chunk, monkeyp
         arrays += [(n, m4.gather(kept.rows, c)) for n, c in columns]
         expected = wire.frame("c", kind, len(fields["_time"]), kept.reduced, x0, x1, arrays)
         assert svc.frame(run, spec, rule, 50, None) == expected, rule
+
+
+@pytest.mark.parametrize("kind", ["last", "mean_std"])
+def test_coarse_blocks_give_m4_over_every_row(store, kind):
+    """Wide pixels over many coarse blocks (4096 rows each), and ranges that cut them."""
+    rng = np.random.default_rng(17)
+    make_run(store, RUN, {"c": (kind, [random_rows(rng, kind, 300_000)])})
+    paths = StorePaths(store)
+    svc = service.SeriesService(paths, 2**30)
+    run = svc.run(RUN)
+    spec = run.channels["c"]
+    for width, x_range in ((1, None), (3, None), (7, (100.0, 1500.0)), (40, (-3.0, 999.5))):
+        fast = svc.cache.raw(run, spec, width, x_range)
+        assert same(fast, brute(paths, run, spec, width, x_range)), (width, x_range)

@@ -2,18 +2,20 @@
 
 Every BLOCK rows of a time-sorted file are summarised per raw column (`raw_columns`):
 the count, sum and sum of squares of the non-NaN values, the min and max with their
-first rows, the first and last non-NaN rows, the first NaN row, and the block's first
-and last times. M4 over [x0, x1] at W pixels then reads:
-- the summaries of every block that lies inside one pixel column, and
-- the rows of the blocks that a pixel edge or the range's ends cut (at most W + 1),
-so a wide range costs about N / BLOCK + 2·W·BLOCK element visits, and the rows read
-grow with pixels only. The result is the same rows as M4 over every row (`m4.py`).
+first rows, the first and last non-NaN rows, the first NaN row (each picked row with
+its time and value), and the block's first and last times. A second level merges
+every FAN blocks (4096 rows) by the same rules. M4 over [x0, x1] at W pixels then
+uses the coarse blocks that lie inside one pixel column, the blocks of the coarse
+blocks a pixel edge cuts, and the rows of the blocks a pixel edge cuts (at most
+W + 1 blocks read), so its cost is about N / 4096 + 2·64·W entries: by pixels.
+The result is the same rows as M4 over every row (`m4.py`).
 
-One level is enough here: at 64 rows a block, 10 M rows are 156 k block entries, a
-few ms of numpy, while the rows read stay ~50 k whatever the file's length.
+One level was not enough: at 10 M rows a warm review took 3× the 100 k-row one
+(bench/lod_bench.py); with two it is within 1.1×.
 
 Built in one vectorised pass over the rows (read in chunks of whole blocks), and
-extended from the last block's first row when the file grows.
+extended from the last block's first row when the file grows (the coarse level is
+derived again from the blocks, O(N / 64)).
 """
 
 from __future__ import annotations
@@ -142,6 +144,49 @@ class Blocks(NamedTuple):
         )
 
 
+FAN = 64  # blocks per coarse block: 4096 rows
+
+
+def coarsen(blocks: Blocks) -> Blocks:
+    """The next level up: each FAN blocks merged into one, by the same rules (first of
+    the firsts, the least of the minima at its first row, ...), so a range wider
+    than a coarse block costs one entry instead of FAN."""
+    count = len(blocks.xf)
+    groups = -(-count // FAN)
+    pad = groups * FAN - count
+    g = np.arange(groups)
+
+    def table(array: np.ndarray, fill) -> np.ndarray:
+        return np.concatenate([array, np.full(pad, fill, array.dtype)]).reshape(groups, FAN)
+
+    def first(hit: np.ndarray, last: bool = False) -> np.ndarray:
+        return FAN - 1 - np.argmax(hit[:, ::-1], axis=1) if last else np.argmax(hit, axis=1)
+
+    columns = {}
+    for name, c in blocks.columns.items():
+        out: dict[str, np.ndarray] = {}
+        for field, last in (("fv", False), ("lv", True), ("fn", False)):
+            rows = table(c[field], -1)
+            k = first(rows >= 0, last)
+            out[field] = rows[g, k]  # -1 where no block has one
+            for picked in ("x" + field, "v" + field):
+                if picked in c:
+                    out[picked] = table(c[picked], np.nan)[g, k]
+        for field, where, ufunc in (("mn", "amn", np.fmin), ("mx", "amx", np.fmax)):
+            values = table(c[field], np.nan)
+            best = ufunc.reduce(values, axis=1)
+            k = np.argmax(values == best[:, None], axis=1)
+            out[field] = best
+            out[where] = np.where(np.isnan(best), -1, table(c[where], -1)[g, k])
+            out["x" + field] = table(c["x" + field], np.nan)[g, k]
+        with np.errstate(invalid="ignore", over="ignore"):
+            for field in ("count", "sum", "squares"):
+                out[field] = table(c[field], 0.0).sum(axis=1)
+        columns[name] = out
+    last_of = np.minimum((g + 1) * FAN, count) - 1
+    return Blocks(blocks.xf[::FAN], blocks.xl[last_of], blocks.running[::FAN], columns)
+
+
 class FileSummary(NamedTuple):
     kind: str
     stamp: object  # the FileStamp when built (`rows` says what it covers)
@@ -149,10 +194,11 @@ class FileSummary(NamedTuple):
     sorted: bool  # time-sorted with no NaT: else M4 goes through every row
     blocks: Blocks | None
     end_running: float  # cumsum's running sum after the last row
+    coarse: Blocks | None = None  # `coarsen(blocks)`
 
     @property
     def nbytes(self) -> int:
-        return self.blocks.nbytes if self.blocks is not None else 0
+        return sum(b.nbytes for b in (self.blocks, self.coarse) if b is not None)
 
     def still_covers(self, opened: OpenFile) -> bool:
         """The file only grew since (same inode, not shorter): the summary still holds."""
@@ -207,7 +253,8 @@ class FileSummary(NamedTuple):
             parts.append(Blocks(seconds(units[starts]), seconds(units[ends]), before, columns))
             last_time = float(parts[-1].xl[-1])
         blocks = Blocks.join(parts) if parts else None
-        return cls(kind, opened.stamp, rows, True, blocks, running)
+        coarse = coarsen(blocks) if blocks is not None else None
+        return cls(kind, opened.stamp, rows, True, blocks, running, coarse)
 
     # ---- reading rows back ---------------------------------------------------------------
 
@@ -301,20 +348,30 @@ class FileSummary(NamedTuple):
         return first_row(x0, "left"), first_row(x1, "right")
 
     def _pixel_picks(self, opened, origin_ns, begin, end, x0, x1, width, counter):
-        blocks = self.blocks
-        b0, b1 = begin // BLOCK, (end - 1) // BLOCK + 1
-        ids = np.arange(b0, b1)
-        pf = m4.pixel_of(blocks.xf[b0:b1], x0, x1, width)
-        pl = m4.pixel_of(blocks.xl[b0:b1], x0, x1, width)
-        lo, hi = ids * BLOCK, np.minimum((ids + 1) * BLOCK, self.rows)
-        whole = (lo >= begin) & (hi <= end) & (pf == pl)
+        blocks, coarse = self.blocks, self.coarse
+
+        def level(xf, xl, ids, size):
+            """Of blocks `ids` of `size` rows: their pixels, first rows, and which lie
+            wholly inside the range and one pixel column."""
+            pf = m4.pixel_of(xf[ids], x0, x1, width)
+            pl = m4.pixel_of(xl[ids], x0, x1, width)
+            lo, hi = ids * size, np.minimum((ids + 1) * size, self.rows)
+            return pf, lo, (lo >= begin) & (hi <= end) & (pf == pl)
+
+        # Coarse blocks inside one pixel, then the blocks of the others, then rows.
+        span = BLOCK * FAN
+        cids = np.arange(begin // span, (end - 1) // span + 1)
+        cpf, clo, cwhole = level(coarse.xf, coarse.xl, cids, span)
+        ids = (cids[~cwhole][:, None] * FAN + np.arange(FAN)).ravel()
+        ids = ids[(ids >= begin // BLOCK) & (ids <= (end - 1) // BLOCK)]
+        pf, lo, whole = level(blocks.xf, blocks.xl, ids, BLOCK)
         rows, x, raw = self.read_blocks(opened, origin_ns, ids[~whole], counter)
         inside = (rows >= begin) & (rows < end)
         rows, x = rows[inside], x[inside]
         # Elements in row order: whole blocks (their summaries) and single rows.
-        element_row = np.concatenate([lo[whole], rows])
+        element_row = np.concatenate([clo[cwhole], lo[whole], rows])
         order = np.argsort(element_row, kind="stable")
-        pixel = np.concatenate([pf[whole], m4.pixel_of(x, x0, x1, width)])[order]
+        pixel = np.concatenate([cpf[cwhole], pf[whole], m4.pixel_of(x, x0, x1, width)])[order]
         starts = np.flatnonzero(np.diff(pixel, prepend=-1))
         group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pixel))))
         count = len(starts)
@@ -324,8 +381,11 @@ class FileSummary(NamedTuple):
             nan = np.isnan(values)
             own = np.where(nan, -1, rows)
 
-            def element(field: str, row_value: np.ndarray, s=summary) -> np.ndarray:
-                return np.concatenate([s[field][b0:b1][whole], row_value])[order]
+            def element(
+                field: str, row_value: np.ndarray, s=summary, c=coarse.columns[name]
+            ) -> np.ndarray:
+                parts = [c[field][cids][cwhole], s[field][ids][whole], row_value]
+                return np.concatenate(parts)[order]
 
             def keep(chosen: np.ndarray, where: np.ndarray, xs: str, vs: np.ndarray) -> None:
                 chosen = chosen[chosen >= 0]
