@@ -386,6 +386,48 @@ test.describe('plots', () => {
     expect(zoomed.lineMax).toBe(1e6);
     expect(zoomed.points).toBeLessThanOrEqual(4 * zoomed.widthPx + 8);
 
+    // Down to the rows themselves: ±20 ms around the spiked row (rows are
+    // 3.9 ms apart). Every row there is drawn, and the spike is its exact
+    // value at its row's exact time (as numpy writes and reads it).
+    const spikeAt = Number(
+      execFileSync(PYTHON, [
+        '-c',
+        'import numpy as np; print(repr(float(np.linspace(0, 3900e9, 1_000_000, dtype=np.int64)[500_000]) / 1e9))'
+      ]).toString()
+    );
+    await page.evaluate(t => {
+      const area = document.querySelector(
+        '.jp-runwatch-plot[data-group="big"] .jp-runwatch-plot-area'
+      ) as any;
+      // The event plotly emits when a drag zooms the x axis.
+      area.emit('plotly_relayout', {
+        'xaxis.range[0]': t - 0.02,
+        'xaxis.range[1]': t + 0.02
+      });
+    }, spikeAt);
+    const nearSpike = () =>
+      page.evaluate(t => {
+        const area = document.querySelector(
+          '.jp-runwatch-plot[data-group="big"] .jp-runwatch-plot-area'
+        ) as any;
+        const line = area.data.find((d: any) => d.hoverinfo !== 'skip');
+        const xs = Array.from(line.x as ArrayLike<number>);
+        const ys = Array.from(line.y as ArrayLike<number>);
+        const inside = xs
+          .map((x, i) => [x, ys[i]])
+          .filter(([x]) => x >= t - 0.02 && x <= t + 0.02);
+        const peak = inside.find(([, y]) => y === 1e6);
+        return {
+          rows: inside.length,
+          peakError: peak ? Math.abs(peak[0] - t) : Infinity
+        };
+      }, spikeAt);
+    await expect
+      .poll(() => nearSpike().then(n => n.peakError), { timeout: 15000 })
+      .toBeLessThan(1e-9);
+    // 0.04 s holds 10 or 11 rows: all of them, not a pixel summary.
+    expect((await nearSpike()).rows).toBeGreaterThanOrEqual(10);
+
     // CSV: every row written, not the downsampled view.
     const cell = plots.locator('.jp-runwatch-plot[data-group="small"]');
     await cell.hover();
