@@ -239,3 +239,19 @@ def test_coarse_blocks_give_m4_over_every_row(store, kind):
     for width, x_range in ((1, None), (3, None), (7, (100.0, 1500.0)), (40, (-3.0, 999.5))):
         fast = svc.cache.raw(run, spec, width, x_range)
         assert same(fast, brute(paths, run, spec, width, x_range)), (width, x_range)
+
+
+def test_a_channel_too_big_to_merge_is_its_error_not_the_servers_memory(store, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_MERGED_ROWS", 1_000)
+    rng = np.random.default_rng(19)
+    a, b = random_rows(rng, "last", 800), random_rows(rng, "last", 800)
+    make_run(store, RUN, {"c": ("last", [a, b]), "ok": ("last", [a])})
+    svc = service.SeriesService(StorePaths(store), 2**30)
+    run = svc.run(RUN)
+    header, arrays = wire.parse_frames(svc.frame(run, run.channels["c"], 60, 100, None))[0]
+    assert arrays == {} and header["error"] == (
+        "stats.c.0.npr: 1,600 rows in several files or out of time order, "
+        "over the 1,000 the server merges in memory"
+    )
+    header, _ = wire.parse_frames(svc.frame(run, run.channels["ok"], "raw", 100, None))[0]
+    assert header["error"] is None and header["rows"] == 800

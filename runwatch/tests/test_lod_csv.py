@@ -115,3 +115,14 @@ async def test_an_unknown_channel_is_400_and_a_corrupt_file_409(csv, run_dir):
     (run_dir / "stats.two.files.1.npr").write_bytes(b"not npy")
     code, body, _ = await csv(["loss.train", "two.files"])
     assert code == 409 and "stats.two.files.1.npr" in body["message"]
+
+
+async def test_a_channel_too_big_to_merge_is_409(csv, run_dir, monkeypatch):
+    from runwatch.server.lod import csv as lod_csv
+
+    monkeypatch.setattr(lod_csv, "MAX_MERGED_ROWS", 4)
+    code, body, _ = await csv(["loss.train", "two.files"])
+    assert code == 409
+    assert body["message"] == (
+        "channel 'two.files': 5 rows in 2 files, over the 4 the server merges in memory"
+    )

@@ -26,6 +26,7 @@ from . import kinds
 from .rows import (
     NAT,
     TIME,
+    ChannelError,
     ChannelSpec,
     FileStamp,
     OpenFile,
@@ -37,6 +38,9 @@ from .rows import (
 from .summaries import FileSummary
 
 DEFAULT_CACHE_BYTES = 512 * 2**20
+# A channel that can't be summarised file by file (several files, or rows out of time
+# order) is merged in memory: about 8 bytes a row per field, so it is capped.
+MAX_MERGED_ROWS = 20_000_000
 CHUNK_ROWS = 2**17  # rows decoded at once: small enough to stay in the CPU's caches
 
 
@@ -146,6 +150,12 @@ class SeriesCache:
             key = ("series", str(run.run_dir), spec.name, rule, self._stamps(opened))
             cached = self.lru.get(key)
             if cached is None:
+                total = sum(f.rows for f in files)
+                if total > MAX_MERGED_ROWS:
+                    raise ChannelError(
+                        f"{files[0].name}: {total:,} rows in several files or out of time "
+                        f"order, over the {MAX_MERGED_ROWS:,} the server merges in memory"
+                    )
                 fields = merge_by_time([self._columns(f, run.created_ns) for f in files])
                 fields = fields if files else {TIME: np.empty(0)}
                 cached = (

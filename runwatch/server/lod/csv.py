@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from ..paths import Refused, StorePaths
+from .cache import MAX_MERGED_ROWS
 from .rows import TIME, ChannelError, ChannelSpec, OpenFile, RunChannels, merge_by_time
 
 CHUNK_BYTES = 2**20
@@ -83,6 +84,15 @@ class CsvChunks:
         except BaseException:
             self.close()
             raise
+        for spec, files in zip(specs, self.files):
+            rows = [f.rows for f in files if not f.empty]
+            if len(rows) > 1 and sum(rows) > MAX_MERGED_ROWS:
+                self.close()
+                raise Refused(
+                    409,
+                    f"channel {spec.name!r}: {sum(rows):,} rows in {len(rows)} files, over the "
+                    f"{MAX_MERGED_ROWS:,} the server merges in memory",
+                )
         self.specs = specs
         self.fields: list[str] = []
         for opened in self._all():
@@ -122,6 +132,8 @@ class CsvChunks:
             step = self._rows_per_chunk()
             if not _time_sorted(opened, origin, step):
                 # Out of time order (or NaT rows): sort every row, as the browser does.
+                if opened.rows > MAX_MERGED_ROWS:
+                    raise ChannelError(f"{opened.name}: too many rows out of time order")
                 yield from _split(merge_by_time([opened.columns(origin)]), step)
                 continue
             for start in range(0, opened.rows, step):
