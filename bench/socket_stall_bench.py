@@ -4,7 +4,7 @@
 
 Starts `jupyter server` (as server_idle_bench.py does) over a temporary store
 holding one run with `--files` stats files and `--runs` small runs, polls
-`/api/status` back to back from a thread, and prints, each beside a baseline
+`/api/status` back to back from another process, and prints, each beside a baseline
 measured in the same run on the same server with nothing watched:
 
 1. the worst `/api/status` latency while one socket watches the big run;
@@ -81,9 +81,14 @@ class StatusPoller:
 
     def summary(self) -> str:
         ordered = sorted(self.latencies)
-        median = ordered[len(ordered) // 2] if ordered else float("nan")
-        worst = ordered[-1] if ordered else float("nan")
-        return f"worst {1000 * worst:.0f} ms, median {1000 * median:.1f} ms ({len(ordered)} GETs)"
+        if not ordered:
+            return "no GET answered"
+        worst, median = ordered[-1], ordered[len(ordered) // 2]
+        p99 = ordered[int(0.99 * (len(ordered) - 1))]
+        return (
+            f"worst {1000 * worst:.0f} ms, p99 {1000 * p99:.0f} ms, "
+            f"median {1000 * median:.1f} ms ({len(ordered)} GETs)"
+        )
 
 
 def make_big_run(store: Path, files: int) -> None:

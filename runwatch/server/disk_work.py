@@ -9,9 +9,10 @@ The threads are the watcher's own (daemons), so a file that hangs a read takes
 none of the HTTP handlers' threads and never holds up the server's exit.
 Urgent jobs (changes to report) go before the others (snapshots), so watching
 10,000 runs doesn't delay a live run's rows. The IOLoop handles results in
-slices of at most SLICE_S, polling for other requests in between, and the
-threads wait while AHEAD results are still unhandled: with the GIL shared,
-threads that ran far ahead would only slow the loop down.
+slices of at most SLICE_S, polling for other requests in between. The threads
+take jobs BATCH at a time and post their results with one wake-up of the loop,
+and wait while AHEAD results are unhandled: every hand-over of the GIL between
+them and the loop costs, and threads that ran far ahead only slow the loop.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from tornado.ioloop import IOLoop
 from .loop_slices import SLICE_S
 
 WORKERS = 2
-AHEAD = 16
+AHEAD = 32  # results not yet handled by the loop, past which the threads wait
+BATCH = 8  # jobs a thread takes at once (one wake-up of the loop for them all)
 NICENESS = 10
 
 log = logging.getLogger(__name__)
@@ -100,11 +102,11 @@ class DiskWork:
     def __init__(self, loop: IOLoop, workers: int = WORKERS) -> None:
         self._loop = loop
         self._lock = threading.Condition()
-        self._urgent: deque = deque()  # (lane, job, work), guarded by _lock
+        # Guarded by _lock:
+        self._urgent: deque = deque()  # (lane, job, work)
         self._others: deque = deque()
-        self._results: deque = deque()  # (lane, job, outcome), from the threads to the loop
-        self._drain_queued = False  # guarded by _lock
-        self._ahead = threading.Semaphore(AHEAD)
+        self._results: list = []  # (lane, job, outcome), from the threads to the loop
+        self._drain_queued = False
         self._closed = False
         for i in range(workers):
             threading.Thread(target=self._work, name=f"runwatch-watch-{i}", daemon=True).start()
@@ -129,8 +131,6 @@ class DiskWork:
             self._urgent.clear()
             self._others.clear()
             self._lock.notify_all()
-        for _ in range(AHEAD):
-            self._ahead.release()  # a thread waiting for its turn sees the close
 
     # On the IOLoop
 
@@ -152,49 +152,54 @@ class DiskWork:
 
     def _drain(self) -> None:
         with self._lock:
+            results, self._results = self._results, []
             self._drain_queued = False
+            self._lock.notify_all()  # threads waiting for room may go on
         if self._closed:
             return
         deadline = time.perf_counter() + SLICE_S
-        while self._results:
-            lane, job, outcome = self._results.popleft()
-            self._ahead.release()
+        for done, (lane, job, outcome) in enumerate(results, 1):
             try:
                 job.finish(outcome)
             except Exception:
                 log.exception("runwatch: a watch job failed")
             lane.busy = False
             self._next(lane)
-            if self._results and time.perf_counter() > deadline:
-                self._queue_drain()  # the rest after the loop polls for other requests
+            if done < len(results) and time.perf_counter() > deadline:
+                with self._lock:  # the rest after the loop polls for other requests
+                    self._results[:0] = results[done:]
+                    self._queue_drain()
                 return
-
-    def _queue_drain(self) -> None:
-        with self._lock:
-            if self._drain_queued:
-                return
-            self._drain_queued = True
-        self._loop.add_callback(self._drain)
 
     # In the threads
+
+    def _queue_drain(self) -> None:
+        """With _lock held: have the IOLoop handle the results (one wake-up for many)."""
+        if not self._drain_queued:
+            self._drain_queued = True
+            self._loop.add_callback(self._drain)
 
     def _work(self) -> None:
         _lower_priority()
         while True:
             with self._lock:
-                while not (self._urgent or self._others or self._closed):
+                while not self._closed and (
+                    len(self._results) >= AHEAD or not (self._urgent or self._others)
+                ):
                     self._lock.wait()
                 if self._closed:
                     return
-                lane, job, work = (self._urgent or self._others).popleft()
-            self._ahead.acquire()
-            if self._closed:
-                return
-            try:
-                outcome = Outcome(work())
-            except Exception as error:  # noqa: BLE001 (the job reports it)
-                outcome = Outcome(error=error)
-            if self._closed:
-                return
-            self._results.append((lane, job, outcome))
-            self._queue_drain()
+                batch = []
+                while len(batch) < BATCH and (self._urgent or self._others):
+                    batch.append((self._urgent or self._others).popleft())
+            done = []
+            for lane, job, work in batch:
+                try:
+                    done.append((lane, job, Outcome(work())))
+                except Exception as error:  # noqa: BLE001 (the job reports it)
+                    done.append((lane, job, Outcome(error=error)))
+            with self._lock:
+                if self._closed:
+                    return
+                self._results.extend(done)
+                self._queue_drain()
