@@ -1,7 +1,7 @@
 """The store shape of runwatch issue 10, made once and reused.
 
-    python bench/big_store.py ROOT                          # 1 run × 60 channels × 1 M rows (~1.3 GB)
-    python bench/big_store.py ROOT --runs 20 --rows 100000  # the glob: 20 runs × 60 × 100 k (~2.2 GB)
+    python bench/big_store.py ROOT                          # 1 run × 60 channels × 1 M rows (~1.2 GB)
+    python bench/big_store.py ROOT --runs 20 --rows 100000  # the glob: 20 runs × 60 × 100 k (~2.4 GB)
     python bench/big_store.py ROOT --channels 6             # the quick run: 6 channels × 1 M rows
     python bench/big_store.py ROOT ... --json               # print the manifest (JSON) on stdout
 
