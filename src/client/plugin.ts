@@ -5,6 +5,9 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IRunwatchClient } from '../tokens';
 import { RunwatchAPI } from './api';
+// The service hands out the socket at activation, so it can't load later;
+// it connects only on the first subscription.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { WatchSocket } from './watchSocket';
 
 export const clientPlugin: JupyterFrontEndPlugin<IRunwatchClient> = {

@@ -1,8 +1,13 @@
 /**
  * The monitor's header: run name, age, bucket rule, size and status.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { RunModel, runBadge } from '../runs';
+import { badgeText, RunModel, runBadge } from '../runs';
 import { formatAge, formatSize } from '../store/format';
 import { BucketRule, ruleLabel } from './statsTree';
 
@@ -10,9 +15,11 @@ import { BucketRule, ruleLabel } from './statsTree';
 export class MonitorHeader extends Widget {
   constructor(
     private readonly _model: RunModel,
-    private readonly _now: () => number = Date.now
+    private readonly _now: () => number = Date.now,
+    translator?: ITranslator
   ) {
     super();
+    this._trans = (translator ?? nullTranslator).load('runwatch');
     this.addClass('jp-runwatch-header');
     this._name = this._span('jp-runwatch-run-name');
     this._name.textContent = _model.run;
@@ -33,26 +40,31 @@ export class MonitorHeader extends Widget {
   /** Re-read state, status, size and age (age ticks, so call it often). */
   refresh(): void {
     const model = this._model;
+    const trans = this._trans;
     const badge = runBadge(model);
-    if (this._badge.textContent !== badge) {
-      this._badge.textContent = badge;
+    if (this._shownBadge !== badge) {
+      this._shownBadge = badge;
+      this._badge.textContent = badgeText(badge, trans);
       this._badge.className = `jp-runwatch-badge jp-runwatch-badge-${badge}`;
     }
     const facts: string[] = [];
     if (model.createdMs !== undefined) {
-      facts.push(`${formatAge((this._now() - model.createdMs) / 1000)} old`);
+      const age = formatAge((this._now() - model.createdMs) / 1000);
+      facts.push(trans.__('%1 old', age));
     }
     if (model.lastWriteMs !== undefined) {
       const ago = Math.max(0, (this._now() - model.lastWriteMs) / 1000);
-      facts.push(`last write ${formatAge(ago)} ago`);
+      facts.push(trans.__('last write %1 ago', formatAge(ago)));
     }
-    facts.push(`${ruleLabel(this._rule)} rule`);
+    facts.push(trans.__('%1 rule', ruleLabel(this._rule, trans)));
     if (model.state !== 'loading' && model.state !== 'error') {
-      facts.push(`${formatSize(model.size)} on disk`);
+      facts.push(trans.__('%1 on disk', formatSize(model.size)));
     }
     setText(this._facts, facts.join(' · '));
     const message =
-      model.state === 'deleted' ? 'run deleted' : (model.message ?? '');
+      model.state === 'deleted'
+        ? trans.__('run deleted')
+        : (model.message ?? '');
     setText(this._message, message);
     this._message.hidden = !message;
     this._message.classList.toggle(
@@ -68,11 +80,13 @@ export class MonitorHeader extends Widget {
     return span;
   }
 
+  private readonly _trans: TranslationBundle;
   private readonly _name: HTMLElement;
   private readonly _badge: HTMLElement;
   private readonly _facts: HTMLElement;
   private readonly _message: HTMLElement;
   private _rule: BucketRule = 60;
+  private _shownBadge: string | undefined = undefined;
 }
 
 function setText(node: HTMLElement, text: string): void {

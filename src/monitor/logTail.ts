@@ -1,6 +1,11 @@
 /**
  * The log tails of a run: one pane per log file, headed by its writer.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import { IFileEntry } from '../client';
 import { ILogSource, IRunChange, RunModel } from '../runs';
@@ -8,7 +13,10 @@ import { ILogSource, IRunChange, RunModel } from '../runs';
 /**
  * Who wrote a log file, from its `_files` entry: `MainProcess · pid 1234`.
  */
-export function writerLabel(file: IFileEntry): string {
+export function writerLabel(
+  file: IFileEntry,
+  trans: TranslationBundle = nullTranslator.load('runwatch')
+): string {
   const writer = file.writer ?? {};
   const name = writer._process_name;
   const pid = writer._process_id;
@@ -17,7 +25,7 @@ export function writerLabel(file: IFileEntry): string {
     parts.push(name);
   }
   if (pid !== undefined && pid !== null && pid !== '') {
-    parts.push(`pid ${String(pid)}`);
+    parts.push(trans.__('pid %1', String(pid)));
   }
   return parts.length ? parts.join(' · ') : file.name;
 }
@@ -29,14 +37,20 @@ export function writerLabel(file: IFileEntry): string {
  * back to the bottom. Lines are appended as text nodes, never re-rendered.
  */
 export class LogPane extends Widget {
-  constructor(private readonly _source: ILogSource) {
+  constructor(
+    private readonly _source: ILogSource,
+    translator?: ITranslator
+  ) {
     super();
     this.addClass('jp-runwatch-log');
     const head = document.createElement('div');
     head.className = 'jp-runwatch-log-head';
     const who = document.createElement('span');
     who.className = 'jp-runwatch-log-writer';
-    who.textContent = writerLabel(_source.file);
+    who.textContent = writerLabel(
+      _source.file,
+      (translator ?? nullTranslator).load('runwatch')
+    );
     const file = document.createElement('span');
     file.className = 'jp-runwatch-log-file';
     file.textContent = _source.file.name;
@@ -99,12 +113,16 @@ function lineNode(line: string): HTMLElement {
 
 /** Every log pane of a run, added as its log files appear. */
 export class LogTails extends Panel {
-  constructor(private readonly _model: RunModel) {
+  constructor(
+    private readonly _model: RunModel,
+    private readonly _translator?: ITranslator
+  ) {
     super();
     this.addClass('jp-runwatch-logs');
+    const trans = (_translator ?? nullTranslator).load('runwatch');
     this._empty = document.createElement('div');
     this._empty.className = 'jp-runwatch-empty';
-    this._empty.textContent = 'No logs yet';
+    this._empty.textContent = trans.__('No logs yet');
     this.node.appendChild(this._empty);
     this.refresh();
   }
@@ -119,7 +137,7 @@ export class LogTails extends Panel {
     for (const [name, source] of this._model.logs) {
       let pane = this._panes.get(name);
       if (!pane) {
-        pane = new LogPane(source);
+        pane = new LogPane(source, this._translator);
         this._panes.set(name, pane);
         this.addWidget(pane);
       } else if (!change || change.logs.has(name)) {

@@ -7,6 +7,7 @@ import {
   nprRows
 } from '../client/testing';
 import { WatchSocket } from '../client';
+import { MarkingTranslator } from '../testing';
 import { MonitorWidget } from './monitorWidget';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
@@ -31,12 +32,16 @@ async function settle(): Promise<void> {
   }
 }
 
-async function open(expectedRoot?: string): Promise<void> {
+async function open(
+  expectedRoot?: string,
+  translator?: MarkingTranslator
+): Promise<void> {
   widget = new MonitorWidget({
     run: RUN,
     api,
     socket,
     expectedRoot,
+    translator,
     now: () => nowMs,
     scheduleFrame: callback => {
       const id = setTimeout(callback, 0);
@@ -180,6 +185,31 @@ describe('MonitorWidget', () => {
     await settle();
     expect(text('.jp-runwatch-banner')[0]).toContain('/kernel/store');
     expect(text('.jp-runwatch-banner')[0]).toContain('/store');
+  });
+
+  it("speaks the user's language when given a translator", async () => {
+    api.append(
+      RUN,
+      'stats.loss.0.npr',
+      concatBytes(nprHeader(['x']), nprRows([[at(121), 5]]))
+    );
+    await open('/kernel/store', new MarkingTranslator());
+    await settle();
+    expect(text('.jp-runwatch-badge')).toEqual(['«live»']);
+    expect(text('.jp-runwatch-facts')[0]).toMatch(
+      /^«2m old» · ««60s» rule» · «\d+ B on disk»$/
+    );
+    expect(text('.jp-runwatch-empty')).toEqual(['«No logs yet»']);
+    expect(text('.jp-runwatch-rule-button')).toEqual([
+      '«raw»',
+      '«1s»',
+      '«10s»',
+      '«60s»'
+    ]);
+    expect(text('.jp-runwatch-stat-partial')).toEqual(['«5 (partial)»']);
+    expect(text('.jp-runwatch-banner')[0]).toMatch(
+      /^«The kernel's run store is \/kernel\/store, but/
+    );
   });
 
   it('releases its subscription when disposed', async () => {

@@ -2,6 +2,11 @@
  * The monitor of one run: header, stats tree and log tails over a live
  * `RunModel`.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Panel } from '@lumino/widgets';
 import { IRunChange, IWatchSource, RunModel } from '../runs';
 import { IRunwatchAPI } from '../client';
@@ -25,6 +30,8 @@ export interface IMonitorWidgetOptions {
   scheduleFrame?: (callback: () => void) => () => void;
   /** The clock, in ms since the epoch. */
   now?: () => number;
+  /** The language of the monitor's texts (English without one). */
+  translator?: ITranslator;
 }
 
 /** How often the age and bucket boundaries are re-checked. */
@@ -43,20 +50,22 @@ export class MonitorWidget extends Panel {
     this.addClass('jp-runwatch-monitor');
     const api = options.api;
     const now = options.now ?? Date.now;
+    const translator = options.translator;
+    this._trans = (translator ?? nullTranslator).load('runwatch');
     this.model = new RunModel({
       run: options.run,
       api,
       socket: options.socket,
       scheduleFrame: options.scheduleFrame
     });
-    this.header = new MonitorHeader(this.model, now);
+    this.header = new MonitorHeader(this.model, now, translator);
     this._banner = document.createElement('div');
     this._banner.className = 'jp-runwatch-banner';
     this._banner.hidden = true;
     const body = new Panel();
     body.addClass('jp-runwatch-monitor-body');
-    this.logs = new LogTails(this.model);
-    this.stats = new StatsTree(this.model, now);
+    this.logs = new LogTails(this.model, translator);
+    this.stats = new StatsTree(this.model, now, translator);
     this.stats.onRuleChanged(rule => (this.header.rule = rule));
     this.header.rule = this.stats.rule;
     body.addWidget(this.logs);
@@ -114,13 +123,15 @@ export class MonitorWidget extends Panel {
     if (this.isDisposed || sameRoot(root, expected)) {
       return;
     }
-    this._banner.textContent =
-      `The kernel's run store is ${expected}, but the Jupyter server reads ` +
-      `${root}. Set RUNWATCH_ROOT to the same folder for both (or the ` +
-      'server setting), then restart the one that differs.';
+    this._banner.textContent = this._trans.__(
+      "The kernel's run store is %1, but the Jupyter server reads %2. Set RUNWATCH_ROOT to the same folder for both (or the server setting), then restart the one that differs.",
+      expected,
+      root
+    );
     this._banner.hidden = false;
   }
 
+  private readonly _trans: TranslationBundle;
   private readonly _banner: HTMLElement;
   private readonly _timer: ReturnType<typeof setInterval>;
 }

@@ -8,6 +8,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { MonitorWidget } from './monitorWidget';
 import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
@@ -16,31 +17,35 @@ import { pickRun } from '../runsPanel/runPicker';
 
 const PLUGIN_ID = 'runwatch:monitor';
 
-/** "Monitor Run…"'s run picker. */
-const PICKER = { title: 'Monitor Run', label: 'Run (newest first)' };
-
 export const monitorPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
     'Live run monitors: in notebook outputs (%monitor) and in the main area.',
   autoStart: true,
   requires: [IRenderMimeRegistry, IRunwatchClient],
-  optional: [ICommandPalette, IRunsPanel],
+  optional: [ICommandPalette, IRunsPanel, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
     client: IRunwatchClient,
     palette: ICommandPalette | null,
-    runsPanel: IRunsPanel | null
+    runsPanel: IRunsPanel | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('runwatch');
     // Notebooks clone the app's registry, so this reaches every output.
     const factory = runwatchRendererFactory(client);
     rendermime.addFactory(factory, factory.defaultRank);
     const open = new Map<string, MainAreaWidget<MonitorWidget>>();
 
     app.commands.addCommand(CommandIDs.monitorRun, {
-      label: args => (args.run ? `Monitor ${args.run}` : 'Monitor Run…'),
-      caption: 'Open a live monitor of a run: log tails and latest stats',
+      label: args =>
+        args.run
+          ? trans.__('Monitor %1', String(args.run))
+          : trans.__('Monitor Run…'),
+      caption: trans.__(
+        'Open a live monitor of a run: log tails and latest stats'
+      ),
       icon: runsIcon,
       describedBy: {
         args: {
@@ -48,7 +53,9 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
           properties: {
             run: {
               type: 'string',
-              description: 'The run to monitor; asks with a picker if omitted'
+              description: trans.__(
+                'The run to monitor; asks with a picker if omitted'
+              )
             }
           }
         }
@@ -57,7 +64,14 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
         const run =
           typeof args.run === 'string' && args.run
             ? args.run
-            : (await pickRun({ ...PICKER, api: client.api }))?.value;
+            : (
+                await pickRun({
+                  title: trans.__('Monitor Run'),
+                  label: trans.__('Run (newest first)'),
+                  api: client.api,
+                  translator: translator ?? undefined
+                })
+              )?.value;
         if (!run) {
           return;
         }
@@ -68,11 +82,15 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
         }
         const { MonitorWidget } = await import('./monitorWidget');
         const widget = new MainAreaWidget({
-          content: new MonitorWidget({ run, ...client })
+          content: new MonitorWidget({
+            run,
+            ...client,
+            translator: translator ?? undefined
+          })
         });
         widget.id = `runwatch-monitor-${Date.now()}`;
         widget.title.label = run;
-        widget.title.caption = `runwatch monitor: ${run}`;
+        widget.title.caption = trans.__('runwatch monitor: %1', run);
         widget.title.icon = runsIcon;
         widget.title.closable = true;
         widget.addClass('jp-runwatch-monitor-panel');
@@ -84,10 +102,13 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    palette?.addItem({ command: CommandIDs.monitorRun, category: 'runwatch' });
+    palette?.addItem({
+      command: CommandIDs.monitorRun,
+      category: trans.__('runwatch')
+    });
     runsPanel?.addAction('monitor', {
-      label: 'monitor',
-      title: 'Monitor this run: logs and latest stats',
+      label: trans.__('monitor'),
+      title: trans.__('Monitor this run: logs and latest stats'),
       rank: 30,
       run: run => void app.commands.execute(CommandIDs.monitorRun, { run })
     });

@@ -1,6 +1,11 @@
 /**
  * The tree of a run's latest stat values, split on dots, formatted by kind.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { IRunChange, RunModel, StatsChannel } from '../runs';
 import { statKind } from '../store';
@@ -15,8 +20,11 @@ export const BUCKET_RULES: readonly BucketRule[] = ['raw', 1, 10, 60];
 export const DEFAULT_RULE: BucketRule = 60;
 
 /** The label of a rule in the control and the header. */
-export function ruleLabel(rule: BucketRule): string {
-  return rule === 'raw' ? 'raw' : `${rule}s`;
+export function ruleLabel(
+  rule: BucketRule,
+  trans: TranslationBundle = nullTranslator.load('runwatch')
+): string {
+  return rule === 'raw' ? trans.__('raw') : trans.__('%1s', rule);
 }
 
 interface IStatRow {
@@ -35,24 +43,30 @@ interface IStatRow {
 export class StatsTree extends Widget {
   constructor(
     private readonly _model: RunModel,
-    private readonly _now: () => number = Date.now
+    private readonly _now: () => number = Date.now,
+    translator?: ITranslator
   ) {
     super();
+    const trans = (translator ?? nullTranslator).load('runwatch');
+    this._trans = trans;
     this.addClass('jp-runwatch-stats');
     this._controls = document.createElement('div');
     this._controls.className = 'jp-runwatch-rule-control';
     this._controls.setAttribute('role', 'radiogroup');
-    this._controls.setAttribute('aria-label', 'bucket rule');
+    this._controls.setAttribute('aria-label', trans.__('bucket rule'));
     for (const rule of BUCKET_RULES) {
       const button = document.createElement('button');
       button.className = 'jp-runwatch-rule-button';
-      button.textContent = ruleLabel(rule);
+      button.textContent = ruleLabel(rule, trans);
       button.dataset.rule = String(rule);
       button.setAttribute('role', 'radio');
       button.title =
         rule === 'raw'
-          ? 'each channel’s last row'
-          : `${rule}-second buckets (last complete, then the partial one)`;
+          ? trans.__('each channel’s last row')
+          : trans.__(
+              '%1-second buckets (last complete, then the partial one)',
+              rule
+            );
       button.onclick = () => (this.rule = rule);
       this._controls.appendChild(button);
     }
@@ -132,7 +146,7 @@ export class StatsTree extends Widget {
     if (channels.length === 0) {
       const empty = document.createElement('div');
       empty.className = 'jp-runwatch-empty';
-      empty.textContent = 'No stats yet';
+      empty.textContent = this._trans.__('No stats yet');
       this._grid.appendChild(empty);
       return;
     }
@@ -211,8 +225,12 @@ export class StatsTree extends Widget {
     row.complete.textContent = text?.complete ?? '';
     row.complete.title = '';
     const partial = text?.partial ?? '';
-    row.partial.textContent = partial ? `${partial} (partial)` : '';
-    row.partial.title = partial ? 'the still-filling bucket' : '';
+    row.partial.textContent = partial
+      ? this._trans.__('%1 (partial)', partial)
+      : '';
+    row.partial.title = partial
+      ? this._trans.__('the still-filling bucket')
+      : '';
   }
 
   private _syncControls(): void {
@@ -223,6 +241,7 @@ export class StatsTree extends Widget {
     }
   }
 
+  private readonly _trans: TranslationBundle;
   private readonly _controls: HTMLElement;
   private readonly _grid: HTMLElement;
   private readonly _rows = new Map<string, IStatRow>();

@@ -3,6 +3,7 @@
  * `runwatch.monitor()` display in notebook outputs.
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import type { IRunwatchClient } from '../tokens';
 
@@ -33,7 +34,10 @@ export interface IRunwatchBundle {
  * while the kernel restarts or after it dies.
  */
 export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
-  constructor(private readonly _client: IRunwatchClient) {
+  constructor(
+    private readonly _client: IRunwatchClient,
+    private readonly _translator?: ITranslator
+  ) {
     super();
     this.addClass('jp-runwatch-output');
   }
@@ -66,7 +70,8 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       return new MonitorWidget({
         run: bundle.run,
         expectedRoot: bundle.root,
-        ...this._client
+        ...this._client,
+        translator: this._translator
       });
     }
     if (
@@ -78,14 +83,17 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       return createPlotsOutput(
         { ...bundle, widget: bundle.widget, runs: bundle.runs },
         model,
-        this._client
+        this._client,
+        this._translator
       );
     }
     const fallback = model.data['text/plain'];
+    const trans = (this._translator ?? nullTranslator).load('runwatch');
     // An unknown widget (e.g. from a newer runwatch): show the snapshot.
     const pre = document.createElement('pre');
     pre.textContent =
-      `runwatch can't show a '${String(bundle?.widget)}' widget.\n` +
+      trans.__("runwatch can't show a '%1' widget.", String(bundle?.widget)) +
+      '\n' +
       (typeof fallback === 'string' ? fallback : '');
     return new Widget({ node: pre });
   }
@@ -112,6 +120,7 @@ export function runwatchRendererFactory(
     safe: true,
     mimeTypes: [RUNWATCH_MIME_TYPE],
     defaultRank: 40,
-    createRenderer: () => new RunwatchRenderer(client)
+    // JupyterLab passes the app's translator in the renderer options.
+    createRenderer: options => new RunwatchRenderer(client, options.translator)
   };
 }

@@ -3,6 +3,11 @@
  * saves into the notebook, and that PNG again when the runs are gone.
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import type { IRunwatchClient } from '../tokens';
 import { PlotsWidget } from './view/plotsWidget';
@@ -29,8 +34,10 @@ const PNG = 'image/png';
 export function createPlotsOutput(
   bundle: IPlotsBundle,
   model: IRenderMime.IMimeModel,
-  client: IRunwatchClient
+  client: IRunwatchClient,
+  translator?: ITranslator
 ): Widget {
+  const trans = (translator ?? nullTranslator).load('runwatch');
   const host = new Panel();
   host.addClass('jp-runwatch-plots-output');
   const plots = new PlotsWidget({
@@ -47,7 +54,7 @@ export function createPlotsOutput(
     const saved = model.data[PNG];
     if (plots.failed) {
       if (typeof saved === 'string') {
-        host.addWidget(savedImage(saved, plots));
+        host.addWidget(savedImage(saved, plots, trans));
       }
       return;
     }
@@ -63,15 +70,20 @@ export function createPlotsOutput(
 }
 
 /** The PNG saved with the notebook, for runs no longer in the store. */
-function savedImage(png: string, plots: PlotsWidget): Widget {
+function savedImage(
+  png: string,
+  plots: PlotsWidget,
+  trans: TranslationBundle
+): Widget {
   const node = document.createElement('div');
   node.className = 'jp-runwatch-plots-saved';
   const note = document.createElement('div');
   note.className = 'jp-runwatch-plots-message';
-  note.textContent =
-    'These runs are not in the store: showing the plots saved with the notebook.';
+  note.textContent = trans.__(
+    'These runs are not in the store: showing the plots saved with the notebook.'
+  );
   const image = document.createElement('img');
-  image.alt = `runwatch plots of ${plots.runs.join(', ')}`;
+  image.alt = trans.__('runwatch plots of %1', plots.runs.join(', '));
   image.src = `data:${PNG};base64,${png}`;
   node.append(note, image);
   return new Widget({ node });

@@ -13,6 +13,11 @@ import {
   MainAreaWidget,
   Notification
 } from '@jupyterlab/apputils';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import type { IRunwatchAPI } from '../client';
 import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
@@ -25,13 +30,16 @@ const PLUGIN_ID = 'runwatch:plots';
 /** Ask for a run (or a glob, to compare); `undefined` if cancelled. */
 async function pickRuns(
   title: string,
-  api: IRunwatchAPI
+  api: IRunwatchAPI,
+  translator: ITranslator | null,
+  trans: TranslationBundle
 ): Promise<string[] | undefined> {
   const picked = await pickRun({
     title,
-    label: 'Run (newest first), or type a glob to compare runs',
+    label: trans.__('Run (newest first), or type a glob to compare runs'),
     editable: true,
-    api
+    api,
+    translator: translator ?? undefined
   });
   const query = picked?.value.trim();
   if (!picked || !query) {
@@ -54,23 +62,30 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     'Plots of runs: review (a snapshot) and view (live), in outputs and tabs.',
   autoStart: true,
   requires: [IRunwatchClient],
-  optional: [ICommandPalette, IThemeManager, IRunsPanel],
+  optional: [ICommandPalette, IThemeManager, IRunsPanel, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     client: IRunwatchClient,
     palette: ICommandPalette | null,
     themes: IThemeManager | null,
-    runsPanel: IRunsPanel | null
+    runsPanel: IRunsPanel | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('runwatch');
     themes?.themeChanged.connect(() => plotThemeChanged.emit());
 
     const open = async (runs: string[], live: boolean) => {
       const { PlotsWidget } = await import('./view/plotsWidget');
       const content: PlotsWidget = new PlotsWidget({ runs, live, ...client });
       const widget = new MainAreaWidget({ content });
-      const what = runs.length === 1 ? runs[0] : `${runs.length} runs`;
+      const what =
+        runs.length === 1
+          ? runs[0]
+          : trans._n('%1 run', '%1 runs', runs.length);
       widget.id = `runwatch-plots-${Date.now()}`;
-      widget.title.label = `${live ? 'View' : 'Review'}: ${what}`;
+      widget.title.label = live
+        ? trans.__('View: %1', what)
+        : trans.__('Review: %1', what);
       widget.title.caption = runs.join('\n');
       widget.title.icon = runsIcon;
       widget.title.closable = true;
@@ -81,15 +96,22 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const command = (id: string, live: boolean) => {
-      const verb = live ? 'View' : 'Review';
+      const pickerTitle = live ? trans.__('View Run') : trans.__('Review Run');
       app.commands.addCommand(id, {
-        label: args =>
-          args.run
-            ? `${verb} ${args.run}`
-            : `${verb} Run${live ? ' (live)' : ''}…`,
+        label: args => {
+          const run = args.run ? String(args.run) : '';
+          if (live) {
+            return run
+              ? trans.__('View %1', run)
+              : trans.__('View Run (live)…');
+          }
+          return run ? trans.__('Review %1', run) : trans.__('Review Run…');
+        },
         caption: live
-          ? 'Live plots of a run (or of runs matching a glob)'
-          : 'Plots of every stat of a run (or of runs matching a glob)',
+          ? trans.__('Live plots of a run (or of runs matching a glob)')
+          : trans.__(
+              'Plots of every stat of a run (or of runs matching a glob)'
+            ),
         icon: runsIcon,
         describedBy: {
           args: {
@@ -97,7 +119,7 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
             properties: {
               run: {
                 type: 'string',
-                description: 'The run; asks with a picker if omitted'
+                description: trans.__('The run; asks with a picker if omitted')
               }
             }
           }
@@ -106,11 +128,11 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
           const runs =
             typeof args.run === 'string' && args.run
               ? [args.run]
-              : await pickRuns(`${verb} Run`, client.api);
+              : await pickRuns(pickerTitle, client.api, translator, trans);
           return runs ? open(runs, live) : undefined;
         }
       });
-      palette?.addItem({ command: id, category: 'runwatch' });
+      palette?.addItem({ command: id, category: trans.__('runwatch') });
     };
     command(CommandIDs.reviewRun, false);
     command(CommandIDs.viewRun, true);
@@ -119,14 +141,14 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     const run = (id: string) => (name: string) =>
       void app.commands.execute(id, { run: name });
     runsPanel?.addAction('review', {
-      label: 'review',
-      title: 'Plot every stat of this run',
+      label: trans.__('review'),
+      title: trans.__('Plot every stat of this run'),
       rank: 10,
       run: run(CommandIDs.reviewRun)
     });
     runsPanel?.addAction('view', {
-      label: 'view',
-      title: 'Live plots of this run',
+      label: trans.__('view'),
+      title: trans.__('Live plots of this run'),
       rank: 20,
       run: run(CommandIDs.viewRun)
     });

@@ -1,6 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import { FakeRunwatchAPI, FakeWebSocket } from '../client/testing';
 import { WatchSocket } from '../client';
+import { MarkingTranslator } from '../testing';
 import { LIVE_REFRESH_MS, RunsPanel } from './panel';
 
 describe('RunsPanel', () => {
@@ -115,6 +116,38 @@ describe('RunsPanel', () => {
     expect(panel.node.querySelector('.jp-runwatch-badge')!.textContent).toBe(
       'stale'
     );
+    panel.dispose();
+    socket.dispose();
+    jest.useRealTimers();
+  });
+
+  it("speaks the user's language when given a translator", async () => {
+    jest.useFakeTimers({ now: Date.UTC(2024, 0, 2, 1) });
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-02 00-00-00 new-run');
+    const base = api.listRuns.bind(api);
+    api.listRuns = async () => {
+      const list = await base();
+      const created_ms = Date.UTC(2024, 0, 2);
+      return { ...list, runs: list.runs.map(run => ({ ...run, created_ms })) };
+    };
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const panel = new RunsPanel({
+      api,
+      socket,
+      open: () => undefined,
+      translator: new MarkingTranslator()
+    });
+    Widget.attach(panel, document.body);
+    await jest.advanceTimersByTimeAsync(0);
+    const text = (selector: string) =>
+      panel.node.querySelector(selector)!.textContent;
+    expect(text('.jp-runwatch-runs-title')).toBe('«Runs»');
+    expect(panel.node.querySelector('input')!.placeholder).toBe(
+      '«filter: word or glob»'
+    );
+    expect(text('.jp-runwatch-badge')).toMatch(/^«\w+»$/);
+    expect(text('.jp-runwatch-run-facts')).toContain('«1h00 old»');
     panel.dispose();
     socket.dispose();
     jest.useRealTimers();

@@ -2,6 +2,11 @@
  * The runs side panel: the store's runs, newest first, with a filter that
  * matches as the magics resolve (docs/run-store.md, "Resolving runs").
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -9,6 +14,7 @@ import { IRunSummary, IRunwatchAPI, WatchSocket } from '../client';
 import { IRunAction, IRunsPanel } from '../tokens';
 import { filterRuns, IRunEntry } from '../store/resolve';
 import { formatAge, formatSize } from '../store/format';
+import { badgeText } from '../runs/runBadge';
 
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;
@@ -34,6 +40,8 @@ export interface IRunsPanelOptions {
   api: IRunwatchAPI;
   socket: WatchSocket;
   now?: () => number;
+  /** The language of the panel's texts (English without one). */
+  translator?: ITranslator;
 }
 
 /**
@@ -48,15 +56,17 @@ export class RunsPanel extends Widget implements IRunsPanel {
     super();
     this.addClass('jp-runwatch-runs');
     this._api = _options.api;
+    const trans = (_options.translator ?? nullTranslator).load('runwatch');
+    this._trans = trans;
     const head = document.createElement('div');
     head.className = 'jp-runwatch-runs-head';
     const title = document.createElement('span');
     title.className = 'jp-runwatch-runs-title';
-    title.textContent = 'Runs';
+    title.textContent = trans.__('Runs');
     this._filter = document.createElement('input');
     this._filter.className = 'jp-runwatch-runs-filter jp-mod-styled';
-    this._filter.placeholder = 'filter: word or glob';
-    this._filter.setAttribute('aria-label', 'filter runs');
+    this._filter.placeholder = trans.__('filter: word or glob');
+    this._filter.setAttribute('aria-label', trans.__('filter runs'));
     this._filter.addEventListener('input', () => this._render());
     head.append(title, this._filter);
     this._root = document.createElement('div');
@@ -92,7 +102,7 @@ export class RunsPanel extends Widget implements IRunsPanel {
       if (request === this._request && !this.isDisposed) {
         this._runs = list.runs;
         this._root.textContent = list.root;
-        this._root.title = `store root: ${list.root}`;
+        this._root.title = this._trans.__('store root: %1', list.root);
         this._render();
       }
     } catch (error) {
@@ -166,18 +176,27 @@ export class RunsPanel extends Widget implements IRunsPanel {
     const shown = filterRuns(this._filter.value, this._runs, summaryEntry);
     if (shown.length === 0) {
       this._showMessage(
-        this._filter.value.trim() ? 'No run matches the filter' : 'No runs yet',
+        this._filter.value.trim()
+          ? this._trans.__('No run matches the filter')
+          : this._trans.__('No runs yet'),
         false
       );
       return;
     }
     const now = (this._options.now ?? Date.now)();
     for (const run of shown.slice(0, MAX_LISTED_RUNS)) {
-      this._list.appendChild(runItem(run, now, this._actions));
+      this._list.appendChild(runItem(run, now, this._actions, this._trans));
     }
     const more = shown.length - MAX_LISTED_RUNS;
     if (more > 0) {
-      this._showMessage(`… ${more} more: filter to narrow`, false);
+      this._showMessage(
+        this._trans._n(
+          '… %1 more: filter to narrow',
+          '… %1 more: filter to narrow',
+          more
+        ),
+        false
+      );
     }
   }
 
@@ -204,6 +223,7 @@ export class RunsPanel extends Widget implements IRunsPanel {
   }
 
   private readonly _api: IRunwatchAPI;
+  private readonly _trans: TranslationBundle;
   private readonly _filter: HTMLInputElement;
   private readonly _root: HTMLElement;
   private readonly _list: HTMLElement;
@@ -220,12 +240,13 @@ export class RunsPanel extends Widget implements IRunsPanel {
 function runItem(
   run: IRunSummary,
   now: number,
-  actions: ReadonlyMap<string, IRunAction>
+  actions: ReadonlyMap<string, IRunAction>,
+  trans: TranslationBundle
 ): HTMLElement {
   const item = document.createElement('li');
   item.className = 'jp-runwatch-run';
   item.dataset.run = run.name;
-  item.title = `Monitor ${run.name}`;
+  item.title = trans.__('Monitor %1', run.name);
   const name = document.createElement('div');
   name.className = 'jp-runwatch-run-name';
   name.textContent = run.name;
@@ -233,13 +254,15 @@ function runItem(
   facts.className = 'jp-runwatch-run-facts';
   const badge = document.createElement('span');
   badge.className = `jp-runwatch-badge jp-runwatch-badge-${run.status}`;
-  badge.textContent = run.status;
+  badge.textContent = badgeText(run.status, trans);
   const details: string[] = [formatSize(run.size)];
   if (run.created_ms !== null && run.created_ms !== undefined) {
-    details.push(`${formatAge((now - run.created_ms) / 1000)} old`);
+    const age = formatAge((now - run.created_ms) / 1000);
+    details.push(trans.__('%1 old', age));
   }
   if (run.last_write_ms !== null && run.last_write_ms !== undefined) {
-    details.push(`wrote ${formatAge((now - run.last_write_ms) / 1000)} ago`);
+    const ago = formatAge((now - run.last_write_ms) / 1000);
+    details.push(trans.__('wrote %1 ago', ago));
   }
   const text = document.createElement('span');
   text.textContent = details.filter(Boolean).join(' · ');

@@ -3,6 +3,7 @@
  * lists the store's runs and asks for one in a dialog.
  */
 import { InputDialog, Notification } from '@jupyterlab/apputils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { IRunwatchAPI } from '../client/api';
 
 /** What the picker asks with. */
@@ -15,6 +16,8 @@ export interface IPickRunOptions {
   editable?: boolean;
   /** The API to list runs with. */
   api: IRunwatchAPI;
+  /** The language of the notifications (English without one). */
+  translator?: ITranslator;
 }
 
 /** The picker's answer and the run names it offered. */
@@ -32,17 +35,19 @@ export interface IPickedRun {
 export async function pickRun(
   options: IPickRunOptions
 ): Promise<IPickedRun | undefined> {
+  const trans = (options.translator ?? nullTranslator).load('runwatch');
   let names: string[];
   try {
     names = (await options.api.listRuns()).runs.map(r => r.name);
   } catch (error) {
-    Notification.error(`Could not list runs: ${(error as Error).message}`, {
-      autoClose: false
-    });
+    Notification.error(
+      trans.__('Could not list runs: %1', (error as Error).message),
+      { autoClose: false }
+    );
     return undefined;
   }
   if (names.length === 0) {
-    Notification.info('There are no runs in the store yet.');
+    Notification.info(trans.__('There are no runs in the store yet.'));
     return undefined;
   }
   const result = await InputDialog.getItem({

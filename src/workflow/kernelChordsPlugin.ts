@@ -85,7 +85,7 @@ export const kernelChordsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     if (palette) {
-      const category = 'runwatch';
+      const category = trans.__('runwatch');
       palette.addItem({ command: CommandIDs.interruptKernel, category });
       palette.addItem({ command: CommandIDs.restartKernel, category });
     }

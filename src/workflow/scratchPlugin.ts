@@ -13,14 +13,8 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../tokens';
-import {
-  createScratchFile,
-  discardScratch,
-  IKernelspec,
-  isScratch,
-  openScratch,
-  ScratchOpenMode
-} from './scratch';
+// Types only: the code (and its word lists) loads on the first `t t` or `t q`.
+import type { IKernelspec, ScratchOpenMode } from './scratch';
 import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'runwatch:scratch';
@@ -112,6 +106,7 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
           : (fileBrowser?.model.path ?? '');
         const kernelspec =
           (parent && parentKernelspec(parent)) ?? (await defaultKernelspec());
+        const { createScratchFile, openScratch } = await import('./scratch');
         let path: string;
         try {
           path = await createScratchFile(
@@ -121,9 +116,11 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
           );
         } catch (error) {
           Notification.error(
-            `Could not create a scratch notebook in "${folder || '/'}": ${
+            trans.__(
+              'Could not create a scratch notebook in "%1": %2',
+              folder || '/',
               (error as Error).message
-            }`,
+            ),
             { autoClose: false }
           );
           return;
@@ -144,11 +141,14 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
         if (!panel) {
           return;
         }
+        const { discardScratch, isScratch } = await import('./scratch');
         const name = PathExt.basename(panel.context.path);
         if (!isScratch(panel.model?.metadata)) {
           Notification.warning(
-            `"${name}" is not a scratch notebook, so nothing was deleted. ` +
-              'Only notebooks created with "New Scratch Notebook" (t t) can be discarded.',
+            trans.__(
+              '"%1" is not a scratch notebook, so nothing was deleted. Only notebooks created with "New Scratch Notebook" (t t) can be discarded.',
+              name
+            ),
             { autoClose: 8000 }
           );
           return;
@@ -157,7 +157,11 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
           await discardScratch(serviceManager.contents, panel);
         } catch (error) {
           Notification.error(
-            `Could not discard "${name}": ${(error as Error).message}`,
+            trans.__(
+              'Could not discard "%1": %2',
+              name,
+              (error as Error).message
+            ),
             { autoClose: false }
           );
         }
@@ -172,7 +176,7 @@ export const scratchPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     if (palette) {
-      const category = 'runwatch';
+      const category = trans.__('runwatch');
       palette.addItem({ command: CommandIDs.newScratch, category });
       palette.addItem({ command: CommandIDs.discardScratch, category });
     }

@@ -1,3 +1,4 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import {
   composeStartupCode,
   DEFAULT_STARTUP_CODE,
@@ -28,7 +29,12 @@ describe('composeStartupCode', () => {
 describe('startupErrorMessage', () => {
   it('names the error', () => {
     expect(
-      startupErrorMessage('python3', 'NameError', "name 'x' is not defined")
+      startupErrorMessage(
+        'python3',
+        'NameError',
+        "name 'x' is not defined",
+        nullTranslator.load('runwatch')
+      )
     ).toBe(
       "Kernel start-up code failed in python3: NameError: name 'x' is not defined"
     );

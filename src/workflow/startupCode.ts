@@ -1,6 +1,7 @@
 /**
  * The code run silently in every Python kernel on start and restart.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 export const DEFAULT_STARTUP_CODE = '%load_ext autoreload\n%autoreload 2';
 
@@ -35,7 +36,13 @@ export function composeStartupCode(
 export function startupErrorMessage(
   kernelName: string,
   ename: string,
-  evalue: string
+  evalue: string,
+  trans: TranslationBundle
 ): string {
-  return `Kernel start-up code failed in ${kernelName}: ${ename}: ${evalue}`;
+  return trans.__(
+    'Kernel start-up code failed in %1: %2: %3',
+    kernelName,
+    ename,
+    evalue
+  );
 }

@@ -10,6 +10,11 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import {
   composeStartupCode,
   DEFAULT_STARTUP_CODE,
   startupErrorMessage
@@ -27,7 +32,8 @@ const PLUGIN_ID = 'runwatch:startup';
  */
 export async function runStartupCode(
   kernel: Kernel.IKernelConnection,
-  code: string
+  code: string,
+  trans: TranslationBundle = nullTranslator.load('runwatch')
 ): Promise<void> {
   if (!code) {
     return;
@@ -52,7 +58,7 @@ export async function runStartupCode(
   const content = reply.content;
   if (content.status === 'error') {
     Notification.error(
-      startupErrorMessage(kernel.name, content.ename, content.evalue),
+      startupErrorMessage(kernel.name, content.ename, content.evalue, trans),
       { autoClose: false }
     );
   }
@@ -94,12 +100,14 @@ export const startupPlugin: JupyterFrontEndPlugin<void> = {
     'Run start-up code (autoreload, runwatch magics) in Python kernels.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ISettingRegistry],
+  optional: [ISettingRegistry, ITranslator],
   activate: async (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('runwatch');
     let code = composeStartupCode(DEFAULT_STARTUP_CODE, true);
     const loaded = followSettings(settingRegistry, PLUGIN_ID, settings => {
       const enabled = settings.get('enabled').composite as boolean;
@@ -113,7 +121,9 @@ export const startupPlugin: JupyterFrontEndPlugin<void> = {
     tracker.widgetAdded.connect((_, panel) => {
       watchKernelStarts(panel.sessionContext, kernel => {
         // Settings must be read before the first kernel runs anything.
-        void Promise.resolve(loaded).then(() => runStartupCode(kernel, code));
+        void Promise.resolve(loaded).then(() =>
+          runStartupCode(kernel, code, trans)
+        );
       });
     });
   }

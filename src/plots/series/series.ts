@@ -2,6 +2,7 @@
  * What a plot draws for one channel at one rule: raw rows, or buckets with
  * the exact run-store semantics (`aggregate`) and a min–max band.
  */
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   aggregate,
   IColumnSet,
@@ -14,14 +15,31 @@ import {
 /** A bucket rule in seconds, or every row as written. */
 export type PlotRule = number | 'raw';
 
-/** The rule control's choices; 60 s is pavlov's default. */
-export const PLOT_RULES: readonly { label: string; rule: PlotRule }[] = [
-  { label: 'raw', rule: 'raw' },
-  { label: '1 s', rule: 1 },
-  { label: '10 s', rule: 10 },
-  { label: '60 s', rule: 60 },
-  { label: '10 min', rule: 600 }
-];
+/**
+ * A rule as the rule control names it: `raw`, `10 s`, `10 min`.
+ *
+ * #### Notes
+ * A minute stays `60 s`, as pavlov's default reads.
+ */
+export function plotRuleLabel(
+  rule: PlotRule,
+  trans: TranslationBundle = nullTranslator.load('runwatch')
+): string {
+  if (rule === 'raw') {
+    return trans.__('raw');
+  }
+  return rule > 60 && rule % 60 === 0
+    ? trans.__('%1 min', rule / 60)
+    : trans.__('%1 s', rule);
+}
+
+/**
+ * The rule control's choices; 60 s is pavlov's default. The labels are
+ * English: a translated control names each with `plotRuleLabel`.
+ */
+export const PLOT_RULES: readonly { label: string; rule: PlotRule }[] = (
+  ['raw', 1, 10, 60, 600] as const
+).map(rule => ({ label: plotRuleLabel(rule), rule }));
 
 export const DEFAULT_PLOT_RULE: PlotRule = 60;
 
