@@ -260,7 +260,9 @@ test.describe('plots', () => {
     );
     await setRule(page, 'raw');
     await expect
-      .poll(() => plotFacts(page, 'train').then(f => f?.lastX ?? 0))
+      .poll(() => plotFacts(page, 'train').then(f => f?.lastX ?? 0), {
+        timeout: 15000
+      })
       .toBeGreaterThan(0.5);
     const before = (await plotFacts(page, 'train'))!;
     // New raw rows are appended to the traces (extendTraces), not redrawn.

@@ -121,7 +121,8 @@ export class SnapshotSeries {
     group: string,
     rule: PlotRule,
     range: readonly [number, number] | undefined,
-    channels: readonly IChannelRequest[]
+    channels: readonly IChannelRequest[],
+    bins: number = this.bins
   ): void {
     const last = this._zooms.get(group);
     last?.request?.cancel();
@@ -138,7 +139,7 @@ export class SnapshotSeries {
     this._zooms.set(group, zoom);
     zoom.request = this._track(
       this._reader.series(
-        { channels, rule, range: zoom.range, bins: this.bins },
+        { channels, rule, range: zoom.range, bins },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           zoom.resolved.set(key, at(rule, resolved));

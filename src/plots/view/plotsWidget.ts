@@ -1,36 +1,26 @@
 /**
  * The review (`%review`, a snapshot) and view (`%view`, live) of one or
  * more runs: a grid of plotly plots, one per group, with a rule control,
- * and, when comparing, the params that differ.
+ * and, when comparing, the params that differ. What it draws comes from
+ * an `IPlotsData` (the server's reduced series, or a live view's rows).
  */
 import { Widget } from '@lumino/widgets';
 import { IRunwatchAPI } from '../../client';
-import { IWatchSource, RunModel, runBadge, summariseBadges } from '../../runs';
-import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
-import { differingParams, runColours } from '../series/compare';
-import { csvChunks, ICsvSeries } from '../series/csv';
+import { IWatchSource, summariseBadges } from '../../runs';
+import { LiveData } from '../data/liveData';
+import { IPlotsData, IPlotView } from '../data/plotsData';
+import { ReviewData } from '../data/reviewData';
 import { IGridMember, planGrid, shortRunName } from '../series/grid';
+import { DEFAULT_PLOT_RULE, IChannelSeries, PlotRule } from '../series/series';
+import { IPlotEntry } from '../series/traces';
+import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
+import { renderParamsTable } from './paramsTable';
 import { ICellContent, PlotCell } from './plotCell';
 import { IPlotly, loadPlotly } from './plotly';
-import {
-  channelSeries,
-  DEFAULT_PLOT_RULE,
-  IChannelSeries,
-  PLOT_RULES,
-  PlotRule
-} from '../series/series';
-import { createSeriesReader } from '../data/seriesReader';
-import { channelKey, SnapshotSeries } from '../data/snapshotSeries';
-import {
-  ILivePlotChannel,
-  IPlotRun,
-  LiveRun,
-  SnapshotChannel,
-  SnapshotRun
-} from '../data/sources';
+import { PlotsHeader } from './plotsHeader';
+import { tiledPng } from './png';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
-import { IPlotEntry } from '../series/traces';
 
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
@@ -51,44 +41,35 @@ const GRID_GAP = 6;
 /** A plot's width before the grid is laid out. */
 const FALLBACK_PLOT_WIDTH = 1000;
 
-/** Tiles of the saved PNG. */
-const TILE = { width: 420, height: 250, columns: 3 };
-
 export class PlotsWidget extends Widget {
   constructor(options: IPlotsWidgetOptions) {
     super();
     this.addClass('jp-runwatch-plots');
     this.live = options.live;
     this.runs = [...options.runs];
-    const api = options.api;
-    if (!options.live) {
-      this._snapshot = new SnapshotSeries(createSeriesReader(api), keys =>
-        this._onResolved(keys)
-      );
-    }
-    this._sources = this.runs.map(run =>
-      options.live
-        ? new LiveRun(
-            new RunModel({
-              run,
-              api,
-              socket: options.socket
-            })
-          )
-        : new SnapshotRun(run, api)
-    );
-    this._sources.forEach(source =>
-      source.changed.connect((_, channels) => this._onChanged(channels), this)
-    );
-    this._buildHead(options.query);
-    this._params = document.createElement('table');
+    this._data = options.live
+      ? new LiveData(this.runs, options.api, options.socket)
+      : new ReviewData(this.runs, options.api, this._rule, () =>
+          this._plotBins()
+        );
+    this._data.changed.connect((_, groups) => this._onChanged(groups), this);
+    this._header = new PlotsHeader({
+      runs: this.runs,
+      query: options.query,
+      live: this.live,
+      rule: this._rule,
+      onRule: rule => (this.rule = rule),
+      onPause: () => (this.paused = !this.paused)
+    });
     this._params.className = 'jp-runwatch-plots-params';
     this._params.hidden = true;
-    this._message = document.createElement('div');
-    this._message.className = 'jp-runwatch-plots-message';
-    this._grid = document.createElement('div');
     this._grid.className = 'jp-runwatch-plots-grid';
-    this.node.append(this._head, this._params, this._message, this._grid);
+    this.node.append(
+      this._header.node,
+      this._params,
+      this._header.message,
+      this._grid
+    );
     this._theme = plotTheme(documentVariables());
     plotThemeChanged.connect(this._onThemeChanged, this);
     this.ready = this._start();
@@ -102,7 +83,7 @@ export class PlotsWidget extends Widget {
 
   /** Every run failed to load (missing or unreadable). */
   get failed(): boolean {
-    return this._sources.every(s => s.failed);
+    return this._data.sources.every(s => s.failed);
   }
 
   /** The plots by group (for tests and the bench). */
@@ -117,33 +98,29 @@ export class PlotsWidget extends Widget {
   set rule(rule: PlotRule) {
     if (rule !== this._rule) {
       this._rule = rule;
-      this._ruleSelect.value = String(rule);
-      if (this._snapshot) {
-        this._loadSnapshot();
-        for (const cell of this._cells.values()) {
-          if (cell.xRange) {
-            // Whether the new rule's whole span drops detail isn't known yet.
-            this._zoomSnapshot(cell, true);
-          }
-        }
-      }
+      this._header.rule = rule;
+      const zoomed = [...this._cells.values()].filter(c => c.xRange);
+      this._data.setRule(
+        rule,
+        zoomed.map(cell => this._view(cell))
+      );
       this._renderAllSoon();
     }
   }
 
   /**
    * Settles when nothing is left to draw: every series asked for has
-   * arrived (a review reads them in its worker) and has been drawn. A live
-   * view settles between updates (or at once while paused).
+   * arrived and has been drawn. A live view settles between updates (or
+   * at once while paused).
    */
   async settled(): Promise<void> {
     for (;;) {
-      await this._snapshot?.idle();
+      await this._data.idle();
       await this._flushed;
       if (
         !this._frame &&
         !this._flushing &&
-        !this._snapshot?.busy &&
+        !this._data.busy &&
         !this._dirtyAll &&
         (this._paused || this._dirtyGroups.size === 0)
       ) {
@@ -160,56 +137,25 @@ export class PlotsWidget extends Widget {
   set paused(paused: boolean) {
     if (paused !== this._paused) {
       if (paused) {
-        this._backlog.pause(this._liveRows());
+        this._backlog.pause(this._data.rowsHeld());
       } else {
-        this._backlog.resume(this._liveRows(), Date.now());
+        this._backlog.resume(this._data.rowsHeld(), Date.now());
         setTimeout(() => this._touchHead(), CAUGHT_UP_NOTE_MS);
       }
     }
     this._paused = paused;
-    this._dirtyHead = true;
-    this._pause.textContent = paused ? 'Resume' : 'Pause';
-    this._pause.classList.toggle('jp-mod-active', paused);
-    if (!paused) {
-      this._schedule();
-    }
+    this._header.paused = paused;
+    this._touchHead();
   }
 
-  /**
-   * The drawn plots as one PNG (base64, no `data:` prefix), tiled in rows
-   * of three: the static fallback a saved notebook keeps.
-   */
+  /** The drawn plots as one PNG (base64): what a saved notebook keeps. */
   async snapshotPng(): Promise<string | undefined> {
-    const cells = [...this._cells.values()].filter(c => c.plot);
-    if (!this._plotly || cells.length === 0) {
-      return undefined;
-    }
-    const columns = Math.min(TILE.columns, cells.length);
-    const canvas = document.createElement('canvas');
-    canvas.width = columns * TILE.width;
-    canvas.height = Math.ceil(cells.length / columns) * TILE.height;
-    const context = canvas.getContext('2d');
-    if (!context) {
-      return undefined;
-    }
-    context.fillStyle = this._theme.background;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < cells.length; i++) {
-      const url = await this._plotly.toImage(cells[i].area, {
-        format: 'png',
-        width: TILE.width,
-        height: TILE.height
-      });
-      const image = await loadImage(url);
-      context.drawImage(
-        image,
-        (i % columns) * TILE.width,
-        Math.floor(i / columns) * TILE.height
-      );
-    }
-    return canvas
-      .toDataURL('image/png')
-      .replace(/^data:image\/png;base64,/, '');
+    const areas = [...this._cells.values()]
+      .filter(c => c.plot)
+      .map(c => c.area);
+    return this._plotly
+      ? tiledPng(this._plotly, areas, this._theme.background)
+      : undefined;
   }
 
   dispose(): void {
@@ -219,8 +165,7 @@ export class PlotsWidget extends Widget {
     cancelAnimationFrame(this._frame);
     this._resizeObserver?.disconnect();
     plotThemeChanged.disconnect(this._onThemeChanged, this);
-    this._sources.forEach(source => source.dispose());
-    this._snapshot?.dispose();
+    this._data.dispose();
     this._cells.forEach(cell => cell.dispose());
     this._cells.clear();
     super.dispose();
@@ -233,14 +178,9 @@ export class PlotsWidget extends Widget {
   readonly timings = { firstPlotMs: NaN, loadMs: NaN, renderMs: NaN };
 
   private async _start(): Promise<void> {
-    this._status.textContent = 'loading…';
+    this._header.setStatus('loading…');
     const started = (this._started = performance.now());
-    const [plotly] = await Promise.all([
-      loadPlotly(),
-      ...this._sources.map(s =>
-        s instanceof SnapshotRun ? s.ready : (s as LiveRun).model.ready
-      )
-    ]);
+    const [plotly] = await Promise.all([loadPlotly(), this._data.ready]);
     if (this.isDisposed) {
       return;
     }
@@ -249,7 +189,7 @@ export class PlotsWidget extends Widget {
     this._resizeObserver = new ResizeObserver(() => this._onResize());
     this._resizeObserver.observe(this._grid);
     this._dirtyAll = true;
-    if (!this._snapshot) {
+    if (this.live) {
       // Live: the first draw of what the runs hold now.
       this.timings.loadMs = performance.now() - started;
       await this._flush();
@@ -257,124 +197,24 @@ export class PlotsWidget extends Widget {
       return;
     }
     this._schedule();
-    await this._snapshot.idle();
+    await this._data.idle();
     this.timings.loadMs = performance.now() - started;
     await this.settled();
     this.timings.renderMs = performance.now() - started - this.timings.loadMs;
   }
 
-  private _buildHead(query: string | undefined): void {
-    this._head = document.createElement('div');
-    this._head.className = 'jp-runwatch-plots-head';
-    const title = document.createElement('span');
-    title.className = 'jp-runwatch-plots-title';
-    title.textContent =
-      this.runs.length === 1
-        ? this.runs[0]
-        : `${this.runs.length} runs` + (query ? ` matching ${query}` : '');
-    title.title = this.runs.join('\n');
-    const mode = (this._mode = document.createElement('span'));
-    mode.className = 'jp-runwatch-plots-mode';
-    mode.textContent = this.live ? 'loading' : 'snapshot';
-    const ruleLabel = document.createElement('label');
-    ruleLabel.className = 'jp-runwatch-plots-rule';
-    ruleLabel.textContent = 'rule ';
-    this._ruleSelect = document.createElement('select');
-    this._ruleSelect.className = 'jp-runwatch-plots-select';
-    this._ruleSelect.setAttribute('aria-label', 'bucket rule');
-    for (const { label, rule } of PLOT_RULES) {
-      const option = document.createElement('option');
-      option.value = String(rule);
-      option.textContent = label;
-      this._ruleSelect.appendChild(option);
-    }
-    this._ruleSelect.value = String(this._rule);
-    this._ruleSelect.addEventListener('change', () => {
-      const value = this._ruleSelect.value;
-      this.rule = value === 'raw' ? 'raw' : Number(value);
-    });
-    ruleLabel.appendChild(this._ruleSelect);
-    this._pause = document.createElement('button');
-    this._pause.className = 'jp-runwatch-plot-button jp-runwatch-plots-pause';
-    this._pause.textContent = 'Pause';
-    this._pause.hidden = !this.live;
-    this._pause.addEventListener('click', () => (this.paused = !this.paused));
-    this._status = document.createElement('span');
-    this._status.className = 'jp-runwatch-plots-status';
-    this._head.append(title, mode, ruleLabel, this._pause, this._status);
+  private _onChanged(groups: readonly string[]): void {
+    groups.forEach(group => this._dirtyGroups.add(group));
+    this._touchHead();
   }
 
-  private _onChanged(channels: readonly string[]): void {
-    for (const channel of channels) {
-      this._dirtyGroups.add(channel.split('.', 1)[0]);
-    }
-    this._dirtyHead = true;
-    if (this._snapshot) {
-      this._loadSnapshot();
-    }
-    this._schedule();
-  }
-
-  /** A review's series arrived: redraw their plots. */
-  private _onResolved(keys: readonly string[]): void {
-    for (const key of keys) {
-      this._dirtyGroups.add(key.split('\u0000')[1].split('.', 1)[0]);
-    }
-    this._dirtyHead = true;
-    this._schedule();
-  }
-
-  /** Every snapshot channel, in grid order (so plots fill in in order). */
-  private _snapshotChannels(): SnapshotChannel[] {
-    const all = (this._sources as SnapshotRun[]).flatMap(s => [
-      ...s.channels.values()
-    ]);
-    const order = [...planGrid(all.map(refOf), this.runs).values()].flat();
-    const byKey = new Map(all.map(c => [channelKey(c.run, c.name), c]));
-    return order
-      .map(m => byKey.get(channelKey(m.run, m.channel))!)
-      .filter(c => c && !c.error);
-  }
-
-  /** Ask for every channel's series at the current rule. */
-  private _loadSnapshot(): void {
-    this._snapshot!.bins = this._plotBins();
-    this._snapshot!.load(
-      this._rule,
-      this._snapshotChannels().map(c => c.request)
-    );
-    this._statusWhenIdle();
-  }
-
-  /** Drop "reading…" from the status once every request is answered. */
-  private _statusWhenIdle(): void {
-    void this._snapshot?.idle().then(() => {
-      this._dirtyHead = true;
-      this._schedule();
-    });
-  }
-
-  /**
-   * A review's plot was zoomed (or reset): read again, over the new
-   * range, the channels whose whole-span series dropped detail there (or
-   * all of them, `all`).
-   */
-  private _zoomSnapshot(cell: PlotCell, all = false): void {
-    const channels = this._snapshotChannels().filter(c => {
-      if (c.name.split('.', 1)[0] !== cell.group) {
-        return false;
-      }
-      const whole = this._snapshot!.whole(channelKey(c.run, c.name));
-      return all || whole?.rule !== this._rule || whole.result?.reduced;
-    });
-    this._snapshot!.bins = this._plotBins(cell.node.clientWidth);
-    this._snapshot!.zoom(
-      cell.group,
-      this._rule,
-      cell.xRange,
-      channels.map(c => c.request)
-    );
-    this._statusWhenIdle();
+  /** A plot as the data needs it: its group, zoomed range and pixels. */
+  private _view(cell: PlotCell): IPlotView {
+    return {
+      group: cell.group,
+      range: cell.xRange,
+      bins: this._plotBins(cell.node.clientWidth)
+    };
   }
 
   /**
@@ -388,10 +228,8 @@ export class PlotsWidget extends Widget {
       Math.floor((grid + GRID_GAP) / (MIN_PLOT + GRID_GAP))
     );
     const css = width || (grid ? grid / columns : FALLBACK_PLOT_WIDTH);
-    return Math.min(
-      4096,
-      Math.max(100, Math.ceil(css * (window.devicePixelRatio || 1)))
-    );
+    const pixels = Math.ceil(css * (window.devicePixelRatio || 1));
+    return Math.min(4096, Math.max(100, pixels));
   }
 
   private _onThemeChanged(): void {
@@ -408,6 +246,17 @@ export class PlotsWidget extends Widget {
       this._width = width;
       this._renderAllSoon();
     }
+  }
+
+  private _onZoom(cell: PlotCell): void {
+    this._data.zoom(this._view(cell), this._rule);
+    this._dirtyGroups.add(cell.group);
+    this._schedule();
+  }
+
+  private _touchHead(): void {
+    this._dirtyHead = true;
+    this._schedule();
   }
 
   private _renderAllSoon(): void {
@@ -441,7 +290,7 @@ export class PlotsWidget extends Widget {
       // the next change draws again.
       this._flushed = this._render().catch(error => {
         console.error('runwatch: drawing the plots failed', error);
-        this._status.textContent = `drawing failed: ${(error as Error).message}`;
+        this._header.setStatus(`drawing failed: ${(error as Error).message}`);
       });
       await this._flushed;
     } finally {
@@ -460,10 +309,12 @@ export class PlotsWidget extends Widget {
     this._dirtyAll = false;
     this._dirtyGroups.clear();
     this._renderHead();
-    const refs = this._sources.flatMap(source =>
-      [...source.channels.values()].map(c =>
-        refOf({ run: source.run, name: c.name, kind: c.kind })
-      )
+    const refs = this._data.sources.flatMap(source =>
+      [...source.channels.values()].map(c => ({
+        run: source.run,
+        channel: c.name,
+        kind: c.kind
+      }))
     );
     const plan = planGrid(refs, this.runs);
     for (const [group, cell] of this._cells) {
@@ -474,7 +325,7 @@ export class PlotsWidget extends Widget {
     }
     const renders: Promise<void>[] = [];
     for (const [group, members] of plan) {
-      if (this._waiting(members)) {
+      if (this._data.waiting(members, this._rule)) {
         continue; // Drawn once all its channels are in.
       }
       let cell = this._cells.get(group);
@@ -493,16 +344,6 @@ export class PlotsWidget extends Widget {
     }
   }
 
-  /** Some of a review plot's channels are still being read. */
-  private _waiting(members: readonly IGridMember[]): boolean {
-    return (
-      !!this._snapshot &&
-      members.some(m =>
-        this._snapshot!.waiting(channelKey(m.run, m.channel), this._rule)
-      )
-    );
-  }
-
   private _insertCell(cell: PlotCell, order: string[]): void {
     const index = order.indexOf(cell.group);
     const next = order
@@ -512,14 +353,6 @@ export class PlotsWidget extends Widget {
     this._grid.insertBefore(cell.node, next ?? null);
   }
 
-  private _onZoom(cell: PlotCell): void {
-    if (this._snapshot) {
-      this._zoomSnapshot(cell);
-    }
-    this._dirtyGroups.add(cell.group);
-    this._schedule();
-  }
-
   /** A group's entries at the current rule, and its channels' errors. */
   private _content(
     cell: PlotCell,
@@ -527,38 +360,22 @@ export class PlotsWidget extends Widget {
   ): ICellContent {
     const entries: IPlotEntry[] = [];
     const errors: string[] = [];
-    const live: ICsvSeries[] = [];
-    const snapshot: SnapshotChannel[] = [];
     let empty = 0;
     for (const member of members) {
-      const source = this._sources.find(s => s.run === member.run)!;
-      const channel = source.channels.get(member.channel)!;
+      const source = this._data.sources.find(s => s.run === member.run)!;
+      const error = source.channels.get(member.channel)!.error;
       const where =
         this.runs.length > 1
           ? `${shortRunName(member.run)}: ${member.channel}`
           : member.channel;
-      if (channel.error) {
-        errors.push(`${where}: ${channel.error}`);
-        continue;
-      }
       let series: IChannelSeries | undefined;
       try {
-        if (channel instanceof SnapshotChannel) {
-          snapshot.push(channel);
-          series = this._snapshotSeries(cell, member);
-        } else {
-          const data = (channel as ILivePlotChannel).data;
-          if (data.length > 0) {
-            live.push({ run: member.run, channel: member.channel, data });
-            series = this._liveSeries(
-              source,
-              member,
-              channel as ILivePlotChannel
-            );
-          }
+        if (error) {
+          throw new Error(error);
         }
-      } catch (error) {
-        errors.push(`${where}: ${(error as Error).message}`);
+        series = this._data.series(cell.group, member, this._rule, cell.xRange);
+      } catch (failure) {
+        errors.push(`${where}: ${(failure as Error).message}`);
         continue;
       }
       if (!series || series.x.length === 0) {
@@ -570,67 +387,18 @@ export class PlotsWidget extends Widget {
     if (entries.length === 0 && errors.length === 0 && empty > 0) {
       errors.push('no rows yet');
     }
-    const reader = this._snapshot;
+    const readable = members.filter(
+      m =>
+        !this._data.sources.find(s => s.run === m.run)!.channels.get(m.channel)!
+          .error
+    );
     return {
       entries,
       errors,
-      csv: async () =>
-        reader && snapshot.length > 0
-          ? reader.csv(snapshot.map(c => c.request))
-          : new Blob(csvChunks(live), { type: 'text/csv' }),
-      csvUrl: () =>
-        reader && snapshot.length > 0
-          ? reader.csvUrl(snapshot.map(c => c.request))
-          : undefined,
+      csv: () => this._data.csv(readable),
+      csvUrl: () => this._data.csvUrl(readable),
       runs: this.runs
     };
-  }
-
-  /**
-   * A review channel's series: the zoomed plot's own if it has them for
-   * this view, else the whole span's (the last rule's while loading).
-   *
-   * @throws an Error with the reason it couldn't be resolved.
-   */
-  private _snapshotSeries(
-    cell: PlotCell,
-    member: IGridMember
-  ): IChannelSeries | undefined {
-    const key = channelKey(member.run, member.channel);
-    const range = cell.xRange;
-    const resolved =
-      (range && this._snapshot!.zoomed(cell.group, key, this._rule, range)) ||
-      this._snapshot!.whole(key);
-    if (resolved?.error !== undefined) {
-      throw new Error(resolved.error);
-    }
-    return resolved?.result?.series;
-  }
-
-  /** A live channel's series at the current rule, recomputed on change. */
-  private _liveSeries(
-    source: IPlotRun,
-    member: IGridMember,
-    channel: ILivePlotChannel
-  ): IChannelSeries {
-    const { version, data } = channel;
-    const key = `${member.run}\u0000${member.channel}`;
-    const cached = this._seriesCache.get(key);
-    const nowS =
-      this.live && source.createdMs !== undefined
-        ? (Date.now() - source.createdMs) / 1000
-        : undefined;
-    if (
-      cached &&
-      cached.version === version &&
-      cached.rule === this._rule &&
-      (cached.rule === 'raw' || !this.live)
-    ) {
-      return cached.series;
-    }
-    const series = channelSeries(member.kind, data, this._rule, nowS);
-    this._seriesCache.set(key, { version, rule: this._rule, series });
-    return series;
   }
 
   private _renderHead(): void {
@@ -640,7 +408,7 @@ export class PlotsWidget extends Widget {
     this._dirtyHead = false;
     const notes: string[] = [];
     let channels = 0;
-    for (const source of this._sources) {
+    for (const source of this._data.sources) {
       channels += source.channels.size;
       if (source.message) {
         notes.push(`${source.run}: ${source.message}`);
@@ -650,93 +418,37 @@ export class PlotsWidget extends Widget {
         );
       }
     }
-    this._message.textContent = notes.join('\n');
-    this._message.hidden = notes.length === 0;
-    if (this.live) {
+    this._header.setMessage(notes);
+    const badges = this._data.badges();
+    if (badges.length > 0) {
       // What each run is doing (a finished run is not "live").
-      const badges = this._sources.map(s => runBadge((s as LiveRun).model));
-      const label = summariseBadges(badges);
-      this._mode.textContent = label;
-      this._mode.dataset.badge = new Set(badges).size === 1 ? label : 'mixed';
+      this._header.setBadge(summariseBadges(badges), new Set(badges).size > 1);
     }
     const backlog = this.live
-      ? this._backlog.note(this._liveRows(), Date.now())
+      ? this._backlog.note(this._data.rowsHeld(), Date.now())
       : '';
-    this._status.textContent =
+    this._header.setStatus(
       `${channels} channel${channels === 1 ? '' : 's'}` +
-      (this._snapshot?.busy ? ' · reading…' : '') +
-      (backlog ? ` · ${backlog}` : '');
-    this._renderParams();
-  }
-
-  /** Rows the live runs hold now (decoded, drawn or not). */
-  private _liveRows(): number {
-    let rows = 0;
-    for (const source of this._sources) {
-      for (const channel of source.channels.values()) {
-        rows += (channel as ILivePlotChannel).data?.length ?? 0;
-      }
-    }
-    return rows;
-  }
-
-  private _touchHead(): void {
-    this._dirtyHead = true;
-    this._schedule();
-  }
-
-  private _renderParams(): void {
-    const table = differingParams(
-      this._sources.map(s => ({ run: s.run, params: s.info.params }))
+        (this._data.busy ? ' · reading…' : '') +
+        (backlog ? ` · ${backlog}` : '')
     );
-    this._params.hidden = table.keys.length === 0;
-    this._params.textContent = '';
-    if (table.keys.length === 0) {
-      return;
-    }
-    const colours = runColours(this.runs);
-    const head = this._params.createTHead().insertRow();
-    for (const text of ['run', ...table.keys]) {
-      const th = document.createElement('th');
-      th.textContent = text;
-      head.appendChild(th);
-    }
-    const body = this._params.createTBody();
-    for (const row of table.rows) {
-      const tr = body.insertRow();
-      const name = tr.insertCell();
-      const swatch = document.createElement('span');
-      swatch.className = 'jp-runwatch-swatch';
-      swatch.style.background = colours.get(row.run) ?? '';
-      name.append(swatch, shortRunName(row.run));
-      name.title = row.run;
-      for (const value of row.values) {
-        tr.insertCell().textContent = value;
-      }
-    }
+    renderParamsTable(
+      this._params,
+      this._data.sources.map(s => ({ run: s.run, params: s.info.params }))
+    );
   }
 
-  private readonly _sources: IPlotRun[];
-  private readonly _snapshot: SnapshotSeries | undefined = undefined;
+  private readonly _data: IPlotsData;
+  private readonly _header: PlotsHeader;
   private readonly _cells = new Map<string, PlotCell>();
-  private readonly _seriesCache = new Map<
-    string,
-    { version: number; rule: PlotRule; series: IChannelSeries }
-  >();
   private readonly _dirtyGroups = new Set<string>();
-  private readonly _params: HTMLTableElement;
-  private readonly _message: HTMLElement;
-  private readonly _grid: HTMLElement;
-  private _head!: HTMLElement;
-  private _status!: HTMLElement;
-  private _mode!: HTMLElement;
-  private _ruleSelect!: HTMLSelectElement;
-  private _pause!: HTMLButtonElement;
+  private readonly _params = document.createElement('table');
+  private readonly _grid = document.createElement('div');
+  private readonly _backlog = new Backlog();
   private _plotly: IPlotly | undefined = undefined;
   private _theme: IPlotTheme;
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
   private _paused = false;
-  private readonly _backlog = new Backlog();
   private _dirtyAll = false;
   private _dirtyHead = true;
   private _frame = 0;
@@ -746,18 +458,4 @@ export class PlotsWidget extends Widget {
   private _again = false;
   private _width = 0;
   private _resizeObserver: ResizeObserver | undefined = undefined;
-}
-
-/** A channel as the grid plans it. */
-function refOf(channel: { run: string; name: string; kind: string }) {
-  return { run: channel.run, channel: channel.name, kind: channel.kind };
-}
-
-function loadImage(url: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error('could not load a plot image'));
-    image.src = url;
-  });
 }

@@ -1,0 +1,170 @@
+/**
+ * A review's data: the runs as listed once, and their series as the reader
+ * (the server) reduces them per rule, range and pixel width.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import { IRunwatchAPI } from '../../client';
+import { IGridMember, planGrid } from '../series/grid';
+import { IChannelSeries, PlotRule } from '../series/series';
+import { IPlotsData, IPlotView } from './plotsData';
+import { createSeriesReader } from './seriesReader';
+import { channelKey, SnapshotSeries } from './snapshotSeries';
+import { SnapshotChannel, SnapshotRun } from './sources';
+
+export class ReviewData implements IPlotsData {
+  /**
+   * @param bins - the pixels across a plot now: what a whole-span series
+   *   is reduced to when it is asked for.
+   */
+  constructor(
+    runs: readonly string[],
+    api: IRunwatchAPI,
+    private _rule: PlotRule,
+    private readonly _bins: () => number
+  ) {
+    this._runs = runs;
+    this._series = new SnapshotSeries(createSeriesReader(api), keys =>
+      this._changed.emit(keys.map(key => groupOf(key.split('\u0000')[1])))
+    );
+    this.sources = runs.map(run => new SnapshotRun(run, api));
+    this.sources.forEach(source =>
+      source.changed.connect((_, channels) => {
+        this._load();
+        this._changed.emit(channels.map(groupOf));
+      })
+    );
+    this.ready = Promise.all(this.sources.map(s => s.ready)).then(() => {});
+  }
+
+  readonly live = false;
+  readonly sources: readonly SnapshotRun[];
+  readonly ready: Promise<void>;
+
+  get changed(): ISignal<this, readonly string[]> {
+    return this._changed;
+  }
+
+  get busy(): boolean {
+    return this._series.busy;
+  }
+
+  idle(): Promise<void> {
+    return this._series.idle();
+  }
+
+  setRule(rule: PlotRule, zoomed: readonly IPlotView[]): void {
+    this._rule = rule;
+    this._load();
+    // Whether the new rule's whole span drops detail isn't known yet.
+    zoomed.forEach(view => this._zoom(view, rule, true));
+  }
+
+  zoom(view: IPlotView, rule: PlotRule): void {
+    this._zoom(view, rule, false);
+  }
+
+  series(
+    group: string,
+    member: IGridMember,
+    rule: PlotRule,
+    range: readonly [number, number] | undefined
+  ): IChannelSeries | undefined {
+    const key = channelKey(member.run, member.channel);
+    const resolved =
+      (range && this._series.zoomed(group, key, rule, range)) ||
+      this._series.whole(key);
+    if (resolved?.error !== undefined) {
+      throw new Error(resolved.error);
+    }
+    return resolved?.result?.series;
+  }
+
+  waiting(members: readonly IGridMember[], rule: PlotRule): boolean {
+    return members.some(m =>
+      this._series.waiting(channelKey(m.run, m.channel), rule)
+    );
+  }
+
+  csv(members: readonly IGridMember[]): Promise<Blob> {
+    return this._series.csv(this._requests(members));
+  }
+
+  csvUrl(members: readonly IGridMember[]): string | undefined {
+    return this._series.csvUrl(this._requests(members));
+  }
+
+  rowsHeld(): number {
+    return 0;
+  }
+
+  badges(): readonly string[] {
+    return [];
+  }
+
+  dispose(): void {
+    this.sources.forEach(source => source.dispose());
+    this._series.dispose();
+    Signal.clearData(this);
+  }
+
+  /** Ask for every channel's series at the rule (those not in already). */
+  private _load(): void {
+    this._series.bins = this._bins();
+    this._series.load(
+      this._rule,
+      this._channels().map(c => c.request)
+    );
+    void this._series.idle().then(() => this._changed.emit([]));
+  }
+
+  /**
+   * Read a zoomed plot's channels again over its range: those whose
+   * whole-span series dropped detail there (or all of them, `all`).
+   */
+  private _zoom(view: IPlotView, rule: PlotRule, all: boolean): void {
+    const channels = this._channels().filter(c => {
+      if (groupOf(c.name) !== view.group) {
+        return false;
+      }
+      const whole = this._series.whole(channelKey(c.run, c.name));
+      return all || whole?.rule !== rule || whole.result?.reduced;
+    });
+    this._series.zoom(
+      view.group,
+      rule,
+      view.range,
+      channels.map(c => c.request),
+      view.bins
+    );
+    void this._series.idle().then(() => this._changed.emit([]));
+  }
+
+  /** Every readable channel, in grid order (so plots fill in in order). */
+  private _channels(): SnapshotChannel[] {
+    const all = this.sources.flatMap(s => [...s.channels.values()]);
+    const refs = all.map(c => ({ run: c.run, channel: c.name, kind: c.kind }));
+    const order = [...planGrid(refs, this._runs).values()].flat();
+    const byKey = new Map(all.map(c => [channelKey(c.run, c.name), c]));
+    return order
+      .map(m => byKey.get(channelKey(m.run, m.channel))!)
+      .filter(c => c && !c.error);
+  }
+
+  private _requests(members: readonly IGridMember[]) {
+    return members
+      .map(m =>
+        this.sources.find(s => s.run === m.run)?.channels.get(m.channel)
+      )
+      .filter((c): c is SnapshotChannel => !!c && !c.error)
+      .map(c => c.request);
+  }
+
+  private readonly _runs: readonly string[];
+  private readonly _series: SnapshotSeries;
+  private readonly _changed = new Signal<this, readonly string[]>(this);
+}
+
+/** A channel's group: the part of its name before the first dot. */
+export function groupOf(channel: string): string {
+  return channel.split('.', 1)[0];
+}

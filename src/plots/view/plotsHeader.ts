@@ -1,0 +1,98 @@
+/**
+ * The plots' header: the runs' title, each run's state, the rule control,
+ * Pause (live views) and a status line; and the message line under it.
+ */
+import { PLOT_RULES, PlotRule } from '../series/series';
+
+export interface IPlotsHeaderOptions {
+  readonly runs: readonly string[];
+  readonly query?: string;
+  readonly live: boolean;
+  readonly rule: PlotRule;
+  readonly onRule: (rule: PlotRule) => void;
+  readonly onPause: () => void;
+}
+
+export class PlotsHeader {
+  constructor(options: IPlotsHeaderOptions) {
+    const { runs, query, live } = options;
+    this.node = element('div', 'jp-runwatch-plots-head');
+    const title = element('span', 'jp-runwatch-plots-title');
+    title.textContent =
+      runs.length === 1
+        ? runs[0]
+        : `${runs.length} runs` + (query ? ` matching ${query}` : '');
+    title.title = runs.join('\n');
+    this._badge = element('span', 'jp-runwatch-plots-mode');
+    this._badge.textContent = live ? 'loading' : 'snapshot';
+    const ruleLabel = element('label', 'jp-runwatch-plots-rule');
+    ruleLabel.textContent = 'rule ';
+    this._rule = document.createElement('select');
+    this._rule.className = 'jp-runwatch-plots-select';
+    this._rule.setAttribute('aria-label', 'bucket rule');
+    for (const { label, rule } of PLOT_RULES) {
+      const option = document.createElement('option');
+      option.value = String(rule);
+      option.textContent = label;
+      this._rule.appendChild(option);
+    }
+    this._rule.value = String(options.rule);
+    this._rule.addEventListener('change', () => {
+      const value = this._rule.value;
+      options.onRule(value === 'raw' ? 'raw' : Number(value));
+    });
+    ruleLabel.appendChild(this._rule);
+    this._pause = element(
+      'button',
+      'jp-runwatch-plot-button jp-runwatch-plots-pause'
+    );
+    this._pause.textContent = 'Pause';
+    this._pause.hidden = !live;
+    this._pause.addEventListener('click', () => options.onPause());
+    this._status = element('span', 'jp-runwatch-plots-status');
+    this.node.append(title, this._badge, ruleLabel, this._pause, this._status);
+    this.message = element('div', 'jp-runwatch-plots-message');
+  }
+
+  readonly node: HTMLElement;
+  /** The line under the header: runs that can't be shown, or no stats yet. */
+  readonly message: HTMLElement;
+
+  set rule(rule: PlotRule) {
+    this._rule.value = String(rule);
+  }
+
+  set paused(paused: boolean) {
+    this._pause.textContent = paused ? 'Resume' : 'Pause';
+    this._pause.classList.toggle('jp-mod-active', paused);
+  }
+
+  /** The runs' state; `mixed` styles several differing ones. */
+  setBadge(text: string, mixed: boolean): void {
+    this._badge.textContent = text;
+    this._badge.dataset.badge = mixed ? 'mixed' : text;
+  }
+
+  setStatus(text: string): void {
+    this._status.textContent = text;
+  }
+
+  setMessage(lines: readonly string[]): void {
+    this.message.textContent = lines.join('\n');
+    this.message.hidden = lines.length === 0;
+  }
+
+  private readonly _badge: HTMLElement;
+  private readonly _rule: HTMLSelectElement;
+  private readonly _pause: HTMLElement;
+  private readonly _status: HTMLElement;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  return node;
+}
