@@ -16,6 +16,8 @@ export type IRunMessage =
       run: string;
       status: RunStatus;
       files: IFileEntry[];
+      /** Files past the snapshot's cap (1,000), never reported. */
+      omitted?: number;
       info?: Record<string, unknown> | null;
       error?: string | null;
     }

@@ -328,4 +328,16 @@ describe('RunModel', () => {
       header: true
     });
   });
+
+  it('says how many files a capped snapshot left out', async () => {
+    api.append(RUN, 'logs.0.txt', utf8('x\n'));
+    model = new RunModel({ run: RUN, api, socket });
+    await model.ready;
+    ws().open();
+    ws().receive({ ...api.snapshot(RUN), omitted: 49000 });
+    await flush();
+    expect(model.message).toBe(
+      '49000 more files are not followed: a run shows its first 1'
+    );
+  });
 });

@@ -200,6 +200,11 @@ export class RunModel implements IDisposable {
           this._setInfo(message.info, message.error ?? null);
         }
         message.files.forEach(file => this._follow(file));
+        if (message.omitted) {
+          this._message =
+            `${message.omitted} more files are not followed: ` +
+            `a run shows its first ${message.files.length}`;
+        }
         break;
       case 'added':
         this._follow(message.file);
