@@ -203,6 +203,9 @@ def channel_values(
         try:
             rows = latest_rows.read_latest_rows(paths, kind, created_ns, RULE_S, now_s, real_root)
             text = latest.latest_text(kind, rows, RULE_S, now_s)
+        except latest_rows.TooManyRows as error:
+            values.append((channel, f"(not in this text: {error})"))
+            continue
         except (BadNpr, OSError, ValueError) as error:
             values.append((channel, f"(unreadable: {error})"))
             continue

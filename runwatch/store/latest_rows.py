@@ -18,6 +18,18 @@ from pathlib import Path
 from . import latest, npr, safe_read
 
 CHUNK_ROWS = 4096
+# The kernel reads these rows in pure Python while a cell runs: past this many for one
+# channel (a cumsum of millions of rows, rows dated after "now"), it says so instead.
+MAX_ROWS = 100_000
+
+
+class TooManyRows(ValueError):
+    """The latest value needs more rows than the kernel's quick look reads."""
+
+    def __init__(self, rows: int):
+        super().__init__(
+            f"needs {rows:,} rows, over the {MAX_ROWS:,} the kernel reads: see the plots"
+        )
 
 
 class _File:
@@ -65,7 +77,7 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
     """The file's rows from a chunk that starts before `from_ns` (None: every row),
     and its first row, which sets where the buckets start."""
     if from_ns is None:
-        return file.read(0, file.rows)
+        return _whole(file)
     end, step = file.rows, CHUNK_ROWS
     parts: list[dict[str, list]] = []
     while end > 0:
@@ -74,8 +86,10 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
         times = part[npr.TIME_FIELD]
         later = parts[0][npr.TIME_FIELD][:1] if parts else []
         if any(a > b for a, b in itertools.pairwise([*times, *later])):
-            return file.read(0, file.rows)  # out of order: read the whole file
+            return _whole(file)  # out of order: read the whole file
         parts.insert(0, part)
+        if file.rows - first > MAX_ROWS and first > 0:
+            raise TooManyRows(file.rows - first)
         end, step = first, step * 2
         enough = kind not in ("last", "silent") or _has_values_before(part, from_ns)
         if times and times[0] < from_ns and enough:
@@ -83,6 +97,12 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
     if end > 0:
         parts.insert(0, file.read(0, 1))
     return {name: [v for part in parts for v in part[name]] for name in parts[0]}
+
+
+def _whole(file: _File) -> dict[str, list]:
+    if file.rows > MAX_ROWS:
+        raise TooManyRows(file.rows)
+    return file.read(0, file.rows)
 
 
 def read_latest_rows(

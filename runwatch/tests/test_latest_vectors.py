@@ -146,3 +146,20 @@ def test_a_monitor_snapshot_shows_the_kinds_values(store: Path):
     assert lines["perf.samples"] == ["256k", "(partial)"]
     assert lines["perf.flops"] == ["18.5543G", "(partial)"]
     assert lines["perf.busy"][0].endswith("%") and "nan" not in text
+
+
+def test_the_kernel_never_reads_a_huge_channel_for_its_text(store: Path, monkeypatch):
+    """A cumsum of more rows than the quick look reads says so instead of reading them."""
+    monkeypatch.setattr(latest_rows, "MAX_ROWS", 500)
+    created_ns = clock.now_ns()
+    with clock.frozen(created_ns) as clk:
+        run = runwatch.new_run("huge")
+        with runwatch.to_run(run):
+            for i in range(2000):
+                clk.set(created_ns + i * 10**6)
+                runwatch.stats.cumsum("perf.samples", 1)
+                runwatch.stats.last("perf.step", i)
+    text = widgets.text_snapshot(store, run)
+    lines = {line.split()[0]: line for line in text.splitlines() if line.startswith("  ")}
+    assert "needs 2,000 rows, over the 500 the kernel reads" in lines["perf.samples"]
+    assert lines["perf.step"].split()[1] == "1.999k"
