@@ -44,7 +44,8 @@ export function createPlotsOutput(
     runs: bundle.runs,
     live: bundle.widget === 'view',
     query: bundle.query,
-    ...client
+    ...client,
+    translator
   });
   host.addWidget(plots);
   void plots.ready.then(async () => {

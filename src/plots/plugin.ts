@@ -76,7 +76,12 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
 
     const open = async (runs: string[], live: boolean) => {
       const { PlotsWidget } = await import('./view/plotsWidget');
-      const content: PlotsWidget = new PlotsWidget({ runs, live, ...client });
+      const content: PlotsWidget = new PlotsWidget({
+        runs,
+        live,
+        ...client,
+        translator: translator ?? undefined
+      });
       const widget = new MainAreaWidget({ content });
       const what =
         runs.length === 1

@@ -2,7 +2,8 @@
  * The plots' header: the runs' title, each run's state, the rule control,
  * Pause (live views) and a status line; and the message line under it.
  */
-import { PLOT_RULES, PlotRule } from '../series/series';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { PLOT_RULES, PlotRule, plotRuleLabel } from '../series/series';
 
 export interface IPlotsHeaderOptions {
   readonly runs: readonly string[];
@@ -11,29 +12,38 @@ export interface IPlotsHeaderOptions {
   readonly rule: PlotRule;
   readonly onRule: (rule: PlotRule) => void;
   readonly onPause: () => void;
+  readonly trans: TranslationBundle;
 }
 
 export class PlotsHeader {
   constructor(options: IPlotsHeaderOptions) {
-    const { runs, query, live } = options;
+    const { runs, query, live, trans } = options;
+    this._trans = trans;
     this.node = element('div', 'jp-runwatch-plots-head');
     const title = element('span', 'jp-runwatch-plots-title');
     title.textContent =
       runs.length === 1
         ? runs[0]
-        : `${runs.length} runs` + (query ? ` matching ${query}` : '');
+        : query
+          ? trans._n(
+              '%1 run matching %2',
+              '%1 runs matching %2',
+              runs.length,
+              query
+            )
+          : trans._n('%1 run', '%1 runs', runs.length);
     title.title = runs.join('\n');
     this._badge = element('span', 'jp-runwatch-plots-mode');
-    this._badge.textContent = live ? 'loading' : 'snapshot';
+    this._badge.textContent = live ? trans.__('loading') : trans.__('snapshot');
     const ruleLabel = element('label', 'jp-runwatch-plots-rule');
-    ruleLabel.textContent = 'rule ';
+    ruleLabel.textContent = trans.__('rule') + ' ';
     this._rule = document.createElement('select');
     this._rule.className = 'jp-runwatch-plots-select';
-    this._rule.setAttribute('aria-label', 'bucket rule');
-    for (const { label, rule } of PLOT_RULES) {
+    this._rule.setAttribute('aria-label', trans.__('bucket rule'));
+    for (const { rule } of PLOT_RULES) {
       const option = document.createElement('option');
       option.value = String(rule);
-      option.textContent = label;
+      option.textContent = plotRuleLabel(rule, trans);
       this._rule.appendChild(option);
     }
     this._rule.value = String(options.rule);
@@ -46,7 +56,7 @@ export class PlotsHeader {
       'button',
       'jp-runwatch-plot-button jp-runwatch-plots-pause'
     );
-    this._pause.textContent = 'Pause';
+    this._pause.textContent = trans.__('Pause');
     this._pause.hidden = !live;
     this._pause.addEventListener('click', () => options.onPause());
     this._status = element('span', 'jp-runwatch-plots-status');
@@ -63,7 +73,9 @@ export class PlotsHeader {
   }
 
   set paused(paused: boolean) {
-    this._pause.textContent = paused ? 'Resume' : 'Pause';
+    this._pause.textContent = paused
+      ? this._trans.__('Resume')
+      : this._trans.__('Pause');
     this._pause.classList.toggle('jp-mod-active', paused);
   }
 
@@ -82,6 +94,7 @@ export class PlotsHeader {
     this.message.hidden = lines.length === 0;
   }
 
+  private readonly _trans: TranslationBundle;
   private readonly _badge: HTMLElement;
   private readonly _rule: HTMLSelectElement;
   private readonly _pause: HTMLElement;

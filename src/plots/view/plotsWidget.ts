@@ -4,6 +4,11 @@
  * and, when comparing, the params that differ. What it draws comes from
  * an `IPlotsData` (the server's reduced series, or a live view's rows).
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { IRunwatchAPI } from '../../client';
 import { IWatchSource, summariseBadges } from '../../runs';
@@ -33,6 +38,7 @@ export interface IPlotsWidgetOptions {
   api: IRunwatchAPI;
   /** The page's shared watch socket (live views). */
   socket: IWatchSource;
+  translator?: ITranslator;
 }
 
 /** The grid's least plot width and gap (style/plots.css). */
@@ -47,6 +53,7 @@ export class PlotsWidget extends Widget {
     this.addClass('jp-runwatch-plots');
     this.live = options.live;
     this.runs = [...options.runs];
+    this._trans = (options.translator ?? nullTranslator).load('runwatch');
     this._data = options.live
       ? new LiveData(this.runs, options.api, options.socket)
       : new ReviewData(this.runs, options.api, this._rule, () =>
@@ -59,7 +66,8 @@ export class PlotsWidget extends Widget {
       live: this.live,
       rule: this._rule,
       onRule: rule => (this.rule = rule),
-      onPause: () => (this.paused = !this.paused)
+      onPause: () => (this.paused = !this.paused),
+      trans: this._trans
     });
     this._params.className = 'jp-runwatch-plots-params';
     this._params.hidden = true;
@@ -178,7 +186,7 @@ export class PlotsWidget extends Widget {
   readonly timings = { firstPlotMs: NaN, loadMs: NaN, renderMs: NaN };
 
   private async _start(): Promise<void> {
-    this._header.setStatus('loading…');
+    this._header.setStatus(this._trans.__('loading…'));
     const started = (this._started = performance.now());
     const [plotly] = await Promise.all([loadPlotly(), this._data.ready]);
     if (this.isDisposed) {
@@ -290,7 +298,9 @@ export class PlotsWidget extends Widget {
       // the next change draws again.
       this._flushed = this._render().catch(error => {
         console.error('runwatch: drawing the plots failed', error);
-        this._header.setStatus(`drawing failed: ${(error as Error).message}`);
+        this._header.setStatus(
+          this._trans.__('drawing failed: %1', (error as Error).message)
+        );
       });
       await this._flushed;
     } finally {
@@ -385,7 +395,7 @@ export class PlotsWidget extends Widget {
       entries.push({ ...member, series });
     }
     if (entries.length === 0 && errors.length === 0 && empty > 0) {
-      errors.push('no rows yet');
+      errors.push(this._trans.__('no rows yet'));
     }
     const readable = members.filter(
       m =>
@@ -413,24 +423,30 @@ export class PlotsWidget extends Widget {
       if (source.message) {
         notes.push(`${source.run}: ${source.message}`);
       } else if (source.channels.size === 0) {
-        notes.push(
-          this.runs.length > 1 ? `${source.run}: no stats yet` : 'no stats yet'
-        );
+        const none = this._trans.__('no stats yet');
+        notes.push(this.runs.length > 1 ? `${source.run}: ${none}` : none);
       }
     }
     this._header.setMessage(notes);
     const badges = this._data.badges();
     if (badges.length > 0) {
       // What each run is doing (a finished run is not "live").
-      this._header.setBadge(summariseBadges(badges), new Set(badges).size > 1);
+      this._header.setBadge(
+        summariseBadges(badges, this._trans),
+        new Set(badges).size > 1
+      );
     }
     const backlog = this.live
       ? this._backlog.note(this._data.rowsHeld(), Date.now())
       : '';
     this._header.setStatus(
-      `${channels} channel${channels === 1 ? '' : 's'}` +
-        (this._data.busy ? ' · reading…' : '') +
-        (backlog ? ` · ${backlog}` : '')
+      [
+        this._trans._n('%1 channel', '%1 channels', channels),
+        this._data.busy ? this._trans.__('reading…') : '',
+        backlog
+      ]
+        .filter(Boolean)
+        .join(' · ')
     );
     renderParamsTable(
       this._params,
@@ -438,6 +454,7 @@ export class PlotsWidget extends Widget {
     );
   }
 
+  private readonly _trans: TranslationBundle;
   private readonly _data: IPlotsData;
   private readonly _header: PlotsHeader;
   private readonly _cells = new Map<string, PlotCell>();
