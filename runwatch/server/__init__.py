@@ -13,7 +13,7 @@ from ..store import layout
 
 def _load_jupyter_server_extension(server_app) -> None:
     from .config import Runwatch
-    from .handlers import handlers
+    from .routes import routes
     from .store import ServedStore
 
     settings = Runwatch(parent=server_app)
@@ -22,5 +22,5 @@ def _load_jupyter_server_extension(server_app) -> None:
         os.environ[layout.ROOT_ENV] = str(root)
     web_app = server_app.web_app
     web_app.settings["runwatch"] = ServedStore(root, settings)
-    web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))
+    web_app.add_handlers(".*$", routes(web_app.settings["base_url"]))
     server_app.log.info("runwatch: serving the run store at %s", root)

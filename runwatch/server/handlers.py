@@ -213,8 +213,6 @@ class WatchSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
 
 
 def handlers(base_url: str) -> list[tuple[str, type]]:
-    from . import series_handlers  # imports numpy: only when the server extension loads
-
     api = url_path_join(base_url, "runwatch", "api")
     return [
         (url_path_join(api, "runs"), RunsHandler),
@@ -222,4 +220,4 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "runs", RUN), RunHandler),
         (url_path_join(api, "runs", RUN, "files", FILE), FileHandler),
         (url_path_join(api, "watch"), WatchSocket),
-    ] + series_handlers.handlers(base_url)
+    ]

@@ -1,0 +1,9 @@
+"""Every route of the server extension: the store's endpoints and the series ones."""
+
+from __future__ import annotations
+
+from . import handlers, series_handlers
+
+
+def routes(base_url: str) -> list[tuple[str, type]]:
+    return handlers.handlers(base_url) + series_handlers.handlers(base_url)
