@@ -1,6 +1,6 @@
 """A channel's latest value at a rule, and how the monitor prints it: the one definition.
 
-src/widgets/monitor/latest.ts and format.ts are the TypeScript twins; the cases in
+src/monitor/latest.ts and src/store/format.ts are the TypeScript twins; the cases in
 test/vectors/latest.json hold both to docs/run-store.md ("The monitor's latest
 values"). Stdlib only, so the kernel's text snapshot needs no numpy.
 

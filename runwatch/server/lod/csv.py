@@ -1,5 +1,5 @@
 """Every row of a run's channels as CSV, streamed: the same text as the browser's
-export (`csvChunks` in src/widgets/plots/csv.ts), numbers written as JavaScript's
+export (`csvChunks` in src/plots/series/csv.ts), numbers written as JavaScript's
 `String(number)` writes them.
 
 Rows are read a chunk at a time (about 1 MB of text), never a whole file at once;

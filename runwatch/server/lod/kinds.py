@@ -1,5 +1,5 @@
 """What a plot draws for one channel at one rule, in numpy: the same maths as
-TypeScript's `channelSeries` (src/widgets/plots/series.ts over src/store/aggregate.ts,
+TypeScript's `channelSeries` (src/plots/series/series.ts over src/store/aggregate.ts,
 buckets.ts and reductions.ts). Both are held to the shared vectors in test/vectors/
 (expected.json from the pandas reference, series.json from the TypeScript) at 1e-9.
 

@@ -1,6 +1,6 @@
 """M4 (Jugel et al., VLDB 2014): per pixel column the first, min, max and last rows,
 which draw pixel-identical to every row. The same picks as TypeScript's
-`reduceSeries` (src/widgets/plots/reduce.ts) over `downsampleMinMax`
+`reduceSeries` (src/plots/series/reduce.ts) over `downsampleMinMax`
 (src/store/downsample.ts); test/vectors/series.json holds both to the same output.
 """
 
