@@ -159,6 +159,17 @@ function clockTicksPerSecond() {
   }
 }
 
+/** The `q` quantile of sorted samples, interpolated between neighbours. */
+function quantile(sorted, q) {
+  if (sorted.length === 0) {
+    return NaN;
+  }
+  const position = (sorted.length - 1) * q;
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
+}
+
 module.exports = {
   REPO,
   VENV_BIN,
@@ -175,5 +186,6 @@ module.exports = {
   killGroup,
   waitExit,
   cpuTicks,
-  clockTicksPerSecond
+  clockTicksPerSecond,
+  quantile
 };

@@ -29,6 +29,7 @@ const {
   PYTHON,
   VENV_BIN,
   clockTicksPerSecond,
+  quantile,
   cpuTicks,
   firstLine,
   freePort,
@@ -104,16 +105,6 @@ function treeDelta(before, after) {
     }
   }
   return total;
-}
-
-function quantile(sorted, q) {
-  if (sorted.length === 0) {
-    return NaN;
-  }
-  const position = (sorted.length - 1) * q;
-  const lo = Math.floor(position);
-  const hi = Math.ceil(position);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
 }
 
 function summarize(label, samples) {

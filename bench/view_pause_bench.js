@@ -26,6 +26,7 @@ const {
   freePort,
   killGroup,
   launchChromium,
+  quantile,
   sleep,
   spawnLab,
   waitExit,
@@ -36,13 +37,6 @@ const MODULUS = 100000;
 const PAUSE_S = 4;
 const RATES = [4, 100, 1000, 10000];
 const PHASE_S = 5;
-
-function quantile(sorted, q) {
-  if (sorted.length === 0) {
-    return NaN;
-  }
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 function line(label, samples) {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -6,11 +6,11 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IRunwatchAPI } from '../../client';
 import { IWatchSource, RunModel, runBadge } from '../../runs';
+import { splitChannel } from '../../store';
 import { csvChunks, ICsvSeries } from '../series/csv';
 import { IGridMember } from '../series/grid';
 import { channelSeries, IChannelSeries, PlotRule } from '../series/series';
 import { IPlotsData } from './plotsData';
-import { groupOf } from './reviewData';
 import { ILivePlotChannel, LiveRun } from './sources';
 
 export class LiveData implements IPlotsData {
@@ -24,7 +24,7 @@ export class LiveData implements IPlotsData {
     );
     this.sources.forEach(source =>
       source.changed.connect((_, channels) =>
-        this._changed.emit(channels.map(groupOf))
+        this._changed.emit(channels.map(c => splitChannel(c).group))
       )
     );
     this.ready = Promise.all(this.sources.map(s => s.model.ready)).then(
@@ -62,10 +62,8 @@ export class LiveData implements IPlotsData {
     rule: PlotRule
   ): IChannelSeries | undefined {
     const source = this.sources.find(s => s.run === member.run)!;
+    // A channel's error is the widget's to show (every source flags it).
     const channel = source.channels.get(member.channel)!;
-    if (channel.error) {
-      throw new Error(channel.error);
-    }
     if (channel.data.length === 0) {
       return undefined;
     }

@@ -4,6 +4,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { IRunwatchAPI } from '../../client';
+import { splitChannel } from '../../store';
 import { IGridMember, planGrid } from '../series/grid';
 import { IChannelSeries, PlotRule } from '../series/series';
 import { IPlotsData, IPlotView } from './plotsData';
@@ -164,7 +165,6 @@ export class ReviewData implements IPlotsData {
   private readonly _changed = new Signal<this, readonly string[]>(this);
 }
 
-/** A channel's group: the part of its name before the first dot. */
-export function groupOf(channel: string): string {
-  return channel.split('.', 1)[0];
+function groupOf(channel: string): string {
+  return splitChannel(channel).group;
 }

@@ -17,6 +17,7 @@ import {
 } from '../protocol';
 import { channelSeries, IChannelSeries } from '../series/series';
 import { FileRows, ReadChunks } from './fileRows';
+import { inParallel } from './inParallel';
 
 export { READ_RANGE_BYTES, ReadChunks } from './fileRows';
 
@@ -120,21 +121,4 @@ export async function readChannel(
   // Even one file is sorted: a clock that stepped back writes rows out of
   // order (mergeByTime returns a sorted file as it is).
   return parts.length === 0 ? { length: 0, columns: {} } : mergeByTime(parts);
-}
-
-/** Run `work` over `items`, at most `limit` at once, starting in order. */
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      await work(items[next++]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, lane)
-  );
 }

@@ -11,6 +11,7 @@ import { statKind } from '../../store';
 import { IChannelSeries, PlotRule } from '../series/series';
 import { IPendingRequest, ISeriesReader } from '../protocol';
 import { ISeriesFrame } from '../protocol';
+import { inParallel } from './inParallel';
 import { SeriesFrameDecoder } from './seriesFrames';
 import { IChannelRequest, IChannelResolved, ISeriesRequest } from '../protocol';
 
@@ -219,21 +220,4 @@ function batchByRun(
     batch.names.push(name);
   }
   return batches;
-}
-
-/** Run `work` over `items`, at most `limit` at once, starting in order. */
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      await work(items[next++]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, lane)
-  );
 }

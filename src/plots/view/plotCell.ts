@@ -372,11 +372,6 @@ export function downloadUrl(url: string, name: string): void {
 /** Save `blob` as `name` through a temporary link. */
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
+  downloadUrl(url, name);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
