@@ -2,14 +2,14 @@
 
 `latest.latest_buckets` looks at the last two buckets only, plus the row before them
 (`timeaverage`), the last non-NaN value (`last`) or every row (`cumsum`). Reading just
-those keeps the kernel's text snapshot quick on a run of millions of rows. Each file
-is assumed to be in time order (one writer appends with its clock); a chunk that is
-not sends that file back to a whole read. Stdlib only.
+those keeps the kernel's text snapshot quick on a run of millions of rows: the first
+row of the last buckets is found by bisecting on one-row reads, then only the rows from
+just before it are decoded. Each file is assumed to be in time order (one writer appends
+with its clock); rows read that are not send that file back to a whole read. Stdlib only.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import struct
@@ -17,10 +17,15 @@ from pathlib import Path
 
 from . import latest, npr, safe_read
 
+# Rows read before the first one the buckets need: the row before them (timeaverage)
+# and, mostly, an earlier non-NaN value for `last` without a second read.
+MARGIN_ROWS = 16
+# Where `last` still lacks a value, it walks back by this many rows, doubling each time.
 CHUNK_ROWS = 4096
 # The kernel reads these rows in pure Python while a cell runs: past this many for one
 # channel (a cumsum of millions of rows, rows dated after "now"), it says so instead.
 MAX_ROWS = 100_000
+_FLOAT_CODES = frozenset("efd")  # struct already gives floats: no conversion
 
 
 class TooManyRows(ValueError):
@@ -32,6 +37,10 @@ class TooManyRows(ValueError):
         )
 
 
+class _OutOfOrder(Exception):
+    """Rows read from a file's end are not in time order."""
+
+
 class _File:
     """One open `.npr` file: its layout and whole-row count."""
 
@@ -40,62 +49,95 @@ class _File:
         self.layout = npr.read_header(path, real_root=real_root)
         # Non-blocking, regular files only (a FIFO swapped in can't hang the kernel).
         self.fd = safe_read.open_regular(path, real_root=real_root)
+        # Rows appended later are not read: every read stays below this count.
         self.rows = self.layout.row_count(os.fstat(self.fd).st_size)
+        self.scale = npr.TIME_UNITS_NS[self.layout.time_unit]
+        time_field = next(f for f in self.layout.fields if f.name == npr.TIME_FIELD)
+        self.time_offset = time_field.offset
+
+    def _bytes(self, offset: int, size: int) -> bytes:
+        data = os.pread(self.fd, size, self.layout.header_len + offset)
+        if len(data) < size:
+            raise OSError(f"{self.path.name}: shrank while being read")
+        return data
 
     def read(self, first: int, end: int) -> dict[str, list]:
         """Rows [first, end) as columns, `_time` in ns since `_created`, values as floats."""
         size = self.layout.itemsize
-        data = os.pread(self.fd, (end - first) * size, self.layout.header_len + first * size)
-        if len(data) < (end - first) * size:
-            raise OSError(f"{self.path.name}: shrank while being read")
-        records = list(struct.iter_unpack(self.layout.struct_format, data))
-        scale = npr.TIME_UNITS_NS[self.layout.time_unit]
-        columns = {}
-        for name, values in zip(self.layout.names, zip(*records) if records else ()):
+        data = self._bytes(first * size, (end - first) * size)
+        records = struct.iter_unpack(self.layout.struct_format, data)
+        columns = dict.fromkeys(self.layout.names)
+        codes = [f.code for f in self.layout.fields if f.code != "x"]
+        for name, code, values in zip(columns, codes, zip(*records)):
             if name == npr.TIME_FIELD:
-                columns[name] = [t * scale - self.created_ns for t in values]
+                columns[name] = [t * self.scale - self.created_ns for t in values]
+            elif code in _FLOAT_CODES:
+                columns[name] = list(values)
             else:
                 columns[name] = [float(v) for v in values]
-        return columns or {name: [] for name in self.layout.names}
+        return {name: values or [] for name, values in columns.items()}
 
     def time_at(self, row: int) -> int:
-        return self.read(row, row + 1)[npr.TIME_FIELD][0]
+        """Row `row`'s `_time` in ns since `_created`, reading its 8 bytes only."""
+        offset = row * self.layout.itemsize + self.time_offset
+        (t,) = struct.unpack("<q", self._bytes(offset, 8))
+        return t * self.scale - self.created_ns
+
+    def first_at_or_after(self, from_ns: int) -> int:
+        """The first row dated at or after `from_ns` (`rows` if none), by bisection."""
+        lo, hi = 0, self.rows
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.time_at(mid) < from_ns:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
 
-def _has_values_before(columns: dict[str, list], before_ns: int) -> bool:
-    """Every value field has a non-NaN value in a row before `before_ns`."""
-    times = columns[npr.TIME_FIELD]
-    early = [i for i, t in enumerate(times) if t < before_ns]
-    return all(
-        any(not math.isnan(values[i]) for i in early)
-        for name, values in columns.items()
-        if name != npr.TIME_FIELD
-    )
+def _in_order(times: list[int]) -> bool:
+    return times == sorted(times)  # linear on sorted input (Timsort finds one run)
+
+
+def _still_without_values(part: dict[str, list], before_ns: int, missing: set[str]) -> set[str]:
+    """The fields of `missing` with no non-NaN value in `part`'s rows before `before_ns`."""
+    early = [i for i, t in enumerate(part[npr.TIME_FIELD]) if t < before_ns]
+    return {name for name in missing if all(math.isnan(part[name][i]) for i in early)}
 
 
 def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
-    """The file's rows from a chunk that starts before `from_ns` (None: every row),
-    and its first row, which sets where the buckets start."""
+    """The file's rows from just before the first at/after `from_ns` (None: every
+    row) to its end, and its first row, which sets where the buckets start. `last`
+    walks back further until every value field has a non-NaN value before `from_ns`."""
     if from_ns is None:
         return _whole(file)
+    needed = file.first_at_or_after(from_ns)
+    first = max(0, needed - 1 - MARGIN_ROWS)  # the row before `needed` is before from_ns
     end, step = file.rows, CHUNK_ROWS
+    missing = set(file.layout.names) - {npr.TIME_FIELD} if kind in ("last", "silent") else set()
     parts: list[dict[str, list]] = []
-    while end > 0:
-        first = max(0, end - step)
-        part = file.read(first, end)
-        times = part[npr.TIME_FIELD]
-        later = parts[0][npr.TIME_FIELD][:1] if parts else []
-        if any(a > b for a, b in itertools.pairwise([*times, *later])):
-            return _whole(file)  # out of order: read the whole file
-        parts.insert(0, part)
-        if file.rows - first > MAX_ROWS and first > 0:
-            raise TooManyRows(file.rows - first)
-        end, step = first, step * 2
-        enough = kind not in ("last", "silent") or _has_values_before(part, from_ns)
-        if times and times[0] < from_ns and enough:
-            break
-    if end > 0:
-        parts.insert(0, file.read(0, 1))
+    try:
+        while True:
+            if file.rows - first > MAX_ROWS and first > 0:
+                raise TooManyRows(file.rows - first)
+            part = file.read(first, end)
+            later = parts[0][npr.TIME_FIELD][:1] if parts else []
+            if not _in_order(part[npr.TIME_FIELD] + later):
+                raise _OutOfOrder
+            parts.insert(0, part)
+            missing = _still_without_values(part, from_ns, missing) if missing else missing
+            if first == 0 or not missing:
+                break
+            end, first, step = first, max(0, first - step), step * 2
+        if first > 0:
+            head = file.read(0, 1)
+            if head[npr.TIME_FIELD][0] > parts[0][npr.TIME_FIELD][0]:
+                raise _OutOfOrder
+            parts.insert(0, head)
+    except _OutOfOrder:
+        return _whole(file)
+    if len(parts) == 1:
+        return parts[0]
     return {name: [v for part in parts for v in part[name]] for name in parts[0]}
 
 
@@ -134,6 +176,8 @@ def read_latest_rows(
     finally:
         for f in files:
             os.close(f.fd)
+    if len(parts) == 1 and list(parts[0]) == names and _in_order(parts[0][npr.TIME_FIELD]):
+        return parts[0]  # one file in order: merging and sorting would change nothing
     # Files of one channel may differ in fields (a writer's schema changed): NaN-fill.
     merged: dict[str, list] = {name: [] for name in names}
     for part in parts:
