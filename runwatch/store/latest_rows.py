@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import struct
+import sys
 from pathlib import Path
 
 from . import latest, npr, safe_read
@@ -26,6 +27,7 @@ CHUNK_ROWS = 4096
 # channel (a cumsum of millions of rows, rows dated after "now"), it says so instead.
 MAX_ROWS = 100_000
 _FLOAT_CODES = frozenset("efd")  # struct already gives floats: no conversion
+_CASTABLE_CODES = frozenset("?bBhHiIqQfd")  # memoryview.cast takes these (not f2's "e")
 
 
 class TooManyRows(ValueError):
@@ -54,6 +56,7 @@ class _File:
         self.scale = npr.TIME_UNITS_NS[self.layout.time_unit]
         time_field = next(f for f in self.layout.fields if f.name == npr.TIME_FIELD)
         self.time_offset = time_field.offset
+        self.columns = _strided_columns(self.layout)
 
     def _bytes(self, offset: int, size: int) -> bytes:
         data = os.pread(self.fd, size, self.layout.header_len + offset)
@@ -65,10 +68,14 @@ class _File:
         """Rows [first, end) as columns, `_time` in ns since `_created`, values as floats."""
         size = self.layout.itemsize
         data = self._bytes(first * size, (end - first) * size)
-        records = struct.iter_unpack(self.layout.struct_format, data)
+        if self.columns is not None:
+            view = memoryview(data)
+            raw = [view.cast(code)[start::step].tolist() for _, code, start, step in self.columns]
+        else:
+            raw = list(zip(*struct.iter_unpack(self.layout.struct_format, data)))
         columns = dict.fromkeys(self.layout.names)
         codes = [f.code for f in self.layout.fields if f.code != "x"]
-        for name, code, values in zip(columns, codes, zip(*records)):
+        for name, code, values in zip(columns, codes, raw):
             if name == npr.TIME_FIELD:
                 columns[name] = [t * self.scale - self.created_ns for t in values]
             elif code in _FLOAT_CODES:
@@ -93,6 +100,28 @@ class _File:
             else:
                 hi = mid
         return lo
+
+
+def _strided_columns(layout: npr.NprLayout) -> list[tuple[str, str, int, int]] | None:
+    """(name, code, first item, items a row) of each field, read as a strided view of
+    the rows' bytes: several times quicker than struct for the writer's aligned 8-byte
+    fields. None where a field is unaligned, a half float, or the host is big-endian."""
+    columns = []
+    for field in layout.fields:
+        if field.code == "x":
+            continue
+        aligned = field.offset % field.size == 0 and layout.itemsize % field.size == 0
+        if not (
+            sys.byteorder == "little"
+            and field.code in _CASTABLE_CODES
+            and struct.calcsize(field.code) == field.size
+            and aligned
+        ):
+            return None
+        columns.append(
+            (field.name, field.code, field.offset // field.size, layout.itemsize // field.size)
+        )
+    return columns
 
 
 def _in_order(times: list[int]) -> bool:
@@ -136,9 +165,17 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
             parts.insert(0, head)
     except _OutOfOrder:
         return _whole(file)
+    return _joined(parts)
+
+
+def _joined(parts: list[dict[str, list]]) -> dict[str, list]:
     if len(parts) == 1:
         return parts[0]
-    return {name: [v for part in parts for v in part[name]] for name in parts[0]}
+    columns: dict[str, list] = {name: [] for name in parts[0]}
+    for part in parts:
+        for name, values in columns.items():
+            values += part[name]
+    return columns
 
 
 def _whole(file: _File) -> dict[str, list]:
