@@ -6,6 +6,7 @@ numpy. Byte-for-byte the headers match `numpy.lib.format` (see tests).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import struct
@@ -149,11 +150,9 @@ def parse_header(path: str | Path, data: bytes) -> NprLayout:
         raise BadNpr(path, f"unsupported NPY version {version}.{data[7]}")
     if len(data) < start + length:
         raise BadNpr(path, f"truncated header (needs {start + length} bytes, file has {len(data)})")
-    import ast  # only readers need it
-
     try:
         text = data[start : start + length].decode("utf8" if version == 3 else "latin1")
-        meta = ast.literal_eval(text)
+        meta = _header_dict(text) if len(text) <= MAX_CACHED_HEADER_CHARS else _literal(text)
     except (UnicodeDecodeError, ValueError, SyntaxError, MemoryError, RecursionError) as error:
         raise BadNpr(path, f"garbage header ({type(error).__name__})") from None
     if not isinstance(meta, dict) or not {"descr", "fortran_order", "shape"} <= set(meta):
@@ -175,6 +174,18 @@ def parse_header(path: str | Path, data: bytes) -> NprLayout:
         raise BadNpr(path, "no _time field")
     unit = _TYPESTR.fullmatch(times[0].typestr).group(4)
     return NprLayout(version, start + length, tuple(fields), offset, unit)
+
+
+def _literal(text: str) -> object:
+    import ast  # only readers need it
+
+    return ast.literal_eval(text)
+
+
+# A run's channels share a few headers, and parsing one (ast) costs more than reading
+# it: the kernel's text snapshot of 60 channels parsed 120. The dict is only read.
+MAX_CACHED_HEADER_CHARS = 4096
+_header_dict = functools.lru_cache(maxsize=256)(_literal)
 
 
 def _header_bytes(path: Path, fd: int) -> bytes:
