@@ -262,28 +262,66 @@ class NprAppender(StoreFile):
             self.close_fd()
 
 
+def touch(path: str) -> None:
+    """Set a heartbeat file's mtime to now (creating it if it went missing)."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
+
+
 class Flusher:
-    """The process's flushing thread; runs only while some appender is open."""
+    """The process's flushing thread; runs only while some appender or heartbeat is open.
+
+    It also touches the heartbeat files of the runs this process has open
+    (runwatch/store/process.py), every interval they declared.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._appenders: set[NprAppender] = set()
+        self._heartbeats: dict[str, float] = {}  # path -> interval (s)
+        self._next_beat = 0.0  # time.monotonic() of the next touch
         self._thread: threading.Thread | None = None
         self._exit_hooks_pid = 0
 
     def add(self, appender: NprAppender) -> None:
         with self._lock:
             self._appenders.add(appender)
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="runwatch-flusher", daemon=True
-                )
-                self._thread.start()
+            self._start()
         self._install_exit_hooks()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="runwatch-flusher", daemon=True)
+            self._thread.start()
 
     def discard(self, appender: NprAppender) -> None:
         with self._lock:
             self._appenders.discard(appender)
+
+    def add_heartbeat(self, path: str, interval_s: float) -> None:
+        with self._lock:
+            self._heartbeats[path] = interval_s
+            self._next_beat = 0.0
+            self._start()
+
+    def discard_heartbeat(self, path: str) -> None:
+        with self._lock:
+            self._heartbeats.pop(path, None)
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        if now < self._next_beat:
+            return
+        with self._lock:
+            beats = list(self._heartbeats.items())
+        for path, _ in beats:
+            try:
+                touch(path)
+            except OSError:
+                pass  # the run was deleted, or the disk is full: nothing to tell
+        self._next_beat = now + min((interval for _, interval in beats), default=1.0)
 
     def flush_all(self, final: bool = False) -> None:
         with self._lock:
@@ -301,10 +339,11 @@ class Flusher:
         while True:
             time.sleep(FLUSH_INTERVAL_S)
             with self._lock:
-                if not self._appenders:
+                if not self._appenders and not self._heartbeats:
                     self._thread = None
                     return
             self.flush_all()
+            self._beat()
 
     def _install_exit_hooks(self) -> None:
         if self._exit_hooks_pid == os.getpid():
@@ -322,6 +361,7 @@ class Flusher:
         """In a forked child: forget the parent's appenders and thread (their rows are the parent's)."""
         self._lock = threading.Lock()
         self._appenders = set()
+        self._heartbeats = {}
         self._thread = None
 
 

@@ -27,6 +27,18 @@ CHANNEL = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 STATS_FILE = re.compile(r"stats\.(?P<channel>[\w.-]+)\.(?P<n>\d+)\.npr")
 LOG_FILE = re.compile(r"logs\.(?P<n>\d+)\.txt")
 FINISHED_FIELD = "_finished"  # (runwatch) set when the last writer's `to_run` exits
+# (runwatch) run lifecycle evidence, one pair per writing process (docs/run-store.md)
+PROCESS_FILE = re.compile(r"_process\.(?P<key>[\w-]+)\.json")
+HEARTBEAT_PREFIX = "_heartbeat."
+
+
+def process_file_name(key: str) -> str:
+    return f"_process.{key}.json"
+
+
+def heartbeat_file_name(key: str) -> str:
+    return f"{HEARTBEAT_PREFIX}{key}"
+
 
 _CREATED = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"

@@ -22,6 +22,7 @@ from . import clock, info, layout, record
 from .appender import FLUSHER, NprAppender
 from .errors import BadInfo
 from .logfile import RunLogHandler
+from .process import RECORDER
 from .resolve import resolve
 
 log = logging.getLogger("runwatch")
@@ -161,24 +162,27 @@ def to_run(run: int | str | None) -> Iterator[str | None]:
     _opening(root / name)
     try:
         session = RunSession(name, root / name)
-    except BaseException:
-        _closing(root / name, finished=False)
+    except BaseException as error:
+        _closing(root / name, finished=False, error=error)
         raise
     if _route.stack is None:
         _route.stack = []
     stack = _route.stack
     stack.append(session)
     _activate(session)
+    ending = None  # what left the block, for the process's record (process.py)
     try:
         yield name
-    except BaseException:
+    except BaseException as error:
+        ending = error
         _log_trace(session)
         raise
     finally:
         stack.remove(session)
         _deactivate(session)
         session.close()
-        _closing(session.run_dir)
+        _closing(session.run_dir, error=ending)
+        ending = None
 
 
 _open_counts: dict[Path, int] = {}  # run folder -> `to_run` blocks open on it in this process
@@ -186,7 +190,7 @@ _open_lock = threading.Lock()
 
 
 def _opening(run_dir: Path) -> None:
-    """The process's first `to_run` on a run clears its `_finished`."""
+    """The process's first `to_run` on a run clears its `_finished` and records the process."""
     with _open_lock:
         _open_counts[run_dir] = _open_counts.get(run_dir, 0) + 1
         if _open_counts[run_dir] == 1:
@@ -194,21 +198,24 @@ def _opening(run_dir: Path) -> None:
                 info.clear_finished(run_dir)
             except (OSError, BadInfo) as error:  # RunSession reports a broken run itself
                 log.debug("could not clear %s's _finished: %s", run_dir, error)
+            RECORDER.opened(run_dir)
 
 
-def _closing(run_dir: Path, finished: bool = True) -> None:
-    """The process's last `to_run` on a run records `_finished`, after the final flush."""
+def _closing(run_dir: Path, finished: bool = True, error: BaseException | None = None) -> None:
+    """The process's last `to_run` on a run records `_finished`, after the final flush,
+    and how the process left the run (`error`: what ended the block, if anything)."""
     with _open_lock:
         _open_counts[run_dir] -= 1
         if _open_counts[run_dir]:
             return
         del _open_counts[run_dir]
+        RECORDER.closed(run_dir, error)
         if not finished:
             return
         try:
             info.mark_finished(run_dir)
-        except (OSError, BadInfo) as error:  # the run was deleted or broken underneath
-            log.debug("could not mark %s finished: %s", run_dir, error)
+        except (OSError, BadInfo) as problem:  # the run was deleted or broken underneath
+            log.debug("could not mark %s finished: %s", run_dir, problem)
 
 
 def _activate(session: RunSession) -> None:

@@ -9,6 +9,7 @@ reported, not followed.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from datetime import datetime, timezone
@@ -16,10 +17,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import info as info_file
-from . import layout, listed, npr, safe_read
+from . import layout, lifecycle, listed, npr, process, safe_read
 from .errors import BadInfo, BadNpr
 
-STATUSES = ("live", "stale", "finished", "unreadable")
+# live/stale/finished by mtime for runs without lifecycle evidence (pavlov's);
+# lifecycle.STATUSES for runs whose writers record it (docs/run-store.md).
+STATUSES = ("live", "stale", "finished", "unreadable", *lifecycle.STATUSES)
+# Statuses that change with time alone: a listing looks at such runs again every time.
+CHANGING = ("live", "running", "stalled")
 STALE_AFTER_S = 60.0
 # `_finished` is stamped just after the final flush; a write later than this
 # means another process still writes to the run.
@@ -42,7 +47,15 @@ class RunDir(NamedTuple):
 
     @property
     def last_write_ms(self) -> int | None:
-        return max((st.st_mtime_ns // 10**6 for st in self.files.values()), default=None)
+        """The newest mtime of the run's files; heartbeats are not writes."""
+        return max(
+            (
+                st.st_mtime_ns // 10**6
+                for name, st in self.files.items()
+                if not name.startswith(layout.HEARTBEAT_PREFIX)
+            ),
+            default=None,
+        )
 
 
 def symlink_refusal(name: str, link: str, real_root: str) -> str | None:
@@ -159,6 +172,95 @@ def run_status(
     return "stale"
 
 
+PAVLOV_REASONS = {  # the same words whenever the status is the same
+    "live": "no heartbeat recorded; written within {stale}",
+    "stale": "no heartbeat recorded; nothing written for {stale}",
+    "finished": "no heartbeat recorded; its writer marked it finished",
+}
+MAX_PROCESS_BYTES = 64 * 1024
+MAX_PROCESS_FILES = 256  # records read per run; a hostile run can't make it thousands
+_records: dict[
+    tuple, lifecycle.Process | str
+] = {}  # (path, inode, size, mtime) -> parsed or why not
+_MAX_CACHED = 20_000
+_host: list[lifecycle.Host] = []
+
+
+def this_host() -> lifecycle.Host:
+    """This host's name, boot time and process table (looked up once)."""
+    if not _host:
+        _host.append(process.this_host())
+    return _host[0]
+
+
+def read_processes(scan: RunDir) -> tuple[list[lifecycle.Process], list[str]]:
+    """The run's writer records (`_process.<key>.json`) with their heartbeat times,
+    and why any could not be read. Parsed records are cached while the file is unchanged."""
+    found, problems = [], []
+    for name, st in scan.files.items():
+        match = layout.PROCESS_FILE.fullmatch(name) if name.startswith("_process.") else None
+        if match is None or scan.real_dir is None:
+            continue
+        if len(found) + len(problems) == MAX_PROCESS_FILES:
+            problems.append(f"over {MAX_PROCESS_FILES} process records; the rest ignored")
+            break
+        beat = scan.files.get(layout.heartbeat_file_name(match["key"]), st)
+        path = os.path.join(scan.real_dir, name)
+        cache_key = (path, st.st_ino, st.st_size, st.st_mtime_ns)
+        parsed = _records.get(cache_key)
+        if parsed is None:
+            parsed = _read_process(path, match["key"], scan.real_root)
+            if len(_records) >= _MAX_CACHED:
+                _records.clear()
+            _records[cache_key] = parsed
+        if isinstance(parsed, str):
+            problems.append(f"{name}: {parsed}")
+        else:
+            found.append(parsed._replace(last_beat_ms=beat.st_mtime_ns // 10**6))
+    return found, problems
+
+
+def _read_process(path: str, key: str, real_root: str | None) -> lifecycle.Process | str:
+    try:
+        data = safe_read.read_regular(
+            path, MAX_PROCESS_BYTES, follow_symlinks=False, real_root=real_root
+        )
+        return lifecycle.parse_record(key, json.loads(data), None)
+    except OSError as error:
+        return error.strerror or str(error)
+    except (ValueError, RecursionError) as error:  # bad JSON, or a bad field
+        return f"invalid: {str(error)[:200]}"
+
+
+def run_lifecycle(
+    info: dict | None,
+    scan: RunDir,
+    now_ms: int,
+    stale_after_s: float = STALE_AFTER_S,
+    host: lifecycle.Host | None = None,
+) -> lifecycle.Status:
+    """The run's status and reason: from its writers' evidence when it has some,
+    else (pavlov's runs) live/stale/finished by mtime, as `run_status`."""
+    if info is None:
+        return lifecycle.Status("unreadable", None)
+    processes, problems = read_processes(scan)
+    if processes:
+        return lifecycle.run_status(processes, now_ms, host or this_host())
+    status = run_status(info, scan.last_write_ms, now_ms, stale_after_s)
+    reason = PAVLOV_REASONS[status].format(stale=lifecycle.seconds_text(stale_after_s))
+    if problems:
+        reason += f"; {problems[0]}"
+    return lifecycle.Status(status, reason)
+
+
+def status_fields(
+    info: dict | None, scan: RunDir, now_ms: int, stale_after_s: float = STALE_AFTER_S
+) -> dict:
+    """`status` and `reason`, as a run's summary carries them."""
+    state = run_lifecycle(info, scan, now_ms, stale_after_s)
+    return {"status": state.status, "reason": state.reason}
+
+
 def iso_from_ms(ms: int | None) -> str | None:
     if ms is None:
         return None
@@ -182,7 +284,7 @@ def run_summary(
         "name": name,
         "created": iso_from_ms(created),
         "created_ms": created,
-        "status": run_status(info, last_write_ms, now_ms, stale_after_s),
+        **status_fields(info, scan, now_ms, stale_after_s),
         "error": error,
         "size": scan.size,
         "last_write_ms": last_write_ms,
