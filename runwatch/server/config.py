@@ -52,6 +52,23 @@ class Runwatch(Configurable):
         ),
     ).tag(config=True)
 
+    lod_disk_cache_dir = Unicode(
+        "",
+        help=(
+            "Folder of the series endpoint's summaries on disk, kept across restarts; "
+            "delete it to clear them. Default: $XDG_CACHE_HOME/runwatch/lod "
+            "(~/.cache/runwatch/lod)."
+        ),
+    ).tag(config=True)
+
+    lod_disk_cache_mb = Int(
+        2048,
+        help=(
+            "Disk for the series endpoint's summaries, in MB; least recently used files "
+            "are deleted past it. 0 keeps them in memory only."
+        ),
+    ).tag(config=True)
+
     def store_root(self, root_dir: str) -> Path:
         """$RUNWATCH_ROOT (relative to the cwd, as the writer reads it), else `root`, else
         `output/pavlov`, both relative to `root_dir`; absolute, and need not exist."""

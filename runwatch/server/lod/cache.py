@@ -8,7 +8,11 @@
   and kept under the files' stamps.
 
 A file that shrank or was replaced (another inode) is read again from the start: an
-entry is used only while every file's stamp says it only grew. Nothing is kept on disk.
+entry is used only while every file's stamp says it only grew.
+
+With a disk cache (disk_cache.py), a file's block summaries and buckets are also kept
+on disk (persisted.py) under the same rule, so a restarted server extends them
+instead of reading every row again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import numpy as np
 
 from ...store import npr
 from ..paths import StorePaths
-from . import kinds
+from . import kinds, persisted
+from .disk_cache import DiskCache
 from .rows import (
     NAT,
     TIME,
@@ -112,9 +117,12 @@ class Buckets(NamedTuple):
 
 
 class SeriesCache:
-    def __init__(self, paths: StorePaths, limit: int = DEFAULT_CACHE_BYTES):
+    def __init__(
+        self, paths: StorePaths, limit: int = DEFAULT_CACHE_BYTES, disk: DiskCache | None = None
+    ):
         self.paths = paths
         self.lru = LRU(limit)
+        self.disk = persisted.PersistedStates(disk) if disk is not None else None
         self.rows_decoded = 0  # rows read and decoded from files (for tests and the bench)
 
     # ---- reading ----------------------------------------------------------------------
@@ -173,6 +181,12 @@ class SeriesCache:
         rows = opened.rows
         if state is not None and not (opened.stamp.grew_from(state.stamp) and rows >= state.rows):
             state = None  # shrunk or replaced: never serve it
+        disk_key = persisted.file_key("buckets", opened, spec.kind, str(rule), run.created_ns)
+        if state is None and self.disk is not None:
+            state = self.disk.load(
+                disk_key, opened, lambda meta, arrays: persisted.buckets_of(Buckets, meta, arrays)
+            )
+        fresh = state is None
         # A chunk of rows at a time, each extending the last: bounded memory, and faster
         # than one pass over every row (the chunk stays in the CPU's caches).
         if state is None or state.rows == 0:
@@ -187,6 +201,8 @@ class SeriesCache:
         if state is None:
             return None
         self.lru.put(key, state)
+        if self.disk is not None:
+            self.disk.keep(disk_key, state.rows, lambda: persisted.buckets_entry(state), fresh)
         spec_ = kinds.kind_spec(spec.kind, spec.name)
         grid = kinds.Buckets(state.rule_ns, state.start_ns, state.labels, np.empty(0))
         columns = kinds.finish(spec_, state.before, grid, state.last_time)
@@ -284,11 +300,23 @@ class SeriesCache:
             summary: FileSummary | None = self.lru.get(key)
             if summary is not None and not summary.still_covers(opened):
                 summary = None
+            disk_key = persisted.file_key("summary", opened, spec.kind, run.created_ns)
+            if summary is None and self.disk is not None:
+                summary = self.disk.load(
+                    disk_key,
+                    opened,
+                    lambda meta, arrays: persisted.summary_of(spec.kind, meta, arrays),
+                )
+            fresh = summary is None
             if summary is None:
                 summary = FileSummary.build(spec.kind, opened, run.created_ns, self)
             else:
                 summary = summary.extended(opened, run.created_ns, self)
             self.lru.put(key, summary)
+            if self.disk is not None:
+                self.disk.keep(
+                    disk_key, summary.rows, lambda: persisted.summary_entry(summary), fresh
+                )
             if summary is None or not summary.sorted:
                 return None
             return summary.m4(opened, run.created_ns, width, x_range, self)

@@ -119,6 +119,7 @@ class OpenFile:
         try:
             path = paths.store_file(run_dir.name, name)
             self.fd = open_store_file(path, paths.real_root())
+            self.path = path
         except Refused as refused:
             reason = refused.message.removeprefix(f"{name!r}: ")
             if refused.status == 404:

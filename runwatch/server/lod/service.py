@@ -11,6 +11,7 @@ import numpy as np
 from ..paths import StorePaths
 from . import m4, wire
 from .cache import SeriesCache
+from .disk_cache import DiskCache
 from .rows import ChannelError, ChannelSpec, RunChannels, run_channels
 
 log = logging.getLogger(__name__)
@@ -25,9 +26,9 @@ def extent(x: np.ndarray) -> tuple[float, float]:
 
 
 class SeriesService:
-    def __init__(self, paths: StorePaths, cache_bytes: int):
+    def __init__(self, paths: StorePaths, cache_bytes: int, disk: DiskCache | None = None):
         self.paths = paths
-        self.cache = SeriesCache(paths, cache_bytes)
+        self.cache = SeriesCache(paths, cache_bytes, disk)
 
     def run(self, run: str) -> RunChannels:
         """The run's channels; Refused (-> its HTTP status) for a bad or missing run."""

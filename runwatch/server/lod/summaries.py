@@ -29,6 +29,7 @@ from .rows import NAT, TIME, OpenFile, decode, seconds_since
 
 BLOCK = 64
 CHUNK_ROWS = BLOCK * 2**11  # 128 k rows a read: bounded memory that stays in cache
+PREFIX_SAMPLES = 16  # blocks whose first time is read again before extending
 # Per block and raw column: the first and last non-NaN rows, the min and max and their
 # first rows, the first NaN row; count, sum and sum of squares of the non-NaN values;
 # and the times (x*) and values (v*) at the picked rows.
@@ -212,9 +213,20 @@ class FileSummary(NamedTuple):
         """This summary with the rows appended since: the last block is read again."""
         if opened.rows == self.rows:
             return self
-        if not self.sorted:
+        if not self.sorted or not self._prefix_unchanged(opened, origin_ns, counter):
             return self.build(self.kind, opened, origin_ns, counter)
         return self._summarise(self.kind, opened, origin_ns, counter, self)
+
+    def _prefix_unchanged(self, opened: OpenFile, origin_ns: int, counter) -> bool:
+        """Sampled blocks still begin at the times summarised: a file rewritten in place
+        (same inode, longer, e.g. `cp` over it) is caught without reading it all."""
+        if self.blocks is None:
+            return True
+        ids = np.unique(np.linspace(0, len(self.blocks.xf) - 1, PREFIX_SAMPLES).astype(np.int64))
+        records = opened.records_in([(int(b) * BLOCK, int(b) * BLOCK + 1) for b in ids])
+        counter.rows_decoded += len(records)
+        x = seconds_since(records[TIME], opened.layout.time_unit, origin_ns)
+        return bool(np.array_equal(x, self.blocks.xf[ids]))
 
     @classmethod
     def _summarise(cls, kind, opened, origin_ns, counter, old) -> FileSummary:

@@ -1,0 +1,228 @@
+"""The series summaries on disk: a restarted server reads them instead of every row,
+extends them when a file grew, never serves them for bytes that are gone, and
+survives a broken, full, unwritable or booby-trapped cache folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runwatch.server.lod import disk_cache, service, summaries
+from runwatch.server.lod.disk_cache import DiskCache
+from runwatch.server.paths import StorePaths
+from runwatch.store import npr
+from runwatch.tests.lod_store import append_npr, make_run, records, write_npr
+
+RUN = "2024-01-01 00-00-00 disk-run"
+N = 200_000
+WIDTH = 300
+RULES = ("raw", 60)
+# M4 at WIDTH from summaries reads at most the blocks a pixel edge cuts and the kept
+# rows' blocks; a bucketed rule read back reads its last bucket (60 s here: 6,000 rows).
+BY_PIXELS = (2 * (WIDTH + 1) + 4 * WIDTH + 4) * summaries.BLOCK
+
+
+def rows_at(rng, n: int, start: float = 0.0) -> np.ndarray:
+    t = start + np.cumsum(rng.exponential(0.01, n))
+    x = rng.normal(0, 1, n)
+    x[rng.random(n) < 0.01] = np.nan
+    return records(t, [("x", "<f8")], x=x)
+
+
+@pytest.fixture
+def run_dir(store):
+    rng = np.random.default_rng(1)
+    return make_run(store, RUN, {"c": ("last", [rows_at(rng, N)])})
+
+
+def new_service(store: Path, folder: Path | None, limit: int = 2**30):
+    """A server's series service, as after a restart: nothing in memory."""
+    disk = DiskCache(folder, limit) if folder is not None else None
+    return service.SeriesService(StorePaths(store), 2**30, disk)
+
+
+def frames(svc, channels=("c",), rules=RULES) -> list[bytes]:
+    run = svc.run(RUN)
+    return [svc.frame(run, run.channels[c], rule, WIDTH, None) for c in channels for rule in rules]
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.lod"))
+
+
+def test_a_restarted_server_reads_the_summaries_from_disk(store, run_dir, tmp_path):
+    folder = tmp_path / "cache"
+    first = new_service(store, folder)
+    expected = frames(first)
+    assert first.cache.rows_decoded >= 2 * N  # built from every row, per rule
+    assert len(entries(folder)) == 2  # the raw summary and the 60 s buckets
+    restarted = new_service(store, folder)
+    assert frames(restarted) == expected
+    assert restarted.cache.disk.hits == 2
+    assert restarted.cache.rows_decoded <= BY_PIXELS + 6_000 + summaries.PREFIX_SAMPLES
+    # Without the disk cache a restart reads every row again.
+    memory_only = new_service(store, None)
+    assert frames(memory_only) == expected and memory_only.cache.rows_decoded >= 2 * N
+
+
+def test_a_grown_file_is_extended_from_its_appended_rows(store, run_dir, tmp_path):
+    folder = tmp_path / "cache"
+    frames(new_service(store, folder))
+    rng = np.random.default_rng(2)
+    append_npr(run_dir / "stats.c.0.npr", rows_at(rng, 5_000, start=N * 0.01 + 5))
+    restarted = new_service(store, folder)
+    grown = frames(restarted)
+    assert restarted.cache.disk.hits == 2
+    assert 5_000 <= restarted.cache.rows_decoded <= 2 * 5_000 + BY_PIXELS + 6_000 + 3_000
+    assert grown == frames(new_service(store, None))
+
+
+def rewrite_same_size(path: Path) -> None:
+    """Other values in place, same size; only the mtime says so."""
+    offset = npr.read_header(path).header_len
+    rows = np.fromfile(path, np.dtype([("_time", "<M8[ns]"), ("x", "<f8")]), offset=offset)
+    rows["x"] = -rows["x"]
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(rows.tobytes())
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def shrink(path: Path) -> None:
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(path) - 50_000 * 16)
+
+
+def replace(path: Path) -> None:
+    write_npr(path.with_name("new.tmp"), rows_at(np.random.default_rng(3), N))
+    os.replace(path.with_name("new.tmp"), path)
+
+
+@pytest.mark.parametrize("change", [rewrite_same_size, shrink, replace])
+def test_a_shrunk_replaced_or_rewritten_file_is_read_again(store, run_dir, tmp_path, change):
+    folder = tmp_path / "cache"
+    before = frames(new_service(store, folder))
+    change(run_dir / "stats.c.0.npr")
+    restarted = new_service(store, folder)
+    after = frames(restarted)
+    assert after == frames(new_service(store, None)) and after != before
+    assert restarted.cache.disk.hits == 0
+    assert restarted.cache.rows_decoded >= 2 * (N - 50_000)
+    # The entries now hold the new bytes' summaries.
+    again = new_service(store, folder)
+    assert frames(again) == after and again.cache.disk.hits == 2
+
+
+def test_a_broken_entry_is_a_miss_deleted_and_logged_once(store, run_dir, tmp_path, caplog):
+    folder = tmp_path / "cache"
+    expected = frames(new_service(store, folder))
+    raw_entry, buckets_entry = entries(folder)
+    with open(raw_entry, "r+b") as f:  # truncated
+        f.truncate(os.path.getsize(raw_entry) // 2)
+    data = bytearray(buckets_entry.read_bytes())  # one bit of an array flipped
+    data[-20] ^= 1
+    buckets_entry.write_bytes(bytes(data))
+    caplog.set_level(logging.WARNING, "runwatch.server.lod.disk_cache")
+    restarted = new_service(store, folder)
+    assert frames(restarted) == expected
+    assert restarted.cache.disk.hits == 0
+    assert [r.message for r in caplog.records if "broken" in r.message] == [
+        f"runwatch: the disk cache's entry {raw_entry} is broken: deleted"
+    ]
+    again = new_service(store, folder)  # rewritten whole
+    assert frames(again) == expected and again.cache.disk.hits == 2
+    (garbage := folder / raw_entry.name).write_bytes(b"\x93NUMPY garbage" * 100)
+    assert frames(new_service(store, folder)) == expected
+    assert garbage.read_bytes()[:7] == disk_cache.MAGIC[:7]
+
+
+def test_the_least_recently_used_entries_go_past_the_bound(store, tmp_path):
+    rng = np.random.default_rng(4)
+    make_run(store, RUN, {f"c{i}": ("last", [rows_at(rng, 50_000)]) for i in range(4)})
+    folder = tmp_path / "cache"
+    probe = new_service(store, folder)
+    frames(probe, ["c0"], ["raw"])
+    size = os.path.getsize(entries(folder)[0])
+    limit = int(2.5 * size)  # two entries fit
+    svc = new_service(store, folder, limit)
+    frames(svc, ["c1"], ["raw"])  # c0, c1 on disk
+    restarted = new_service(store, folder, limit)
+    frames(restarted, ["c0"], ["raw"])  # read back: c0 is now the most recent
+    assert restarted.cache.disk.hits == 1
+    frames(restarted, ["c2"], ["raw"])  # c1 goes
+    assert len(entries(folder)) == 2
+    assert sum(os.path.getsize(p) for p in entries(folder)) <= limit
+    last = new_service(store, folder, limit)
+    for channel, kept in (("c0", 1), ("c2", 1), ("c1", 0)):
+        before = last.cache.disk.hits
+        frames(last, [channel], ["raw"])
+        assert last.cache.disk.hits - before == kept, channel
+
+
+def test_a_cache_folder_that_cant_be_made_leaves_memory_only(store, run_dir, tmp_path, caplog):
+    (tmp_path / "a-file").write_text("not a folder")
+    caplog.set_level(logging.WARNING, "runwatch.server.lod.disk_cache")
+    svc = new_service(store, tmp_path / "a-file" / "cache")
+    assert frames(svc) == frames(new_service(store, None))
+    frames(svc)
+    warnings = [r.message for r in caplog.records]
+    assert len(warnings) == 1 and "summaries stay in memory only" in warnings[0]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to a read-only folder")
+def test_a_read_only_cache_folder_leaves_memory_only(store, run_dir, tmp_path, caplog):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o500)
+    caplog.set_level(logging.WARNING, "runwatch.server.lod.disk_cache")
+    try:
+        svc = new_service(store, folder)
+        assert frames(svc) == frames(new_service(store, None))
+    finally:
+        folder.chmod(0o700)
+    assert entries(folder) == []
+    assert len([r for r in caplog.records if "can't be written" in r.message]) == 1
+
+
+def test_a_full_disk_skips_the_write(store, run_dir, tmp_path, caplog, monkeypatch):
+    real_mkstemp = disk_cache.tempfile.mkstemp
+
+    def onto_a_full_disk(suffix, prefix, folder):
+        fd, path = real_mkstemp(suffix, prefix, folder)
+        os.close(fd)
+        return os.open("/dev/full", os.O_WRONLY), path  # every write: ENOSPC
+
+    monkeypatch.setattr(disk_cache.tempfile, "mkstemp", onto_a_full_disk)
+    caplog.set_level(logging.WARNING, "runwatch.server.lod.disk_cache")
+    folder = tmp_path / "cache"
+    svc = new_service(store, folder)
+    assert frames(svc) == frames(new_service(store, None))
+    assert list(folder.iterdir()) == []  # no entry, no temp file left
+    assert [r.message for r in caplog.records] == [
+        f"runwatch: the disk cache {folder} is full: not written"
+    ]
+    monkeypatch.undo()  # space again: it writes (a full disk doesn't turn it off)
+    frames(svc, rules=[10])
+    assert len(entries(folder)) == 1
+
+
+def test_a_symlink_in_the_cache_folder_is_never_followed(store, run_dir, tmp_path):
+    folder = tmp_path / "cache"
+    expected = frames(new_service(store, folder))
+    victim = tmp_path / "victim"
+    raw_entry, buckets_entry = entries(folder)
+    victim.write_bytes(raw_entry.read_bytes())  # a valid entry, but not ours to read
+    raw_entry.unlink()
+    raw_entry.symlink_to(victim)
+    buckets_entry.unlink()
+    buckets_entry.symlink_to(tmp_path / "elsewhere")  # to write through, if followed
+    restarted = new_service(store, folder)
+    assert frames(restarted) == expected
+    assert restarted.cache.disk.hits == 0
+    assert not raw_entry.is_symlink() and not buckets_entry.is_symlink()
+    assert not (tmp_path / "elsewhere").exists()
+    assert victim.read_bytes()[:7] == disk_cache.MAGIC[:7]
