@@ -165,10 +165,7 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
                 break
             end, first, step = first, max(0, first - step), step * 2
         if first > 0:
-            head = file.read(0, 1)
-            if head[npr.TIME_FIELD][0] > parts[0][npr.TIME_FIELD][0]:
-                raise _OutOfOrder
-            parts.insert(0, head)
+            parts.insert(0, file.read(0, 1))
     except _OutOfOrder:
         return _whole(file)
     return _joined(parts)
