@@ -48,9 +48,13 @@ class _File:
 
     def __init__(self, path: Path, created_ns: int, real_root: str | None):
         self.path, self.created_ns = path, created_ns
-        self.layout = npr.read_header(path, real_root=real_root)
         # Non-blocking, regular files only (a FIFO swapped in can't hang the kernel).
         self.fd = safe_read.open_regular(path, real_root=real_root)
+        try:
+            self.layout = npr.read_header_fd(path, self.fd)
+        except BaseException:
+            os.close(self.fd)
+            raise
         # Rows appended later are not read: every read stays below this count.
         self.rows = self.layout.row_count(os.fstat(self.fd).st_size)
         self.scale = npr.TIME_UNITS_NS[self.layout.time_unit]

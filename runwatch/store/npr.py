@@ -211,6 +211,12 @@ def read_header(path: str | Path, real_root: str | None = None) -> NprLayout:
     return parse_header(path, data)
 
 
+def read_header_fd(path: str | Path, fd: int) -> NprLayout:
+    """The layout of the file open at `fd` (`path` names it in errors): for a reader
+    that keeps the fd, one open and one root check instead of two."""
+    return parse_header(Path(path), _header_bytes(Path(path), fd))
+
+
 def read_columns(path: str | Path) -> tuple[NprLayout, dict[str, list]]:
     """Every whole row of a file as columns; `_time` becomes int ns since the epoch."""
     path = Path(path)
