@@ -17,6 +17,12 @@ from runwatch.tests.lod_store import make_run, records
 RUN = "2024-01-01 00-00-00 csv, run"  # a comma: the run cell is quoted
 
 
+@pytest.fixture(autouse=True)
+def cache_home(monkeypatch, tmp_path):
+    """The server's summaries on disk go under the test's folder (HOME is one already)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture
 def csv(http_server_client, jp_base_url, jp_auth_header):
     async def get(channels: list[str]):

@@ -4,9 +4,13 @@ survives a broken, full, unwritable or booby-trapped cache folder."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import os
+import struct
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import numpy as np
 import pytest
@@ -51,7 +55,15 @@ def frames(svc, channels=("c",), rules=RULES) -> list[bytes]:
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.lod"))
+    """The entry files, the raw rule's summary first, then the buckets."""
+
+    def what(path: Path) -> str:
+        data = path.read_bytes()
+        start = len(disk_cache.MAGIC) + 4
+        (length,) = struct.unpack_from("<I", data, len(disk_cache.MAGIC))
+        return json.loads(data[start : start + length])["key"][0]
+
+    return sorted(folder.glob("*.lod"), key=lambda p: (what(p) != "summary", p.name))
 
 
 def test_a_restarted_server_reads_the_summaries_from_disk(store, run_dir, tmp_path):
@@ -226,3 +238,92 @@ def test_a_symlink_in_the_cache_folder_is_never_followed(store, run_dir, tmp_pat
     assert not raw_entry.is_symlink() and not buckets_entry.is_symlink()
     assert not (tmp_path / "elsewhere").exists()
     assert victim.read_bytes()[:7] == disk_cache.MAGIC[:7]
+
+
+# ---- through the server -----------------------------------------------------------------
+
+OLD_S = 1609459300  # 2021: files not written to lately (the run isn't live)
+
+
+@pytest.fixture
+def jp_server_config(store: Path, tmp_path: Path):
+    return {
+        "ServerApp": {"jpserver_extensions": {"runwatch": True}},
+        "Runwatch": {"lod_disk_cache_dir": str(tmp_path / "server-cache")},
+    }
+
+
+@pytest.fixture
+def get(http_server_client, jp_base_url, jp_auth_header):
+    """GET runs/RUN/<endpoint>, with headers; the body as sent (not decompressed)."""
+
+    async def fetch(endpoint: str, params: dict, headers: dict | None = None):
+        query = urlencode(params, doseq=True, quote_via=quote)
+        response = await http_server_client.fetch(
+            f"{jp_base_url}runwatch/api/runs/{quote(RUN)}/{endpoint}?{query}",
+            headers={**dict(jp_auth_header), "Accept-Encoding": "identity", **(headers or {})},
+            decompress_response=False,
+            raise_error=False,
+        )
+        return response.code, response.body, response.headers
+
+    return fetch
+
+
+SERIES = {"channel": ["c"], "rule": "raw", "width": str(WIDTH)}
+
+
+def age(run_dir: Path) -> None:
+    for path in run_dir.iterdir():
+        os.utime(path, (OLD_S, OLD_S))
+
+
+async def test_a_restarted_server_answers_from_the_summaries_on_disk(
+    get, run_dir, jp_serverapp, tmp_path
+):
+    code, before, _ = await get("series", SERIES)
+    assert code == 200 and len(list((tmp_path / "server-cache").glob("*.lod"))) == 1
+    # What a restart leaves: the disk, and a service with nothing in memory.
+    del jp_serverapp.web_app.settings["runwatch_lod"]
+    code, after, _ = await get("series", SERIES)
+    restarted = jp_serverapp.web_app.settings["runwatch_lod"]
+    assert code == 200 and after == before
+    assert restarted.cache.disk.hits == 1 and restarted.cache.rows_decoded <= BY_PIXELS + 16
+
+
+async def test_an_unchanging_answer_is_304_for_its_etag(get, run_dir):
+    age(run_dir)
+    code, body, headers = await get("series", SERIES)
+    etag = headers["Etag"]
+    assert code == 200 and body and headers["Cache-Control"] == "private, no-cache"
+    code, body, again = await get("series", SERIES, {"If-None-Match": etag})
+    assert (code, body, again["Etag"]) == (304, b"", etag)
+    code, body, other = await get("series", {**SERIES, "width": "299"}, {"If-None-Match": etag})
+    assert code == 200 and body and other["Etag"] != etag
+    code, _, csv = await get("csv", {"channel": ["c"]})
+    assert code == 200 and csv["Cache-Control"] == "private, no-cache"
+    code, body, _ = await get("csv", {"channel": ["c"]}, {"If-None-Match": csv["Etag"]})
+    assert (code, body) == (304, b"")
+
+
+async def test_a_live_files_answer_is_never_kept_and_its_etag_moves(get, run_dir):
+    code, _, headers = await get("series", SERIES)
+    assert code == 200 and headers["Cache-Control"] == "no-store"
+    etag = headers["Etag"]
+    append_npr(run_dir / "stats.c.0.npr", rows_at(np.random.default_rng(5), 10, N * 0.01 + 5))
+    code, grown, headers = await get("series", SERIES, {"If-None-Match": etag})
+    assert code == 200 and headers["Etag"] != etag
+    assert service.wire.parse_frames(grown)[0][0]["rows"] == N + 10
+
+
+async def test_gzip_when_accepted(get, run_dir):
+    age(run_dir)
+    for endpoint, params in (("series", {**SERIES, "rule": ["raw"]}), ("csv", {"channel": ["c"]})):
+        code, plain, headers = await get(endpoint, params)
+        assert code == 200 and "Content-Encoding" not in headers
+        code, packed, zipped = await get(endpoint, params, {"Accept-Encoding": "gzip, br"})
+        assert code == 200 and zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed) == plain and len(packed) < len(plain)
+        assert zipped["Etag"] != headers["Etag"] and zipped["Vary"] == "Accept-Encoding"
+        code, _, refused = await get(endpoint, params, {"Accept-Encoding": "gzip;q=0"})
+        assert code == 200 and "Content-Encoding" not in refused

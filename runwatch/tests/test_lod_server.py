@@ -19,6 +19,12 @@ def parse(body: bytes) -> list[tuple[dict, dict[str, np.ndarray]]]:
     return wire.parse_frames(body)
 
 
+@pytest.fixture(autouse=True)
+def cache_home(monkeypatch, tmp_path):
+    """The server's summaries on disk go under the test's folder (HOME is one already)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture
 def small_run(store):
     t = np.arange(0, 300, 0.5)
