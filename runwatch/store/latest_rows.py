@@ -60,7 +60,8 @@ class _File:
         self.scale = npr.TIME_UNITS_NS[self.layout.time_unit]
         time_field = next(f for f in self.layout.fields if f.name == npr.TIME_FIELD)
         self.time_offset = time_field.offset
-        self.columns = _strided_columns(self.layout)
+        self.fields = [(f.name, f.code) for f in self.layout.fields if f.code != "x"]
+        self.strided = _strided_columns(self.layout)
 
     def _bytes(self, offset: int, size: int) -> bytes:
         data = os.pread(self.fd, size, self.layout.header_len + offset)
@@ -72,21 +73,20 @@ class _File:
         """Rows [first, end) as columns, `_time` in ns since `_created`, values as floats."""
         size = self.layout.itemsize
         data = self._bytes(first * size, (end - first) * size)
-        if self.columns is not None:
+        if self.strided is not None:
             view = memoryview(data)
-            raw = [view.cast(code)[start::step].tolist() for _, code, start, step in self.columns]
+            raw = [view.cast(code)[start::step].tolist() for code, start, step in self.strided]
         else:
-            raw = list(zip(*struct.iter_unpack(self.layout.struct_format, data)))
-        columns = dict.fromkeys(self.layout.names)
-        codes = [f.code for f in self.layout.fields if f.code != "x"]
-        for name, code, values in zip(columns, codes, raw):
-            if name == npr.TIME_FIELD:
-                columns[name] = self._times(values)
-            elif code in _FLOAT_CODES:
-                columns[name] = list(values)
-            else:
-                columns[name] = list(map(float, values))
-        return {name: values or [] for name, values in columns.items()}
+            records = struct.iter_unpack(self.layout.struct_format, data)
+            raw = list(zip(*records)) or [()] * len(self.fields)
+        return {
+            name: self._column(name, code, values) for (name, code), values in zip(self.fields, raw)
+        }
+
+    def _column(self, name: str, code: str, values) -> list:
+        if name == npr.TIME_FIELD:
+            return self._times(values)
+        return list(values) if code in _FLOAT_CODES else list(map(float, values))
 
     def _times(self, values) -> list[int]:
         created, scale = self.created_ns, self.scale
@@ -112,8 +112,8 @@ class _File:
         return lo
 
 
-def _strided_columns(layout: npr.NprLayout) -> list[tuple[str, str, int, int]] | None:
-    """(name, code, first item, items a row) of each field, read as a strided view of
+def _strided_columns(layout: npr.NprLayout) -> list[tuple[str, int, int]] | None:
+    """(code, first item, items a row) of each field, read as a strided view of
     the rows' bytes: several times quicker than struct for the writer's aligned 8-byte
     fields. None where a field is unaligned, a half float, or the host is big-endian."""
     columns = []
@@ -128,9 +128,7 @@ def _strided_columns(layout: npr.NprLayout) -> list[tuple[str, str, int, int]] |
             and aligned
         ):
             return None
-        columns.append(
-            (field.name, field.code, field.offset // field.size, layout.itemsize // field.size)
-        )
+        columns.append((field.code, field.offset // field.size, layout.itemsize // field.size))
     return columns
 
 

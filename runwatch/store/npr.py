@@ -6,7 +6,6 @@ numpy. Byte-for-byte the headers match `numpy.lib.format` (see tests).
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import struct
@@ -24,6 +23,12 @@ TIME_UNITS_NS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 # A header is a few hundred bytes; a version 2/3 length field can claim 4 GB.
 MAX_HEADER_BYTES = 2**20
 MAX_COLUMNS_BYTES = 2**31  # read_columns reads a whole file into lists
+# Layouts parsed, by their header's bytes: a run's channels share a few headers, and
+# parsing one (ast) costs far more than reading it; the kernel's text snapshot of 60
+# channels parsed 120. Only small headers, and only ones that parsed.
+_LAYOUTS: dict[bytes, NprLayout] = {}
+MAX_CACHED_LAYOUTS = 256
+MAX_CACHED_HEADER_BYTES = 4096
 
 # typestr (without byte order) -> struct code
 STRUCT_CODES = {
@@ -150,9 +155,15 @@ def parse_header(path: str | Path, data: bytes) -> NprLayout:
         raise BadNpr(path, f"unsupported NPY version {version}.{data[7]}")
     if len(data) < start + length:
         raise BadNpr(path, f"truncated header (needs {start + length} bytes, file has {len(data)})")
+    header = bytes(data[: start + length])
+    cached = _LAYOUTS.get(header)  # get: another thread may clear it meanwhile
+    if cached is not None:
+        return cached
+    import ast  # only readers need it
+
     try:
-        text = data[start : start + length].decode("utf8" if version == 3 else "latin1")
-        meta = _header_dict(text) if len(text) <= MAX_CACHED_HEADER_CHARS else _literal(text)
+        text = header[start:].decode("utf8" if version == 3 else "latin1")
+        meta = ast.literal_eval(text)
     except (UnicodeDecodeError, ValueError, SyntaxError, MemoryError, RecursionError) as error:
         raise BadNpr(path, f"garbage header ({type(error).__name__})") from None
     if not isinstance(meta, dict) or not {"descr", "fortran_order", "shape"} <= set(meta):
@@ -173,19 +184,12 @@ def parse_header(path: str | Path, data: bytes) -> NprLayout:
     if not times:
         raise BadNpr(path, "no _time field")
     unit = _TYPESTR.fullmatch(times[0].typestr).group(4)
-    return NprLayout(version, start + length, tuple(fields), offset, unit)
-
-
-def _literal(text: str) -> object:
-    import ast  # only readers need it
-
-    return ast.literal_eval(text)
-
-
-# A run's channels share a few headers, and parsing one (ast) costs more than reading
-# it: the kernel's text snapshot of 60 channels parsed 120. The dict is only read.
-MAX_CACHED_HEADER_CHARS = 4096
-_header_dict = functools.lru_cache(maxsize=256)(_literal)
+    layout = NprLayout(version, start + length, tuple(fields), offset, unit)
+    if len(header) <= MAX_CACHED_HEADER_BYTES:
+        if len(_LAYOUTS) >= MAX_CACHED_LAYOUTS:
+            _LAYOUTS.clear()
+        _LAYOUTS[header] = layout
+    return layout
 
 
 def _header_bytes(path: Path, fd: int) -> bytes:
