@@ -33,6 +33,7 @@ from ..store import layout, safe_read, summary
 from ..store.resolve import StoreRootNotAFolder
 from .json_text import to_json
 from .paths import StorePaths
+from .startup_heap import freeze_startup_heap
 
 QUIET_RECHECK_S = 10.0
 QUIET_RECHECKS = 500
@@ -125,6 +126,7 @@ class RunListing:
             return "[" + ",".join([run.text for run in self._list(glob)]) + "]"
 
     def _list(self, glob: str | None) -> list[_Run]:
+        freeze_startup_heap()  # before this cache grows: full GC passes walk what is not frozen
         try:
             root_fd = os.open(self.paths.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except FileNotFoundError:
@@ -183,7 +185,7 @@ class RunListing:
     def _changed(self, name: str, cached: _Run) -> bool:
         """Whether a run whose folder is unchanged must be scanned again now."""
         status = cached.summary["status"]
-        if status == "live":
+        if status in summary.CHANGING:  # live, running, stalled: time alone changes them
             return True
         if status != "unreadable" or cached.info is None:
             return False
@@ -239,9 +241,7 @@ class RunListing:
         last_write_ms = scan.last_write_ms
         fields = {
             **info.summary,
-            "status": summary.run_status(
-                info.for_status, last_write_ms, now.now_ms, self.stale_after_s
-            ),
+            **summary.status_fields(info.for_status, scan, now.now_ms, self.stale_after_s),
             "size": scan.size,
             "last_write_ms": last_write_ms,
         }
@@ -293,6 +293,7 @@ def _refused(name: str, folder_key: tuple, error: str, now_s: float) -> _Run:
         "created": None,
         "created_ms": None,
         "status": "unreadable",
+        "reason": None,
         "error": error,
         "size": 0,
         "last_write_ms": None,
