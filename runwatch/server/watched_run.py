@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from ..store import layout, summary
+from ..store import layout, lifecycle, summary
 from .disk_work import Lane
 
 # A `grew` carries the new bytes themselves when there are at most this many,
@@ -61,6 +61,9 @@ class WatchedRun:
         self.info: dict | None = None
         self.error: str | None = None
         self.status = "unreadable"
+        self.reason: str | None = None
+        self.recheck_ms: int | None = None  # lifecycle runs: when the status may change by itself
+        self.status_due = False  # a lifecycle run's status needs its evidence read again
         self.info_key: tuple | None = None
         self.last_write_ms: int | None = None
         self.sizes: dict[str, int] = {}  # listed store files (all but `_info.json`)
@@ -95,7 +98,13 @@ class WatchedRun:
                 subscriber.send(message)
 
     def is_dirty(self) -> bool:
-        return bool(self.dirty_files or self.info_dirty or self.check_exists or self.all_dirty)
+        return bool(
+            self.dirty_files
+            or self.info_dirty
+            or self.check_exists
+            or self.all_dirty
+            or self.status_due
+        )
 
     def note_changed(self, name: str) -> None:
         if self.dirty_files is NOTHING:
@@ -119,11 +128,12 @@ class WatchedRun:
         names = [name for name in summary.store_file_names(info, scan) if name not in self.omitted]
         listed = names[:MAX_SNAPSHOT_FILES]
         entries = [summary.file_entry(self.path, name, info, scan) for name in listed]
-        status = summary.run_status(info, scan.last_write_ms, now_ms(), self.stale_after_s)
+        state = summary.run_lifecycle(info, scan, now_ms(), self.stale_after_s)
         omitted = len(self.omitted) + len(names) - len(listed)
         if not self.known:
             self.known = True
-            self.info, self.error, self.status = info, error, status
+            self.info, self.error = info, error
+            self.status, self.reason, self.recheck_ms = state.status, state.reason, state.recheck_ms
             self.info_key = info_key(scan)
             self.last_write_ms = scan.last_write_ms
             self.sizes = {e["name"]: e["size"] for e in entries if e["type"] != "info"}
@@ -131,7 +141,8 @@ class WatchedRun:
         return {
             "type": "snapshot",
             "run": self.name,
-            "status": status,
+            "status": state.status,
+            "reason": state.reason,
             "error": error,
             "info": info,
             "files": entries,
@@ -140,12 +151,18 @@ class WatchedRun:
 
     def rescan(self, real_root: str, dirty: set[str]) -> None:
         """Re-read the folder and the info: report info/status changes, new files, growth."""
+        self.status_due = False
         scan, info, error = summary.inspect_run(self.path, real_root)
         self.info_key = info_key(scan)
         self.last_write_ms = max(self.last_write_ms or 0, scan.last_write_ms or 0) or None
-        status = summary.run_status(info, self.last_write_ms, now_ms(), self.stale_after_s)
-        if (info, error, status) != (self.info, self.error, self.status):
-            self.info, self.error, self.status = info, error, status
+        state = summary.run_lifecycle(
+            info, scan, now_ms(), self.stale_after_s, last_write_ms=self.last_write_ms
+        )
+        self.recheck_ms = state.recheck_ms
+        old = (self.info, self.error, self.status, self.reason)
+        if (info, error, state.status, state.reason) != old:
+            self.info, self.error = info, error
+            self.status, self.reason = state.status, state.reason
             self._send_info()
         for name in summary.store_file_names(info, scan):
             if name == layout.INFO_FILE or name in self.omitted:
@@ -173,7 +190,7 @@ class WatchedRun:
     def refresh(self, real_root: str, dirty: set[str], info_dirty: bool) -> None:
         """Report what the noticed changes amount to: restat if only known files grew."""
         dirty -= self.omitted
-        if info_dirty or not dirty <= self.sizes.keys():
+        if info_dirty or self.status_due or not dirty <= self.sizes.keys():
             self.rescan(real_root, dirty)
         else:
             self.restat(dirty)
@@ -189,7 +206,7 @@ class WatchedRun:
             and name not in self.omitted
             and self.sizes.get(name) != st.st_size
         }
-        if info_key(scan) != self.info_key or not dirty <= self.sizes.keys():
+        if info_key(scan) != self.info_key or self.status_due or not dirty <= self.sizes.keys():
             self.rescan(real_root, dirty)
             return
         for name in sorted(dirty):
@@ -218,16 +235,28 @@ class WatchedRun:
     # Pure computation on what is known (in a thread, or on the IOLoop between jobs)
 
     def stale_due_ms(self) -> float | None:
-        """When a live run turns stale if nothing is written (None if not live)."""
+        """When a live run turns stale if nothing is written (None if not live), or
+        when a lifecycle run's status may change by itself (running -> crashed)."""
+        if self.status in lifecycle.STATUSES:
+            return self.recheck_ms
         if self.status != "live" or self.last_write_ms is None:
             return None
         return self.last_write_ms + self.stale_after_s * 1000
 
     def update_status(self) -> None:
         """Report a status change that needs no file event (live -> stale) or follows one."""
+        if self.status in lifecycle.STATUSES:
+            # Its evidence is on disk: a rescan (in a thread) derives it again, when due,
+            # or when a run that had ended is written again.
+            due = self.recheck_ms
+            if due is None and self.status in ("running", "stalled"):
+                return
+            if due is None or now_ms() >= due:
+                self.status_due = True
+            return
         status = summary.run_status(self.info, self.last_write_ms, now_ms(), self.stale_after_s)
         if status != self.status:
-            self.status = status
+            self.status, self.reason = status, summary.pavlov_reason(status, self.stale_after_s)
             self._send_info()
 
     def _send_info(self) -> None:
@@ -237,6 +266,7 @@ class WatchedRun:
                 "run": self.name,
                 "info": self.info,
                 "status": self.status,
+                "reason": self.reason,
                 "error": self.error,
             }
         )

@@ -193,6 +193,12 @@ def this_host() -> lifecycle.Host:
     return _host[0]
 
 
+def pavlov_reason(status: str, stale_after_s: float) -> str | None:
+    """The reason of a run without lifecycle records (the same words for the same status)."""
+    reason = PAVLOV_REASONS.get(status)
+    return reason and reason.format(stale=lifecycle.seconds_text(stale_after_s))
+
+
 def read_processes(scan: RunDir) -> tuple[list[lifecycle.Process], list[str]]:
     """The run's writer records (`_process.<key>.json`) with their heartbeat times,
     and why any could not be read. Parsed records are cached while the file is unchanged."""
@@ -238,16 +244,19 @@ def run_lifecycle(
     now_ms: int,
     stale_after_s: float = STALE_AFTER_S,
     host: lifecycle.Host | None = None,
+    last_write_ms: int | None = None,
 ) -> lifecycle.Status:
     """The run's status and reason: from its writers' evidence when it has some,
-    else (pavlov's runs) live/stale/finished by mtime, as `run_status`."""
+    else (pavlov's runs) live/stale/finished by mtime, as `run_status` (by
+    `last_write_ms` if given, else the scan's)."""
     if info is None:
         return lifecycle.Status("unreadable", None)
     processes, problems = read_processes(scan)
     if processes:
         return lifecycle.run_status(processes, now_ms, host or this_host())
-    status = run_status(info, scan.last_write_ms, now_ms, stale_after_s)
-    reason = PAVLOV_REASONS[status].format(stale=lifecycle.seconds_text(stale_after_s))
+    last_write_ms = scan.last_write_ms if last_write_ms is None else last_write_ms
+    status = run_status(info, last_write_ms, now_ms, stale_after_s)
+    reason = pavlov_reason(status, stale_after_s)
     if problems:
         reason += f"; {problems[0]}"
     return lifecycle.Status(status, reason)
