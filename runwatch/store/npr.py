@@ -218,7 +218,7 @@ def read_header(path: str | Path, real_root: str | None = None) -> NprLayout:
 def read_header_fd(path: str | Path, fd: int) -> NprLayout:
     """The layout of the file open at `fd` (`path` names it in errors): for a reader
     that keeps the fd, one open and one root check instead of two."""
-    return parse_header(Path(path), _header_bytes(Path(path), fd))
+    return parse_header(path, _header_bytes(path, fd))  # path: only for errors
 
 
 def read_columns(path: str | Path) -> tuple[NprLayout, dict[str, list]]:
