@@ -29,6 +29,7 @@ _STORE_EXPORTS = {
     "new_run": ".store.session",
     "to_run": ".store.session",
     "runs": ".store.reading",
+    "status": ".store.reading",
     "info": ".store.reading",
     "resolve": ".store.reading",
     "resolve_many": ".store.reading",

@@ -77,9 +77,18 @@ def age(ms: int | None, now_ms: int) -> str:
     return f"{seconds}s"
 
 
+def status_text(state, now_ms: int) -> tuple[str, str]:
+    """(status, reason) for the table; a running or stalled run's reason says how long ago
+    it last beat."""
+    reason = state.reason or ""
+    if state.status in ("running", "stalled") and state.last_beat_ms is not None:
+        reason += f"; last heartbeat {age(state.last_beat_ms, now_ms)} ago"
+    return state.status, reason
+
+
 def runs_table(query: str | None = None) -> str:
     """Every run (or those `query` matches, as `runwatch.resolve_many`), newest first:
-    name, age, status, description."""
+    name, age, status, its reason, description."""
     root = layout.store_root()
     try:
         names = list(reversed(ordered_runs(root) if query is None else resolve_many(query, root)))
@@ -96,14 +105,15 @@ def runs_table(query: str | None = None) -> str:
         except OSError:
             continue  # deleted meanwhile
         row = summary.run_summary(name, info, error, scan, now_ms)
+        status, reason = status_text(summary.run_lifecycle(info, scan, now_ms), now_ms)
         description = row["description"] or row["error"] or ""
         if len(description) > DESCRIPTION_CHARS:
             description = description[: DESCRIPTION_CHARS - 1] + "…"
-        rows.append((name, age(row["created_ms"], now_ms), row["status"], description))
-    header = ("run", "age", "status", "description")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+        rows.append((name, age(row["created_ms"], now_ms), status, reason, description))
+    header = ("run", "age", "status", "reason", "description")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     lines = [
-        "  ".join([*(cell.ljust(width) for cell, width in zip(r[:3], widths)), r[3]]).rstrip()
+        "  ".join([*(cell.ljust(width) for cell, width in zip(r[:4], widths)), r[4]]).rstrip()
         for r in [header, *rows]
     ]
     return "\n".join(lines)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import NamedTuple
 
 from . import info as info_file
-from . import layout, npr
+from . import layout, npr, summary
 from .resolve import resolve, resolve_many
 from .resolve import runs as _runs
 
-__all__ = ["Channel", "channels", "info", "read_channel", "resolve", "resolve_many", "runs"]
+__all__ = [
+    "Channel",
+    "RunStatus",
+    "channels",
+    "info",
+    "read_channel",
+    "resolve",
+    "resolve_many",
+    "runs",
+    "status",
+]
 
 
 def runs(root: Path | None = None) -> list[str]:
@@ -22,6 +34,24 @@ def info(run: int | str, root: Path | None = None) -> dict:
     """A run's `_info.json` (resolved like `resolve`), with `_env` removed."""
     root = root or layout.store_root()
     return info_file.read_info(root / resolve(run, root))
+
+
+class RunStatus(NamedTuple):
+    """A run's status (docs/run-store.md "Run lifecycle") and why, in words."""
+
+    status: str  # running, stalled, crashed, failed, finished; live, stale (pavlov); unreadable
+    reason: str | None
+    last_heartbeat_ms: int | None  # epoch ms, None without lifecycle records
+
+
+def status(run: int | str, root: Path | None = None) -> RunStatus:
+    """A run's status and its reason, as the runs panel and `%runs` show them, e.g.
+    `RunStatus('failed', 'ValueError: bad lr at train.py:88 in step', ...)`."""
+    root = root or layout.store_root()
+    run_dir = root / resolve(run, root)
+    scan, info_, error = summary.inspect_run(run_dir, os.path.realpath(root))
+    state = summary.run_lifecycle(info_, scan, time.time_ns() // 10**6)
+    return RunStatus(state.status, state.reason if info_ is not None else error, state.last_beat_ms)
 
 
 class Channel(NamedTuple):

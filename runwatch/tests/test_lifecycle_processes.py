@@ -219,3 +219,20 @@ def test_a_reused_pid_is_not_alive(writer, store):
     found = status_of(run_dir)
     assert found.status == "crashed"
     assert f"pid {child.pid} gone" in found.reason
+
+
+def test_runs_and_status_show_the_status_and_its_reason(writer, store, shell, capsys):
+    import runwatch
+
+    child = writer("forever")
+    found = runwatch.status(-1)
+    assert found.status == "running"
+    assert found.reason == f"pid {child.pid}: heartbeat declared every 0.2 s"
+    shell.run_line_magic("runs", "")
+    line = capsys.readouterr().out.splitlines()[1]
+    assert "running" in line and f"pid {child.pid}: heartbeat declared every 0.2 s" in line
+    assert "; last heartbeat " in line and " ago" in line
+    child.kill()
+    child.wait()
+    assert wait_for(the_run(store), "crashed").status == "crashed"
+    assert runwatch.status(-1).reason.startswith(f"pid {child.pid} gone without a recorded exit")

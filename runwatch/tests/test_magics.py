@@ -79,8 +79,10 @@ def test_runs_prints_a_table(shell, store, capsys):
     pavlov_run(store, "2021-01-02 00-00-00 pavlov-run", pavlov_info(description="old"))
     shell.run_line_magic("runs", "")
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["run", "age", "status", "description"]
+    assert lines[0].split() == ["run", "age", "status", "reason", "description"]
     assert lines[1].startswith(run) and "finished" in lines[1] and "learning-rate sweep" in lines[1]
+    assert "finished cleanly at" in lines[1]
+    assert "no heartbeat recorded; nothing written for 60 s" in lines[2]
     assert "pavlov-run" in lines[2] and "stale" in lines[2] and lines[2].rstrip().endswith("old")
     assert "broken-run" in lines[3] and "unreadable" in lines[3] and "invalid JSON" in lines[3]
     shell.run_line_magic("runs", "*pavlov*")
