@@ -46,9 +46,7 @@ class ServedStore:
         return {
             "name": name,
             "info": info,
-            "status": summary.run_status(
-                info, scan.last_write_ms, now_ms, self.settings.stale_after
-            ),
+            **summary.status_fields(info, scan, now_ms, self.settings.stale_after),
             "error": error,
             "size": scan.size,
             "files": summary.file_entries(path, info, scan),

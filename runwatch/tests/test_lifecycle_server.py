@@ -45,6 +45,9 @@ async def test_the_listing_shows_running_then_crashed_with_the_reason(api, write
     entry = await listed(api, name, "crashed")
     assert entry["status"] == "crashed"
     assert entry["reason"].startswith(f"pid {child.pid} gone without a recorded exit")
+    code, detail, _ = await api("runs", name)  # the run's own endpoint says the same
+    assert code == 200
+    assert (detail["status"], detail["reason"]) == ("crashed", entry["reason"])
 
 
 async def test_the_listing_keeps_pavlovs_statuses(api, store):
