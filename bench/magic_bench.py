@@ -8,8 +8,9 @@ The store is issue 10's shape from `big_store.py` (made in ROOT if missing, reus
 if there). The magic runs in an IPython shell with runwatch loaded; the bundle it
 publishes is kept, not printed. Its text part, the plots' static fallback, reads each
 channel's last buckets (runwatch/store/latest_rows.py); the baseline, measured in the
-same process between the magic's repetitions, is reading the header of every `.npr`
-file of the same runs (npr.read_header), the least a snapshot of them can cost.
+same process between the magic's repetitions, opens every `.npr` file of the same runs
+and reads its first 4 kB (the header) and its last 4 kB: the least a snapshot of them
+can cost, and untouched by runwatch's code (its parsed headers are cached).
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ def main() -> None:
     query, folders = store_glob(root, args.runs, args.channels, args.rows)
     os.environ["RUNWATCH_ROOT"] = root
 
-    from runwatch.store import npr
-
     shell, published = shell_with_runwatch()
     files = [path for folder in folders for path in globbing.glob(os.path.join(folder, "*.npr"))]
     query = query if args.runs > 1 else os.path.basename(folders[0])
@@ -77,15 +76,20 @@ def main() -> None:
     def review() -> None:
         shell.run_line_magic("review", repr(query))
 
-    def headers() -> None:
+    def ends() -> None:
         for path in files:
-            npr.read_header(path)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.pread(fd, 4096, 0)
+                os.pread(fd, 4096, max(0, os.fstat(fd).st_size - 4096))
+            finally:
+                os.close(fd)
 
     first_ms = timed_ms(review)  # imports IPython's display on its first call
     magic, baseline = [], []
     for _ in range(args.reps):
         magic.append(timed_ms(review))
-        baseline.append(timed_ms(headers))
+        baseline.append(timed_ms(ends))
     text = published[-1]["text/plain"] if published else "(nothing published)"
     lines = text.splitlines()
     print(
@@ -98,7 +102,7 @@ def main() -> None:
         f"  ({min(magic):.1f}–{max(magic):.1f}; target ≤ {TARGET_MS} ms for 60 × 1 M)"
     )
     print(
-        f"  baseline: read every header, median {statistics.median(baseline):7.1f} ms"
+        f"  baseline: read every file's ends, median {statistics.median(baseline):5.1f} ms"
         f"  ({min(baseline):.1f}–{max(baseline):.1f})"
     )
 
