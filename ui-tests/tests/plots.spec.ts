@@ -172,9 +172,9 @@ test.describe('plots', () => {
     expect(gpu.yRange).toEqual([0, 1]);
     expect(gpu.yTicks).toContain('100%');
     const score = (await plotFacts(page, 'score'))!;
-    expect(score.bands).toBe(2); // the ±2σ band
+    expect(score.bands).toBe(1); // the ±2σ band
     const latency = (await plotFacts(page, 'latency'))!;
-    expect(latency.bands).toBe(4); // two fans: 0–100 and 25–75
+    expect(latency.bands).toBe(2); // two fans: 0–100 and 25–75
     expect(latency.lines).toBe(1); // the median, bold
     const ticks = await page.evaluate(
       () =>

@@ -104,7 +104,7 @@ test('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async (
     writeNotebook('remote/review.ipynb', {}, '');
     await notebookReview.openNotebook(page, 'remote/review.ipynb', 60000);
 
-    // plotly.js (4.6 MB) and the review's code load once per page: not
+    // plotly.js (1.2 MB) and the review's code load once per page: not
     // the review's data, so they cross the link before the measure. A
     // second review of the tiny run then gives what any review costs
     // besides its series (kernel messages, the run's info, HTTP headers).

@@ -3,6 +3,7 @@ import { planGrid, shortRunName } from './grid';
 import { channelSeries, rawColumns } from './series';
 import {
   appendedPoints,
+  bandOutline,
   buildPlot,
   IPlotEntry,
   maxPointsFor,
@@ -83,12 +84,16 @@ describe('buildPlot', () => {
       entries: [entry('mean_std', data, 60)],
       widthPx: 300
     });
-    const [lo, hi] = bands(plot.traces);
-    expect(lo.y[1]).toBeCloseTo(0.5);
-    expect(hi.y[1]).toBeCloseTo(1.5);
-    expect(hi.fill).toBe('tonexty');
+    const [band] = bands(plot.traces);
+    expect(bands(plot.traces)).toHaveLength(1);
+    expect(band.fill).toBe('toself');
+    // The outline: the lows left to right, then the highs back.
+    const n = band.y.length;
+    expect(band.y[1]).toBeCloseTo(0.5);
+    expect(band.y[n - 2]).toBeCloseTo(1.5);
+    expect(band.x[n - 1]).toBe(band.x[0]);
     expect(lines(plot.traces)).toHaveLength(1);
-    expect(plot.traces.indexOf(lines(plot.traces)[0])).toBe(2); // on top
+    expect(plot.traces.indexOf(lines(plot.traces)[0])).toBe(1); // on top
   });
 
   it('draws quantiles as a fan with a bold median', () => {
@@ -99,7 +104,7 @@ describe('buildPlot', () => {
       entries: [entry('quantiles', rows(600, qs), 60)],
       widthPx: 300
     });
-    expect(bands(plot.traces)).toHaveLength(4); // 0–100, 25–75
+    expect(bands(plot.traces)).toHaveLength(2); // 0–100, 25–75
     const [median] = lines(plot.traces);
     expect(median.name).toBe('a 50');
     expect(median.line.width).toBeGreaterThan(2);
@@ -117,7 +122,7 @@ describe('buildPlot', () => {
       entries: [entry('last', data, 60)],
       widthPx: 300
     });
-    expect(bands(bucketed.traces)).toHaveLength(2);
+    expect(bands(bucketed.traces)).toHaveLength(1);
     expect(bucketed.xTicks.text).toContain('5m');
   });
 
@@ -159,7 +164,7 @@ describe('never hiding a spike', () => {
       widthPx: 500
     });
     expect(max(lines(plot.traces)[0].y)).toBeLessThan(1000);
-    expect(max(bands(plot.traces)[1].y)).toBe(1e6);
+    expect(max(bands(plot.traces)[0].y)).toBe(1e6);
   });
 
   it('re-resolves a zoomed range from the full rows', () => {
@@ -267,5 +272,32 @@ describe('appendedPoints', () => {
     expect(
       appendedPoints(before, [trace([0, 1], [5, 6]), trace([0], [1])])
     ).toBe(undefined);
+  });
+});
+
+describe('bandOutline', () => {
+  const f = (...v: number[]) => Float64Array.from(v);
+
+  it('goes along the lows, then back along the highs', () => {
+    const outline = bandOutline(
+      { x: f(0, 1, 2), y: f(1, 2, 3) },
+      { x: f(0, 1, 2), y: f(4, 5, 6) }
+    );
+    expect(Array.from(outline.x)).toEqual([0, 1, 2, 2, 1, 0]);
+    expect(Array.from(outline.y)).toEqual([1, 2, 3, 6, 5, 4]);
+  });
+
+  it('bridges empty buckets and keeps each edge’s own x', () => {
+    const outline = bandOutline(
+      { x: f(0, 1, 2), y: f(1, NaN, 3) },
+      { x: f(0, 1.5, 2), y: f(4, 5, NaN) }
+    );
+    expect(Array.from(outline.x)).toEqual([0, 2, 1.5, 0]);
+    expect(Array.from(outline.y)).toEqual([1, 3, 5, 4]);
+  });
+
+  it('is empty when no bucket has a min or max', () => {
+    const none = { x: f(0, 1), y: f(NaN, NaN) };
+    expect(bandOutline(none, none).x.length).toBe(0);
   });
 });

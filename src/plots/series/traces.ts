@@ -104,27 +104,21 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       meta: { run: entry.run, channel: entry.channel }
     };
     const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
-      bands.push(
-        {
-          ...base,
-          ...line(series.x, lo),
-          line: { width: 0, color: colour },
-          // Empty buckets have no min or max: bridge them.
-          connectgaps: true,
-          showlegend: false,
-          hoverinfo: 'skip'
-        },
-        {
-          ...base,
-          ...line(series.x, hi),
-          line: { width: 0, color: colour },
-          fill: 'tonexty',
-          fillcolor: withAlpha(colour, alpha),
-          connectgaps: true,
-          showlegend: false,
-          hoverinfo: 'skip'
-        }
-      );
+      // One filled polygon (the lows, then the highs back): half the
+      // traces of a lo/hi pair, and plotly's cost grows with traces.
+      const outline = bandOutline(line(series.x, lo), line(series.x, hi));
+      if (outline.x.length === 0) {
+        return;
+      }
+      bands.push({
+        ...base,
+        ...outline,
+        line: { width: 0, color: colour },
+        fill: 'toself',
+        fillcolor: withAlpha(colour, alpha),
+        showlegend: false,
+        hoverinfo: 'skip'
+      });
     };
     const mainLine = (column: string, width: number, legend: boolean) => {
       lines.push({
@@ -179,6 +173,32 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     yTicks: yTicksFor(style, options.yRange ?? padded(yExtent)),
     maxPoints
   };
+}
+
+/**
+ * A band's outline: the finite low points left to right, then the finite
+ * high points right to left. Empty buckets (no min or max) are bridged,
+ * as the lines bridge them.
+ */
+export function bandOutline(
+  lo: { x: Float64Array; y: Float64Array },
+  hi: { x: Float64Array; y: Float64Array }
+): { x: Float64Array; y: Float64Array } {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < lo.x.length; i++) {
+    if (Number.isFinite(lo.y[i])) {
+      x.push(lo.x[i]);
+      y.push(lo.y[i]);
+    }
+  }
+  for (let i = hi.x.length - 1; i >= 0; i--) {
+    if (Number.isFinite(hi.y[i])) {
+      x.push(hi.x[i]);
+      y.push(hi.y[i]);
+    }
+  }
+  return { x: Float64Array.from(x), y: Float64Array.from(y) };
 }
 
 /** Points to append to each trace: what `Plotly.extendTraces` takes. */

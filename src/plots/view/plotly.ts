@@ -57,7 +57,7 @@ let loading: Promise<IPlotly> | undefined;
 /** The plotly.js module, imported once (its own chunk). */
 export function loadPlotly(): Promise<IPlotly> {
   if (!loading) {
-    loading = import('plotly.js-dist-min').then(
+    loading = import('plotly.js-basic-dist-min').then(
       module => ((module as any).default ?? module) as unknown as IPlotly
     );
   }

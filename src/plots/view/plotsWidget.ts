@@ -26,6 +26,7 @@ import { PlotsHeader } from './plotsHeader';
 import { tiledPng } from './png';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
+import { yieldToBrowser } from './yieldToBrowser';
 
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
@@ -333,7 +334,7 @@ export class PlotsWidget extends Widget {
         this._cells.delete(group);
       }
     }
-    const renders: Promise<void>[] = [];
+    const due: [PlotCell, readonly IGridMember[]][] = [];
     for (const [group, members] of plan) {
       if (this._data.waiting(members, this._rule)) {
         continue; // Drawn once all its channels are in.
@@ -346,11 +347,19 @@ export class PlotsWidget extends Widget {
       } else if (!all && !dirty.has(group)) {
         continue;
       }
-      renders.push(cell.render(this._content(cell, members), this._theme));
+      due.push([cell, members]);
     }
-    await Promise.all(renders);
-    if (renders.length > 0 && Number.isNaN(this.timings.firstPlotMs)) {
-      this.timings.firstPlotMs = performance.now() - this._started;
+    // One plotly draw costs 20-40 ms: draw them in grid order (the top
+    // first), giving the page a turn after each, never one long task.
+    for (const [cell, members] of due) {
+      if (this.isDisposed || this._cells.get(cell.group) !== cell) {
+        continue;
+      }
+      await cell.render(this._content(cell, members), this._theme);
+      if (Number.isNaN(this.timings.firstPlotMs)) {
+        this.timings.firstPlotMs = performance.now() - this._started;
+      }
+      await yieldToBrowser();
     }
   }
 
