@@ -10,15 +10,18 @@ $LOD_BENCH_ROOT (default /tmp/runwatch-lod-bench) and reuses it after. Starts
 beside a baseline from the same files: numpy reading every row (np.fromfile,
 `_time` to seconds), what any reduction that reads every row must beat.
 
-Figures: cold (a fresh server, empty cache; the OS page cache is warm) and warm
-series at the 60 s rule and at raw with W = 420, zooms to 1%-wide ranges at raw,
-the bytes of each response, whether the spike arrives, and the server's RSS
-growth over idle.
+Figures: cold (a fresh server, empty caches in memory and on disk; the OS page
+cache is warm) and warm series at the 60 s rule and at raw with W = 420, zooms to
+1%-wide ranges at raw, the bytes of each response, whether the spike arrives, and
+the server's RSS growth over idle. Then the server is restarted on the same disk
+cache ($XDG_CACHE_HOME points at a temp folder for both): the same first requests
+with the summaries read back from disk instead of from every row.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import secrets
 import sys
@@ -28,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import numpy as np
+from tornado.httpclient import HTTPRequest
 
 ROOT = Path(os.environ.get("LOD_BENCH_ROOT", "/tmp/runwatch-lod-bench"))
 os.environ["RUNWATCH_ROOT"] = str(ROOT)
@@ -97,14 +101,27 @@ def baseline(run_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-async def request(client, name, channels, rule, width, x_range) -> tuple[float, bytes]:
+async def request(client, name, channels, rule, width, x_range) -> tuple[float, bytes, int]:
+    """(seconds to the last byte, the frames, bytes on the wire): gzip accepted, as a
+    browser's fetch accepts it, and decoded after the clock stops."""
     query = [("channel", c) for c in channels] + [("rule", str(rule)), ("width", str(width))]
     if x_range:
         query += [("x0", str(x_range[0])), ("x1", str(x_range[1]))]
     path = f"runwatch/api/runs/{quote(name)}/series?{urlencode(query, quote_via=quote)}"
     started = time.perf_counter()
-    response = await client.get(path)
-    return time.perf_counter() - started, response.body
+    response = await client.http.fetch(
+        HTTPRequest(
+            f"http://{client.base}/{path}",
+            headers={**client.headers, "Accept-Encoding": "gzip"},
+            decompress_response=False,
+            request_timeout=120,
+        )
+    )
+    seconds = time.perf_counter() - started
+    body = response.body
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return seconds, body, len(response.body)
 
 
 def spike_seen(body: bytes) -> bool:
@@ -125,19 +142,29 @@ def rss_of(pid: int) -> float:
     return float("nan")
 
 
+async def time_requests(name, channels, client, requests, read_all) -> dict[str, int]:
+    """Print each request's time, bytes (on the wire, gzip; and of the frames) and
+    spike; the bytes sent per label."""
+    print(
+        f"{'GET series, 60 channels':<40}{'time':>10}{'wire':>10}{'frames':>10}"
+        f"{'vs baseline':>14}  spike"
+    )
+    sent = {}
+    for label, rule, width, x_range in requests:
+        seconds, body, on_wire = await request(client, name, channels, rule, width, x_range)
+        sent[label] = on_wire
+        print(
+            f"{label:<40}{seconds * 1000:>8.0f} ms{on_wire / 1e6:>7.2f} MB{len(body) / 1e6:>7.2f} MB"
+            f"{read_all / seconds:>12.1f}×  {'yes' if spike_seen(body) else 'no'}"
+        )
+    return sent
+
+
 async def measure(name: str, channels: list[str], server, client, read_all: float) -> None:
     await wait_until_up(client, server, 60)
     await client.get("runwatch/api/runs")  # imports and first-request costs, not ours
     rss_idle = rss_of(server.pid)
-    print(f"{'GET series, 60 channels':<40}{'time':>10}{'bytes':>12}{'vs baseline':>14}  spike")
-    sent = {}
-    for label, rule, width, x_range in ROWS_TO_TIME:
-        seconds, body = await request(client, name, channels, rule, width, x_range)
-        sent[label] = len(body)
-        print(
-            f"{label:<40}{seconds * 1000:>8.0f} ms{len(body) / 1e6:>9.2f} MB"
-            f"{read_all / seconds:>12.1f}×  {'yes' if spike_seen(body) else 'no'}"
-        )
+    sent = await time_requests(name, channels, client, ROWS_TO_TIME, read_all)
     print()
     print(f"server RSS: {rss_of(server.pid) - rss_idle:.0f} MB over idle ({rss_idle:.0f} MB)")
     review = sent["cold, 60 s rule"] + sent["cold, raw, W=420"]
@@ -169,6 +196,20 @@ ROWS_TO_TIME = [
     ("cold, 10 min rule", 600, 420, None),
 ]
 
+RESTARTED = [
+    ("restarted, 60 s rule (disk cache)", 60, 420, None),
+    ("restarted, raw, W=420 (disk cache)", "raw", 420, None),
+    ("restarted, 10 min rule (disk cache)", 600, 420, None),
+]
+
+
+async def measure_restarted(name, channels, server, client, read_all, cache: Path) -> None:
+    await wait_until_up(client, server, 60)
+    await client.get("runwatch/api/runs")
+    on_disk = sum(p.stat().st_size for p in cache.rglob("*.lod"))
+    print(f"the server restarted; {on_disk / 1e6:.0f} MB of summaries on disk")
+    await time_requests(name, channels, client, RESTARTED, read_all)
+
 
 def main() -> None:
     name = ensure_run()
@@ -181,13 +222,18 @@ def main() -> None:
     channels = sorted(
         p.name.removeprefix("stats.").removesuffix(".0.npr") for p in run_dir.glob("stats.*.npr")
     )
-    port, token = free_port(), secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as work:
-        server = start_server(Path(work), ROOT, port, token, "poll")
-        try:
-            asyncio.run(measure(name, channels, server, Client(port, token), read_all))
-        finally:
-            stop_server(server)
+        # Both servers' disk cache: empty for the first (cold), kept for the second.
+        os.environ["XDG_CACHE_HOME"] = str(Path(work) / "cache")
+        for measure_one in (measure, measure_restarted):
+            port, token = free_port(), secrets.token_hex(16)
+            server = start_server(Path(work), ROOT, port, token, "poll")
+            extra = (Path(work) / "cache",) if measure_one is measure_restarted else ()
+            try:
+                client = Client(port, token)
+                asyncio.run(measure_one(name, channels, server, client, read_all, *extra))
+            finally:
+                stop_server(server)
 
 
 if __name__ == "__main__":
