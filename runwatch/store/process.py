@@ -199,6 +199,7 @@ class Recorder:
         self._lock = threading.RLock()  # the SIGTERM handler may run while the main thread holds it
         self._records: dict[Path, ProcessRecord] = {}
         self._hooks_installed = False  # once per interpreter: a forked child inherits them
+        self._sigterm_checked = False  # only the main thread may set a signal handler
         self._previous_excepthook = None
         self._previous_sigterm = None
 
@@ -226,11 +227,14 @@ class Recorder:
             self._end(record, ending_of(error))
 
     def end_all(self, ended: dict) -> None:
-        """The process is leaving with runs still open: record `ended` where nothing is yet."""
+        """The process is leaving with runs still open: record `ended` where nothing is yet.
+
+        Runs in the SIGTERM handler too, so it takes no lock but its own (an RLock):
+        the heartbeats go on until the process is gone, and `ended` decides meanwhile.
+        """
         with self._lock:
             records = [r for r in self._records.values() if r.ended is None]
         for record in records:
-            FLUSHER.discard_heartbeat(record.heartbeat)
             self._end(record, dict(ended))
 
     def _end(self, record: ProcessRecord, ended: dict) -> None:
@@ -243,13 +247,13 @@ class Recorder:
     # Hooks: each chains to what was there, and none may raise.
 
     def _install_hooks(self) -> None:
-        if self._hooks_installed:
-            return
-        self._hooks_installed = True
-        atexit.register(self._at_exit)
-        self._previous_excepthook = sys.excepthook
-        sys.excepthook = self._excepthook
-        if threading.current_thread() is threading.main_thread():
+        if not self._hooks_installed:
+            self._hooks_installed = True
+            atexit.register(self._at_exit)
+            self._previous_excepthook = sys.excepthook
+            sys.excepthook = self._excepthook
+        if not self._sigterm_checked and threading.current_thread() is threading.main_thread():
+            self._sigterm_checked = True
             try:
                 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # only if the user set none
                     self._previous_sigterm = signal.signal(signal.SIGTERM, self._on_sigterm)
