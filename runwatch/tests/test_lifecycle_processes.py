@@ -173,6 +173,34 @@ def test_an_exception_with_the_run_still_open_goes_through_the_users_excepthook(
     assert found.reason.startswith("KeyError: 'missing' at ")
 
 
+def test_ctrl_c_is_failed_as_interrupted(writer, store):
+    child = writer("forever")
+    child.send_signal(signal.SIGINT)
+    assert child.wait() == -signal.SIGINT  # Python dies by SIGINT after KeyboardInterrupt
+    found = status_of(the_run(store))
+    assert found.status == "failed"
+    assert found.reason.startswith("interrupted (KeyboardInterrupt) at ")
+
+
+def test_opening_the_run_again_runs_again(store, monkeypatch):
+    """A notebook leaves a run and comes back to it: finished, then running, then finished."""
+    import runwatch
+
+    monkeypatch.setenv(process.HEARTBEAT_ENV, str(HEARTBEAT_S))
+    run = runwatch.new_run()
+    with runwatch.to_run(run):
+        runwatch.stats.mean("loss", 1.0)
+    assert status_of(store / run).status == "finished"
+    with runwatch.to_run(run):
+        found = status_of(store / run)
+        assert (found.status, found.reason) == (
+            "running",
+            f"pid {os.getpid()}: heartbeat declared every 0.2 s",
+        )
+    assert len(list((store / run).glob("_process.*.json"))) == 1  # one record per process
+    assert status_of(store / run).status == "finished"
+
+
 def test_kill_9_is_crashed_within_two_heartbeat_intervals(writer, store):
     child = writer("forever")
     run_dir = the_run(store)
