@@ -12,7 +12,8 @@ a real `jupyter server` over it (as server_idle_bench.py does), and prints:
    process: a bare `os.scandir` of the root, and a scandir + stat of every file
    of every run (what a listing that stats everything pays before reading a byte).
    Target: <= 100 ms warm (PRODUCT.md).
-2. The worst and p99 `/api/status` latency, polled back to back from a thread,
+2. The worst and p99 `/api/status` latency, polled back to back from another
+   process (so this one's threads never delay it),
    while the same store plus hostile runs is listed over and over: FIFO
    `_info.json`s, a 100,000-deep `[` `_info.json`, a run with 50,000 files, a
    200 MB sparse `_info.json`, and a run whose `_info.json` and folder a thread
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 from server_idle_bench import free_port, start_server, stop_server
+from socket_stall_bench import StatusPoller
 
 DAY_AGO = time.time() - 86400
 FIFO_RUNS = 20
@@ -152,34 +154,6 @@ class Api:
         raise SystemExit("jupyter server did not start")
 
 
-class StatusPoller:
-    """GET /api/status back to back from a thread; the latencies while it ran."""
-
-    def __init__(self, api: Api):
-        self.api = api
-        self.latencies: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.latencies.append(self.api.get("api/status")[2])
-            time.sleep(0.005)
-
-    def text(self) -> str:
-        ordered = sorted(self.latencies)
-        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-        return f"worst {1000 * ordered[-1]:.0f} ms, p99 {1000 * p99:.0f} ms ({len(ordered)} polls)"
-
-
 def median_ms(times: list[float]) -> str:
     return f"{1000 * statistics.median(times):6.1f} ms"
 
@@ -236,12 +210,12 @@ def bench_hostile(args, work: Path, store: Path) -> None:
     try:
         api = Api(port, token)
         api.wait_until_up(server)
-        with StatusPoller(api) as idle:
+        with StatusPoller(port, token) as idle:
             time.sleep(args.seconds)
         listings = []
         with (
             Swapper(store / "2024-01-01 00-04-00 swapped", outside) as swapper,
-            StatusPoller(api) as busy,
+            StatusPoller(port, token) as busy,
         ):
             deadline = time.monotonic() + args.seconds
             while time.monotonic() < deadline:
@@ -257,8 +231,8 @@ def bench_hostile(args, work: Path, store: Path) -> None:
         f"{swapper.swaps} swaps): first {1000 * listings[0]:.0f} ms, "
         f"then median {median_ms(listings[1:] or listings).strip()} ({len(listings)} listings)"
     )
-    print(f"  /api/status while listing:          {busy.text()}  (target: no stall > 100 ms)")
-    print(f"  baseline, /api/status with no listing: {idle.text()}")
+    print(f"  /api/status while listing:          {busy.summary()}  (target: no stall > 100 ms)")
+    print(f"  baseline, /api/status with no listing: {idle.summary()}")
 
 
 def main() -> None:

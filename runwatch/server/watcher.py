@@ -32,6 +32,7 @@ from .disk_work import DiskWork
 from .loop_slices import SLICE_S, SlicedCalls
 from .paths import Refused, StorePaths, check_run_name, open_store_file
 from .root_watch import ROOT_KEY, RootWatch
+from .startup_heap import freeze_startup_heap
 from .watch_jobs import InotifyAttach, RefreshJob, SnapshotJob
 from .watched_run import Subscriber, WatchedRun, now_ms
 
@@ -152,6 +153,7 @@ class StoreWatcher:
     def _start(self) -> None:
         if self.loop is not None:
             return
+        freeze_startup_heap()  # full GC passes (which stall the loop) then walk only what is new
         self.loop = IOLoop.current()
         self.work = DiskWork(self.loop)
         if self.mode != "poll" and inotify.available():
