@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest_server import pavlov_info, pavlov_run
-from .test_lifecycle_processes import DEADLINE_S, the_run, writer  # noqa: F401
+from .test_lifecycle_processes import DEADLINE_S, DECLARED, the_run, writer  # noqa: F401
 from .test_server_watch import next_message, socket  # noqa: F401
 
 
@@ -39,7 +39,7 @@ async def test_the_listing_shows_running_then_crashed_with_the_reason(api, write
     name = the_run(store).name
     entry = await listed(api, name, "running")
     assert entry["status"] == "running"
-    assert entry["reason"] == f"pid {child.pid}: heartbeat declared every 0.2 s"
+    assert entry["reason"] == f"pid {child.pid}: {DECLARED}"
     child.kill()
     child.wait()
     entry = await listed(api, name, "crashed")
@@ -65,7 +65,7 @@ async def test_the_socket_says_running_then_crashed(socket, writer, store):  # n
     snapshot = await next_message(ws, "snapshot")
     assert (snapshot["status"], snapshot["reason"]) == (
         "running",
-        f"pid {child.pid}: heartbeat declared every 0.2 s",
+        f"pid {child.pid}: {DECLARED}",
     )
     child.kill()
     child.wait()
