@@ -27,7 +27,8 @@ CHUNK_ROWS = 4096
 # channel (a cumsum of millions of rows, rows dated after "now"), it says so instead.
 MAX_ROWS = 100_000
 _FLOAT_CODES = frozenset("efd")  # struct already gives floats: no conversion
-_CASTABLE_CODES = frozenset("?bBhHiIqQfd")  # memoryview.cast takes these (not f2's "e")
+# memoryview.cast takes these; not f2, nor b1 (a byte other than 0 or 1 in a C bool).
+_CASTABLE_CODES = frozenset("bBhHiIqQfd")
 
 
 class TooManyRows(ValueError):
@@ -155,7 +156,8 @@ def _tail(file: _File, kind: str, from_ns: int | None) -> dict[str, list]:
     parts: list[dict[str, list]] = []
     try:
         while True:
-            if file.rows - first > MAX_ROWS and first > 0:
+            # Checked before decoding them; a file of one chunk is read whole, as it was.
+            if file.rows - first > MAX_ROWS and (first > 0 or file.rows > CHUNK_ROWS):
                 raise TooManyRows(file.rows - first)
             part = file.read(first, end)
             later = parts[0][npr.TIME_FIELD][:1] if parts else []

@@ -224,3 +224,15 @@ def test_unaligned_and_half_float_fields_read_as_the_aligned_ones(tmp_path: Path
     every = every_row([path])
     for name in ("flag", "x", "h", "count", "_time"):
         assert tail[name][1:] == every[name][-len(tail[name]) + 1 :], name
+
+
+def test_last_buckets_of_more_rows_than_the_kernel_reads_say_so(
+    tmp_path: Path, monkeypatch, decoded
+):
+    """6,000 rows in the last two buckets, over a 1,000-row quick look: the text names the
+    rows it would need, and none were decoded (the chunked read decoded 4,096 first)."""
+    monkeypatch.setattr(latest_rows, "MAX_ROWS", 1000)
+    path = mean_file(tmp_path / "stats.m.0.npr", np.arange(6000) * 0.02)
+    with pytest.raises(latest_rows.TooManyRows, match="needs 6,000 rows, over the 1,000"):
+        latest_rows.read_latest_rows([path], "mean", CREATED_NS, 60, 110.0)
+    assert decoded == []
