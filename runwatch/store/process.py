@@ -8,7 +8,8 @@ leaves the run, its record is rewritten once with `ended`: cleanly, an exception
 if it exits with the run still open, from atexit or a chained `sys.excepthook`.
 `kill -9` records nothing, which is how a reader tells a crash
 (runwatch/store/lifecycle.py). Never rewrites `_info.json` and never raises
-into the user's code. Stdlib only.
+into the user's code. Times are the real clock (not the store's freezable one):
+they are compared with heartbeat mtimes. Stdlib only.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import signal
 import socket
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
-from . import clock, layout
+from . import layout
 from .appender import FLUSHER, touch
 from .lifecycle import Host, Seen, signal_name
 
@@ -114,7 +116,7 @@ class ProcessRecord:
         pid = os.getpid()
         # The start time in the key: a later process with the same pid gets its own files.
         self.key = (
-            f"{pid}-{self.start_ticks if self.start_ticks is not None else clock.now_ns() // 10**6}"
+            f"{pid}-{self.start_ticks if self.start_ticks is not None else time.time_ns() // 10**6}"
         )
         self.path = run_dir / layout.process_file_name(self.key)
         self.heartbeat = str(run_dir / layout.heartbeat_file_name(self.key))
@@ -124,7 +126,7 @@ class ProcessRecord:
             "start_ticks": self.start_ticks,
             "boot_time_s": boot_time_s(),
             "clock_ticks_per_s": _clock_ticks(),
-            "opened": layout.format_created(clock.now_ns()),
+            "opened": layout.format_created(time.time_ns()),
             "heartbeat_s": interval_s,
             "heartbeat_file": layout.heartbeat_file_name(self.key),
         }
@@ -154,7 +156,7 @@ def _clock_ticks() -> int | None:
 
 def ending_of(error: BaseException | None) -> dict:
     """The `ended` entry for leaving a run with `error` (None: cleanly)."""
-    ended: dict = {"at_ms": clock.now_ns() // 10**6}
+    ended: dict = {"at_ms": time.time_ns() // 10**6}
     if error is None or isinstance(error, GeneratorExit):
         ended["how"] = "left"
     elif isinstance(error, SystemExit):
@@ -262,7 +264,7 @@ class Recorder:
 
     def _at_exit(self) -> None:
         try:
-            self.end_all({"how": "exit", "at_ms": clock.now_ns() // 10**6, "exit_code": None})
+            self.end_all({"how": "exit", "at_ms": time.time_ns() // 10**6, "exit_code": None})
         except Exception:  # noqa: BLE001,S110 (exiting: nothing to tell)
             pass
 
@@ -278,7 +280,7 @@ class Recorder:
     def _on_sigterm(self, number, frame) -> None:
         try:
             self.end_all(
-                {"how": "signal", "at_ms": clock.now_ns() // 10**6, "signal": signal_name(number)}
+                {"how": "signal", "at_ms": time.time_ns() // 10**6, "signal": signal_name(number)}
             )
         except Exception:  # noqa: BLE001,S110 (dying anyway)
             pass
