@@ -7,6 +7,7 @@ import {
   buildPlot,
   IPlotEntry,
   maxPointsFor,
+  mergeBands,
   percentRange
 } from './traces';
 
@@ -299,5 +300,54 @@ describe('bandOutline', () => {
   it('is empty when no bucket has a min or max', () => {
     const none = { x: f(0, 1), y: f(NaN, NaN) };
     expect(bandOutline(none, none).x.length).toBe(0);
+  });
+});
+
+describe('mergeBands', () => {
+  const band = (fill: string, group: string, y: number[]) => ({
+    x: Float64Array.from(y.map((_, i) => i)),
+    y: Float64Array.from(y),
+    fill: 'toself',
+    fillcolor: fill,
+    legendgroup: group,
+    hoverinfo: 'skip',
+    meta: { run: group, channel: `${group}.${y[0]}` }
+  });
+
+  it('joins one run’s bands into one trace, outlines split by a gap', () => {
+    const merged = mergeBands([
+      band('red', 'run-a', [1, 2]),
+      band('blue', 'run-b', [5]),
+      band('red', 'run-a', [3, 4, 3])
+    ]);
+    expect(merged).toHaveLength(2);
+    const [a, b] = merged;
+    expect(Array.from(a.y as Float64Array)).toEqual([1, 2, NaN, 3, 4, 3]);
+    expect(Array.from(a.x as Float64Array)).toEqual([0, 1, NaN, 0, 1, 2]);
+    expect(a.meta).toEqual({ run: 'run-a', channels: ['run-a.1', 'run-a.3'] });
+    expect(Array.from(b.y as Float64Array)).toEqual([5]);
+  });
+
+  it('keeps runs apart when the palette repeats a colour', () => {
+    const merged = mergeBands([
+      band('red', 'run-a', [1]),
+      band('red', 'run-k', [2])
+    ]);
+    expect(merged).toHaveLength(2);
+  });
+
+  it('merges a comparison’s bands per run in buildPlot', () => {
+    const data = rows(600, { x: i => i % 7 });
+    const entries = ['a', 'b'].flatMap(run =>
+      ['g.x', 'g.y'].map(channel => ({
+        ...entry('last', data, 60, channel),
+        run,
+        legend: run,
+        colour: run === 'a' ? '#111111' : '#222222'
+      }))
+    );
+    const plot = buildPlot({ entries, widthPx: 300 });
+    expect(bands(plot.traces)).toHaveLength(2);
+    expect(lines(plot.traces)).toHaveLength(4);
   });
 });

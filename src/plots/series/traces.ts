@@ -165,7 +165,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const yExtent: [number, number] | undefined =
     extent.lo <= extent.hi ? [extent.lo, extent.hi] : undefined;
   return {
-    traces: [...bands, ...lines],
+    traces: [...mergeBands(bands), ...lines],
     style,
     xExtent,
     yExtent,
@@ -199,6 +199,45 @@ export function bandOutline(
     }
   }
   return { x: Float64Array.from(x), y: Float64Array.from(y) };
+}
+
+/**
+ * Bands of one fill colour and legend entry (a run's labels when comparing
+ * runs) as one trace: their outlines one after another, a NaN between
+ * them, each filled on its own. plotly's cost grows with the traces.
+ */
+export function mergeBands(bands: readonly Trace[]): Trace[] {
+  const byFill = new Map<string, Trace[]>();
+  for (const band of bands) {
+    const key = JSON.stringify([band.fillcolor, band.legendgroup]);
+    const same = byFill.get(key);
+    if (same) {
+      same.push(band);
+    } else {
+      byFill.set(key, [band]);
+    }
+  }
+  return [...byFill.values()].map(group => {
+    if (group.length === 1) {
+      return group[0];
+    }
+    const parts = group.map(b => ({
+      x: b.x as Float64Array,
+      y: b.y as Float64Array
+    }));
+    const length = parts.reduce((n, p) => n + p.x.length + 1, -1);
+    const x = new Float64Array(length).fill(NaN);
+    const y = new Float64Array(length).fill(NaN);
+    let at = 0;
+    for (const part of parts) {
+      x.set(part.x, at);
+      y.set(part.y, at);
+      at += part.x.length + 1;
+    }
+    const metas = group.map(b => b.meta as { run: string; channel: string });
+    const meta = { run: metas[0].run, channels: metas.map(m => m.channel) };
+    return { ...group[0], x, y, meta };
+  });
 }
 
 /** Points to append to each trace: what `Plotly.extendTraces` takes. */
