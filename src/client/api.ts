@@ -4,8 +4,21 @@
  */
 import { requestAPI, requestBytes } from './requestAPI';
 
-/** A run's liveness, as the server judges it from its files' mtimes. */
-export type RunStatus = 'live' | 'stale' | 'finished' | 'unreadable';
+/**
+ * A run's status, as the server judges it from evidence (docs/server-api.md,
+ * "Run status"): `running`, `stalled`, `crashed`, `failed` or `finished`
+ * for runs whose writers record their process; `live`, `stale` or
+ * `finished` by mtime for pavlov's runs; `unreadable`.
+ */
+export type RunStatus =
+  | 'running'
+  | 'stalled'
+  | 'crashed'
+  | 'failed'
+  | 'live'
+  | 'stale'
+  | 'finished'
+  | 'unreadable';
 
 /** One run in `GET runwatch/api/runs`. */
 export interface IRunSummary {
@@ -14,6 +27,8 @@ export interface IRunSummary {
   readonly created: string | null;
   readonly created_ms: number | null;
   readonly status: RunStatus;
+  /** The status in words (`pid 1234 gone…`), or `null` (unreadable). */
+  readonly reason?: string | null;
   /** Why the run is unreadable, or `null`. */
   readonly error: string | null;
   /** Bytes on disk. */
@@ -56,6 +71,7 @@ export interface IRunDetail {
   /** `_info.json` without `_env`; `null` if unreadable. */
   readonly info: Record<string, unknown> | null;
   readonly status: RunStatus;
+  readonly reason?: string | null;
   readonly error: string | null;
   readonly size: number;
   readonly files: IFileEntry[];

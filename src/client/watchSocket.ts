@@ -15,6 +15,7 @@ export type IRunMessage =
       type: 'snapshot';
       run: string;
       status: RunStatus;
+      reason?: string | null;
       files: IFileEntry[];
       /** Files past the snapshot's cap (1,000), never reported. */
       omitted?: number;
@@ -38,6 +39,7 @@ export type IRunMessage =
       run: string;
       info: Record<string, unknown> | null;
       status: RunStatus;
+      reason?: string | null;
       error?: string | null;
     }
   | { type: 'deleted'; run: string }

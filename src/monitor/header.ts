@@ -7,7 +7,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { badgeText, RunModel, runBadge } from '../runs';
+import { badgeText, RunModel, runBadge, showsReason } from '../runs';
 import { formatAge, formatSize } from '../store/format';
 import { BucketRule, ruleLabel } from './statsTree';
 
@@ -47,6 +47,10 @@ export class MonitorHeader extends Widget {
       this._badge.textContent = badgeText(badge, trans);
       this._badge.className = `jp-runwatch-badge jp-runwatch-badge-${badge}`;
     }
+    const reason = model.reason ?? '';
+    if (this._badge.title !== reason) {
+      this._badge.title = reason;
+    }
     const facts: string[] = [];
     if (model.createdMs !== undefined) {
       const age = formatAge((this._now() - model.createdMs) / 1000);
@@ -64,12 +68,16 @@ export class MonitorHeader extends Widget {
     const message =
       model.state === 'deleted'
         ? trans.__('run deleted')
-        : (model.message ?? '');
+        : (model.message ??
+          (showsReason(badge) && model.reason ? model.reason : ''));
     setText(this._message, message);
     this._message.hidden = !message;
     this._message.classList.toggle(
       'jp-runwatch-message-error',
-      model.state === 'error' || model.state === 'deleted'
+      model.state === 'error' ||
+        model.state === 'deleted' ||
+        badge === 'crashed' ||
+        badge === 'failed'
     );
   }
 

@@ -23,6 +23,22 @@ export function runBadge(model: RunModel): string {
   return model.status ?? 'live';
 }
 
+/** Statuses that can still change without any file event (a process dies). */
+const UNSETTLED = new Set(['running', 'stalled', 'live']);
+
+/** Whether a run in `status` may still change by itself. */
+export function isUnsettled(status: string | undefined): boolean {
+  return status !== undefined && UNSETTLED.has(status);
+}
+
+/** Statuses whose reason a user must see without hovering. */
+const TROUBLED = new Set(['stalled', 'crashed', 'failed']);
+
+/** Whether a run in `status` shows its reason as a line of its own. */
+export function showsReason(status: string | undefined): boolean {
+  return status !== undefined && TROUBLED.has(status);
+}
+
 /**
  * The word a badge shows, in the user's language.
  *
@@ -43,6 +59,14 @@ export function badgeText(
       return trans.__('error');
     case 'reconnecting':
       return trans.__('reconnecting');
+    case 'running':
+      return trans.__('running');
+    case 'stalled':
+      return trans.__('stalled');
+    case 'crashed':
+      return trans.__('crashed');
+    case 'failed':
+      return trans.__('failed');
     case 'live':
       return trans.__('live');
     case 'stale':

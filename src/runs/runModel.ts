@@ -93,9 +93,14 @@ export class RunModel implements IDisposable {
     return this._state;
   }
 
-  /** The server's status of the run (live, stale, finished, unreadable). */
+  /** The server's status of the run (running, crashed, live, stale…). */
   get status(): RunStatus | undefined {
     return this._status;
+  }
+
+  /** The status in words, as the server gives it, if it does. */
+  get reason(): string | undefined {
+    return this._reason;
   }
 
   /** Why the run can't be shown (state `error`), or a problem to flag. */
@@ -172,6 +177,7 @@ export class RunModel implements IDisposable {
       }
       this._setInfo(detail.info, detail.error);
       this._status = detail.status;
+      this._reason = detail.reason ?? undefined;
     } catch (error) {
       this._fail((error as Error).message);
       return;
@@ -196,6 +202,7 @@ export class RunModel implements IDisposable {
       case 'snapshot':
         this._state = 'live';
         this._status = message.status;
+        this._reason = message.reason ?? undefined;
         if (message.info !== undefined) {
           this._setInfo(message.info, message.error ?? null);
         }
@@ -231,6 +238,7 @@ export class RunModel implements IDisposable {
       case 'info':
         this._setInfo(message.info, message.error ?? null);
         this._status = message.status;
+        this._reason = message.reason ?? undefined;
         break;
       case 'deleted':
         this._state = 'deleted';
@@ -375,6 +383,7 @@ export class RunModel implements IDisposable {
   private _subscription: IDisposable | undefined = undefined;
   private _state: RunState = 'loading';
   private _status: RunStatus | undefined = undefined;
+  private _reason: string | undefined = undefined;
   private _message: string | undefined = undefined;
   private _info: Record<string, unknown> = {};
   private _originNs: bigint | undefined = undefined;

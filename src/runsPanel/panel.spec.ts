@@ -121,6 +121,48 @@ describe('RunsPanel', () => {
     jest.useRealTimers();
   });
 
+  it('follows a running run until it crashes, and says why', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-02 00-00-00 train-run');
+    let listed: Record<string, unknown> = {
+      status: 'running',
+      reason: 'heartbeat 12:00:01 UTC'
+    };
+    const base = api.listRuns.bind(api);
+    api.listRuns = async () => {
+      const list = await base();
+      return {
+        ...list,
+        runs: list.runs.map(run => ({ ...run, ...listed }) as any)
+      };
+    };
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const panel = new RunsPanel({ api, socket, open: () => undefined });
+    Widget.attach(panel, document.body);
+    const badge = () =>
+      panel.node.querySelector('.jp-runwatch-badge') as HTMLElement;
+    const reason = () =>
+      panel.node.querySelector('.jp-runwatch-run-reason')?.textContent;
+    await jest.advanceTimersByTimeAsync(0);
+    expect(badge().textContent).toBe('running');
+    expect(badge().title).toBe('heartbeat 12:00:01 UTC');
+    expect(reason()).toBeUndefined(); // a healthy run needs no line
+
+    // kill -9: no file changes, no runs-changed; the next fetch shows it.
+    listed = {
+      status: 'crashed',
+      reason: 'pid 4242 gone without a recorded exit'
+    };
+    await jest.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+    expect(badge().textContent).toBe('crashed');
+    expect(badge().className).toContain('jp-runwatch-badge-crashed');
+    expect(reason()).toBe('pid 4242 gone without a recorded exit');
+    panel.dispose();
+    socket.dispose();
+    jest.useRealTimers();
+  });
+
   it("speaks the user's language when given a translator", async () => {
     jest.useFakeTimers({ now: Date.UTC(2024, 0, 2, 1) });
     const api = new FakeRunwatchAPI();

@@ -14,7 +14,7 @@ import { IRunSummary, IRunwatchAPI, WatchSocket } from '../client';
 import { IRunAction, IRunsPanel } from '../tokens';
 import { filterRuns, IRunEntry } from '../store/resolve';
 import { formatAge, formatSize } from '../store/format';
-import { badgeText } from '../runs/runBadge';
+import { badgeText, isUnsettled, showsReason } from '../runs/runBadge';
 
 /** Runs listed at most; the filter narrows the rest. */
 export const MAX_LISTED_RUNS = 200;
@@ -155,7 +155,7 @@ export class RunsPanel extends Widget implements IRunsPanel {
 
   /** Fetch again while a run is live; else only redraw the ages now and then. */
   private _tick(): void {
-    if (this._runs.some(run => run.status === 'live')) {
+    if (this._runs.some(run => isUnsettled(run.status))) {
       void this.refresh();
       return;
     }
@@ -255,6 +255,9 @@ function runItem(
   const badge = document.createElement('span');
   badge.className = `jp-runwatch-badge jp-runwatch-badge-${run.status}`;
   badge.textContent = badgeText(run.status, trans);
+  if (run.reason) {
+    badge.title = run.reason;
+  }
   const details: string[] = [formatSize(run.size)];
   if (run.created_ms !== null && run.created_ms !== undefined) {
     const age = formatAge((now - run.created_ms) / 1000);
@@ -281,6 +284,12 @@ function runItem(
     facts.appendChild(buttons);
   }
   item.append(name, facts);
+  if (run.reason && showsReason(run.status)) {
+    const reason = document.createElement('div');
+    reason.className = 'jp-runwatch-run-reason';
+    reason.textContent = run.reason;
+    item.appendChild(reason);
+  }
   if (typeof run.description === 'string' && run.description) {
     const description = document.createElement('div');
     description.className = 'jp-runwatch-run-description';
