@@ -194,7 +194,8 @@ class DiskCache:
             entry = None if data is None else decode(data, key)
             if entry is not None:
                 try:
-                    os.utime(fd)  # used now: the last to be evicted
+                    stamp = time.time_ns()  # used now: the last to be evicted
+                    os.utime(fd, ns=(stamp, stamp))
                 except OSError:
                     pass  # a read-only folder: its order stays as it was
         except OSError as error:
@@ -236,6 +237,11 @@ class DiskCache:
             with os.fdopen(fd, "wb") as out:
                 for part in parts:
                     out.write(part)
+                # The LRU order is the files' mtimes: from the fine clock, as the
+                # kernel's own stamps tick every few ms and two entries could tie.
+                out.flush()
+                stamp = time.time_ns()
+                os.utime(out.fileno(), ns=(stamp, stamp))
             os.replace(temp, self.path(key))
             temp = None
         except OSError as error:
