@@ -271,6 +271,19 @@ function report({ tensorboard, runwatch, manifest, spikeTag }) {
       `  ${label.padEnd(30)} ${seconds(medianMs(samples)).padStart(8)}  (each: ${each(samples)})`
     );
   }
+  // From the tag groups shown (the app booted, its tag list in): the
+  // counterpart of runwatch's clock, which starts in a lab already loaded.
+  const booted = samples =>
+    median(samples.map(s => (s.timedOut ? NaN : s.ms - s.expandedAt)));
+  for (const renderer of ['webgl', 'svg']) {
+    console.log(
+      `  TensorBoard ${renderer}, from its groups shown: ${seconds(booted(tensorboard.map(r => r[renderer])))}`
+    );
+  }
+  const bestBooted = Math.min(
+    booted(tensorboard.map(r => r.webgl)),
+    booted(tensorboard.map(r => r.svg))
+  );
   // TensorBoard's best case: the faster of its two renderers.
   const best = Math.min(
     medianMs(rows['TensorBoard, WebGL (default)']),
@@ -281,6 +294,10 @@ function report({ tensorboard, runwatch, manifest, spikeTag }) {
   console.log(
     `  TensorBoard's best (${seconds(best)}) / runwatch cold: ${(best / cold).toFixed(2)}×; ` +
       `/ runwatch warm: ${(best / warm).toFixed(2)}× (target ≥ 5×)`
+  );
+  console.log(
+    `  from its groups shown (${seconds(bestBooted)}) / runwatch cold: ${(bestBooted / cold).toFixed(2)}×; ` +
+      `/ runwatch warm: ${(bestBooted / warm).toFixed(2)}×`
   );
   const sent = tensorboard.flatMap(r => [r.webgl.spikeSent, r.svg.spikeSent]);
   const points = tensorboard.flatMap(r => [r.webgl.points, r.svg.points]);
