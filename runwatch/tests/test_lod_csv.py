@@ -10,9 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from runwatch.server.lod.csv import js_number
+from runwatch.server.lod import csv as lod_csv
+from runwatch.server.lod import rows
+from runwatch.server.lod.csv import CHUNK_BYTES, js_number
+from runwatch.server.paths import StorePaths
 from runwatch.store import npr
 from runwatch.tests.lod_store import make_run, records
+from runwatch.tests.make_vectors import VECTORS
+from runwatch.tests.test_lod_vectors import from_json
 
 RUN = "2024-01-01 00-00-00 csv, run"  # a comma: the run cell is quoted
 
@@ -74,16 +79,16 @@ async def test_every_row_as_the_browser_exports_it(csv, run_dir):
     )
     text = body.decode()
     lines = text.split("\n")
-    assert lines[0] == "run,channel,t_seconds,total,count,x,flag"
+    assert lines[0] == "run,channel,t_seconds,value,total,count,x,flag"
     # The two files merge by time; a field one file lacks is NaN in its rows, and
-    # fields the channel lacks are empty cells.
+    # fields the channel lacks are empty cells. A `last` row's value is its x.
     quoted = '"2024-01-01 00-00-00 csv, run"'
     assert lines[-6:] == [
-        f"{quoted},two.files,1,,,0.5,1",
-        f"{quoted},two.files,2,,,2.25,NaN",
-        f"{quoted},two.files,3,,,3,1",
-        f"{quoted},two.files,3,,,-1.1805916207174113e+21,NaN",
-        f"{quoted},two.files,5,,,1e-7,1",
+        f"{quoted},two.files,1,0.5,,,0.5,1",
+        f"{quoted},two.files,2,2.25,,,2.25,NaN",
+        f"{quoted},two.files,3,3,,,3,1",
+        f"{quoted},two.files,3,-1.1805916207174113e+21,,,-1.1805916207174113e+21,NaN",
+        f"{quoted},two.files,5,1e-7,,,1e-7,1",
         "",
     ]
     table = pd.read_csv(io.StringIO(text))
@@ -97,6 +102,8 @@ async def test_every_row_as_the_browser_exports_it(csv, run_dir):
     assert len(train) == len(rows) == 60_000
     assert np.array_equal(train["t_seconds"].to_numpy(), seconds)
     assert np.array_equal(train["total"].to_numpy(), rows["total"], equal_nan=True)
+    # A mean row's value is its total / count, as the raw rule plots it.
+    assert np.array_equal(train["value"].to_numpy(), rows["total"] / 3, equal_nan=True)
     assert (train["count"] == 3).all() and train["x"].isna().all()
 
 
@@ -124,11 +131,37 @@ async def test_an_unknown_channel_is_400_and_a_corrupt_file_409(csv, run_dir):
 
 
 async def test_a_channel_too_big_to_merge_is_409(csv, run_dir, monkeypatch):
-    from runwatch.server.lod import csv as lod_csv
-
     monkeypatch.setattr(lod_csv, "MAX_MERGED_ROWS", 4)
     code, body, _ = await csv(["loss.train", "two.files"])
     assert code == 409
     assert body["message"] == (
         "channel 'two.files': 5 rows in 2 files, over the 4 the server merges in memory"
     )
+
+
+VECTOR = json.loads((VECTORS / "csv.json").read_text())
+
+
+@pytest.mark.parametrize("chunk_bytes", [CHUNK_BYTES, 1], ids=["one chunk", "a row a chunk"])
+def test_the_shared_vector_as_the_browser_writes_it(store, monkeypatch, chunk_bytes):
+    """test/vectors/csv.json: the same text as csv.spec.ts checks, a row's value carried
+    across chunks (cumsum's running total)."""
+    monkeypatch.setattr(lod_csv, "CHUNK_BYTES", chunk_bytes)
+    channels = {}
+    for channel in VECTOR["channels"]:
+        dtype = [(name, "<f8") for name in channel["fields"]]
+        values = {name: from_json(column) for name, column in channel["fields"].items()}
+        channels[channel["channel"]] = (
+            channel["kind"],
+            [records(np.array(channel["t"], float), dtype, **values)],
+        )
+    make_run(store, VECTOR["run"], channels)
+    paths = StorePaths(store)
+    run = rows.run_channels(paths, VECTOR["run"])
+    specs = [run.channels[c["channel"]] for c in VECTOR["channels"]]
+    chunks = lod_csv.CsvChunks(paths, run, specs, VECTOR["run"])
+    try:
+        text = b"".join(iter(chunks.next, None)).decode()
+    finally:
+        chunks.close()
+    assert text.split("\n") == VECTOR["csv"]

@@ -1,6 +1,8 @@
-"""Every row of a run's channels as CSV, streamed: the same text as the browser's
+"""Every row of a run's channels as tidy CSV, streamed: the same text as the browser's
 export (`csvChunks` in src/plots/series/csv.ts), numbers written as JavaScript's
-`String(number)` writes them.
+`String(number)` writes them. Columns: `run,channel,t_seconds,value`, then the union
+of the channels' stored fields (empty where a channel lacks one). `value` is the row's
+own value as the raw rule plots it (`row_value`).
 
 Rows are read a chunk at a time (about 1 MB of text), never a whole file at once;
 a channel of several files is merged by time first, which needs its rows in memory.
@@ -16,6 +18,7 @@ import numpy as np
 
 from ..paths import Refused, StorePaths
 from .cache import MAX_MERGED_ROWS
+from .kinds import raw_columns
 from .rows import TIME, ChannelError, ChannelSpec, OpenFile, RunChannels, merge_by_time
 
 CHUNK_BYTES = 2**20
@@ -59,6 +62,26 @@ def format_column(values: np.ndarray) -> list[str]:
     return [js_number(v) for v in values.tolist()]
 
 
+def row_value(kind: str, fields: dict[str, np.ndarray]) -> np.ndarray | None:
+    """Each row's one value (`rowValue` in csv.ts): the raw rule's `value` column
+    (`total/count` for mean, `count/duration` for maxrate, the running total for
+    cumsum), μ for mean_std, the 50th percentile for quantiles (the mean of the two
+    middle fields when their count is even); None when a row holds several values
+    (a dict-valued argument), whose raw fields then carry them."""
+    raw = raw_columns(kind, fields)
+    if "value" in raw:
+        return raw["value"]
+    if kind == "mean_std":
+        return raw.get("mu")
+    if kind == "quantiles" and raw:
+        columns = list(raw.values())
+        middle = len(columns) // 2
+        if len(columns) % 2:
+            return columns[middle]
+        return (columns[middle - 1] + columns[middle]) / 2
+    return None
+
+
 def file_name(run: str, channels: list[str]) -> str:
     """`<run> <group>.csv` made safe, as the browser's export names it."""
     groups = {c.partition(".")[0] for c in channels}
@@ -72,6 +95,7 @@ class CsvChunks:
 
     def __init__(self, paths: StorePaths, run: RunChannels, specs: list[ChannelSpec], name: str):
         self.run, self.name = run, name
+        self._running = 0.0  # cumsum's total so far: chunks continue it
         self.files: list[list[OpenFile]] = []
         try:
             for spec in specs:
@@ -114,12 +138,13 @@ class CsvChunks:
 
     def _generate(self):
         yield (
-            ",".join(map(csv_cell, ["run", "channel", "t_seconds", *self.fields])) + "\n"
+            ",".join(map(csv_cell, ["run", "channel", "t_seconds", "value", *self.fields])) + "\n"
         ).encode()
         for spec, files in zip(self.specs, self.files):
             prefix = f"{csv_cell(self.name)},{csv_cell(spec.name)},"
+            self._running = 0.0
             for columns in self._row_chunks([f for f in files if not f.empty]):
-                yield self._text(prefix, columns).encode()
+                yield self._text(prefix, spec.kind, columns).encode()
 
     def _row_chunks(self, files: list[OpenFile]):
         """The channel's rows as column sets of about CHUNK_BYTES of text each."""
@@ -143,11 +168,28 @@ class CsvChunks:
                 yield columns
 
     def _rows_per_chunk(self) -> int:
-        return max(1, CHUNK_BYTES // (20 * (len(self.fields) + 1) + len(self.name) + 20))
+        return max(1, CHUNK_BYTES // (20 * (len(self.fields) + 2) + len(self.name) + 20))
 
-    def _text(self, prefix: str, columns: dict[str, np.ndarray]) -> str:
+    def _values(self, kind: str, columns: dict[str, np.ndarray]) -> np.ndarray | None:
+        if kind != "cumsum":
+            return row_value(kind, columns)
+        # The running total goes on from the last chunk, added in the same order
+        # as one pass over every row (as the browser adds them).
         n = len(columns[TIME])
-        cells = [format_column(columns[TIME])]
+        total = columns.get("total", np.ones(n))
+        steps = np.concatenate([[self._running], np.where(np.isnan(total), 0.0, total)])
+        values = np.cumsum(steps)[1:]
+        if n:
+            self._running = float(values[-1])
+        return values
+
+    def _text(self, prefix: str, kind: str, columns: dict[str, np.ndarray]) -> str:
+        n = len(columns[TIME])
+        values = self._values(kind, columns)
+        cells = [
+            format_column(columns[TIME]),
+            [","] * n if values is None else [f",{v}" for v in format_column(values)],
+        ]
         for field in self.fields:
             cells.append(
                 [f",{v}" for v in format_column(columns[field])] if field in columns else [","] * n

@@ -92,7 +92,7 @@ export class LiveData implements IPlotsData {
     const series: ICsvSeries[] = members.flatMap(m => {
       const channel = this._channel(m);
       return channel && !channel.error && channel.data.length > 0
-        ? [{ run: m.run, channel: m.channel, data: channel.data }]
+        ? [{ run: m.run, channel: m.channel, kind: m.kind, data: channel.data }]
         : [];
     });
     return new Blob(csvChunks(series), { type: 'text/csv' });

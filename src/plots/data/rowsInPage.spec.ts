@@ -444,12 +444,12 @@ describe('channelsCsv', () => {
     const lines = text.split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toEqual([
-      'run,channel,t_seconds,x',
-      `${RUN},loss,1,0.5`,
-      `${RUN},loss,2,0.25`,
-      `${RUN},loss,3,0.125`,
-      `${RUN},lr,1,0.001`,
-      `${RUN},lr,2,0.0005`
+      'run,channel,t_seconds,value,x',
+      `${RUN},loss,1,0.5,0.5`,
+      `${RUN},loss,2,0.25,0.25`,
+      `${RUN},loss,3,0.125,0.125`,
+      `${RUN},lr,1,0.001,0.001`,
+      `${RUN},lr,2,0.0005,0.0005`
     ]);
   });
 });

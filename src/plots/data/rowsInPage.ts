@@ -68,7 +68,12 @@ export async function channelsCsv(
   const series: ICsvSeries[] = [];
   for (const channel of channels) {
     const data = await readChannel(channel, read, cancelled);
-    series.push({ run: channel.run, channel: channel.name, data });
+    series.push({
+      run: channel.run,
+      channel: channel.name,
+      kind: channel.kind,
+      data
+    });
   }
   return csvChunks(series);
 }

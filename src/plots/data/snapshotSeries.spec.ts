@@ -361,10 +361,10 @@ describe('InlineSeriesReader', () => {
     const blob = await reader.csv([request]);
     const lines = (await blobText(blob)).trimEnd().split('\n');
     expect(lines).toEqual([
-      'run,channel,t_seconds,x',
-      `${RUN},loss,1,0.5`,
-      `${RUN},loss,2,0.25`,
-      `${RUN},loss,3,0.125`
+      'run,channel,t_seconds,value,x',
+      `${RUN},loss,1,0.5,0.5`,
+      `${RUN},loss,2,0.25,0.25`,
+      `${RUN},loss,3,0.125,0.125`
     ]);
   });
 });

@@ -1,4 +1,34 @@
-import { csvCell, csvChunks, csvFields, exportFileName } from './csv';
+/// <reference types="node" />
+import * as fs from 'fs';
+import * as path from 'path';
+
+import {
+  csvCell,
+  csvChunks,
+  csvFields,
+  exportFileName,
+  ICsvSeries
+} from './csv';
+
+/** test/vectors/csv.json: the same text as the server's export. */
+const VECTOR = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, '../../../test/vectors/csv.json'),
+    'utf-8'
+  )
+) as {
+  run: string;
+  channels: {
+    channel: string;
+    kind: string;
+    t: number[];
+    fields: Record<string, (number | null)[]>;
+  }[];
+  csv: string[];
+};
+
+const column = (values: (number | null)[]) =>
+  Float64Array.from(values, v => (v === null ? NaN : v));
 
 const series = (n: number, fields: string[]) => {
   const columns: Record<string, Float64Array> = {
@@ -11,42 +41,69 @@ const series = (n: number, fields: string[]) => {
 };
 
 describe('csvChunks', () => {
-  it('writes a header and every row of every series', () => {
+  it('writes a header and every row of every series, tidy', () => {
     const text = csvChunks([
       {
         run: 'run a',
         channel: 'loss.train',
+        kind: 'mean',
         data: series(3, ['total', 'count'])
       },
-      { run: 'run,b', channel: 'loss.eval', data: series(2, ['x']) }
+      {
+        run: 'run,b',
+        channel: 'loss.eval',
+        kind: 'last',
+        data: series(2, ['x'])
+      }
     ]).join('');
     expect(text.split('\n')).toEqual([
-      'run,channel,t_seconds,total,count,x',
-      'run a,loss.train,0,0,0,',
-      'run a,loss.train,0.5,1,1,',
-      'run a,loss.train,1,2,2,',
-      '"run,b",loss.eval,0,,,0',
-      '"run,b",loss.eval,0.5,,,1',
+      'run,channel,t_seconds,value,total,count,x',
+      'run a,loss.train,0,NaN,0,0,',
+      'run a,loss.train,0.5,1,1,1,',
+      'run a,loss.train,1,1,2,2,',
+      '"run,b",loss.eval,0,0,,,0',
+      '"run,b",loss.eval,0.5,1,,,1',
       ''
     ]);
+  });
+
+  it('writes the shared vector as the server does', () => {
+    const series: ICsvSeries[] = VECTOR.channels.map(c => {
+      const columns: Record<string, Float64Array> = { _time: column(c.t) };
+      for (const [name, values] of Object.entries(c.fields)) {
+        columns[name] = column(values);
+      }
+      return {
+        run: VECTOR.run,
+        channel: c.channel,
+        kind: c.kind,
+        data: { length: c.t.length, columns }
+      };
+    });
+    expect(csvChunks(series).join('').split('\n')).toEqual(VECTOR.csv);
   });
 
   it('keeps every one of 200 k rows, in chunks, NaN as NaN', () => {
     const data = series(200_000, ['x']);
     data.columns.x[7] = NaN;
-    const chunks = csvChunks([{ run: 'r', channel: 'c', data }]);
+    const chunks = csvChunks([{ run: 'r', channel: 'c', kind: 'last', data }]);
     expect(chunks.length).toBeGreaterThan(2);
     const lines = chunks.join('').trimEnd().split('\n');
     expect(lines.length).toBe(200_001);
-    expect(lines[8]).toBe('r,c,3.5,NaN');
-    expect(lines[200_000]).toBe('r,c,99999.5,199999');
+    expect(lines[8]).toBe('r,c,3.5,NaN,NaN');
+    expect(lines[200_000]).toBe('r,c,99999.5,199999,199999');
   });
 
   it('orders fields as first seen, without _time', () => {
     expect(
       csvFields([
-        { run: 'a', channel: 'c', data: series(1, ['μ', 'σ']) },
-        { run: 'b', channel: 'c', data: series(1, ['σ', 'x']) }
+        {
+          run: 'a',
+          channel: 'c',
+          kind: 'mean_std',
+          data: series(1, ['μ', 'σ'])
+        },
+        { run: 'b', channel: 'c', kind: 'last', data: series(1, ['σ', 'x']) }
       ])
     ).toEqual(['μ', 'σ', 'x']);
   });
