@@ -351,3 +351,56 @@ describe('mergeBands', () => {
     expect(lines(plot.traces)).toHaveLength(4);
   });
 });
+
+describe('single points', () => {
+  /** A channel logged once, at `t` seconds. */
+  const once = (t: number): IColumnSet => ({
+    length: 1,
+    columns: { _time: Float64Array.of(t), x: Float64Array.of(0.93) }
+  });
+  const markerSizes = (trace: Record<string, any>): number[] =>
+    Array.from(trace.marker?.size ?? []);
+
+  it.each(['raw', 1, 60, 600] as const)(
+    'draws a channel logged once as a marker at rule %s',
+    rule => {
+      const plot = buildPlot({
+        entries: [entry('last', once(100), rule)],
+        widthPx: 300
+      });
+      const [line] = lines(plot.traces);
+      expect(line.mode).toBe('lines+markers');
+      const at = Array.from(line.y as Float64Array).findIndex(v => v === 0.93);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(markerSizes(line)[at]).toBeGreaterThan(0);
+    }
+  );
+
+  it('marks only the points with no neighbour to draw a line to', () => {
+    // 0, 1, NaN, 3, NaN, 5, 6: the 3 is alone between gaps.
+    const y = [0, 1, NaN, 3, NaN, 5, 6];
+    const data = rows(y.length, { x: i => y[i] });
+    const [line] = lines(
+      buildPlot({ entries: [entry('last', data, 'raw')], widthPx: 300 }).traces
+    );
+    expect(line.mode).toBe('lines+markers');
+    expect(markerSizes(line).map(s => s > 0)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false
+    ]);
+  });
+
+  it('leaves a connected line without markers', () => {
+    const data = rows(100, { x: i => i });
+    const [line] = lines(
+      buildPlot({ entries: [entry('last', data, 'raw')], widthPx: 300 }).traces
+    );
+    expect(line.mode).toBe('lines');
+    expect(line.marker).toBeUndefined();
+  });
+});

@@ -121,9 +121,11 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       });
     };
     const mainLine = (column: string, width: number, legend: boolean) => {
+      const points = line(series.x, series.columns[column]);
       lines.push({
         ...base,
-        ...line(series.x, series.columns[column]),
+        ...points,
+        ...isolatedMarkers(points, x0, x1, colour),
         name: column === 'value' || !column ? name : `${name} ${column}`,
         line: { width, color: colour, dash: entry.dash ?? 'solid' },
         showlegend: legend && entry.showLegend,
@@ -172,6 +174,48 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     xTicks: timeTicks(x0, x1, Math.max(3, Math.floor(options.widthPx / 60))),
     yTicks: yTicksFor(style, options.yRange ?? padded(yExtent)),
     maxPoints
+  };
+}
+
+/** A marker's diameter in pixels: a lone point, visible but no blob. */
+const MARKER_SIZE = 6;
+
+/**
+ * Markers for the points a line can't be drawn through: finite ones with
+ * no finite neighbour (a channel logged once, a bucket between empty
+ * ones). `{}` when there are none, so a plain line stays `mode: 'lines'`.
+ *
+ * #### Notes
+ * One trace either way (plotly's cost grows with traces): per-point sizes,
+ * 0 for every point but the lone ones inside `[x0, x1]`. The markers are
+ * not clipped at the axes, so a lone point on the span's edge shows whole;
+ * points kept outside a zoomed range get size 0 for that reason.
+ */
+export function isolatedMarkers(
+  points: { x: Float64Array; y: Float64Array },
+  x0: number,
+  x1: number,
+  colour: string
+): Trace {
+  const { x, y } = points;
+  const n = y.length;
+  const finite = (i: number) => i >= 0 && i < n && Number.isFinite(y[i]);
+  let size: Float64Array | undefined;
+  for (let i = 0; i < n; i++) {
+    if (finite(i) && !finite(i - 1) && !finite(i + 1)) {
+      if (x[i] >= x0 && x[i] <= x1) {
+        size ??= new Float64Array(n);
+        size[i] = MARKER_SIZE;
+      }
+    }
+  }
+  if (!size) {
+    return {};
+  }
+  return {
+    mode: 'lines+markers',
+    marker: { size, color: colour },
+    cliponaxis: false
   };
 }
 
@@ -372,7 +416,9 @@ function valueHover(style: PlotStyle): string {
 function hoverName(entry: IPlotEntry, column: string): string {
   const what = entry.label || entry.channel;
   const col = column === 'value' || column === 'mu' ? '' : ` ${column}`;
-  return escapeHover(`${what}${col}`);
+  // Comparing, the legend names the run: the hover must too.
+  const run = entry.legend && entry.legend !== what ? `${entry.legend} · ` : '';
+  return escapeHover(`${run}${what}${col}`);
 }
 
 function escapeHover(text: string): string {
