@@ -6,38 +6,12 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { onDisk, openNewNotebook, PYTHON } from './helpers';
+import { onDisk, PYTHON } from './helpers';
+import { makeRun, runMagic } from './plotRuns';
 import { IWriter, startWriter, STORE_ROOT } from './writer';
 
-const MAKE_RUN = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'bench',
-  'review_bench.py'
-);
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
-
-interface IChannelSpec {
-  name: string;
-  kind: string;
-  rows: number;
-  spike?: [number, number];
-}
-
-/** Make a run with `bench/review_bench.py`; returns its name. */
-function makeRun(
-  channels: IChannelSpec[],
-  params: Record<string, unknown> = {},
-  suffix = ''
-): string {
-  const spec = JSON.stringify({ channels, params, suffix, span_s: 3900 });
-  return execFileSync(PYTHON, [MAKE_RUN, spec], {
-    env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },
-    encoding: 'utf-8'
-  }).trim();
-}
 
 /** Add a channel whose header is garbage to `run`. */
 function addBrokenChannel(run: string): void {
@@ -54,22 +28,6 @@ function addBrokenChannel(run: string): void {
     kind: 'last'
   };
   fs.writeFileSync(infoPath, JSON.stringify(info));
-}
-
-/** Run `magic` (e.g. `%review -1`) in cell 0 of a fresh notebook. */
-async function runMagic(
-  page: IJupyterLabPageFixture,
-  request: any,
-  notebook: string,
-  magic: string
-): Promise<void> {
-  await openNewNotebook(page, request, notebook);
-  await page.notebook.setCell(
-    0,
-    'code',
-    `_ = get_ipython().extension_manager.load_extension('runwatch')\n${magic}`
-  );
-  await page.notebook.runCell(0);
 }
 
 /** Facts about one plot's traces, computed in the page. */

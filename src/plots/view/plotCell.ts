@@ -3,6 +3,7 @@
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
 import { exportFileName } from '../series/csv';
+import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { IPlotTheme, themeLayout } from './theme';
 import {
@@ -44,14 +45,33 @@ export class PlotCell {
   constructor(
     readonly group: string,
     private readonly _plotly: IPlotly,
-    private readonly _onRangeChanged: (cell: PlotCell) => void
+    private readonly _onRangeChanged: (cell: PlotCell) => void,
+    private readonly _onResized: (cell: PlotCell) => void = () => undefined
   ) {
     this.node = document.createElement('div');
     this.node.className = 'jp-runwatch-plot';
     this.node.dataset.group = group;
     const tools = document.createElement('div');
     tools.className = 'jp-runwatch-plot-tools';
+    this._log = logScales.has(group);
+    this._logButton = this._button(
+      'log',
+      'Log y axis (remembered for this group)',
+      () => this.setLogY(!this._log)
+    );
+    this._logButton.setAttribute('aria-pressed', String(this._log));
+    this._wideButton = this._button(
+      'wide',
+      'Widen this plot to the whole row, or back',
+      () => this.setWide(!this.wide)
+    );
+    this._wideButton.setAttribute('aria-pressed', 'false');
     tools.append(
+      this._logButton,
+      this._wideButton,
+      this._button('reset', 'Zoom back out to everything', () =>
+        this.resetZoom()
+      ),
       this._button('CSV', 'Download every row of these channels as CSV', () =>
         this.exportCsv()
       ),
@@ -77,6 +97,46 @@ export class PlotCell {
 
   /** How the plot was updated: new points appended, or redrawn whole. */
   readonly updates = { appended: 0, redrawn: 0 };
+
+  /** Whether the y axis is logarithmic. */
+  get logY(): boolean {
+    return this._log;
+  }
+
+  /** Set the y axis to log (or back), remembered for the group; redraws. */
+  async setLogY(log: boolean): Promise<void> {
+    if (log === this._log) {
+      return;
+    }
+    this._log = log;
+    logScales.set(this.group, log);
+    this._logButton.setAttribute('aria-pressed', String(log));
+    this._yRange = undefined; // a linear zoom means nothing on a log axis
+    this._onResized(this);
+  }
+
+  /** Whether the plot spans the grid's whole row. */
+  get wide(): boolean {
+    return this.node.classList.contains('jp-mod-wide');
+  }
+
+  /** Span the whole row (or one column again); redraws at the new width. */
+  setWide(wide: boolean): void {
+    this.node.classList.toggle('jp-mod-wide', wide);
+    this._wideButton.setAttribute('aria-pressed', String(wide));
+    this._onResized(this);
+  }
+
+  /** Zoom back out to the whole x and y range, as a double-click does. */
+  async resetZoom(): Promise<void> {
+    if (!this._plot || this.area.hidden) {
+      return;
+    }
+    await this._plotly.relayout(this.area, {
+      'xaxis.autorange': true,
+      'yaxis.autorange': true
+    });
+  }
 
   /** The x range the user zoomed to, if any. */
   get xRange(): [number, number] | undefined {
@@ -258,7 +318,9 @@ export class PlotCell {
         bgcolor: 'rgba(0,0,0,0)',
         font: { size: 10, color: theme.mutedText }
       },
-      hovermode: 'closest',
+      // One tooltip for the x under the cursor, every trace's value in it.
+      hovermode: 'x unified',
+      hoverlabel: { namelength: -1 },
       dragmode: 'zoom',
       uirevision: 'user',
       xaxis: {
@@ -266,23 +328,33 @@ export class PlotCell {
         tickmode: 'array',
         tickvals: plot.xTicks.vals,
         ticktext: plot.xTicks.text,
+        hoverformat: '.1f', // seconds since the run started
         ...(this._xRange
           ? { range: [...this._xRange], autorange: false }
           : { autorange: true }),
         zeroline: false
       },
-      yaxis: {
-        ...(base.yaxis as object),
-        tickmode: 'array',
-        tickvals: plot.yTicks.vals,
-        ticktext: plot.yTicks.text,
-        ...(this._yRange
-          ? { range: [...this._yRange], autorange: false }
-          : percent
-            ? { range: percentRange(plot.yExtent), autorange: false }
-            : { autorange: true }),
-        zeroline: false
-      }
+      yaxis: this._log
+        ? {
+            ...(base.yaxis as object),
+            type: 'log',
+            ...(this._yRange
+              ? { range: [...this._yRange], autorange: false }
+              : { autorange: true }),
+            zeroline: false
+          }
+        : {
+            ...(base.yaxis as object),
+            tickmode: 'array',
+            tickvals: plot.yTicks.vals,
+            ticktext: plot.yTicks.text,
+            ...(this._yRange
+              ? { range: [...this._yRange], autorange: false }
+              : percent
+                ? { range: percentRange(plot.yExtent), autorange: false }
+                : { autorange: true }),
+            zeroline: false
+          }
     };
   }
 
@@ -316,6 +388,9 @@ export class PlotCell {
     return button;
   }
 
+  private _log: boolean;
+  private readonly _logButton: HTMLButtonElement;
+  private readonly _wideButton: HTMLButtonElement;
   private _content: ICellContent | undefined = undefined;
   private _plot: IPlot | undefined = undefined;
   private _xRange: [number, number] | undefined = undefined;

@@ -12,6 +12,8 @@ export interface IPlotsHeaderOptions {
   readonly rule: PlotRule;
   readonly onRule: (rule: PlotRule) => void;
   readonly onPause: () => void;
+  /** The channel search text changed. */
+  readonly onFilter?: (text: string) => void;
   readonly trans: TranslationBundle;
 }
 
@@ -59,8 +61,28 @@ export class PlotsHeader {
     this._pause.textContent = trans.__('Pause');
     this._pause.hidden = !live;
     this._pause.addEventListener('click', () => options.onPause());
+    this._search = element('input', 'jp-runwatch-plots-search');
+    this._search.type = 'search';
+    this._search.placeholder = trans.__('filter channels');
+    this._search.setAttribute(
+      'aria-label',
+      trans.__('Filter the plots by channel name: a word or a glob')
+    );
+    this._search.title = trans.__(
+      'A word keeps the channels that contain it; a glob (loss.*, *.val) matches whole names'
+    );
+    this._search.addEventListener('input', () =>
+      options.onFilter?.(this._search.value)
+    );
     this._status = element('span', 'jp-runwatch-plots-status');
-    this.node.append(title, this._badge, ruleLabel, this._pause, this._status);
+    this.node.append(
+      title,
+      this._badge,
+      ruleLabel,
+      this._search,
+      this._pause,
+      this._status
+    );
     this.message = element('div', 'jp-runwatch-plots-message');
   }
 
@@ -99,6 +121,7 @@ export class PlotsHeader {
   private readonly _rule: HTMLSelectElement;
   private readonly _pause: HTMLElement;
   private readonly _status: HTMLElement;
+  private readonly _search: HTMLInputElement;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(

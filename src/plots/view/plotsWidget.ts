@@ -15,6 +15,7 @@ import { IWatchSource } from '../../runs';
 import { LiveData } from '../data/liveData';
 import { IPlotsData, IPlotView } from '../data/plotsData';
 import { ReviewData } from '../data/reviewData';
+import { channelFilter } from '../series/channelFilter';
 import { planGrid } from '../series/grid';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
@@ -65,6 +66,7 @@ export class PlotsWidget extends Widget {
       rule: this._rule,
       onRule: rule => (this.rule = rule),
       onPause: () => (this.paused = !this.paused),
+      onFilter: text => this._onFilter(text),
       trans: this._trans
     });
     this._params.className = 'jp-runwatch-plots-params';
@@ -226,6 +228,20 @@ export class PlotsWidget extends Widget {
     this._draws.schedule();
   }
 
+  /** A plot widened, narrowed or set to log: draw it again. */
+  private _onCellResized(cell: PlotCell): void {
+    this._draws.mark([cell.group]);
+    this._draws.schedule();
+  }
+
+  /** The channel search changed: lay the grid out again. */
+  private _onFilter(text: string): void {
+    this._channelFilter = channelFilter(text);
+    this._filterText = text.trim();
+    this._dirtyHead = true;
+    this._renderAllSoon();
+  }
+
   private _touchHead(): void {
     this._dirtyHead = true;
     this._draws.schedule();
@@ -240,14 +256,26 @@ export class PlotsWidget extends Widget {
   private async _draw({ all, groups }: IDrawPass): Promise<void> {
     const plotly = this._plotly!;
     this._renderHead();
-    const refs = this._data.sources.flatMap(({ run, channels }) =>
-      [...channels.values()].map(c => ({ run, channel: c.name, kind: c.kind }))
-    );
+    const refs = this._data.sources
+      .flatMap(({ run, channels }) =>
+        [...channels.values()].map(c => ({
+          run,
+          channel: c.name,
+          kind: c.kind
+        }))
+      )
+      .filter(ref => this._channelFilter(ref.channel));
     const due = this._grid.layout(planGrid(refs, this.runs), {
       // A plot is drawn once all its channels are in.
       drawable: members => !this._data.waiting(members, this._rule),
       redraw: group => all || groups.has(group),
-      create: group => new PlotCell(group, plotly, c => this._onZoom(c))
+      create: group =>
+        new PlotCell(
+          group,
+          plotly,
+          c => this._onZoom(c),
+          c => this._onCellResized(c)
+        )
     });
     // One plotly draw costs 20-40 ms: give the page a turn after each,
     // never one long task.
@@ -287,7 +315,16 @@ export class PlotsWidget extends Widget {
     if (head.badge) {
       this._header.setBadge(head.badge.text, head.badge.mixed);
     }
-    this._header.setStatus(head.status);
+    const filtered =
+      this._filterText &&
+      !this._data.sources.some(({ channels }) =>
+        [...channels.keys()].some(this._channelFilter)
+      );
+    this._header.setStatus(
+      filtered
+        ? this._trans.__('no channel matches %1', this._filterText)
+        : head.status
+    );
     renderParamsTable(
       this._params,
       this._data.sources.map(s => ({ run: s.run, params: s.info.params }))
@@ -319,5 +356,7 @@ export class PlotsWidget extends Widget {
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
   private _paused = false;
   private _dirtyHead = true;
+  private _channelFilter: (channel: string) => boolean = () => true;
+  private _filterText = '';
   private _started = 0;
 }

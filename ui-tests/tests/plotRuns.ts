@@ -1,0 +1,53 @@
+/**
+ * Runs for the plots' Galata specs, made by `bench/review_bench.py`, and
+ * running a plot magic in a fresh notebook.
+ */
+import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { openNewNotebook, PYTHON } from './helpers';
+import { STORE_ROOT } from './writer';
+
+const MAKE_RUN = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'bench',
+  'review_bench.py'
+);
+
+export interface IChannelSpec {
+  name: string;
+  kind: string;
+  rows: number;
+  spike?: [number, number];
+}
+
+/** Make a run with `bench/review_bench.py`; returns its name. */
+export function makeRun(
+  channels: IChannelSpec[],
+  params: Record<string, unknown> = {},
+  suffix = ''
+): string {
+  const spec = JSON.stringify({ channels, params, suffix, span_s: 3900 });
+  return execFileSync(PYTHON, [MAKE_RUN, spec], {
+    env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },
+    encoding: 'utf-8'
+  }).trim();
+}
+
+/** Run `magic` (e.g. `%review -1`) in cell 0 of a fresh notebook. */
+export async function runMagic(
+  page: IJupyterLabPageFixture,
+  request: any,
+  notebook: string,
+  magic: string
+): Promise<void> {
+  await openNewNotebook(page, request, notebook);
+  await page.notebook.setCell(
+    0,
+    'code',
+    `_ = get_ipython().extension_manager.load_extension('runwatch')\n${magic}`
+  );
+  await page.notebook.runCell(0);
+}

@@ -1,0 +1,116 @@
+/**
+ * The plots' own controls: the channel search, and each plot's toolbar
+ * (log y remembered per group, wide, reset zoom), and the one tooltip for
+ * the x under the cursor.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeRun, runMagic } from './plotRuns';
+
+const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
+
+const groupsShown = (page: IJupyterLabPageFixture) =>
+  page
+    .locator(`${PLOTS} .jp-runwatch-plot`)
+    .evaluateAll(nodes => nodes.map(n => (n as HTMLElement).dataset.group));
+
+/** plotly's layout of a group's plot, as drawn. */
+const layoutOf = (page: IJupyterLabPageFixture, group: string) =>
+  page.evaluate(g => {
+    const area = document.querySelector(
+      `.jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
+    ) as any;
+    return area?._fullLayout
+      ? {
+          yType: area._fullLayout.yaxis.type as string,
+          hovermode: area._fullLayout.hovermode as string,
+          width: area._fullLayout.width as number,
+          xAutorange: area.layout.xaxis.autorange as boolean
+        }
+      : null;
+  }, group);
+
+test('search, log y, wide, reset zoom and a unified hover', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  makeRun([
+    { name: 'loss.train', kind: 'mean', rows: 3000 },
+    { name: 'loss.val', kind: 'mean', rows: 300 },
+    { name: 'acc.val', kind: 'last', rows: 300 },
+    { name: 'opt.lr', kind: 'last', rows: 100 },
+    { name: 'gpu.util', kind: 'mean_percent', rows: 1000 }
+  ]);
+  await runMagic(page, request, `${tmpPath}/tools.ipynb`, '%review -1');
+  const plots = page.locator(PLOTS);
+  await expect(
+    plots.locator('.jp-runwatch-plot-area .main-svg').first()
+  ).toBeVisible({ timeout: 30000 });
+  await expect
+    .poll(() => groupsShown(page))
+    .toEqual(['acc', 'gpu', 'loss', 'opt']);
+  expect((await layoutOf(page, 'loss'))!.hovermode).toBe('x unified');
+
+  // The search keeps the plots of matching channels: a word, then a glob.
+  const search = plots.locator('.jp-runwatch-plots-search');
+  await search.fill('val');
+  await expect.poll(() => groupsShown(page)).toEqual(['acc', 'loss']);
+  await search.fill('*.train');
+  await expect.poll(() => groupsShown(page)).toEqual(['loss']);
+  await search.fill('nothing-like-this');
+  await expect.poll(() => groupsShown(page)).toEqual([]);
+  await expect(plots.locator('.jp-runwatch-plots-status')).toContainText(
+    'no channel matches nothing-like-this'
+  );
+  await search.fill('');
+  await expect.poll(() => groupsShown(page)).toHaveLength(4);
+
+  // Log y on `loss`, from its toolbar.
+  const loss = plots.locator('.jp-runwatch-plot[data-group="loss"]');
+  await loss.hover();
+  await loss.getByRole('button', { name: 'log' }).click();
+  await expect
+    .poll(async () => (await layoutOf(page, 'loss'))?.yType)
+    .toBe('log');
+  expect((await layoutOf(page, 'acc'))!.yType).toBe('linear');
+
+  // Wide: the plot spans the row, drawn at the new width.
+  const narrow = (await layoutOf(page, 'loss'))!.width;
+  await loss.getByRole('button', { name: 'wide' }).click();
+  await expect
+    .poll(async () => (await layoutOf(page, 'loss'))!.width)
+    .toBeGreaterThan(narrow * 1.5);
+
+  // Zoom, then reset.
+  const box = (await loss.locator('.nsewdrag').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, {
+    steps: 5
+  });
+  await page.mouse.up();
+  await expect
+    .poll(async () => (await layoutOf(page, 'loss'))!.xAutorange)
+    .toBe(false);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await plots.screenshot({ path: path.join(SCREENSHOTS, 'plot-tools.png') });
+  await loss.hover();
+  await loss.getByRole('button', { name: 'reset' }).click();
+  await expect
+    .poll(async () => (await layoutOf(page, 'loss'))!.xAutorange)
+    .toBe(true);
+
+  // The log axis is remembered for the group: a new review opens with it.
+  await runMagic(page, request, `${tmpPath}/again.ipynb`, '%review -1');
+  await expect(
+    page
+      .locator(`${PLOTS} .jp-runwatch-plot[data-group="loss"] .main-svg`)
+      .first()
+  ).toBeVisible({ timeout: 30000 });
+  await expect
+    .poll(async () => (await layoutOf(page, 'loss'))?.yType)
+    .toBe('log');
+});
