@@ -29,6 +29,11 @@ export interface IBuildPlotOptions {
   readonly widthPx: number;
   /** The x range the user zoomed to, or `undefined` for everything. */
   readonly xRange?: readonly [number, number];
+  /**
+   * The x range every plot of the grid shares (the run's span, see
+   * `gridSpan`) when not zoomed; without it, this plot's own data.
+   */
+  readonly xSpan?: readonly [number, number];
   /** The y range the user zoomed to, or `undefined` to fit. */
   readonly yRange?: readonly [number, number];
 }
@@ -40,7 +45,7 @@ export type Trace = Record<string, unknown>;
 export interface IPlot {
   readonly traces: Trace[];
   readonly style: PlotStyle;
-  /** The x range shown: the zoom, or the data's extent. */
+  /** The x range shown: the zoom, the grid's span, or the data's extent. */
   readonly xExtent: [number, number];
   /** The visible data's y extent (finite values only), if any. */
   readonly yExtent: [number, number] | undefined;
@@ -69,9 +74,12 @@ export function maxPointsFor(widthPx: number): number {
 export function buildPlot(options: IBuildPlotOptions): IPlot {
   const { entries } = options;
   const style = groupStyle(entries);
-  const xExtent = options.xRange
-    ? ([options.xRange[0], options.xRange[1]] as [number, number])
-    : dataExtent(entries);
+  const { xRange, xSpan } = options;
+  const xExtent: [number, number] = xRange
+    ? [xRange[0], xRange[1]]
+    : xSpan && xSpan[1] > xSpan[0]
+      ? [xSpan[0], xSpan[1]]
+      : dataExtent(entries);
   // downsampleMinMax keeps up to 4 per column plus 4 edge points.
   const columns = Math.max(1, Math.floor(options.widthPx) - 1);
   const [x0, x1] = xExtent;
