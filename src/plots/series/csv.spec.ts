@@ -7,7 +7,8 @@ import {
   csvChunks,
   csvFields,
   exportFileName,
-  ICsvSeries
+  ICsvSeries,
+  runsGlob
 } from './csv';
 
 /** test/vectors/csv.json: the same text as the server's export. */
@@ -116,5 +117,19 @@ describe('csvChunks', () => {
     expect(exportFileName('loss', ['a', 'b', 'c'], 'png')).toBe(
       '3-runs_loss.png'
     );
+    // A sweep's runs are named after what they share (their glob).
+    expect(
+      exportFileName(
+        'loss',
+        [
+          '2024-01-01 00-00-00 neat-river lr-sweep',
+          '2024-01-01 00-05-00 calm-sea lr-sweep'
+        ],
+        'png'
+      )
+    ).toBe('2024-01-01_lr-sweep_loss.png');
+    expect(
+      runsGlob(['2024-01-01 00-00-00 a x', '2024-01-01 00-00-01 b x'])
+    ).toBe('2024-01-01 * x');
   });
 });

@@ -109,13 +109,36 @@ export function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A file name for an export: the plot's group and a run, made safe. */
+/**
+ * A file name for an export: the run (or the runs' common glob) and the
+ * plot's group, made safe.
+ */
 export function exportFileName(
   group: string,
   runs: readonly string[],
   extension: string
 ): string {
-  const what = runs.length === 1 ? runs[0] : `${runs.length}-runs`;
+  const what = runs.length === 1 ? runs[0] : runsGlob(runs);
   const safe = `${what} ${group}`.replace(/[^\w.-]+/g, '_');
   return `${safe}.${extension}`;
+}
+
+/**
+ * The words compared runs share, a `*` where they differ
+ * (`2024-01-01 * lr-sweep`), or `<n>-runs` when they share none.
+ */
+export function runsGlob(runs: readonly string[]): string {
+  const split = runs.map(r => r.split(' '));
+  const count = split[0]?.length ?? 0;
+  if (split.length < 2 || split.some(words => words.length !== count)) {
+    return `${runs.length}-runs`;
+  }
+  const words: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = split.every(w => w[i] === split[0][i]) ? split[0][i] : '*';
+    if (word !== '*' || words[words.length - 1] !== '*') {
+      words.push(word);
+    }
+  }
+  return words.some(w => w !== '*') ? words.join(' ') : `${runs.length}-runs`;
 }

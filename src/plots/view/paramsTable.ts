@@ -4,6 +4,7 @@
  */
 import { differingParams, runColours } from '../series/compare';
 import { shortRunName } from '../series/grid';
+import { ITableData } from './pngLayout';
 
 /** Fill `table` for `runs` (hidden when no param differs). */
 export function renderParamsTable(
@@ -36,4 +37,21 @@ export function renderParamsTable(
       tr.insertCell().textContent = value;
     }
   }
+}
+
+/**
+ * The table as `renderParamsTable` filled it, for an export: its head, and
+ * each run row's swatch colour and cell texts.
+ */
+export function paramsTableData(table: HTMLTableElement): ITableData {
+  const texts = (row: HTMLTableRowElement) =>
+    Array.from(row.cells, cell => cell.textContent ?? '');
+  const head = table.tHead?.rows[0];
+  const rows = Array.from(table.tBodies[0]?.rows ?? [], row => ({
+    colour:
+      row.querySelector<HTMLElement>('.jp-runwatch-swatch')?.style.background ??
+      '',
+    cells: texts(row)
+  }));
+  return { head: head ? texts(head) : [], rows };
 }

@@ -5,6 +5,7 @@
 import { exportFileName } from '../series/csv';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
+import { downloadPlotPng } from './png';
 import { IPlotTheme, themeLayout } from './theme';
 import {
   appendedPoints,
@@ -39,6 +40,8 @@ export interface ICellContent {
   /** Where the server streams that CSV as a download, if it can. */
   readonly csvUrl?: () => string | undefined;
   readonly runs: readonly string[];
+  /** The x range the grid's plots share when not zoomed (`gridSpan`). */
+  readonly xSpan?: readonly [number, number];
 }
 
 export class PlotCell {
@@ -164,6 +167,7 @@ export class PlotCell {
       entries: content.entries,
       widthPx,
       xRange: this._xRange,
+      xSpan: content.xSpan,
       yRange: this._yRange
     });
     const previous = this._plot;
@@ -259,15 +263,11 @@ export class PlotCell {
     if (!this._content || this.area.hidden) {
       return;
     }
-    await this._plotly.downloadImage(this.area, {
-      format: 'png',
-      width: this.area.clientWidth || 400,
-      height: PLOT_HEIGHT,
-      filename: exportFileName(this.group, this._content.runs, 'png').replace(
-        /\.png$/,
-        ''
-      )
-    });
+    await downloadPlotPng(
+      this._plotly,
+      this.area,
+      exportFileName(this.group, this._content.runs, 'png')
+    );
   }
 
   /** The plot as a PNG data URL, or `undefined` if none is drawn. */
@@ -329,9 +329,11 @@ export class PlotCell {
         tickvals: plot.xTicks.vals,
         ticktext: plot.xTicks.text,
         hoverformat: '.1f', // seconds since the run started
-        ...(this._xRange
-          ? { range: [...this._xRange], autorange: false }
-          : { autorange: true }),
+        // The grid's shared span when not zoomed, never plotly's own fit;
+        // a new revision after each user change, so plotly applies ours.
+        range: [...plot.xExtent],
+        autorange: false,
+        uirevision: `x${this._xRevision}`,
         zeroline: false
       },
       yaxis: this._log
@@ -362,7 +364,11 @@ export class PlotCell {
     const x = axisRange(event, 'xaxis');
     const y = axisRange(event, 'yaxis');
     let changed = false;
-    if (x !== undefined && !sameRange(x, this._xRange)) {
+    if (x !== undefined) {
+      this._xRevision++;
+    }
+    // A double-click autoranges even when not zoomed: back to the span.
+    if (x === null || (x !== undefined && !sameRange(x, this._xRange))) {
       this._xRange = x ?? undefined;
       changed = true;
     }
@@ -394,6 +400,7 @@ export class PlotCell {
   private _content: ICellContent | undefined = undefined;
   private _plot: IPlot | undefined = undefined;
   private _xRange: [number, number] | undefined = undefined;
+  private _xRevision = 0;
   private _yRange: [number, number] | undefined = undefined;
   private _listening = false;
   private _frame = '';
