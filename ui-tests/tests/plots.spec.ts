@@ -398,7 +398,7 @@ test.describe('plots', () => {
     ]);
     const file = await download.path();
     const lines = fs.readFileSync(file!, 'utf-8').trimEnd().split('\n');
-    expect(lines[0]).toBe('run,channel,t_seconds,x');
+    expect(lines[0]).toBe('run,channel,t_seconds,value,x');
     expect(lines.length).toBe(1 + 1234);
   });
 
