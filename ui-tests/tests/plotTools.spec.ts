@@ -11,6 +11,9 @@ import { makeRun, runMagic } from './plotRuns';
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 
+// Wide enough for several plots a row (so "wide" has a row to span).
+test.use({ viewport: { width: 1900, height: 1000 } });
+
 const groupsShown = (page: IJupyterLabPageFixture) =>
   page
     .locator(`${PLOTS} .jp-runwatch-plot`)
@@ -104,6 +107,7 @@ test('search, log y, wide, reset zoom and a unified hover', async ({
     .toBe(true);
 
   // The log axis is remembered for the group: a new review opens with it.
+  await page.notebook.close(true);
   await runMagic(page, request, `${tmpPath}/again.ipynb`, '%review -1');
   await expect(
     page
