@@ -17,6 +17,8 @@ import { IPlotsData, IPlotView } from '../data/plotsData';
 import { ReviewData } from '../data/reviewData';
 import { channelFilter } from '../series/channelFilter';
 import { planGrid } from '../series/grid';
+import { defaultRule, runsSpanS } from '../series/defaultRule';
+import { GridSpans, seriesSpan } from '../series/gridSpan';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { cellContent } from './cellContent';
@@ -105,6 +107,7 @@ export class PlotsWidget extends Widget {
   set rule(rule: PlotRule) {
     if (rule !== this._rule) {
       this._rule = rule;
+      this._spans.clear();
       this._header.rule = rule;
       const zoomed = [...this.cells.values()].filter(c => c.xRange);
       this._data.setRule(
@@ -180,6 +183,11 @@ export class PlotsWidget extends Widget {
     const [plotly] = await Promise.all([loadPlotly(), this._data.ready]);
     if (this.isDisposed) {
       return;
+    }
+    // A short run opens at a rule that gives it several buckets (unless
+    // the user picked one while it loaded).
+    if (this._rule === DEFAULT_PLOT_RULE) {
+      this.rule = defaultRule(runsSpanS(this._data.sources));
     }
     // A review's plots are drawn as their groups' series arrive.
     this._plotly = plotly;
@@ -265,7 +273,9 @@ export class PlotsWidget extends Widget {
         }))
       )
       .filter(ref => this._channelFilter(ref.channel));
-    const due = this._grid.layout(planGrid(refs, this.runs), {
+    const plan = planGrid(refs, this.runs);
+    this._spans.retain(new Set(plan.keys()));
+    const due = this._grid.layout(plan, {
       // A plot is drawn once all its channels are in.
       drawable: members => !this._data.waiting(members, this._rule),
       redraw: group => all || groups.has(group),
@@ -277,12 +287,10 @@ export class PlotsWidget extends Widget {
           c => this._onCellResized(c)
         )
     });
-    // One plotly draw costs 20-40 ms: give the page a turn after each,
-    // never one long task.
+    // Every due plot's series first, so the grid's shared x span is known
+    // before any is drawn (a turn for the page after each).
+    const contents = [];
     for (const [cell, members] of due) {
-      if (this.isDisposed || !this._grid.holds(cell)) {
-        continue;
-      }
       const content = cellContent(
         this._data,
         {
@@ -294,11 +302,33 @@ export class PlotsWidget extends Widget {
         },
         this._trans
       );
-      await cell.render(content, this._theme);
+      if (!cell.xRange) {
+        this._spans.update(cell.group, seriesSpan(content.entries, this._rule));
+      }
+      contents.push(content);
+      await yieldToBrowser();
+    }
+    // One plotly draw costs 20-40 ms: give the page a turn after each,
+    // never one long task.
+    for (const [i, [cell]] of due.entries()) {
+      if (this.isDisposed || !this._grid.holds(cell)) {
+        continue;
+      }
+      const xSpan = this._spans.drawWith(cell.group);
+      await cell.render({ ...contents[i], xSpan }, this._theme);
       if (Number.isNaN(this.timings.firstPlotMs)) {
         this.timings.firstPlotMs = performance.now() - this._started;
       }
       await yieldToBrowser();
+    }
+    // Plots drawn before the span grew are drawn again with it (a live
+    // view's at every 1 % it grows, not every row).
+    const stale = this._spans
+      .stale(this.live ? 0.01 : 0)
+      .filter(group => !this._grid.cells.get(group)?.xRange);
+    if (stale.length > 0 && !this.isDisposed) {
+      this._draws.mark(stale);
+      this._draws.schedule();
     }
   }
 
@@ -335,6 +365,7 @@ export class PlotsWidget extends Widget {
   private readonly _data: IPlotsData;
   private readonly _header: PlotsHeader;
   private readonly _grid = new PlotGrid();
+  private readonly _spans = new GridSpans();
   private readonly _draws = new DrawScheduler({
     draw: pass => this._draw(pass),
     // A failed draw is said in the status, never left as a silent freeze;
