@@ -37,7 +37,7 @@ function content(lastS: number, xSpan?: [number, number]): ICellContent {
   const entry: IPlotEntry = {
     run: 'r',
     channel: 'acc.val',
-    label: 'val',
+    label: 'acc.val'.slice(4),
     series,
     colour: '#1f77b4',
     legend: 'val',
