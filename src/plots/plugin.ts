@@ -13,16 +13,20 @@ import {
   MainAreaWidget,
   Notification
 } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import {
   ITranslator,
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
+import { followSettings } from '../settings';
 import type { IRunwatchAPI } from '../client';
 import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
 import { pickRun } from '../runsPanel/runPicker';
 import type { PlotsWidget } from './view/plotsWidget';
+import { smoothingWeight } from './series/smooth';
+import { plotDefaults } from './view/plotDefaults';
 import { plotThemeChanged } from './view/themeEvents';
 
 const PLUGIN_ID = 'runwatch:plots';
@@ -62,16 +66,28 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     'Plots of runs: review (a snapshot) and view (live), in outputs and tabs.',
   autoStart: true,
   requires: [IRunwatchClient],
-  optional: [ICommandPalette, IThemeManager, IRunsPanel, ITranslator],
+  optional: [
+    ICommandPalette,
+    IThemeManager,
+    IRunsPanel,
+    ITranslator,
+    ISettingRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     client: IRunwatchClient,
     palette: ICommandPalette | null,
     themes: IThemeManager | null,
     runsPanel: IRunsPanel | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    settings: ISettingRegistry | null
   ) => {
     const trans = (translator ?? nullTranslator).load('runwatch');
+    void followSettings(settings, PLUGIN_ID, loaded => {
+      plotDefaults.smoothing = smoothingWeight(
+        loaded.get('smoothing').composite
+      );
+    });
     themes?.themeChanged.connect(() => plotThemeChanged.emit());
 
     const open = async (runs: string[], live: boolean) => {

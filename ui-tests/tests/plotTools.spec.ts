@@ -71,6 +71,27 @@ test('search, log y, wide, reset zoom and a unified hover', async ({
   await search.fill('');
   await expect.poll(() => groupsShown(page)).toHaveLength(4);
 
+  // Smoothing: each line gets its EMA on top, the line as it is faint below.
+  const traces = () =>
+    page.evaluate(() => {
+      const area = document.querySelector(
+        '.jp-runwatch-plot[data-group="acc"] .jp-runwatch-plot-area'
+      ) as any;
+      return (area?.data ?? [])
+        .filter((t: any) => t.fill === undefined)
+        .map((t: any) => ({ faint: (t.opacity ?? 1) < 1, n: t.y.length }));
+    });
+  expect(await traces()).toEqual([{ faint: false, n: expect.any(Number) }]);
+  const smooth = plots.locator('.jp-runwatch-plots-smoothing-input');
+  await smooth.fill('0.9');
+  await smooth.press('Enter');
+  await expect
+    .poll(async () => (await traces()).map(t => t.faint))
+    .toEqual([true, false]);
+  await smooth.fill('0');
+  await smooth.press('Enter');
+  await expect.poll(async () => (await traces()).length).toBe(1);
+
   // Log y on `loss`, from its toolbar.
   const loss = plots.locator('.jp-runwatch-plot[data-group="loss"]');
   await loss.hover();

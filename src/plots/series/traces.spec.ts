@@ -404,3 +404,41 @@ describe('single points', () => {
     expect(line.marker).toBeUndefined();
   });
 });
+
+describe('smoothing', () => {
+  const data = rows(600, { x: i => (i === 300 ? 100 : i % 2) });
+
+  it('draws the smoothed line over the line as it is, faint', () => {
+    const plain = buildPlot({
+      entries: [entry('last', data, 'raw')],
+      widthPx: 2000
+    });
+    const smoothed = buildPlot({
+      entries: [entry('last', data, 'raw')],
+      widthPx: 2000,
+      smoothing: 0.9
+    });
+    expect(plain.traces).toHaveLength(1);
+    expect(smoothed.traces).toHaveLength(2);
+    const [under, over] = smoothed.traces as Record<string, any>[];
+    // Beneath: every value as it is, the spike included; no hover, no legend.
+    expect(max(under.y)).toBe(100);
+    expect(under.opacity).toBeLessThan(1);
+    expect(under.hoverinfo).toBe('skip');
+    expect(under.showlegend).toBe(false);
+    // On top: the EMA, which the spike only nudges, with the hover.
+    expect(max(over.y)).toBeLessThan(20);
+    expect(over.hovertemplate).toBeDefined();
+    expect(Array.from(over.x)).toEqual(Array.from(under.x));
+    expect(smoothed.yExtent).toEqual(plain.yExtent);
+  });
+
+  it('is off at 0', () => {
+    const plot = buildPlot({
+      entries: [entry('last', data, 'raw')],
+      widthPx: 2000,
+      smoothing: 0
+    });
+    expect(plot.traces).toHaveLength(1);
+  });
+});

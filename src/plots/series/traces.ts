@@ -4,6 +4,7 @@
  */
 import { downsampleMinMax, PlotStyle } from '../../store';
 import { IChannelSeries } from './series';
+import { emaSmooth, smoothingWeight } from './smooth';
 import { ITicks, siTicks, timeTicks } from './ticks';
 
 /** One channel of one run in a plot. */
@@ -36,6 +37,11 @@ export interface IBuildPlotOptions {
   readonly xSpan?: readonly [number, number];
   /** The y range the user zoomed to, or `undefined` to fit. */
   readonly yRange?: readonly [number, number];
+  /**
+   * The EMA weight drawn over each line (`emaSmooth`; 0 or none: off). The
+   * line as it is stays beneath, faint, so smoothing never hides a spike.
+   */
+  readonly smoothing?: number;
 }
 
 /** A plotly trace as plain data (plotly takes typed arrays as they are). */
@@ -55,6 +61,9 @@ export interface IPlot {
   readonly maxPoints: number;
 }
 
+/** How faint the line as it is shows beneath its smoothed line. */
+const RAW_UNDER_SMOOTHED_OPACITY = 0.3;
+
 /** Most points per trace: four per pixel (first, min, max, last). */
 export function maxPointsFor(widthPx: number): number {
   return 4 * Math.max(1, Math.floor(widthPx));
@@ -73,6 +82,7 @@ export function maxPointsFor(widthPx: number): number {
  */
 export function buildPlot(options: IBuildPlotOptions): IPlot {
   const { entries } = options;
+  const smoothing = smoothingWeight(options.smoothing);
   const style = groupStyle(entries);
   const { xRange, xSpan } = options;
   const xExtent: [number, number] = xRange
@@ -129,7 +139,18 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       });
     };
     const mainLine = (column: string, width: number, legend: boolean) => {
-      const points = line(series.x, series.columns[column]);
+      let points = line(series.x, series.columns[column]);
+      if (smoothing > 0) {
+        lines.push({
+          ...base,
+          ...points,
+          line: { width: 1, color: colour, dash: entry.dash ?? 'solid' },
+          opacity: RAW_UNDER_SMOOTHED_OPACITY,
+          showlegend: false,
+          hoverinfo: 'skip'
+        });
+        points = { x: points.x, y: emaSmooth(points.y, smoothing) };
+      }
       lines.push({
         ...base,
         ...points,

@@ -42,6 +42,8 @@ export interface ICellContent {
   readonly runs: readonly string[];
   /** The x range the grid's plots share when not zoomed (`gridSpan`). */
   readonly xSpan?: readonly [number, number];
+  /** The EMA weight drawn over each line (0 or none: off). */
+  readonly smoothing?: number;
 }
 
 export class PlotCell {
@@ -168,7 +170,8 @@ export class PlotCell {
       widthPx,
       xRange: this._xRange,
       xSpan: content.xSpan,
-      yRange: this._yRange
+      yRange: this._yRange,
+      smoothing: content.smoothing
     });
     const previous = this._plot;
     this._plot = plot;

@@ -14,6 +14,9 @@ export interface IPlotsHeaderOptions {
   readonly onPause: () => void;
   /** The channel search text changed. */
   readonly onFilter?: (text: string) => void;
+  /** The smoothing to start with, and its changes (this review only). */
+  readonly smoothing?: number;
+  readonly onSmoothing?: (weight: number) => void;
   readonly trans: TranslationBundle;
 }
 
@@ -74,11 +77,28 @@ export class PlotsHeader {
     this._search.addEventListener('input', () =>
       options.onFilter?.(this._search.value)
     );
+    const smoothLabel = element('label', 'jp-runwatch-plots-smoothing');
+    smoothLabel.textContent = trans.__('smooth') + ' ';
+    smoothLabel.title = trans.__(
+      'Exponential moving average over each line, debiased as TensorBoard does (0: off); the line as it is stays faint beneath. Exports are never smoothed.'
+    );
+    const smooth = element('input', 'jp-runwatch-plots-smoothing-input');
+    smooth.type = 'number';
+    smooth.min = '0';
+    smooth.max = '0.99';
+    smooth.step = '0.05';
+    smooth.value = String(options.smoothing ?? 0);
+    smooth.setAttribute('aria-label', trans.__('smoothing'));
+    smooth.addEventListener('change', () =>
+      options.onSmoothing?.(Number(smooth.value))
+    );
+    smoothLabel.appendChild(smooth);
     this._status = element('span', 'jp-runwatch-plots-status');
     this.node.append(
       title,
       this._badge,
       ruleLabel,
+      smoothLabel,
       this._search,
       this._pause,
       this._status

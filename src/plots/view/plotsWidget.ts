@@ -16,6 +16,8 @@ import { LiveData } from '../data/liveData';
 import { IPlotsData, IPlotView } from '../data/plotsData';
 import { ReviewData } from '../data/reviewData';
 import { channelFilter } from '../series/channelFilter';
+import { smoothingWeight } from '../series/smooth';
+import { plotDefaults } from './plotDefaults';
 import { planGrid } from '../series/grid';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
 import { GridSpans, seriesSpan } from '../series/gridSpan';
@@ -69,6 +71,11 @@ export class PlotsWidget extends Widget {
       onRule: rule => (this.rule = rule),
       onPause: () => (this.paused = !this.paused),
       onFilter: text => this._onFilter(text),
+      smoothing: this._smoothing,
+      onSmoothing: weight => {
+        this._smoothing = smoothingWeight(weight);
+        this._renderAllSoon();
+      },
       trans: this._trans
     });
     this._params.className = 'jp-runwatch-plots-params';
@@ -315,7 +322,10 @@ export class PlotsWidget extends Widget {
         continue;
       }
       const xSpan = this._spans.drawWith(cell.group);
-      await cell.render({ ...contents[i], xSpan }, this._theme);
+      await cell.render(
+        { ...contents[i], xSpan, smoothing: this._smoothing },
+        this._theme
+      );
       if (Number.isNaN(this.timings.firstPlotMs)) {
         this.timings.firstPlotMs = performance.now() - this._started;
       }
@@ -388,6 +398,7 @@ export class PlotsWidget extends Widget {
   private _paused = false;
   private _dirtyHead = true;
   private _channelFilter: (channel: string) => boolean = () => true;
+  private _smoothing = plotDefaults.smoothing;
   private _filterText = '';
   private _started = 0;
 }
