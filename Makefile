@@ -70,6 +70,7 @@ bench: build chromium
 	node bench/shaping_proxy_bench.js
 	node bench/remote_review_bench.js
 	node bench/remote_review_bench.js --glob --reps 1
+	node bench/tensorboard_bench.js
 
 lab: build
 	./demo/start.sh $(PORT)
