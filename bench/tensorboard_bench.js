@@ -65,6 +65,8 @@ const {
 } = require('./tensorboard_page');
 
 const CHANNELS = 60;
+// The servers running now: stopped at the deadline or on Ctrl-C too.
+const live = new Set();
 const ROWS = 100_000;
 const USAGE =
   'usage: node bench/tensorboard_bench.js [--reps 3] [--root DIR] ' +
@@ -164,6 +166,7 @@ async function tensorBoardRep({ browser, options, logdir, tags, spikeTag }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const { child, log } = spawnTensorBoard({ logdir, port });
+  live.add(child);
   let context;
   try {
     await waitLoaded(base, tags, ROWS - 1, Date.now() + 300000, child);
@@ -192,6 +195,7 @@ async function tensorBoardRep({ browser, options, logdir, tags, spikeTag }) {
     killGroup(child);
     await waitExit(child, 10000);
     killGroup(child, 'SIGKILL');
+    live.delete(child);
   }
 }
 
@@ -206,6 +210,7 @@ async function runwatchRep({ browser, options, manifest, tmp, rep }) {
     XDG_CACHE_HOME: cache
   };
   const { child, log } = spawnLab({ port, token, root: tmp, env });
+  live.add(child);
   let context;
   try {
     await waitForServer(
@@ -241,6 +246,7 @@ async function runwatchRep({ browser, options, manifest, tmp, rep }) {
     killGroup(child);
     await waitExit(child, 10000);
     killGroup(child, 'SIGKILL');
+    live.delete(child);
     fs.rmSync(cache, { recursive: true, force: true });
   }
 }
@@ -326,14 +332,18 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runwatch-tb-bench-'));
   let browser;
-  const deadline = setTimeout(() => {
-    console.error(
-      `tensorboard_bench: no result after ${options['timeout-min']} min, stopping`
-    );
+  const stopNow = (why, code) => {
+    console.error(`tensorboard_bench: ${why}, stopping`);
+    live.forEach(child => killGroup(child, 'SIGKILL'));
     void browser?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
-    process.exit(2);
-  }, options['timeout-min'] * 60000);
+    process.exit(code);
+  };
+  const deadline = setTimeout(
+    () => stopNow(`no result after ${options['timeout-min']} min`, 2),
+    options['timeout-min'] * 60000
+  );
+  process.once('SIGINT', () => stopNow('interrupted', 130));
   try {
     if (!ensureTensorBoard()) {
       console.log(
