@@ -89,7 +89,7 @@ export class PlotsHeader {
     smooth.step = '0.05';
     smooth.value = String(options.smoothing ?? 0);
     smooth.setAttribute('aria-label', trans.__('smoothing'));
-    smooth.addEventListener('change', () =>
+    smooth.addEventListener('input', () =>
       options.onSmoothing?.(Number(smooth.value))
     );
     smoothLabel.appendChild(smooth);
