@@ -38,6 +38,8 @@ export interface IPlotRun {
   readonly failed: boolean;
   /** `_created`, in ms since the epoch, once known. */
   readonly createdMs: number | undefined;
+  /** The newest write to its stats files (ms since the epoch), if known. */
+  readonly lastWriteMs: number | undefined;
   /** Emits the names of channels that changed (and `[]` for the rest). */
   readonly changed: ISignal<any, readonly string[]>;
   dispose(): void;
@@ -68,6 +70,9 @@ export class LiveRun implements IPlotRun {
   }
   get createdMs(): number | undefined {
     return this.model.createdMs;
+  }
+  get lastWriteMs(): number | undefined {
+    return this.model.lastWriteMs;
   }
   get changed(): ISignal<this, readonly string[]> {
     return this._changed;
@@ -111,6 +116,9 @@ export class SnapshotRun implements IPlotRun {
   }
   get createdMs(): number | undefined {
     return this._createdMs;
+  }
+  get lastWriteMs(): number | undefined {
+    return this._lastWriteMs;
   }
   get changed(): ISignal<this, readonly string[]> {
     return this._changed;
@@ -159,6 +167,7 @@ export class SnapshotRun implements IPlotRun {
         this._channels.set(name, channel);
       }
       channel.addFile(file);
+      this._lastWriteMs = Math.max(this._lastWriteMs ?? 0, file.mtime_ms);
     }
     if (!this._disposed) {
       this._changed.emit([...this._channels.keys()]);
@@ -179,6 +188,7 @@ export class SnapshotRun implements IPlotRun {
   private _message: string | undefined = undefined;
   private _failed = false;
   private _createdMs: number | undefined = undefined;
+  private _lastWriteMs: number | undefined = undefined;
   private _disposed = false;
 }
 
