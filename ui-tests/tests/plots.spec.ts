@@ -30,6 +30,11 @@ function addBrokenChannel(run: string): void {
   fs.writeFileSync(infoPath, JSON.stringify(info));
 }
 
+/** `range` is under 60 % of `span`'s width (a drag-zoom happened). */
+function narrowed(range: number[] | undefined, span: number[]): boolean {
+  return !!range && range[1] - range[0] < 0.6 * (span[1] - span[0]);
+}
+
 /** Facts about one plot's traces, computed in the page. */
 async function plotFacts(page: IJupyterLabPageFixture, group: string) {
   return page.evaluate(g => {
@@ -57,7 +62,6 @@ async function plotFacts(page: IJupyterLabPageFixture, group: string) {
       lastX: Math.max(...lines.map((t: any) => t.x[t.x.length - 1] as number)),
       widthPx: area._fullLayout?._size?.w ?? 0,
       xRange: area.layout.xaxis.range as number[] | undefined,
-      xAutorange: area.layout.xaxis.autorange as boolean,
       yRange: area.layout.yaxis.range as number[] | undefined,
       yTicks: area.layout.yaxis.ticktext as string[]
     };
@@ -229,6 +233,7 @@ test.describe('plots', () => {
     ).toHaveAttribute('data-last-update', 'appended');
 
     // Drag-zoom like a user, over the middle of the plot.
+    const span = (await plotFacts(page, 'train'))!.xRange!;
     const drag = plots
       .locator('.jp-runwatch-plot[data-group="train"] .nsewdrag')
       .first();
@@ -239,9 +244,10 @@ test.describe('plots', () => {
       steps: 5
     });
     await page.mouse.up();
+    // Zoomed: the x range (the grid's shared span before) narrows.
     await expect
-      .poll(() => plotFacts(page, 'train').then(f => f?.xAutorange))
-      .toBe(false);
+      .poll(() => plotFacts(page, 'train').then(f => narrowed(f?.xRange, span)))
+      .toBe(true);
     const zoomed = (await plotFacts(page, 'train'))!.xRange!;
 
     // New rows keep arriving; the zoom stays where the user put it.
@@ -326,6 +332,7 @@ test.describe('plots', () => {
         ).length;
       }, fractions);
     const coarse = await pointsIn([0.45, 0.55]);
+    const span = (await plotFacts(page, 'big'))!.xRange!;
     const drag = plots
       .locator('.jp-runwatch-plot[data-group="big"] .nsewdrag')
       .first();
@@ -336,9 +343,10 @@ test.describe('plots', () => {
       steps: 5
     });
     await page.mouse.up();
+    // Zoomed: the x range (the grid's shared span before) narrows.
     await expect
-      .poll(() => plotFacts(page, 'big').then(f => f?.xAutorange))
-      .toBe(false);
+      .poll(() => plotFacts(page, 'big').then(f => narrowed(f?.xRange, span)))
+      .toBe(true);
     await expect
       .poll(() => pointsIn(), { timeout: 15000 })
       .toBeGreaterThan(3 * coarse);
