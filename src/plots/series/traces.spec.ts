@@ -65,7 +65,7 @@ describe('buildPlot', () => {
     expect(lines(plot.traces)[0].hovertemplate).toContain('%{y:.4%}');
   });
 
-  it('keeps a plain axis when a group mixes percent and plain kinds', () => {
+  it('gives percent and plain kinds of one group their own axes', () => {
     const data = rows(600, { total: i => 5 + (i % 10) });
     const duty = rows(600, { duration: i => (i % 10) / 100 });
     const plot = buildPlot({
@@ -75,8 +75,14 @@ describe('buildPlot', () => {
       ],
       widthPx: 300
     });
-    expect(plot.style).not.toBe('percent');
-    expect(plot.yTicks.text.some(t => t.endsWith('%'))).toBe(false);
+    expect(plot.axes.map(a => a.style)).toEqual(['percent', 'line']);
+    expect(plot.axes[0].yTicks.text).toContain('100%');
+    expect(plot.axes[1].yTicks.text.some(t => t.endsWith('%'))).toBe(false);
+    expect(plot.axes.map(a => a.labels)).toEqual([['busy'], ['queue']]);
+    const [busy, queue] = lines(plot.traces);
+    expect([busy.yaxis, queue.yaxis]).toEqual(['y', 'y2']);
+    expect(busy.hovertemplate).toContain('%{y:.4%}');
+    expect(queue.hovertemplate).not.toContain('%{y:.4%}');
   });
 
   it('draws mean_std as a ±2σ band behind μ', () => {
@@ -440,5 +446,85 @@ describe('smoothing', () => {
       smoothing: 0
     });
     expect(plot.traces).toHaveLength(1);
+  });
+});
+
+describe('buildPlot axes', () => {
+  const counter = rows(600, { x: i => i * 400 }); // up to 240 k
+  const latency = rows(600, { total: i => 0.2 + (i % 7) / 100 });
+
+  it('draws a group of one scale on one axis, with no yaxis key', () => {
+    const plot = buildPlot({
+      entries: [
+        entry('mean', latency, 60, 'perf.latency'),
+        entry('mean', rows(600, { total: () => 0.3 }), 60, 'perf.wait')
+      ],
+      widthPx: 300
+    });
+    expect(plot.axes).toHaveLength(1);
+    expect(plot.traces.some(t => 'yaxis' in t)).toBe(false);
+    expect(plot.axes[0].labels).toEqual(['latency', 'wait']);
+    expect(plot.yTicks).toBe(plot.axes[0].yTicks);
+  });
+
+  it('gives a counter its own axis, each axis its own extent and ticks', () => {
+    const plot = buildPlot({
+      entries: [
+        entry('last', counter, 60, 'perf.samples'),
+        entry('mean', latency, 60, 'perf.latency')
+      ],
+      widthPx: 300
+    });
+    expect(plot.axes).toHaveLength(2);
+    const [samples, lat] = plot.axes;
+    expect(samples.yExtent![1]).toBeGreaterThan(200_000);
+    expect(lat.yExtent![1]).toBeLessThan(1);
+    expect(lat.yTicks.vals.every(v => Math.abs(v) < 1)).toBe(true);
+    expect(plot.yExtent).toEqual(samples.yExtent);
+    // Each line and its min–max band on its channel's axis.
+    for (const trace of plot.traces) {
+      const channel = (trace.meta as { channel: string }).channel;
+      expect(trace.yaxis).toBe(channel === 'perf.samples' ? 'y' : 'y2');
+    }
+    expect(bands(plot.traces)).toHaveLength(2); // not merged across axes
+  });
+
+  it('applies the y zoom to the first axis only', () => {
+    const plot = buildPlot({
+      entries: [
+        entry('last', counter, 60, 'perf.samples'),
+        entry('mean', latency, 60, 'perf.latency')
+      ],
+      widthPx: 300,
+      yRange: [1000, 2000]
+    });
+    expect(plot.axes[0].yTicks.vals.every(v => v >= 1000 && v <= 2000)).toBe(
+      true
+    );
+    expect(plot.axes[1].yTicks.vals.every(v => Math.abs(v) < 1)).toBe(true);
+  });
+
+  it('keeps a channel of compared runs on one axis', () => {
+    const lr = (v: number) => rows(600, { x: () => v });
+    const run = (e: IPlotEntry, name: string) => ({ ...e, run: name });
+    const plot = buildPlot({
+      entries: [
+        run(entry('last', lr(1e-3), 60, 'opt.lr'), 'a'),
+        run(entry('mean', rows(600, { total: () => 2 }), 60, 'opt.gn'), 'a'),
+        run(entry('last', lr(1e-4), 60, 'opt.lr'), 'b'),
+        run(entry('mean', rows(600, { total: () => 3 }), 60, 'opt.gn'), 'b')
+      ],
+      widthPx: 300
+    });
+    expect(plot.axes.map(a => a.labels)).toEqual([['lr'], ['gn']]);
+    const axisOf = (run: string, channel: string) =>
+      new Set(
+        lines(plot.traces)
+          .filter(t => t.meta.run === run && t.meta.channel === channel)
+          .map(t => t.yaxis)
+      );
+    expect(axisOf('a', 'opt.lr')).toEqual(new Set(['y']));
+    expect(axisOf('b', 'opt.lr')).toEqual(new Set(['y']));
+    expect(axisOf('b', 'opt.gn')).toEqual(new Set(['y2']));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { downsampleMinMax, PlotStyle } from '../../store';
 import { IChannelSeries } from './series';
+import { axisStyle, scaleGroups } from './scales';
 import { emaSmooth, smoothingWeight } from './smooth';
 import { ITicks, siTicks, timeTicks } from './ticks';
 
@@ -47,9 +48,20 @@ export interface IBuildPlotOptions {
 /** A plotly trace as plain data (plotly takes typed arrays as they are). */
 export type Trace = Record<string, unknown>;
 
+/** One y axis of a plot: `y`, `y2` or `y3` (see `scaleGroups`). */
+export interface IPlotAxis {
+  readonly style: PlotStyle;
+  /** Its visible data's y extent (finite values only), if any. */
+  readonly yExtent: [number, number] | undefined;
+  readonly yTicks: ITicks;
+  /** The labels of its channels (the channel when it has none), once each. */
+  readonly labels: string[];
+}
+
 /** What `buildPlot` gives: the traces and the axes' facts. */
 export interface IPlot {
   readonly traces: Trace[];
+  /** The first y axis's style, extent and ticks, as `axes[0]` has them. */
   readonly style: PlotStyle;
   /** The x range shown: the zoom, the grid's span, or the data's extent. */
   readonly xExtent: [number, number];
@@ -57,6 +69,11 @@ export interface IPlot {
   readonly yExtent: [number, number] | undefined;
   readonly xTicks: ITicks;
   readonly yTicks: ITicks;
+  /**
+   * Every y axis, the first one first: one unless the channels' scales
+   * differ (`scaleGroups`), when the traces say theirs with `yaxis`.
+   */
+  readonly axes: IPlotAxis[];
   /** The most points any one trace got. */
   readonly maxPoints: number;
 }
@@ -83,7 +100,13 @@ export function maxPointsFor(widthPx: number): number {
 export function buildPlot(options: IBuildPlotOptions): IPlot {
   const { entries } = options;
   const smoothing = smoothingWeight(options.smoothing);
-  const style = groupStyle(entries);
+  const axisOf = scaleGroups(entries);
+  const axisCount = Math.max(1, ...axisOf.map(a => a + 1));
+  const styles = Array.from({ length: axisCount }, (_, a) =>
+    axisStyle(
+      entries.filter((_e, i) => axisOf[i] === a).map(e => e.series.style)
+    )
+  );
   const { xRange, xSpan } = options;
   const xExtent: [number, number] = xRange
     ? [xRange[0], xRange[1]]
@@ -94,7 +117,8 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const columns = Math.max(1, Math.floor(options.widthPx) - 1);
   const [x0, x1] = xExtent;
   let maxPoints = 0;
-  const extent = { lo: Infinity, hi: -Infinity };
+  const extents = styles.map(() => ({ lo: Infinity, hi: -Infinity }));
+  let extent = extents[0];
 
   const line = (x: Float64Array, y: Float64Array) => {
     const d = downsampleMinMax(x, y, x0, x1, columns);
@@ -111,14 +135,18 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
 
   const bands: Trace[] = [];
   const lines: Trace[] = [];
-  const hover = valueHover(style);
-  for (const entry of entries) {
+  entries.forEach((entry, index) => {
     const { series, colour } = entry;
     const name = entry.legend;
+    const axis = axisOf[index];
+    extent = extents[axis];
+    const hover = valueHover(styles[axis]);
     const base = {
       type: 'scatter',
       mode: 'lines',
       legendgroup: name,
+      // One axis: no `yaxis` key, so the traces are as they always were.
+      ...(axisCount > 1 ? { yaxis: axisName(axis) } : {}),
       meta: { run: entry.run, channel: entry.channel }
     };
     const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
@@ -192,18 +220,38 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         mainLine(column, 1.75, i === 0)
       );
     }
-  }
-  const yExtent: [number, number] | undefined =
-    extent.lo <= extent.hi ? [extent.lo, extent.hi] : undefined;
+  });
+  const axes = styles.map((style, a): IPlotAxis => {
+    const { lo, hi } = extents[a];
+    const yExtent: [number, number] | undefined =
+      lo <= hi ? [lo, hi] : undefined;
+    // The user's y zoom is the first axis's (`axisRange` reads `yaxis`).
+    const range = (a === 0 ? options.yRange : undefined) ?? padded(yExtent);
+    const labels = entries
+      .filter((_e, i) => axisOf[i] === a)
+      .map(e => e.label || e.channel);
+    return {
+      style,
+      yExtent,
+      yTicks: yTicksFor(style, range),
+      labels: [...new Set(labels)]
+    };
+  });
   return {
     traces: [...mergeBands(bands), ...lines],
-    style,
+    style: axes[0].style,
     xExtent,
-    yExtent,
+    yExtent: axes[0].yExtent,
     xTicks: timeTicks(x0, x1, Math.max(3, Math.floor(options.widthPx / 60))),
-    yTicks: yTicksFor(style, options.yRange ?? padded(yExtent)),
+    yTicks: axes[0].yTicks,
+    axes,
     maxPoints
   };
+}
+
+/** plotly's name of y axis `index` in a trace: `y`, `y2`, `y3`. */
+export function axisName(index: number): string {
+  return index === 0 ? 'y' : `y${index + 1}`;
 }
 
 /** A marker's diameter in pixels: a lone point, visible but no blob. */
@@ -282,7 +330,7 @@ export function bandOutline(
 export function mergeBands(bands: readonly Trace[]): Trace[] {
   const byFill = new Map<string, Trace[]>();
   for (const band of bands) {
-    const key = JSON.stringify([band.fillcolor, band.legendgroup]);
+    const key = JSON.stringify([band.fillcolor, band.legendgroup, band.yaxis]);
     const same = byFill.get(key);
     if (same) {
       same.push(band);
@@ -426,18 +474,6 @@ function padded(
 }
 
 /** The tooltip's value: exact, not SI-rounded. */
-/**
- * The style of a group's axis: percent only when every channel is a percent
- * kind, since a percent axis would print a plain channel's values ×100.
- */
-function groupStyle(entries: readonly IPlotEntry[]): PlotStyle {
-  const styles = entries.map(e => e.series.style);
-  if (styles.length > 0 && styles.every(s => s === 'percent')) {
-    return 'percent';
-  }
-  return styles.find(s => s !== 'percent') ?? 'line';
-}
-
 function valueHover(style: PlotStyle): string {
   return style === 'percent' ? '%{y:.4%}' : '%{y:.8~g}';
 }
