@@ -25,6 +25,12 @@ export interface IGridMember extends IChannelRef {
 /** Dashes that tell a group's labels apart when colours mean runs. */
 export const LABEL_DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
 
+/** The dash of `label` when comparing: by its place among the grid's labels. */
+export function labelDash(label: string, labels: readonly string[]): string {
+  const index = Math.max(0, labels.indexOf(label));
+  return LABEL_DASHES[index % LABEL_DASHES.length];
+}
+
 /**
  * Plan the grid: one plot per group (the channel's part before its first
  * dot), groups sorted by name, hidden kinds (`silent`) left out.
@@ -47,6 +53,12 @@ export function planGrid(
   }
   const comparing = runs.length > 1;
   const colours = runColours(runs);
+  // One dash per label across the grid, so the dash legend holds everywhere.
+  const allLabels = [
+    ...new Set(
+      [...byGroup.values()].flat().map(r => splitChannel(r.channel).label)
+    )
+  ].sort();
   const runOrder = new Map(runs.map((r, i) => [r, i]));
   const plan = new Map<string, IGridMember[]>();
   for (const group of [...byGroup.keys()].sort()) {
@@ -74,7 +86,7 @@ export function planGrid(
             ...ref,
             label,
             colour: colours.get(ref.run) ?? RUN_PALETTE[0],
-            dash: LABEL_DASHES[labelIndex % LABEL_DASHES.length],
+            dash: labelDash(label, allLabels),
             legend: shortRunName(ref.run),
             showLegend: first
           };

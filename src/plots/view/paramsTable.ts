@@ -2,14 +2,29 @@
  * The table of params that differ between compared runs, with each run's
  * colour swatch, above the grid.
  */
+import { TranslationBundle } from '@jupyterlab/translation';
 import { differingParams, runColours } from '../series/compare';
 import { shortRunName } from '../series/grid';
 import { ITableData } from './pngLayout';
 
-/** Fill `table` for `runs` (hidden when no param differs). */
+/** The shared legend's state: which runs are hidden, and a row's click. */
+export interface IRunToggles {
+  /** Legend keys (`shortRunName(run)`) hidden in every plot. */
+  readonly hidden: ReadonlySet<string>;
+  /** A run's row was clicked: hide it everywhere, or show it again. */
+  readonly toggle: (key: string) => void;
+  readonly trans: TranslationBundle;
+}
+
+/**
+ * Fill `table` for `runs` (hidden when no param differs). With `toggles`,
+ * it is the grid's shared legend: a click on a run's row hides or shows
+ * the run in every plot.
+ */
 export function renderParamsTable(
   table: HTMLTableElement,
-  runs: readonly { run: string; params: unknown }[]
+  runs: readonly { run: string; params: unknown }[],
+  toggles?: IRunToggles
 ): void {
   const differing = differingParams(runs);
   table.hidden = differing.keys.length === 0;
@@ -31,8 +46,18 @@ export function renderParamsTable(
     const swatch = document.createElement('span');
     swatch.className = 'jp-runwatch-swatch';
     swatch.style.background = colours.get(row.run) ?? '';
-    name.append(swatch, shortRunName(row.run));
+    const key = shortRunName(row.run);
+    name.append(swatch, key);
     name.title = row.run;
+    tr.dataset.run = row.run;
+    if (toggles) {
+      tr.classList.add('jp-mod-toggle');
+      tr.classList.toggle('jp-mod-hidden', toggles.hidden.has(key));
+      tr.title = toggles.hidden.has(key)
+        ? toggles.trans.__('%1: hidden in every plot (click to show)', row.run)
+        : toggles.trans.__('%1 (click to hide in every plot)', row.run);
+      tr.addEventListener('click', () => toggles.toggle(key));
+    }
     for (const value of row.values) {
       tr.insertCell().textContent = value;
     }

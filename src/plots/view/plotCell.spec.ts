@@ -11,13 +11,34 @@ function fakePlotly() {
   const plotly = {
     react: async (root: IPlotlyDiv, _data: unknown, layout: any) => {
       drawn.push(layout);
-      root.on = (_event, handler) => (relayout = handler);
+      root.on = (event, handler) => {
+        if (event === 'plotly_relayout') {
+          relayout = handler;
+        }
+      };
       return root;
     },
     relayout: async (root: IPlotlyDiv) => root,
     purge: () => undefined
   } as unknown as IPlotly;
   return { plotly, drawn, user: (e: Record<string, unknown>) => relayout(e) };
+}
+
+/** A plotly that keeps the traces drawn and every event handler. */
+function tracingPlotly() {
+  const traces: Record<string, any>[][] = [];
+  const handlers = new Map<string, (event: any) => unknown>();
+  const plotly = {
+    react: async (root: IPlotlyDiv, data: any) => {
+      traces.push(data);
+      root.data = data;
+      root.on = (event, handler) => void handlers.set(event, handler);
+      return root;
+    },
+    relayout: async (root: IPlotlyDiv) => root,
+    purge: () => undefined
+  } as unknown as IPlotly;
+  return { plotly, traces, handlers };
 }
 
 /** A channel of one row a second up to `lastS`. */
@@ -85,5 +106,36 @@ describe('PlotCell x axis', () => {
     // Even unzoomed, a double-click (plotly's own fit) is undone.
     user({ 'xaxis.autorange': true });
     expect(changed).toHaveLength(3);
+  });
+});
+
+describe('PlotCell legend', () => {
+  it('hands a legend click to the grid and stops plotly hiding it here only', async () => {
+    const { plotly, handlers } = tracingPlotly();
+    const clicked: string[] = [];
+    const cell = new PlotCell(
+      'acc',
+      plotly,
+      () => undefined,
+      () => undefined,
+      key => clicked.push(key)
+    );
+    await cell.render(content(120), theme);
+    const result = handlers.get('plotly_legendclick')!({ curveNumber: 0 });
+    expect(result).toBe(false);
+    expect(clicked).toEqual(['val']);
+    expect(handlers.get('plotly_legenddoubleclick')!({})).toBe(false);
+  });
+
+  it('draws hidden runs or labels invisible, greyed in its own legend', async () => {
+    const { plotly, traces } = tracingPlotly();
+    const cell = new PlotCell('acc', plotly, () => undefined);
+    const hidden = new Set(['val']);
+    await cell.render({ ...content(120), hidden }, theme);
+    expect(traces[0].map(t => t.visible)).toEqual(['legendonly']);
+    await cell.render({ ...content(120), hidden, sharedLegend: true }, theme);
+    expect(traces[1].map(t => t.visible)).toEqual([false]);
+    await cell.render({ ...content(120), hidden: new Set() }, theme);
+    expect(traces[2].map(t => t.visible)).toEqual([undefined]);
   });
 });

@@ -44,6 +44,10 @@ export interface ICellContent {
   readonly xSpan?: readonly [number, number];
   /** The EMA weight drawn over each line (0 or none: off). */
   readonly smoothing?: number;
+  /** Legend entries (runs, or labels) hidden in every plot of the grid. */
+  readonly hidden?: ReadonlySet<string>;
+  /** The grid shows one legend for all plots (the params table). */
+  readonly sharedLegend?: boolean;
 }
 
 export class PlotCell {
@@ -51,7 +55,8 @@ export class PlotCell {
     readonly group: string,
     private readonly _plotly: IPlotly,
     private readonly _onRangeChanged: (cell: PlotCell) => void,
-    private readonly _onResized: (cell: PlotCell) => void = () => undefined
+    private readonly _onResized: (cell: PlotCell) => void = () => undefined,
+    private readonly _onLegend: (key: string) => void = () => undefined
   ) {
     this.node = document.createElement('div');
     this.node.className = 'jp-runwatch-plot';
@@ -175,11 +180,26 @@ export class PlotCell {
     });
     const previous = this._plot;
     this._plot = plot;
+    const hidden = content.hidden ?? new Set<string>();
+    const traces = hidden.size
+      ? plot.traces.map(t =>
+          hidden.has(t.legendgroup as string)
+            ? { ...t, visible: content.sharedLegend ? false : 'legendonly' }
+            : t
+        )
+      : plot.traces;
     const layout: Record<string, unknown> = {
       ...this._layout(plot, theme, content),
       width
     };
-    const frame = JSON.stringify({ ...layout, xaxis: 0, yaxis: 0 });
+    const frame = JSON.stringify({
+      ...layout,
+      xaxis: 0,
+      yaxis: 0,
+      // A run shown or hidden again: redraw, not append.
+      hidden: [...hidden],
+      shared: !!content.sharedLegend
+    });
     const appended =
       previous && frame === this._frame
         ? appendedPoints(previous.traces, plot.traces)
@@ -200,10 +220,19 @@ export class PlotCell {
     this.updates.redrawn++;
     this.node.dataset.lastUpdate = 'redrawn';
     this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
-    await this._plotly.react(this.area, plot.traces, layout, CONFIG);
+    await this._plotly.react(this.area, traces, layout, CONFIG);
     if (!this._listening) {
       this._listening = true;
       this.area.on('plotly_relayout', event => this._onRelayout(event));
+      // A legend click hides that run (or label) in every plot, not here only.
+      this.area.on('plotly_legendclick', event => {
+        const key = this.area.data[event?.curveNumber]?.legendgroup;
+        if (typeof key === 'string') {
+          this._onLegend(key);
+        }
+        return false;
+      });
+      this.area.on('plotly_legenddoubleclick', () => false);
     }
   }
 
@@ -311,7 +340,7 @@ export class PlotCell {
       height: PLOT_HEIGHT,
       autosize: false,
       margin: MARGIN,
-      showlegend: legend && legendCount > 0,
+      showlegend: legend && legendCount > 0 && !content.sharedLegend,
       legend: {
         orientation: 'h',
         x: 1,

@@ -1,6 +1,6 @@
 /**
- * plotly.js, loaded on first use: it is ~4.8 MB, so it never joins
- * JupyterLab's start-up chunk.
+ * plotly.js, loaded on first use: its basic bundle is ~1.2 MB, so it
+ * never joins JupyterLab's start-up chunk.
  *
  * #### Notes
  * plotly.js 4 ships its own (strict) types; runwatch talks to it through
@@ -11,7 +11,8 @@
 export interface IPlotlyDiv extends HTMLDivElement {
   data: Record<string, unknown>[];
   layout: Record<string, any>;
-  on(event: string, handler: (event: any) => void): void;
+  /** A handler may return `false` to stop plotly's own reaction. */
+  on(event: string, handler: (event: any) => unknown): void;
 }
 
 /** Options of `toImage` and `downloadImage`. */

@@ -26,6 +26,7 @@ import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { cellContent } from './cellContent';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
 import { headerLines } from './headerLines';
+import { renderDashLegend } from './dashLegend';
 import { renderParamsTable } from './paramsTable';
 import { PlotCell } from './plotCell';
 import { PlotGrid } from './plotGrid';
@@ -80,9 +81,12 @@ export class PlotsWidget extends Widget {
     });
     this._params.className = 'jp-runwatch-plots-params';
     this._params.hidden = true;
+    this._dashes.className = 'jp-runwatch-plots-dashes';
+    this._dashes.hidden = true;
     this.node.append(
       this._header.node,
       this._params,
+      this._dashes,
       this._header.message,
       this._grid.node
     );
@@ -243,6 +247,20 @@ export class PlotsWidget extends Widget {
     this._draws.schedule();
   }
 
+  /** Hide a run (or a label) in every plot, or show it again. */
+  private _toggleLegend(key: string): void {
+    if (!this._hidden.delete(key)) {
+      this._hidden.add(key);
+    }
+    this._dirtyHead = true;
+    this._renderAllSoon();
+  }
+
+  /** Comparing runs whose params differ: their table is the one legend. */
+  private _sharedLegend(): boolean {
+    return this.runs.length > 1 && !this._params.hidden;
+  }
+
   /** A plot widened, narrowed or set to log: draw it again. */
   private _onCellResized(cell: PlotCell): void {
     this._draws.mark([cell.group]);
@@ -281,6 +299,11 @@ export class PlotsWidget extends Widget {
       )
       .filter(ref => this._channelFilter(ref.channel));
     const plan = planGrid(refs, this.runs);
+    renderDashLegend(
+      this._dashes,
+      [...plan.values()].flat(),
+      this.runs.length > 1
+    );
     this._spans.retain(new Set(plan.keys()));
     const due = this._grid.layout(plan, {
       // A plot is drawn once all its channels are in.
@@ -291,7 +314,8 @@ export class PlotsWidget extends Widget {
           group,
           plotly,
           c => this._onZoom(c),
-          c => this._onCellResized(c)
+          c => this._onCellResized(c),
+          key => this._toggleLegend(key)
         )
     });
     // Every due plot's series first, so the grid's shared x span is known
@@ -323,7 +347,13 @@ export class PlotsWidget extends Widget {
       }
       const xSpan = this._spans.drawWith(cell.group);
       await cell.render(
-        { ...contents[i], xSpan, smoothing: this._smoothing },
+        {
+          ...contents[i],
+          xSpan,
+          smoothing: this._smoothing,
+          hidden: this._hidden,
+          sharedLegend: this._sharedLegend()
+        },
         this._theme
       );
       if (Number.isNaN(this.timings.firstPlotMs)) {
@@ -367,7 +397,12 @@ export class PlotsWidget extends Widget {
     );
     renderParamsTable(
       this._params,
-      this._data.sources.map(s => ({ run: s.run, params: s.info.params }))
+      this._data.sources.map(s => ({ run: s.run, params: s.info.params })),
+      {
+        hidden: this._hidden,
+        toggle: key => this._toggleLegend(key),
+        trans: this._trans
+      }
     );
   }
 
@@ -399,6 +434,8 @@ export class PlotsWidget extends Widget {
   private _dirtyHead = true;
   private _channelFilter: (channel: string) => boolean = () => true;
   private _smoothing = plotDefaults.smoothing;
+  private readonly _hidden = new Set<string>();
+  private readonly _dashes = document.createElement('div');
   private _filterText = '';
   private _started = 0;
 }
