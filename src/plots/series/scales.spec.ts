@@ -1,5 +1,11 @@
 import { PlotStyle } from '../../store';
-import { MAX_AXES, scaleGroups, IScaledEntry, seriesMagnitude } from './scales';
+import {
+  axisDomains,
+  IScaledEntry,
+  MAX_AXES,
+  scaleGroups,
+  seriesMagnitude
+} from './scales';
 
 /** A channel whose values are `f(i)` for 100 rows. */
 function scaled(
@@ -117,5 +123,20 @@ describe('seriesMagnitude', () => {
     );
     expect(seriesMagnitude([entry.series])).toBe(7);
     expect(seriesMagnitude([])).toBe(0);
+  });
+});
+
+describe('axisDomains', () => {
+  it('stacks axes top to bottom with a gap between', () => {
+    expect(axisDomains(1, 200, 20)).toEqual([[0, 1]]);
+    // 200 px: two of 90 px and a 20 px gap.
+    expect(axisDomains(2, 200, 20)).toEqual([
+      [0.55, 1],
+      [0, 0.45]
+    ]);
+    const three = axisDomains(3, 460, 20);
+    expect(three[0][1]).toBe(1);
+    expect(three[2][0]).toBe(0);
+    expect(three[0][0] - three[1][1]).toBeCloseTo(20 / 460, 3);
   });
 });

@@ -165,3 +165,21 @@ export function axisStyle(styles: readonly PlotStyle[]): PlotStyle {
   }
   return styles.find(s => s !== 'percent') ?? 'line';
 }
+
+/**
+ * Vertical domains (fractions of the plot area, `[bottom, top]`) for
+ * `count` axes stacked top to bottom, the first on top, with `gapPx`
+ * between them (room for each axis's label).
+ */
+export function axisDomains(
+  count: number,
+  heightPx: number,
+  gapPx: number
+): [number, number][] {
+  const each = (heightPx - gapPx * (count - 1)) / count;
+  const round = (f: number) => Math.round(f * 1e4) / 1e4;
+  return Array.from({ length: count }, (_, k) => {
+    const top = heightPx - k * (each + gapPx);
+    return [round(Math.max(0, (top - each) / heightPx)), round(top / heightPx)];
+  });
+}

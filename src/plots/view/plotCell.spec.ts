@@ -139,3 +139,82 @@ describe('PlotCell legend', () => {
     expect(traces[2].map(t => t.visible)).toEqual([undefined]);
   });
 });
+
+describe('PlotCell axes of unrelated scales', () => {
+  /** `perf.samples` (a counter to 240 k) beside `perf.latency` (≈ 0.2 s). */
+  function scales(): ICellContent {
+    const n = 600;
+    const time = Float64Array.from({ length: n }, (_, i) => i + 1);
+    const entry = (channel: string, f: (i: number) => number): IPlotEntry => ({
+      run: 'r',
+      channel,
+      label: channel.slice(5),
+      series: channelSeries(
+        'last',
+        { length: n, columns: { _time: time, x: time.map((_, i) => f(i)) } },
+        'raw'
+      ),
+      colour: '#1f77b4',
+      legend: channel.slice(5),
+      showLegend: true
+    });
+    return {
+      ...content(n),
+      entries: [
+        entry('perf.samples', i => i * 400),
+        entry('perf.latency', i => 0.2 + (i % 7) / 100)
+      ]
+    };
+  }
+
+  it('stacks a sub-plot per axis on the shared x axis, labelled', async () => {
+    const { plotly, drawn } = fakePlotly();
+    const cell = new PlotCell('perf', plotly, () => undefined);
+    await cell.render(scales(), theme);
+    const layout = drawn[0];
+    expect(layout.height).toBe(400);
+    expect(layout.yaxis.domain[1]).toBe(1);
+    expect(layout.yaxis2.domain[0]).toBe(0);
+    expect(layout.yaxis2.domain[1]).toBeLessThan(layout.yaxis.domain[0]);
+    expect(layout.yaxis2.anchor).toBe('x');
+    expect(layout.xaxis.anchor).toBe('y2'); // x ticks under the bottom one
+    expect(layout.yaxis.ticktext).toContain('200k');
+    expect(layout.yaxis2.ticktext.every((t: string) => !t.endsWith('k'))).toBe(
+      true
+    );
+    expect(layout.annotations.map((a: any) => a.text)).toEqual([
+      'samples',
+      'latency'
+    ]);
+  });
+
+  it('keeps one axis, as before, when the scales agree', async () => {
+    const { plotly, drawn } = fakePlotly();
+    const cell = new PlotCell('acc', plotly, () => undefined);
+    await cell.render(content(120), theme);
+    expect(drawn[0].height).toBe(250);
+    expect(drawn[0].yaxis2).toBeUndefined();
+    expect(drawn[0].annotations).toBeUndefined();
+    expect(drawn[0].yaxis.domain).toBeUndefined();
+  });
+
+  it('logs every axis, and zooms x from any sub-plot', async () => {
+    const { plotly, drawn, user } = fakePlotly();
+    const changed: PlotCell[] = [];
+    const cell = new PlotCell('perf', plotly, c => changed.push(c));
+    await cell.render(scales(), theme);
+    user({
+      'xaxis.range[0]': 100,
+      'xaxis.range[1]': 200,
+      'yaxis2.range[0]': 0.2,
+      'yaxis2.range[1]': 0.3
+    });
+    expect(changed).toHaveLength(1);
+    await cell.setLogY(true);
+    await cell.render(scales(), theme);
+    const layout = drawn[1];
+    expect(layout.xaxis.range).toEqual([100, 200]);
+    expect([layout.yaxis.type, layout.yaxis2.type]).toEqual(['log', 'log']);
+    await cell.setLogY(false);
+  });
+});

@@ -3,6 +3,7 @@
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
 import { exportFileName } from '../series/csv';
+import { axisDomains } from '../series/scales';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { downloadPlotPng } from './png';
@@ -11,7 +12,9 @@ import {
   appendedPoints,
   buildPlot,
   IAppended,
+  axisName,
   IPlot,
+  IPlotAxis,
   IPlotEntry,
   percentRange
 } from '../series/traces';
@@ -21,6 +24,12 @@ const MARGIN = { l: 46, r: 12, t: 32, b: 26 };
 
 /** The plot's height; the width follows the grid. */
 export const PLOT_HEIGHT = 250;
+
+/** Each y axis past the first adds this much height (`scaleGroups`). */
+export const EXTRA_AXIS_HEIGHT = 150;
+
+/** Room above each stacked axis for its channels' labels, in pixels. */
+const AXIS_LABEL_HEIGHT = 16;
 
 const CONFIG = {
   displaylogo: false,
@@ -144,7 +153,13 @@ export class PlotCell {
     }
     await this._plotly.relayout(this.area, {
       'xaxis.autorange': true,
-      'yaxis.autorange': true
+      'yaxis.autorange': true,
+      // A stacked plot's other axes (zoomed by a drag on their sub-plot).
+      ...Object.fromEntries(
+        this._plot.axes
+          .slice(1)
+          .map((_a, k) => [`yaxis${k + 2}.autorange`, true])
+      )
     });
   }
 
@@ -310,7 +325,7 @@ export class PlotCell {
     return this._plotly.toImage(this.area, {
       format: 'png',
       width: this.area.clientWidth || 400,
-      height: PLOT_HEIGHT
+      height: Number(this.area.layout?.height) || PLOT_HEIGHT
     });
   }
 
@@ -325,10 +340,9 @@ export class PlotCell {
     content: ICellContent
   ): Record<string, unknown> {
     const base = themeLayout(theme);
-    const percent = plot.style === 'percent';
     const legend = content.entries.some(e => e.showLegend && e.legend);
     const legendCount = content.entries.filter(e => e.showLegend).length;
-    return {
+    const layout: Record<string, unknown> = {
       ...base,
       title: {
         text: this.group,
@@ -368,28 +382,94 @@ export class PlotCell {
         uirevision: `x${this._xRevision}`,
         zeroline: false
       },
-      yaxis: this._log
-        ? {
-            ...(base.yaxis as object),
-            type: 'log',
-            ...(this._yRange
-              ? { range: [...this._yRange], autorange: false }
-              : { autorange: true }),
-            zeroline: false
-          }
-        : {
-            ...(base.yaxis as object),
-            tickmode: 'array',
-            tickvals: plot.yTicks.vals,
-            ticktext: plot.yTicks.text,
-            ...(this._yRange
-              ? { range: [...this._yRange], autorange: false }
-              : percent
-                ? { range: percentRange(plot.yExtent), autorange: false }
-                : { autorange: true }),
-            zeroline: false
-          }
+      yaxis: this._yAxis(plot.axes[0], base, this._yRange)
     };
+    return plot.axes.length > 1
+      ? this._stackedLayout(layout, plot.axes, base, theme)
+      : layout;
+  }
+
+  /**
+   * One y axis: log or linear (the log toggle applies to every axis), a
+   * percent axis 0–100 % unless zoomed.
+   */
+  private _yAxis(
+    axis: IPlotAxis,
+    base: Record<string, unknown>,
+    zoom: [number, number] | undefined
+  ): Record<string, unknown> {
+    const range = zoom ? { range: [...zoom], autorange: false } : undefined;
+    if (this._log) {
+      return {
+        ...(base.yaxis as object),
+        type: 'log',
+        ...(range ?? { autorange: true }),
+        zeroline: false
+      };
+    }
+    return {
+      ...(base.yaxis as object),
+      tickmode: 'array',
+      tickvals: axis.yTicks.vals,
+      ticktext: axis.yTicks.text,
+      ...(range ??
+        (axis.style === 'percent'
+          ? { range: percentRange(axis.yExtent), autorange: false }
+          : { autorange: true })),
+      zeroline: false
+    };
+  }
+
+  /**
+   * Channels of unrelated scales as sub-plots stacked on one x axis, the
+   * first axis on top, each labelled with its channels, the cell taller by
+   * `EXTRA_AXIS_HEIGHT` per extra axis.
+   *
+   * #### Notes
+   * Sub-plots, not a right-hand `yaxis2` overlaid: each line stays against
+   * the ticks it is read by, and three scales fit as well as two. Only the
+   * first axis's y zoom is kept across redraws (`axisRange` reads
+   * `yaxis`); x zoom works from any sub-plot, the x axis being shared.
+   */
+  private _stackedLayout(
+    layout: Record<string, unknown>,
+    axes: readonly IPlotAxis[],
+    base: Record<string, unknown>,
+    theme: IPlotTheme
+  ): Record<string, unknown> {
+    const extra = axes.length - 1;
+    const height = PLOT_HEIGHT + EXTRA_AXIS_HEIGHT * extra;
+    const margin = { ...MARGIN, t: MARGIN.t + AXIS_LABEL_HEIGHT };
+    const domains = axisDomains(
+      axes.length,
+      height - margin.t - margin.b,
+      AXIS_LABEL_HEIGHT + 6
+    );
+    const stacked: Record<string, unknown> = {
+      ...layout,
+      height,
+      margin,
+      // One tooltip lists the lines of every sub-plot at that x.
+      hoversubplots: 'axis',
+      xaxis: { ...(layout.xaxis as object), anchor: axisName(extra) },
+      annotations: axes.map((axis, k) => ({
+        text: escapeText(axis.labels.join(', ')),
+        xref: 'paper',
+        yref: 'paper',
+        x: 0,
+        y: domains[k][1],
+        xanchor: 'left',
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 10, color: theme.mutedText }
+      }))
+    };
+    axes.forEach((axis, k) => {
+      const key = k === 0 ? 'yaxis' : `yaxis${k + 1}`;
+      const yaxis = k === 0 ? layout.yaxis : this._yAxis(axis, base, undefined);
+      stacked[key] = { ...(yaxis as object), domain: domains[k], anchor: 'x' };
+    });
+    return stacked;
   }
 
   private _onRelayout(event: Record<string, unknown>): void {
@@ -461,6 +541,11 @@ export function axisRange(
     return [Number(lo), Number(hi)];
   }
   return undefined;
+}
+
+/** Text for plotly, which reads `<` and `&` as markup. */
+function escapeText(text: string): string {
+  return text.replace(/[<>&]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 function sameRange(
