@@ -105,6 +105,8 @@ def make_run(spec: dict) -> str:
             # Version 3 (UTF-8 field names: μ, σ) reads like 2 with a UTF-8 header.
             _, _, dtype = (read or _read_header_3)(file)
             offset = file.tell()
+        # `data_seed` makes runs of one spec differ (a sweep's runs).
+        seed += int(spec.get("data_seed", 0))
         rows = channel_rows(dtype, channel["rows"], created_ns, spec.get("span_s", 7200), seed)
         field = "total" if "total" in dtype.names else dtype.names[1]
         if channel.get("kind", "").endswith("percent"):

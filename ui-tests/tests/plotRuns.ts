@@ -27,7 +27,8 @@ export interface IChannelSpec {
 export function makeRun(
   channels: IChannelSpec[],
   params: Record<string, unknown> = {},
-  suffix = ''
+  suffix = '',
+  dataSeed = 0
 ): string {
   // Created 3960 s ago, rows over 3900 s: a finished run, its rows in the
   // past, so it opens at the 60 s rule as an hour-long run does.
@@ -36,7 +37,8 @@ export function makeRun(
     params,
     suffix,
     span_s: 3900,
-    ago_s: 3960
+    ago_s: 3960,
+    data_seed: dataSeed
   });
   return execFileSync(PYTHON, [MAKE_RUN, spec], {
     env: { ...process.env, RUNWATCH_ROOT: STORE_ROOT },

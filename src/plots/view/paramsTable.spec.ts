@@ -38,10 +38,10 @@ describe('the params table as the shared legend', () => {
       table.querySelector<HTMLElement>(`tr[data-run="${runs[1].run}"]`)!;
     row().click();
     expect([...hidden]).toEqual(['calm-sea sweep']);
-    expect(row().classList.contains('jp-mod-hidden')).toBe(true);
+    expect(row().classList.contains('jp-runwatch-run-off')).toBe(true);
     expect(row().title).toContain('hidden in every plot');
     row().click();
     expect(hidden.size).toBe(0);
-    expect(row().classList.contains('jp-mod-hidden')).toBe(false);
+    expect(row().classList.contains('jp-runwatch-run-off')).toBe(false);
   });
 });

@@ -52,7 +52,7 @@ export function renderParamsTable(
     tr.dataset.run = row.run;
     if (toggles) {
       tr.classList.add('jp-mod-toggle');
-      tr.classList.toggle('jp-mod-hidden', toggles.hidden.has(key));
+      tr.classList.toggle('jp-runwatch-run-off', toggles.hidden.has(key));
       tr.title = toggles.hidden.has(key)
         ? toggles.trans.__('%1: hidden in every plot (click to show)', row.run)
         : toggles.trans.__('%1 (click to hide in every plot)', row.run);

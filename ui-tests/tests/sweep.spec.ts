@@ -1,0 +1,107 @@
+/**
+ * A learning-rate sweep as a researcher reviews it: 3 lr × 3 seeds, one
+ * shared legend (the params table) whose rows hide a run in every plot,
+ * a dash key for the labels, and a PNG with the whole legend at 2×.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeRun, runMagic } from './plotRuns';
+
+const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
+
+test.use({ viewport: { width: 1700, height: 1100 } });
+
+/** Per plot: how many of its line traces are drawn (visible). */
+const visibleLines = (page: IJupyterLabPageFixture, group: string) =>
+  page.evaluate(g => {
+    const area = document.querySelector(
+      `${'.jp-runwatch-plot'}[data-group="${g}"] .jp-runwatch-plot-area`
+    ) as any;
+    return (area?.data ?? []).filter(
+      (t: any) => t.hoverinfo !== 'skip' && t.visible !== false
+    ).length;
+  }, group);
+
+/** Width and height of a PNG file, from its IHDR chunk. */
+function pngSize(file: string): [number, number] {
+  const bytes = fs.readFileSync(file);
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test('a 9-run sweep: one legend that hides a run everywhere, and a full PNG', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  test.setTimeout(180000);
+  for (const lr of [0.1, 0.01, 0.001]) {
+    for (const seed of [0, 1, 2]) {
+      makeRun(
+        [
+          { name: 'loss.train', kind: 'mean', rows: 2000 },
+          { name: 'loss.val', kind: 'mean', rows: 200 },
+          { name: 'acc.val', kind: 'last', rows: 200 }
+        ],
+        { lr, seed, batch: 256 },
+        'lr-sweep',
+        Math.round(-Math.log10(lr)) * 3 + seed
+      );
+    }
+  }
+  await runMagic(
+    page,
+    request,
+    `${tmpPath}/sweep.ipynb`,
+    "%review '*lr-sweep*'"
+  );
+  const plots = page.locator(PLOTS);
+  await expect
+    .poll(() => visibleLines(page, 'loss'), { timeout: 60000 })
+    .toBe(18); // 9 runs × train, val
+
+  // The params table is the legend: lr and seed differ, batch doesn't.
+  const table = plots.locator('table.jp-runwatch-plots-params');
+  await expect(table.locator('thead th')).toHaveText(['run', 'lr', 'seed']);
+  await expect(table.locator('tbody tr')).toHaveCount(9);
+  // plotly's own legends are off; the dash key explains train and val once.
+  expect(
+    await page.evaluate(
+      () =>
+        (document.querySelector('.jp-runwatch-plot-area') as any)._fullLayout
+          .showlegend
+    )
+  ).toBe(false);
+  await expect(plots.locator('.jp-runwatch-dash-item')).toHaveText([
+    'train',
+    'val'
+  ]);
+
+  // A row's click hides that run in every plot; again shows it.
+  const row = table.locator('tbody tr').first();
+  await row.click();
+  await expect(row).toHaveClass(/jp-runwatch-run-off/);
+  await expect.poll(() => visibleLines(page, 'loss')).toBe(16);
+  await expect.poll(() => visibleLines(page, 'acc')).toBe(8);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await plots.screenshot({ path: path.join(SCREENSHOTS, 'sweep.png') });
+  await row.click();
+  await expect.poll(() => visibleLines(page, 'acc')).toBe(9);
+
+  // PNG: the plot with the whole legend (every run) and the params table, 2×.
+  const acc = plots.locator('.jp-runwatch-plot[data-group="acc"]');
+  const shown = await acc.locator('.jp-runwatch-plot-area').boundingBox();
+  await acc.hover();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    acc.getByRole('button', { name: 'PNG' }).click()
+  ]);
+  expect(download.suggestedFilename()).toMatch(/lr-sweep.*acc\.png$/);
+  const file = path.join(SCREENSHOTS, 'sweep-acc-export.png');
+  await download.saveAs(file);
+  const [width, height] = pngSize(file);
+  expect(width).toBeGreaterThanOrEqual(2 * Math.floor(shown!.width) - 2);
+  // Taller than the plot alone at 2×: the params table and the legend.
+  expect(height).toBeGreaterThan(2 * shown!.height + 100);
+});
