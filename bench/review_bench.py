@@ -111,6 +111,7 @@ def make_run(spec: dict) -> str:
         field = "total" if "total" in dtype.names else dtype.names[1]
         if channel.get("kind", "").endswith("percent"):
             rows[field] *= 0.5  # fractions: the plots show 0–100 %
+        rows[field] *= channel.get("scale", 1)  # e.g. a counter beside a rate
         if "spike" in channel:
             row, value, length = (*channel["spike"], 1)[:3]
             rows[field][row : row + length] = value

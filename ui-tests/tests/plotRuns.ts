@@ -21,6 +21,8 @@ export interface IChannelSpec {
   kind: string;
   rows: number;
   spike?: [number, number];
+  /** Multiplies the values (a counter beside a rate). */
+  scale?: number;
 }
 
 /** Make a finished run with `bench/review_bench.py`; returns its name. */
