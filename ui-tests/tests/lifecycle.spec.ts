@@ -4,7 +4,11 @@
  * panel and the monitor; one that raises reads "failed" with the exception.
  */
 import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
 import { IWriter, startWriter } from './writer';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
 
 /** Declared heartbeat: short, so "crashed" comes within seconds. */
 const HEARTBEAT_S = '1';
@@ -76,7 +80,10 @@ test('a kill -9ed run shows crashed, and why, in the panel and the monitor', asy
   await expect(item.locator('.jp-runwatch-run-reason')).toContainText(
     `pid ${writer.process.pid}`
   );
-  await page.screenshot({ path: 'test-results/lifecycle-crashed.png' });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, 'lifecycle-crashed.png')
+  });
 });
 
 test('a run whose code raised shows failed with the exception', async ({
