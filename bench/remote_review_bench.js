@@ -131,7 +131,10 @@ async function onePage({
 }) {
   const port = await freePort();
   const token = crypto.randomBytes(16).toString('hex');
-  const env = { ...process.env, RUNWATCH_ROOT: store };
+  // A cache folder of its own: the server's summaries on disk
+  // (`$XDG_CACHE_HOME/runwatch/lod`) start empty, so "first" is cold.
+  const cache = fs.mkdtempSync(path.join(tmp, 'cache-'));
+  const env = { ...process.env, RUNWATCH_ROOT: store, XDG_CACHE_HOME: cache };
   const { child: server, log } = spawnLab({ port, token, root: tmp, env });
   let proxy;
   let context;

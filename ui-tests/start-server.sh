@@ -12,5 +12,7 @@ mkdir -p "$root/runs"
 export JUPYTERLAB_GALATA_ROOT_DIR="$root"
 export RUNWATCH_ROOT="$root/runs"
 export JUPYTER_CONFIG_DIR="$root/.jupyter-config"
+# The server's summaries on disk stay with the test root, never in ~/.cache.
+export XDG_CACHE_HOME="$root/.cache"
 cd "$root"
 exec jupyter lab --config "$here/jupyter_server_test_config.py" --ServerApp.port="$port"
