@@ -101,6 +101,8 @@ describe('buildPlot', () => {
     expect(band.x[n - 1]).toBe(band.x[0]);
     expect(lines(plot.traces)).toHaveLength(1);
     expect(plot.traces.indexOf(lines(plot.traces)[0])).toBe(1); // on top
+    // Named as any line is (the run, or the label), not "… mu".
+    expect(lines(plot.traces)[0].name).toBe('a');
   });
 
   it('draws quantiles as a fan with a bold median', () => {

@@ -183,7 +183,11 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         ...base,
         ...points,
         ...isolatedMarkers(points, x0, x1, colour),
-        name: column === 'value' || !column ? name : `${name} ${column}`,
+        // μ of mean_std is the channel's value: named like any other line.
+        name:
+          column === 'value' || column === 'mu' || !column
+            ? name
+            : `${name} ${column}`,
         line: { width, color: colour, dash: entry.dash ?? 'solid' },
         showlegend: legend && entry.showLegend,
         hovertemplate: `${hoverName(entry, column)}: ${hover}<extra></extra>`
