@@ -30,16 +30,17 @@ export function makeRun(
   channels: IChannelSpec[],
   params: Record<string, unknown> = {},
   suffix = '',
-  dataSeed = 0
+  dataSeed = 0,
+  timing: { spanS: number; agoS: number } = { spanS: 3900, agoS: 3960 }
 ): string {
-  // Created 3960 s ago, rows over 3900 s: a finished run, its rows in the
-  // past, so it opens at the 60 s rule as an hour-long run does.
+  // By default created 3960 s ago, rows over 3900 s: a finished run, its
+  // rows in the past, so it opens at the 60 s rule as an hour-long run does.
   const spec = JSON.stringify({
     channels,
     params,
     suffix,
-    span_s: 3900,
-    ago_s: 3960,
+    span_s: timing.spanS,
+    ago_s: timing.agoS,
     data_seed: dataSeed
   });
   return execFileSync(PYTHON, [MAKE_RUN, spec], {
