@@ -105,3 +105,66 @@ test('a 9-run sweep: one legend that hides a run everywhere, and a full PNG', as
   // Taller than the plot alone at 2×: the params table and the legend.
   expect(height).toBeGreaterThan(2 * shown!.height + 100);
 });
+
+test('with 20 runs: one hover lists every run, the legend still hides one everywhere', async ({
+  page,
+  request,
+  tmpPath
+}) => {
+  test.setTimeout(240000);
+  for (let i = 0; i < 20; i++) {
+    makeRun(
+      [
+        { name: 'acc.val', kind: 'last', rows: 200 },
+        { name: 'loss.train', kind: 'mean', rows: 400 }
+      ],
+      { lr: [0.1, 0.03, 0.01, 0.003, 0.001][i % 5], seed: Math.floor(i / 5) },
+      'wide-sweep',
+      i
+    );
+  }
+  await runMagic(
+    page,
+    request,
+    `${tmpPath}/wide.ipynb`,
+    "%review '*wide-sweep*'"
+  );
+  const plots = page.locator(PLOTS);
+  await expect
+    .poll(() => visibleLines(page, 'acc'), { timeout: 90000 })
+    .toBe(20);
+  await expect(
+    plots.locator('table.jp-runwatch-plots-params tbody tr')
+  ).toHaveCount(20);
+
+  // Hover the middle of acc: one list with a row for each of the 20 runs,
+  // all of it on screen (plotly's own tooltip was cut off by the plot).
+  const acc = plots.locator('.jp-runwatch-plot[data-group="acc"]');
+  const box = (await acc.locator('.nsewdrag').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.jp-runwatch-hover');
+  await expect(hover).toBeVisible();
+  await expect(hover.locator('.jp-runwatch-hover-row')).toHaveCount(20);
+  const list = (await hover.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  expect(list.y).toBeGreaterThanOrEqual(0);
+  expect(list.y + list.height).toBeLessThanOrEqual(viewport.height);
+  // Highest value first, each row naming its run and label.
+  const values = await hover
+    .locator('.jp-runwatch-hover-value')
+    .allTextContents();
+  const numbers = values.map(Number);
+  expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+  await expect(hover.locator('.jp-runwatch-hover-row').first()).toContainText(
+    'wide-sweep · val'
+  );
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'sweep-20-hover.png') });
+  await page.mouse.move(0, 0);
+  await expect(hover).toBeHidden();
+
+  // The last run's row hides it in both plots.
+  await plots.locator('table.jp-runwatch-plots-params tbody tr').last().click();
+  await expect.poll(() => visibleLines(page, 'acc')).toBe(19);
+  await expect.poll(() => visibleLines(page, 'loss')).toBe(19);
+});

@@ -147,7 +147,11 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       legendgroup: name,
       // One axis: no `yaxis` key, so the traces are as they always were.
       ...(axisCount > 1 ? { yaxis: axisName(axis) } : {}),
-      meta: { run: entry.run, channel: entry.channel }
+      meta: {
+        run: entry.run,
+        channel: entry.channel,
+        ...(styles[axis] === 'percent' ? { percent: true } : {})
+      }
     };
     const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
       // One filled polygon (the lows, then the highs back): half the

@@ -4,6 +4,7 @@
  */
 import { exportFileName } from '../series/csv';
 import { axisDomains } from '../series/scales';
+import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { downloadPlotPng } from './png';
@@ -203,9 +204,22 @@ export class PlotCell {
             : t
         )
       : plot.traces;
+    // Many lines (a sweep): plotly's unified tooltip would be cut off by the
+    // plot's height, so the values go to a list of the page's own.
+    this._many =
+      traces.filter(t => t.hoverinfo !== 'skip').length >
+      UNIFIED_HOVER_MAX_LINES;
+    const drawnTraces = this._many
+      ? traces.map(t =>
+          t.hoverinfo === 'skip'
+            ? t
+            : { ...t, hoverinfo: 'none', hovertemplate: undefined }
+        )
+      : traces;
     const layout: Record<string, unknown> = {
       ...this._layout(plot, theme, content),
-      width
+      width,
+      hovermode: this._many ? 'x' : 'x unified'
     };
     const frame = JSON.stringify({
       ...layout,
@@ -235,7 +249,7 @@ export class PlotCell {
     this.updates.redrawn++;
     this.node.dataset.lastUpdate = 'redrawn';
     this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
-    await this._plotly.react(this.area, traces, layout, CONFIG);
+    await this._plotly.react(this.area, drawnTraces, layout, CONFIG);
     if (!this._listening) {
       this._listening = true;
       this.area.on('plotly_relayout', event => this._onRelayout(event));
@@ -248,6 +262,19 @@ export class PlotCell {
         return false;
       });
       this.area.on('plotly_legenddoubleclick', () => false);
+      this.area.on('plotly_hover', event => {
+        const points = event?.points ?? [];
+        if (this._many && points.length > 0 && event.event) {
+          this._hoverList ??= new HoverList();
+          this._hoverList.show(
+            hoverRows(points),
+            Number(points[0].x),
+            event.event.clientX,
+            event.event.clientY
+          );
+        }
+      });
+      this.area.on('plotly_unhover', () => this._hoverList?.hide());
     }
   }
 
@@ -330,6 +357,7 @@ export class PlotCell {
   }
 
   dispose(): void {
+    this._hoverList?.dispose();
     this._plotly.purge(this.area);
     this.node.remove();
   }
@@ -507,6 +535,8 @@ export class PlotCell {
   }
 
   private _log: boolean;
+  private _many = false;
+  private _hoverList: HoverList | undefined = undefined;
   private readonly _logButton: HTMLButtonElement;
   private readonly _wideButton: HTMLButtonElement;
   private _content: ICellContent | undefined = undefined;
