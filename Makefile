@@ -71,6 +71,9 @@ bench: build chromium
 	node bench/remote_review_bench.js
 	node bench/remote_review_bench.js --glob --reps 1
 	node bench/tensorboard_bench.js
+	node bench/zoom_bench.js
+	$(PY) bench/lifecycle_bench.py
+	$(PY) bench/magic_bench.py
 
 lab: build
 	./demo/start.sh $(PORT)
