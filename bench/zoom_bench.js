@@ -142,13 +142,15 @@ async function main() {
     const box = await plot.locator('.nsewdrag').boundingBox();
     const next = random(7);
     for (let i = 0; i < options.zooms; i++) {
-      const width = Math.exp(
-        Math.log(0.0005) + next() * Math.log(0.5 / 0.0005)
+      // plotly takes a drag under ~8 px for a click: at least 12 px, and
+      // all of it inside the plot (a drag that ends past it zooms nothing).
+      const width = Math.max(
+        12 / box.width,
+        Math.exp(Math.log(0.0005) + next() * Math.log(0.5 / 0.0005))
       );
       const from = next() * (1 - width);
-      // plotly takes a drag under ~8 px for a click: at least 12 px.
       const x0 = box.x + box.width * from;
-      const x1 = Math.max(x0 + 12, box.x + box.width * (from + width));
+      const x1 = box.x + box.width * (from + width);
       const y = box.y + box.height / 2;
       const before = await page.evaluate(() => {
         window.__zoom.armed = true;
