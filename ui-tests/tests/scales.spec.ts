@@ -65,4 +65,24 @@ test('unrelated scales in one group get their own y axes', async ({
   await page
     .locator(PLOTS)
     .screenshot({ path: path.join(SCREENSHOTS, 'scales.png') });
+
+  // Its PNG keeps the stacked plot's height (at 2×), not a 250 px tile.
+  const perfPlot = page.locator(
+    `${PLOTS} .jp-runwatch-plot[data-group="perf"]`
+  );
+  const tall = (await perfPlot
+    .locator('.jp-runwatch-plot-area')
+    .boundingBox())!;
+  expect(tall.height).toBeGreaterThan(500);
+  await perfPlot.hover();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    perfPlot.getByRole('button', { name: 'PNG' }).click()
+  ]);
+  const file = path.join(SCREENSHOTS, 'scales-perf-export.png');
+  await download.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  expect(bytes.readUInt32BE(20)).toBeGreaterThanOrEqual(
+    2 * Math.floor(tall.height)
+  );
 });

@@ -104,6 +104,19 @@ test('a 9-run sweep: one legend that hides a run everywhere, and a full PNG', as
   expect(width).toBeGreaterThanOrEqual(2 * Math.floor(shown!.width) - 2);
   // Taller than the plot alone at 2×: the params table and the legend.
   expect(height).toBeGreaterThan(2 * shown!.height + 100);
+
+  // With 2 of the 9 runs hidden, the picture's legend lists 7: a row less.
+  await table.locator('tbody tr').nth(0).click();
+  await table.locator('tbody tr').nth(1).click();
+  await expect.poll(() => visibleLines(page, 'acc')).toBe(7);
+  await acc.hover();
+  const [fewer] = await Promise.all([
+    page.waitForEvent('download'),
+    acc.getByRole('button', { name: 'PNG' }).click()
+  ]);
+  const fewerFile = path.join(SCREENSHOTS, 'sweep-acc-export-hidden.png');
+  await fewer.saveAs(fewerFile);
+  expect(pngSize(fewerFile)[1]).toBeLessThan(height);
 });
 
 test('with 20 runs: one hover lists every run, the legend still hides one everywhere', async ({

@@ -112,8 +112,13 @@ async function composePng(
   const measure: Measure = text => context.measureText(text).width;
   const tiles: ITile[] = [];
   for (const area of areas) {
+    // A plot of stacked y axes is taller than the rest: keep its height.
+    const tileSize = {
+      width: size.width,
+      height: Number(area.layout?.height) || size.height
+    };
     // One plot per step: plotly renders each image off screen.
-    tiles.push(await plotTile(plotly, area, size, ink, measure));
+    tiles.push(await plotTile(plotly, area, tileSize, ink, measure));
     await yieldToBrowser();
   }
   const params = shownParams(areas[0]);
@@ -161,7 +166,11 @@ async function plotTile(
     ...size,
     scale: PIXEL_RATIO
   });
-  const items = legendItems(area.data ?? [], ink.text);
+  // Runs (or labels) hidden in the view are left out of its picture's legend.
+  const shown = (area.data ?? []).filter(
+    t => t.visible !== false && t.visible !== 'legendonly'
+  );
+  const items = legendItems(shown, ink.text);
   return {
     image: await loadImage(url),
     width: size.width,
