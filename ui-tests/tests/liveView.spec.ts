@@ -67,10 +67,15 @@ async function probeTrace(page: IJupyterLabPageFixture) {
   }, VIEW);
 }
 
+/** Pick `rule` and wait until the plots are drawn at it. */
 async function setRule(page: IJupyterLabPageFixture, rule: string) {
   await page
     .locator(`${VIEW} .jp-runwatch-plots-rule select`)
     .selectOption(rule);
+  // The old rule's trace may already look caught up: wait for the new one.
+  await expect(page.locator(VIEW)).toHaveAttribute('data-drawn-rule', rule, {
+    timeout: 10000
+  });
 }
 
 /** Wait until the plot shows the row the writer has just written. */

@@ -288,6 +288,7 @@ export class PlotsWidget extends Widget {
   /** One pass: the header, then the plots due, top first. */
   private async _draw({ all, groups }: IDrawPass): Promise<void> {
     const plotly = this._plotly!;
+    const rule = this._rule;
     this._renderHead();
     const refs = this._data.sources
       .flatMap(({ run, channels }) =>
@@ -360,6 +361,11 @@ export class PlotsWidget extends Widget {
         this.timings.firstPlotMs = performance.now() - this._started;
       }
       await yieldToBrowser();
+    }
+    // What the plots show now (tests and benches wait for it after a
+    // rule change; a change during this pass leaves it to the next).
+    if (rule === this._rule) {
+      this.node.dataset.drawnRule = String(rule);
     }
     // Plots drawn before the span grew are drawn again with it (a live
     // view's at every 1 % it grows, not every row).
