@@ -4,6 +4,21 @@ import { WatchSocket } from '../client';
 import { MarkingTranslator } from '../testing';
 import { LIVE_REFRESH_MS, RunsPanel } from './panel';
 
+/** Every run `api` lists carries `fields()` as it is at each listing. */
+function listWith(
+  api: FakeRunwatchAPI,
+  fields: () => Record<string, unknown>
+): void {
+  const base = api.listRuns.bind(api);
+  api.listRuns = async () => {
+    const list = await base();
+    return {
+      ...list,
+      runs: list.runs.map(run => ({ ...run, ...fields() }) as any)
+    };
+  };
+}
+
 describe('RunsPanel', () => {
   it('lists runs newest first, refreshes on runs-changed, opens on click', async () => {
     FakeWebSocket.instances = [];
@@ -87,14 +102,7 @@ describe('RunsPanel', () => {
     const api = new FakeRunwatchAPI();
     api.addRun('2024-01-02 00-00-00 live-run');
     let listed = { size: 1000, last_write_ms: 995_000, status: 'live' };
-    const base = api.listRuns.bind(api);
-    api.listRuns = async () => {
-      const list = await base();
-      return {
-        ...list,
-        runs: list.runs.map(run => ({ ...run, ...listed }) as any)
-      };
-    };
+    listWith(api, () => listed);
     const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
     const panel = new RunsPanel({ api, socket, open: () => undefined });
     Widget.attach(panel, document.body);
@@ -129,14 +137,7 @@ describe('RunsPanel', () => {
       status: 'running',
       reason: 'heartbeat 12:00:01 UTC'
     };
-    const base = api.listRuns.bind(api);
-    api.listRuns = async () => {
-      const list = await base();
-      return {
-        ...list,
-        runs: list.runs.map(run => ({ ...run, ...listed }) as any)
-      };
-    };
+    listWith(api, () => listed);
     const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
     const panel = new RunsPanel({ api, socket, open: () => undefined });
     Widget.attach(panel, document.body);
