@@ -55,6 +55,10 @@ export interface IChannelSeries {
   /** A faint band behind the line: each bucket's raw min and max. */
   readonly band?: { readonly lo: Float64Array; readonly hi: Float64Array };
   readonly style: PlotStyle;
+  /** A group's line: how many runs have data at each x. */
+  readonly n?: Float64Array;
+  /** A group's runs, each on `x` (NaN where a run has none): drawn faintly. */
+  readonly members?: readonly Float64Array[];
 }
 
 /** Kinds whose raw values share the bucketed value's units: they get a band. */

@@ -5,6 +5,7 @@
 import { downsampleMinMax, PlotStyle } from '../../store';
 import { IChannelSeries } from './series';
 import { axisStyle, scaleGroups } from './scales';
+import { memberTraces, nAt, nDropTrace } from './groupTraces';
 import { emaSmooth, smoothingWeight } from './smooth';
 import { ITicks, siTicks, timeTicks } from './ticks';
 
@@ -183,9 +184,11 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         });
         points = { x: points.x, y: emaSmooth(points.y, smoothing) };
       }
+      const counted = series.n ? { customdata: nAt(series, points.x) } : {};
       lines.push({
         ...base,
         ...points,
+        ...counted,
         ...isolatedMarkers(points, x0, x1, colour),
         // μ of mean_std is the channel's value: named like any other line.
         name:
@@ -194,12 +197,27 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
             : `${name} ${column}`,
         line: { width, color: colour, dash: entry.dash ?? 'solid' },
         showlegend: legend && entry.showLegend,
-        hovertemplate: `${hoverName(entry, column)}: ${hover}<extra></extra>`
+        hovertemplate: `${hoverName(entry, column)}: ${hover}${
+          series.n ? ' (n=%{customdata})' : ''
+        }<extra></extra>`
       });
+      const drops = nDropTrace(
+        series,
+        column,
+        x0,
+        x1,
+        base,
+        colour,
+        hoverName(entry, column)
+      );
+      if (drops) {
+        lines.push(drops);
+      }
     };
     if (series.band) {
       band(series.band.lo, series.band.hi, 0.18);
     }
+    bands.push(...memberTraces(series, x0, x1, columns, base, colour));
     if (series.style === 'confidence' && series.columns.mu) {
       band(series.columns.lo, series.columns.hi, 0.22);
       mainLine('mu', 1.75, true);
