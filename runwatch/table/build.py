@@ -1,0 +1,215 @@
+"""The runs table of a store: the rows a query matches, with the summaries asked for.
+
+One `RunsTable` per store root keeps what makes a second table cheap: each run's
+facts (params, channels, host) until its summary in the listing changes, and each
+channel's summaries under its files' stamps. The server passes its listing's
+summaries (GET runs' cache); the kernel's `runwatch.table()` scans every run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..server.listing import newest_first
+from ..server.paths import StorePaths
+from ..store import layout, safe_read, summary
+from ..store.errors import RunNotFound
+from ..store.resolve import StoreRootNotAFolder, list_run_dirs, resolve_many
+from . import run_facts
+from .channel_stats import ChannelStatsCache
+from .columns import ordered_param_keys
+from .rows import add_stats, base_row
+from .stat_keys import BadStat, StatKey, parse_stat, stat_or_none
+
+MAX_QUERY = 10_000  # characters, as the query language's own limit
+MAX_STATS = 1000
+NO_STATS = "none"
+Summaries = Callable[[], list[dict]]  # every run's summary, newest first
+
+
+def _query_error(message: str) -> Exception:
+    from ..query import QueryError
+
+    return QueryError(message)
+
+
+def parse_stats(keys: list[str] | None) -> list[StatKey] | None:
+    """The requested stat keys (None: the default, `<channel>.last` of every channel;
+    `["none"]`: none); BadStat naming a bad one."""
+    if keys is None:
+        return None
+    if list(keys) == [NO_STATS]:
+        return []
+    if len(keys) > MAX_STATS:
+        raise BadStat(f"stat: {len(keys)} given, at most {MAX_STATS}")
+    if NO_STATS in keys:
+        raise BadStat("stat: 'none' can't be combined with other stats")
+    return list({key: parse_stat(key) for key in keys}.values())
+
+
+class RunsTable:
+    def __init__(self, root: Path, stale_after_s: float = summary.STALE_AFTER_S):
+        self.root = root
+        self.paths = StorePaths(root)
+        self.stale_after_s = stale_after_s
+        self.stats_cache = ChannelStatsCache()
+        # run name -> (the listing summary's fingerprint, facts) for the server
+        self._facts: dict[str, tuple[tuple | None, run_facts.RunFacts]] = {}
+        self._lock = threading.Lock()
+
+    def table(
+        self, query: str | None, stats: list[str] | None, summaries: Summaries | None = None
+    ) -> dict:
+        """The endpoint's answer (docs/runs-table.md). QueryError for a bad query, BadStat
+        for a bad stat; StoreRootNotAFolder if the root is a file."""
+        wanted = parse_stats(stats)
+        query = query or None
+        if query is not None and len(query) > MAX_QUERY:
+            raise _query_error(f"q is {len(query):,} characters, over the {MAX_QUERY:,} allowed")
+        matches = None
+        if query is not None:
+            from ..query import is_filter, parse_filter
+
+            if is_filter(query):
+                matches = parse_filter(query)
+        with self._lock:
+            rows, facts = self._rows(query if matches is None else None, summaries)
+            filter_stats = []
+            if matches is not None:
+                filter_stats = [s for s in map(stat_or_none, sorted(matches.names)) if s]
+                self._add(rows, facts, filter_stats)
+                kept = [i for i, row in enumerate(rows) if matches.matches(row)]
+                rows, facts = [rows[i] for i in kept], [facts[i] for i in kept]
+            channels = sorted({c for f in facts if f is not None for c in f.info.channels})
+            if wanted is None:
+                wanted = [parse_stat(f"{channel}.last") for channel in channels]
+            self._add(rows, facts, wanted)
+        keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
+        return {
+            "root": str(self.root),
+            "query": query,
+            "runs": rows,
+            "params": ordered_param_keys(rows),
+            "channels": channels,
+            "stats": keys,
+        }
+
+    def _add(self, rows: list[dict], facts: list, wanted: list[StatKey]) -> None:
+        if wanted:
+            for row, run in zip(rows, facts):
+                add_stats(row, run, wanted, self.paths, self.stats_cache)
+
+    def _rows(self, query: str | None, summaries: Summaries | None) -> tuple[list, list]:
+        """(base rows, facts) of the runs `query` selects (None: all), newest first."""
+        real_root = self._real_root()
+        if real_root is None:
+            return [], []
+        if summaries is None:
+            names = list_run_dirs(self.root) if query is None else self._select(query)
+            if query is None:
+                for gone in self._facts.keys() - set(names):
+                    del self._facts[gone]
+            fields, runs = self._scan(names, real_root)
+        else:
+            fields = summaries()
+            if query is None:
+                for gone in self._facts.keys() - {f["name"] for f in fields}:
+                    del self._facts[gone]
+            else:
+                selected = set(self._select(query))
+                fields = [f for f in fields if f["name"] in selected]
+            runs = [self._facts_of(field, real_root) for field in fields]
+        rows = []
+        for i, (field, run) in enumerate(zip(fields, runs)):
+            if run is _DELETED:
+                field, runs[i] = _unreadable(field["name"], run_facts.DELETED), None
+            rows.append(base_row(field, runs[i]))
+        return rows, runs
+
+    def _select(self, query: str) -> list[str]:
+        """The runs an index, name, word or glob matches (none: an empty table)."""
+        try:
+            return resolve_many(query, self.root)
+        except RunNotFound:
+            return []
+
+    def _real_root(self) -> str | None:
+        """The root's real path; None if it does not exist yet (an empty table)."""
+        try:
+            if not stat.S_ISDIR(os.stat(self.root).st_mode):
+                raise NotADirectoryError(self.root)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StoreRootNotAFolder(self.root, error) from None
+        return self.paths.real_root()
+
+    def _facts_of(self, field: dict, real_root: str):
+        """The run's facts, looked at again only when its listing summary changed."""
+        name = field["name"]
+        fingerprint = tuple(
+            field.get(k) for k in ("created_ms", "size", "last_write_ms", "status", "error")
+        )
+        known = self._facts.get(name)
+        if known is not None and known[0] == fingerprint:
+            return known[1]
+        try:
+            facts, _ = run_facts.inspect(self.root, real_root, name, known and known[1])
+        except FileNotFoundError:
+            self._facts.pop(name, None)
+            return _DELETED
+        except OSError:
+            return None  # unreadable: the listing's error says why
+        self._facts[name] = (fingerprint, facts)
+        return facts
+
+    def _scan(self, names: list[str], real_root: str) -> tuple[list[dict], list]:
+        """Each run's summary and facts from its folder, newest first (the kernel's way)."""
+        now_ms = time.time_ns() // 10**6
+        found, created = {}, {}
+        for name in names:
+            known = self._facts.get(name)
+            try:
+                facts, scan = run_facts.inspect(self.root, real_root, name, known and known[1])
+            except FileNotFoundError:
+                found[name] = (_unreadable(name, run_facts.DELETED), None)
+                continue
+            except safe_read.RefusedFile:
+                found[name] = (_unreadable(name, summary.OUTSIDE_ROOT_FOLDER), None)
+                continue
+            except OSError as error:
+                found[name] = (_unreadable(name, f"run folder: {error.strerror or error}"), None)
+                continue
+            self._facts[name] = (None, facts)
+            info = facts.info
+            fields = summary.run_summary(
+                name, info.info, info.error, scan, now_ms, self.stale_after_s
+            )
+            found[name] = (fields, facts)
+            created[name] = info.created_ns
+        ordered = [found[name] for name in newest_first(list(found), created)]
+        return [fields for fields, _ in ordered], [facts for _, facts in ordered]
+
+
+_DELETED = object()
+
+
+def _unreadable(name: str, error: str) -> dict:
+    return {"name": name, "status": "unreadable", "reason": None, "error": error}
+
+
+_tables: dict[str, RunsTable] = {}
+
+
+def store_table(root: Path | None = None) -> RunsTable:
+    """The kernel's RunsTable of a store root (its caches last while the kernel does)."""
+    root = root or layout.store_root()
+    key = str(root)
+    if key not in _tables:
+        _tables[key] = RunsTable(root)
+    return _tables[key]
