@@ -23,6 +23,10 @@ from .store.resolve import runs as ordered_runs
 from .widgets import PLOT_LIMIT, show_plots, show_widget
 
 DESCRIPTION_CHARS = 60
+GROUP_HELP = (
+    "one line per group of runs, with a band: auto (every differing param but the seed), "
+    "none, or param names (lr or lr,batch); default: grouped when the runs are seeds of a sweep"
+)
 LIMIT_HELP = f"draw nothing if more than N runs match (default {PLOT_LIMIT})"
 RUN_HELP = (
     "an index (-1 is the newest), a run's exact name, a glob (*, ?, [seq]) or a word found in "
@@ -141,6 +145,7 @@ class RunwatchMagics(Magics):
 
     @magic_arguments()
     @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
+    @argument("--group", metavar="KEYS", help=GROUP_HELP)
     @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
     def review(self, line: str) -> None:
@@ -158,7 +163,8 @@ class RunwatchMagics(Magics):
     def _plots(self, magic, line: str) -> None:
         args = self._parse(magic, line)
         if args is not None:
-            show_plots(magic.__name__, joined_query(args.run), args.limit)
+            group = getattr(args, "group", None)
+            show_plots(magic.__name__, joined_query(args.run), args.limit, group)
 
     @staticmethod
     def _parse(magic, line: str) -> argparse.Namespace | None:

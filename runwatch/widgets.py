@@ -32,14 +32,21 @@ def monitor(run: int | str = -1) -> None:
     show_widget("monitor", run)
 
 
-def review(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
-    """Plot every stat of `runs` (an index, a name, a glob, or a list of them): a snapshot.
+def review(
+    runs: int | str | list | tuple = -1,
+    limit: int = PLOT_LIMIT,
+    group: str | list | tuple | None = None,
+) -> None:
+    """Plot every stat of `runs` (an index, a name, a glob, a filter, or a list): a snapshot.
 
     Several runs are overlaid per channel, each in its own colour, above a table of
     the params that differ. A glob matching more than `limit` runs draws nothing and
-    says so: narrow it or raise `limit`.
+    says so: narrow it or raise `limit`. `group` draws one line per group of runs
+    (mean or median, with a band): `"auto"` groups by every differing param but the
+    seed, a param name or a list of them by those, `"none"` never; by default the runs
+    are grouped when they are seeds of a sweep (docs/plots.md, "Grouped comparison").
     """
-    show_plots("review", runs, limit)
+    show_plots("review", runs, limit, group)
 
 
 def view(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
@@ -47,7 +54,26 @@ def view(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
     show_plots("view", runs, limit)
 
 
-def show_plots(widget: str, query: int | str | list | tuple, limit: int = PLOT_LIMIT) -> None:
+def group_spec(group: str | list | tuple | None) -> str | list[str] | None:
+    """`--group`'s value as the bundle carries it: `auto`, `none` or param names."""
+    if group is None:
+        return None
+    if isinstance(group, str):
+        if group in ("auto", "none"):
+            return group
+        group = group.split(",")
+    keys = [str(k).strip() for k in group if str(k).strip()]
+    if not keys:
+        raise ValueError("group: give auto, none, or param names (lr or lr,batch)")
+    return keys
+
+
+def show_plots(
+    widget: str,
+    query: int | str | list | tuple,
+    limit: int = PLOT_LIMIT,
+    group: str | list | tuple | None = None,
+) -> None:
     """Display the `review` or `view` plots of every run `query` resolves to.
 
     An unknown run, or more than `limit` matches, prints why instead of raising into
@@ -70,6 +96,13 @@ def show_plots(widget: str, query: int | str | list | tuple, limit: int = PLOT_L
     from IPython.display import display
 
     spec = {"widget": widget, "runs": names, "query": query_text(query), "root": str(root)}
+    try:
+        grouping = group_spec(group)
+    except ValueError as error:
+        print(f"runwatch: {error}", file=sys.stderr)
+        return
+    if grouping is not None:
+        spec["group"] = grouping
     display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
 
 

@@ -137,3 +137,22 @@ def test_parse_plot_args():
     for bad in ["--limit", "--limit 0", "--limt 5 x", "-l"]:
         with pytest.raises(UsageError):
             parse_plot_args(bad)
+
+
+def test_group_option_goes_into_the_bundle(shell, published, store: Path, capsys):
+    first, second = write_run("a"), write_run("b")
+    shell.run_line_magic("review", "'*' --group auto")
+    assert published[-1][MIME_TYPE]["group"] == "auto"
+    assert published[-1][MIME_TYPE]["runs"] == [first, second]
+    shell.run_line_magic("review", "--group lr,batch '*'")
+    assert published[-1][MIME_TYPE]["group"] == ["lr", "batch"]
+    runwatch.review("*", group=["lr"])
+    assert published[-1][MIME_TYPE]["group"] == ["lr"]
+    runwatch.review("*", group="none")
+    assert published[-1][MIME_TYPE]["group"] == "none"
+    shell.run_line_magic("review", "'*'")
+    assert "group" not in published[-1][MIME_TYPE]  # the runs decide
+    count = len(published)
+    shell.run_line_magic("review", "'*' --group ,")
+    assert len(published) == count
+    assert "group: give auto, none, or param names" in capsys.readouterr().err

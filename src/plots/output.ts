@@ -10,6 +10,7 @@ import {
 } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import type { IRunwatchClient } from '../tokens';
+import { GroupedPlots } from './groups/groupedPlots';
 import { PlotsWidget } from './view/plotsWidget';
 
 /** The bundle of a plots output, as the kernel emits it. */
@@ -18,6 +19,8 @@ export interface IPlotsBundle {
   readonly runs: readonly string[];
   readonly query?: string;
   readonly root?: string;
+  /** `--group`: `auto`, `none` or param names; absent: the runs decide. */
+  readonly group?: 'auto' | 'none' | readonly string[];
 }
 
 const PNG = 'image/png';
@@ -40,15 +43,33 @@ export function createPlotsOutput(
   const trans = (translator ?? nullTranslator).load('runwatch');
   const host = new Panel();
   host.addClass('jp-runwatch-plots-output');
-  const plots = new PlotsWidget({
-    runs: bundle.runs,
-    live: bundle.widget === 'view',
-    query: bundle.query,
-    ...client,
-    translator
-  });
-  host.addWidget(plots);
-  void plots.ready.then(async () => {
+  const grouped =
+    bundle.widget === 'review' && bundle.runs.length > 1
+      ? new GroupedPlots({
+          runs: bundle.runs,
+          query: bundle.query,
+          group: bundle.group,
+          ...client,
+          translator
+        })
+      : undefined;
+  const single = grouped
+    ? undefined
+    : new PlotsWidget({
+        runs: bundle.runs,
+        live: bundle.widget === 'view',
+        query: bundle.query,
+        ...client,
+        translator
+      });
+  host.addWidget(grouped ?? single!);
+  const ready = grouped ? grouped.ready : single!.ready;
+  void ready.then(async () => {
+    const plots = grouped?.plots ?? single;
+    if (!plots) {
+      return;
+    }
+    await plots.ready;
     if (plots.isDisposed) {
       return;
     }

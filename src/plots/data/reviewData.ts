@@ -10,7 +10,15 @@ import { IChannelSeries, PlotRule } from '../series/series';
 import { IPlotsData, IPlotView } from './plotsData';
 import { createSeriesReader } from './seriesReader';
 import { channelKey, SnapshotSeries } from './snapshotSeries';
-import { SnapshotChannel, SnapshotRun } from './sources';
+import { ISeriesReader } from '../protocol';
+import { ISnapshotSource, SnapshotChannel, SnapshotRun } from './sources';
+
+/** What a review reads instead of its runs: e.g. groups of them. */
+export interface IReviewSources {
+  /** One per name of `runs`, in that order. */
+  readonly sources: readonly ISnapshotSource[];
+  readonly reader: ISeriesReader;
+}
 
 export class ReviewData implements IPlotsData {
   /**
@@ -21,13 +29,16 @@ export class ReviewData implements IPlotsData {
     runs: readonly string[],
     api: IRunwatchAPI,
     private _rule: PlotRule,
-    private readonly _bins: () => number
+    private readonly _bins: () => number,
+    given?: IReviewSources
   ) {
     this._runs = runs;
-    this._series = new SnapshotSeries(createSeriesReader(api), keys =>
-      this._changed.emit(keys.map(key => groupOf(key.split('\u0000')[1])))
+    this._series = new SnapshotSeries(
+      given?.reader ?? createSeriesReader(api),
+      keys =>
+        this._changed.emit(keys.map(key => groupOf(key.split('\u0000')[1])))
     );
-    this.sources = runs.map(run => new SnapshotRun(run, api));
+    this.sources = given?.sources ?? runs.map(run => new SnapshotRun(run, api));
     this.sources.forEach(source =>
       source.changed.connect((_, channels) => {
         this._load();
@@ -38,7 +49,7 @@ export class ReviewData implements IPlotsData {
   }
 
   readonly live = false;
-  readonly sources: readonly SnapshotRun[];
+  readonly sources: readonly ISnapshotSource[];
   readonly ready: Promise<void>;
 
   get changed(): ISignal<this, readonly string[]> {

@@ -187,7 +187,7 @@ export class ServerSeriesReader implements ISeriesReader {
 }
 
 /** A streamed GET under `runwatch/api/`, with Jupyter's auth; throws the server's message. */
-async function openStream(
+export async function openStream(
   path: string,
   signal: AbortSignal
 ): Promise<Response> {

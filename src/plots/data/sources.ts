@@ -45,6 +45,13 @@ export interface IPlotRun {
   dispose(): void;
 }
 
+/** A run (or a group of runs) a review reads on request. */
+export interface ISnapshotSource extends IPlotRun {
+  /** Settles when its listing is in (or failed). */
+  readonly ready: Promise<void>;
+  readonly channels: ReadonlyMap<string, SnapshotChannel>;
+}
+
 /** A live run: wraps a `RunModel` and forwards its batched changes. */
 export class LiveRun implements IPlotRun {
   constructor(readonly model: RunModel) {
@@ -91,7 +98,7 @@ export class LiveRun implements IPlotRun {
  * once. The rows themselves are read by the widget's `ISeriesReader` (in
  * the review worker), per rule and zoom, up to the sizes listed here.
  */
-export class SnapshotRun implements IPlotRun {
+export class SnapshotRun implements ISnapshotSource {
   constructor(
     readonly run: string,
     private readonly _api: IRunwatchAPI

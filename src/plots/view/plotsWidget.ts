@@ -14,7 +14,7 @@ import { IRunwatchAPI } from '../../client';
 import { IWatchSource } from '../../runs';
 import { LiveData } from '../data/liveData';
 import { IPlotsData, IPlotView } from '../data/plotsData';
-import { ReviewData } from '../data/reviewData';
+import { IReviewSources, ReviewData } from '../data/reviewData';
 import { channelFilter } from '../series/channelFilter';
 import { smoothingWeight } from '../series/smooth';
 import { plotDefaults } from './plotDefaults';
@@ -49,6 +49,8 @@ export interface IPlotsWidgetOptions {
   /** The page's shared watch socket (live views). */
   socket: IWatchSource;
   translator?: ITranslator;
+  /** A review of something else than `runs` themselves: groups of runs. */
+  sources?: IReviewSources;
 }
 
 export class PlotsWidget extends Widget {
@@ -60,8 +62,12 @@ export class PlotsWidget extends Widget {
     this._trans = (options.translator ?? nullTranslator).load('runwatch');
     this._data = options.live
       ? new LiveData(this.runs, options.api, options.socket)
-      : new ReviewData(this.runs, options.api, this._rule, () =>
-          this._grid.bins()
+      : new ReviewData(
+          this.runs,
+          options.api,
+          this._rule,
+          () => this._grid.bins(),
+          options.sources
         );
     this._data.changed.connect((_, groups) => this._onChanged(groups), this);
     this._header = new PlotsHeader({

@@ -1,0 +1,176 @@
+/**
+ * A grouped review's series, aggregated by the server across each group's
+ * runs (`GET group`): the line (mean or median), its band and n at each x,
+ * and optionally each run on the same x. No run's rows reach the page.
+ */
+import { statKind } from '../../store';
+import { PlotRule } from '../series/series';
+import {
+  IChannelResolved,
+  IPendingRequest,
+  ISeriesFrame,
+  ISeriesReader,
+  ISeriesRequest
+} from '../protocol';
+import { inParallel } from '../data/inParallel';
+import { SeriesFrameDecoder } from '../data/seriesFrames';
+import { openStream, OpenStream } from '../data/serverSeriesReader';
+import { IGroupOptions } from './grouping';
+
+/** Groups asked for at once. */
+const PARALLEL_REQUESTS = 4;
+
+/** The query of one group's request. */
+export function groupQuery(
+  runs: readonly string[],
+  channels: readonly string[],
+  rule: PlotRule,
+  width: number,
+  options: IGroupOptions,
+  range?: readonly [number, number]
+): string {
+  const parts = [
+    ...runs.map(r => `run=${encodeURIComponent(r)}`),
+    ...channels.map(c => `channel=${encodeURIComponent(c)}`),
+    `rule=${rule}`,
+    `width=${Math.max(1, Math.round(width))}`,
+    `center=${options.center}`,
+    `band=${options.band}`
+  ];
+  if (options.showRuns) {
+    parts.push('members=1');
+  }
+  if (range) {
+    parts.push(`x0=${range[0]}`, `x1=${range[1]}`);
+  }
+  return parts.join('&');
+}
+
+/** A group frame as the plots take it: `center` is the line's value. */
+export function groupFrameResolved(
+  group: string,
+  frame: ISeriesFrame
+): IChannelResolved {
+  const { header, arrays } = frame;
+  if (header.error) {
+    return { run: group, name: header.channel, error: header.error };
+  }
+  const x = arrays.x ?? new Float64Array(0);
+  const members = Object.keys(arrays)
+    .filter(name => name.startsWith('run.'))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
+    .map(name => arrays[name]);
+  const { lo, hi, n } = arrays;
+  return {
+    run: group,
+    name: header.channel,
+    result: {
+      series: {
+        x,
+        columns: { value: arrays.center ?? new Float64Array(x.length) },
+        ...(lo && hi ? { band: { lo, hi } } : {}),
+        ...(n ? { n } : {}),
+        ...(members.length > 0 ? { members } : {}),
+        // Quantile fans and ± bands don't average: a group draws one line.
+        style: statKind(header.kind)?.plot === 'percent' ? 'percent' : 'line'
+      },
+      reduced: header.reduced
+    }
+  };
+}
+
+export class GroupSeriesReader implements ISeriesReader {
+  /**
+   * @param groups - each group's label and its runs.
+   * @param options - how to aggregate (read at each request).
+   */
+  constructor(
+    private readonly _groups: ReadonlyMap<string, readonly string[]>,
+    private readonly _options: () => IGroupOptions,
+    private readonly _open: OpenStream = openStream
+  ) {}
+
+  series(
+    request: ISeriesRequest,
+    onChannel: (resolved: IChannelResolved) => void
+  ): IPendingRequest {
+    const abort = new AbortController();
+    const byGroup = new Map<string, string[]>();
+    for (const { run, name } of request.channels) {
+      byGroup.set(run, [...(byGroup.get(run) ?? []), name]);
+    }
+    const deliver = (resolved: IChannelResolved) => {
+      if (!abort.signal.aborted && !this._disposed) {
+        onChannel(resolved);
+      }
+    };
+    const options = this._options();
+    const done = inParallel([...byGroup], PARALLEL_REQUESTS, async entry => {
+      const [group, names] = entry;
+      const runs = this._groups.get(group) ?? [];
+      const answered = new Set<string>();
+      try {
+        const response = await this._open(
+          'group?' +
+            groupQuery(
+              runs,
+              names,
+              request.rule,
+              request.bins,
+              options,
+              request.range
+            ),
+          abort.signal
+        );
+        const decoder = new SeriesFrameDecoder();
+        const reader = response.body!.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            break;
+          }
+          for (const frame of decoder.push(value)) {
+            answered.add(frame.header.channel);
+            deliver(groupFrameResolved(group, frame));
+          }
+        }
+      } catch (error) {
+        if (abort.signal.aborted) {
+          return;
+        }
+        names
+          .filter(name => !answered.has(name))
+          .forEach(name => {
+            answered.add(name);
+            deliver({ run: group, name, error: (error as Error).message });
+          });
+      }
+      names
+        .filter(name => !answered.has(name))
+        .forEach(name =>
+          deliver({ run: group, name, error: 'the server sent no series' })
+        );
+    });
+    this._aborts.add(abort);
+    return {
+      done: done.finally(() => this._aborts.delete(abort)),
+      cancel: () => abort.abort()
+    };
+  }
+
+  /** A group's CSV is its runs' rows: every row of each, as they are. */
+  async csv(): Promise<Blob> {
+    throw new Error(
+      'a grouped plot has no rows of its own: export its runs with grouping off'
+    );
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    this._aborts.forEach(abort => abort.abort());
+    this._aborts.clear();
+  }
+
+  private readonly _aborts = new Set<AbortController>();
+  private _disposed = false;
+}

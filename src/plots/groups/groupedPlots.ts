@@ -1,0 +1,150 @@
+/**
+ * A review of several runs that can group them: the grouping bar, then the
+ * plots of the runs (no grouping) or of their groups (one line each, with
+ * a band and n, aggregated by the server). Changing the grouping draws the
+ * plots again; the runs' listings are kept.
+ */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Panel } from '@lumino/widgets';
+import { IRunwatchAPI } from '../../client';
+import { IWatchSource } from '../../runs';
+import { SnapshotRun } from '../data/sources';
+import { differingParams } from '../series/compare';
+import { PlotsWidget } from '../view/plotsWidget';
+import { groupBar } from './groupBar';
+import {
+  autoGroupKeys,
+  DEFAULT_GROUP_OPTIONS,
+  DEFAULT_SEED_PARAMS,
+  GroupBy,
+  groupKeys,
+  groupRuns,
+  groupsByDefault,
+  IGroupOptions
+} from './grouping';
+import { GroupRun } from './groupRun';
+import { GroupSeriesReader } from './groupSeriesReader';
+
+export interface IGroupedPlotsOptions {
+  readonly runs: readonly string[];
+  readonly query?: string;
+  /** `--group`: absent lets the runs decide (`groupsByDefault`). */
+  readonly group?: GroupBy;
+  readonly api: IRunwatchAPI;
+  readonly socket: IWatchSource;
+  readonly translator?: ITranslator;
+  readonly seedParams?: readonly string[];
+}
+
+export class GroupedPlots extends Panel {
+  constructor(private readonly _options: IGroupedPlotsOptions) {
+    super();
+    this.addClass('jp-runwatch-grouped');
+    this._members = _options.runs.map(
+      run => new SnapshotRun(run, _options.api)
+    );
+    this.ready = this._start();
+  }
+
+  /** Settles once the first plots are ready. */
+  readonly ready: Promise<void>;
+
+  /** The plots shown now. */
+  get plots(): PlotsWidget | undefined {
+    return this._plots;
+  }
+
+  /** The grouping in use. */
+  get grouping(): IGroupOptions {
+    return this._grouping;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    super.dispose();
+    this._members.forEach(m => m.dispose());
+  }
+
+  private async _start(): Promise<void> {
+    await Promise.all(this._members.map(m => m.ready));
+    if (this.isDisposed) {
+      return;
+    }
+    const seeds = this._options.seedParams ?? DEFAULT_SEED_PARAMS;
+    const params = this._params();
+    const by =
+      this._options.group ?? (groupsByDefault(params, seeds) ? 'auto' : 'none');
+    this._grouping = { ...DEFAULT_GROUP_OPTIONS, by };
+    const trans = (this._options.translator ?? nullTranslator).load('runwatch');
+    const bar = groupBar({
+      keys: differingParams(params).keys,
+      autoKeys: autoGroupKeys(params, seeds),
+      initial: this._grouping,
+      onChange: grouping => {
+        this._grouping = grouping;
+        void this._show();
+      },
+      trans
+    });
+    this.node.prepend(bar);
+    await this._show();
+  }
+
+  private _params() {
+    return this._members.map(m => ({ run: m.run, params: m.info.params }));
+  }
+
+  /** Replace the plots with the grouping's. */
+  private async _show(): Promise<void> {
+    const seeds = this._options.seedParams ?? DEFAULT_SEED_PARAMS;
+    const { api, socket, translator, query } = this._options;
+    const keys = groupKeys(this._params(), this._grouping.by, seeds);
+    let plots: PlotsWidget;
+    if (keys === undefined) {
+      plots = new PlotsWidget({
+        runs: this._options.runs,
+        live: false,
+        query,
+        api,
+        socket,
+        translator
+      });
+    } else {
+      const groups = groupRuns(this._params(), keys);
+      const byRun = new Map(this._members.map(m => [m.run, m]));
+      const grouping = () => this._grouping;
+      plots = new PlotsWidget({
+        runs: groups.map(g => g.label),
+        live: false,
+        query,
+        api,
+        socket,
+        translator,
+        sources: {
+          sources: groups.map(
+            g =>
+              new GroupRun(
+                g,
+                g.runs.map(run => byRun.get(run)!)
+              )
+          ),
+          reader: new GroupSeriesReader(
+            new Map(groups.map(g => [g.label, g.runs])),
+            grouping
+          )
+        }
+      });
+      plots.node.dataset.groups = String(groups.length);
+    }
+    this._plots?.dispose();
+    this._plots = plots;
+    this.addWidget(plots);
+    await plots.ready;
+  }
+
+  private readonly _members: SnapshotRun[];
+  private _plots: PlotsWidget | undefined = undefined;
+  private _grouping: IGroupOptions = DEFAULT_GROUP_OPTIONS;
+}
