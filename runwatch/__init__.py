@@ -43,6 +43,7 @@ _STORE_EXPORTS = {
     "monitor": ".widgets",
     "review": ".widgets",
     "view": ".widgets",
+    "table": ".table",
 }
 
 

@@ -7,7 +7,11 @@ store side.
 
 from __future__ import annotations
 
+import sys
+import types
+
 from .build import RunsTable, store_table
+from .rows import BASE_KEYS
 from .stat_keys import BadStat
 
 
@@ -29,9 +33,22 @@ def table(query: str | int | None = None, stats: list[str] | str | None = None, 
         import pandas
     except ImportError:
         return rows
-    columns = list(dict.fromkeys(key for row in rows for key in row))
+    params = [f"params.{key}" for key in answer["params"]]
+    errors = ["errors"] if any("errors" in row for row in rows) else []
+    columns = [*BASE_KEYS, *params, *answer["stats"], *errors]
     frame = pandas.DataFrame(rows, columns=columns or ["name"])
     return frame.set_index("name")
 
 
 __all__ = ["BadStat", "RunsTable", "table"]
+
+
+class _CallableModule(types.ModuleType):
+    """`import runwatch.table` binds `runwatch.table` to this package, which would hide
+    the function of the same name; calling the package calls it, so both work."""
+
+    def __call__(self, query=None, stats=None, root=None):
+        return table(query, stats, root)
+
+
+sys.modules[__name__].__class__ = _CallableModule
