@@ -54,7 +54,7 @@ test('a 9-run sweep: one legend that hides a run everywhere, and a full PNG', as
     page,
     request,
     `${tmpPath}/sweep.ipynb`,
-    "%review '*lr-sweep*'"
+    "%review '*lr-sweep*' --group none"
   );
   const plots = page.locator(PLOTS);
   await expect
@@ -140,7 +140,7 @@ test('with 20 runs: one hover lists every run, the legend still hides one everyw
     page,
     request,
     `${tmpPath}/wide.ipynb`,
-    "%review '*wide-sweep*'"
+    "%review '*wide-sweep*' --group none"
   );
   const plots = page.locator(PLOTS);
   await expect
