@@ -22,6 +22,10 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _GLOB_CHARS = re.compile(r"[*?[]")
 
 
+class BadQuery(StoreError, ValueError):
+    """A filter expression that does not parse; str() is the query language's message."""
+
+
 class StoreRootNotAFolder(StoreError):
     """The store root exists but is not a folder, or can't be listed."""
 
@@ -178,15 +182,39 @@ def resolve(query: int | str, root: Path | None = None) -> str:
     return found[0]
 
 
+def _is_filter(query: object) -> bool:
+    if not isinstance(query, str):
+        return False
+    from ..query.detect import is_filter  # stdlib only, and small
+
+    return is_filter(query)
+
+
+def _filtered(root: Path, query: str) -> list[str]:
+    """The runs whose table row a filter expression matches (`lr < 1e-3 and
+    loss.val.last < 0.3`: docs/queries.md), oldest first."""
+    from ..query import QueryError
+    from ..table import store_table  # numpy: only for a filter
+
+    try:
+        rows = store_table(root).table(query, ["none"])["runs"]
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    return ordered(root, [row["name"] for row in rows])
+
+
 def resolve_many(query: int | str | list | tuple, root: Path | None = None) -> list[str]:
-    """Every run a query (or list of queries) matches, oldest first; none is an error."""
+    """Every run a query (or list of queries) matches, oldest first; none is an error.
+    A filter expression (`lr < 1e-3`) keeps the runs whose table row it matches."""
     root = root or layout.store_root()
     names = list_run_dirs(root)
     queries = list(query) if isinstance(query, (list, tuple)) else [query]
     found: list[str] = []
     for q in queries:
-        matched = _matches(root, q, names)
+        is_filter = _is_filter(q) and not _is_run_dir(root, q)  # an exact name still wins
+        matched = _filtered(root, q) if is_filter else _matches(root, q, names)
         if not matched:
-            raise _not_found(root, q, names, "No run matches")
+            why = "No run's table row matches the filter" if is_filter else "No run matches"
+            raise _not_found(root, q, names, why)
         found.extend(n for n in matched if n not in found)
     return found if len(queries) == 1 else ordered(root, found)

@@ -75,7 +75,7 @@ class RunsTable:
         if query is not None:
             from ..query import is_filter, parse_filter
 
-            if is_filter(query):
+            if is_filter(query) and not _is_run_dir(self.root, query):  # an exact name wins
                 matches = parse_filter(query)
         with self._lock:
             rows, facts = self._rows(query if matches is None else None, summaries)
@@ -197,6 +197,15 @@ class RunsTable:
 
 
 _DELETED = object()
+
+
+def _is_run_dir(root: Path, name: str) -> bool:
+    if not layout.is_run_name(name):
+        return False
+    try:
+        return (root / name).is_dir()
+    except OSError:  # a name too long to be a folder's
+        return False
 
 
 def _unreadable(name: str, error: str) -> dict:
