@@ -24,7 +24,7 @@ import type { IRunwatchAPI } from '../client';
 import { CommandIDs, IRunsPanel, IRunwatchClient } from '../tokens';
 import { runsIcon } from '../icons';
 import { pickRun } from '../runsPanel/runPicker';
-import type { PlotsWidget } from './view/plotsWidget';
+import type { Widget } from '@lumino/widgets';
 import { smoothingWeight } from './series/smooth';
 import { plotDefaults } from './view/plotDefaults';
 import { plotThemeChanged } from './view/themeEvents';
@@ -91,13 +91,20 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
     themes?.themeChanged.connect(() => plotThemeChanged.emit());
 
     const open = async (runs: string[], live: boolean) => {
-      const { PlotsWidget } = await import('./view/plotsWidget');
-      const content: PlotsWidget = new PlotsWidget({
+      const options = {
         runs,
-        live,
         ...client,
         translator: translator ?? undefined
-      });
+      };
+      // A review of several runs can group them (grouped by default for
+      // seeds of a sweep); a view follows each run.
+      const content: Widget =
+        !live && runs.length > 1
+          ? new (await import('./groups/groupedPlots')).GroupedPlots(options)
+          : new (await import('./view/plotsWidget')).PlotsWidget({
+              ...options,
+              live
+            });
       const widget = new MainAreaWidget({ content });
       const what =
         runs.length === 1
@@ -141,15 +148,25 @@ export const plotsPlugin: JupyterFrontEndPlugin<void> = {
               run: {
                 type: 'string',
                 description: trans.__('The run; asks with a picker if omitted')
+              },
+              runs: {
+                type: 'array',
+                items: { type: 'string' },
+                description: trans.__('Several runs, compared in one grid')
               }
             }
           }
         },
         execute: async args => {
+          const given = Array.isArray(args.runs)
+            ? args.runs.filter((r): r is string => typeof r === 'string')
+            : [];
           const runs =
-            typeof args.run === 'string' && args.run
-              ? [args.run]
-              : await pickRuns(pickerTitle, client.api, translator, trans);
+            given.length > 0
+              ? given
+              : typeof args.run === 'string' && args.run
+                ? [args.run]
+                : await pickRuns(pickerTitle, client.api, translator, trans);
           return runs ? open(runs, live) : undefined;
         }
       });
