@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import handlers, series_handlers, table_handlers
+from . import group_handlers, handlers, series_handlers, table_handlers
 
 
 def routes(base_url: str) -> list[tuple[str, type]]:
     return (
         handlers.handlers(base_url)
         + series_handlers.handlers(base_url)
+        + group_handlers.handlers(base_url)
         + table_handlers.handlers(base_url)
     )

@@ -69,6 +69,10 @@ class SeriesAPIHandler(StoreAPIHandler):
         """Set the answer's ETag and Cache-Control; True (and a 304 sent) when the
         browser's copy is current."""
         validator = await self.in_pool(validators.answer_validator, found, specs, params)
+        return self.revalidated(validator)
+
+    def revalidated(self, validator: validators.Validator) -> bool:
+        """`not_modified` with the validator computed (the grouped series' spans runs)."""
         gzip = self.gzip
         self.set_header("Etag", validator.etag[:-1] + '-gzip"' if gzip else validator.etag)
         self.set_header("Vary", "Accept-Encoding")
@@ -121,7 +125,9 @@ class SeriesHandler(SeriesAPIHandler):
             raise web.HTTPError(400, str(error)) from None
         found, specs = await self.channels_of(run, request.channels)
         self.set_header("Content-Type", "application/octet-stream")
-        if await self.not_modified(found, specs, ["series", request]):
+        x_spec = found.channels.get(request.x) if request.x else None  # its rows place x
+        read = specs + ([x_spec] if x_spec else [])
+        if await self.not_modified(found, read, ["series", request]):
             return
         gzip = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if self.gzip else None
         service = self.service
@@ -141,6 +147,7 @@ class SeriesHandler(SeriesAPIHandler):
                             request.rule,
                             request.width,
                             request.x_range,
+                            request.x,
                         )
                     )
                 frame = await pending.popleft()

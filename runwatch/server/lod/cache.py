@@ -296,27 +296,31 @@ class SeriesCache:
             if len(files) != 1:
                 return None
             opened = files[0]
-            key = ("summary", str(run.run_dir), opened.name, spec.kind, run.created_ns)
-            summary: FileSummary | None = self.lru.get(key)
-            if summary is not None and not summary.still_covers(opened):
-                summary = None
-            disk_key = persisted.file_key("summary", opened, spec.kind, run.created_ns)
-            if summary is None and self.disk is not None:
-                summary = self.disk.load(
-                    disk_key,
-                    opened,
-                    lambda meta, arrays: persisted.summary_of(spec.kind, meta, arrays),
-                )
-            fresh = summary is None
-            if summary is None:
-                summary = FileSummary.build(spec.kind, opened, run.created_ns, self)
-            else:
-                summary = summary.extended(opened, run.created_ns, self)
-            self.lru.put(key, summary)
-            if self.disk is not None:
-                self.disk.keep(
-                    disk_key, summary.rows, lambda: persisted.summary_entry(summary), fresh
-                )
+            summary = self.summary(run, spec, opened)
             if summary is None or not summary.sorted:
                 return None
             return summary.m4(opened, run.created_ns, width, x_range, self)
+
+    def summary(self, run: RunChannels, spec: ChannelSpec, opened: OpenFile) -> FileSummary:
+        """The block summaries of one open file of the channel, built or extended (and
+        kept in memory and on disk); shared by the raw rule and the grouped series."""
+        key = ("summary", str(run.run_dir), opened.name, spec.kind, run.created_ns)
+        summary: FileSummary | None = self.lru.get(key)
+        if summary is not None and not summary.still_covers(opened):
+            summary = None
+        disk_key = persisted.file_key("summary", opened, spec.kind, run.created_ns)
+        if summary is None and self.disk is not None:
+            summary = self.disk.load(
+                disk_key,
+                opened,
+                lambda meta, arrays: persisted.summary_of(spec.kind, meta, arrays),
+            )
+        fresh = summary is None
+        if summary is None:
+            summary = FileSummary.build(spec.kind, opened, run.created_ns, self)
+        else:
+            summary = summary.extended(opened, run.created_ns, self)
+        self.lru.put(key, summary)
+        if self.disk is not None:
+            self.disk.keep(disk_key, summary.rows, lambda: persisted.summary_entry(summary), fresh)
+        return summary

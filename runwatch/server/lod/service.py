@@ -9,7 +9,7 @@ import logging
 import numpy as np
 
 from ..paths import StorePaths
-from . import m4, wire
+from . import group_frame, m4, wire, xmap
 from .cache import SeriesCache
 from .disk_cache import DiskCache
 from .rows import ChannelError, ChannelSpec, RunChannels, run_channels
@@ -41,20 +41,41 @@ class SeriesService:
         rule: str | int,
         width: int,
         x_range: tuple[float, float] | None,
+        x_name: str | None = None,
     ) -> bytes:
-        """The channel's frame, or its error frame ("<file name>: <reason>")."""
+        """The channel's frame, or its error frame ("<file name>: <reason>"); on the x
+        channel `x_name` instead of time when given (xmap.py)."""
+        extra = None if x_name is None else {"x": x_name}
         try:
+            if x_name is not None:
+                return self._mapped_frame(run, spec, rule, width, x_range, x_name)
             return self._frame(run, spec, rule, width, x_range)
         except ChannelError as error:
-            return wire.error_frame(spec.name, spec.kind, str(error))
+            return wire.error_frame(spec.name, spec.kind, str(error), extra)
         except OSError as error:
             where = error.filename.rsplit("/", 1)[-1] if error.filename else spec.name
-            return wire.error_frame(spec.name, spec.kind, f"{where}: {error.strerror or error}")
+            reason = f"{where}: {error.strerror or error}"
+            return wire.error_frame(spec.name, spec.kind, reason, extra)
         except Exception as error:  # a bug or a file no check foresaw: the others still draw
             log.exception("runwatch: the series of %r failed", spec.name)
-            return wire.error_frame(
-                spec.name, spec.kind, f"{spec.name}: the server failed ({type(error).__name__})"
-            )
+            reason = f"{spec.name}: the server failed ({type(error).__name__})"
+            return wire.error_frame(spec.name, spec.kind, reason, extra)
+
+    def group_frame(self, runs, failed, channel, request) -> bytes:
+        """One channel's grouped frame over `runs` (group_frame.py)."""
+        return group_frame.frame(
+            self.cache,
+            runs,
+            failed,
+            channel,
+            request.rule,
+            request.width,
+            request.x_range,
+            request.center,
+            request.band,
+            request.x,
+            request.runs if request.members else None,
+        )
 
     def _frame(self, run, spec, rule, width, x_range) -> bytes:
         if rule == "raw":
@@ -70,3 +91,19 @@ class SeriesService:
         arrays = [("x", m4.gather(kept.rows, series.x))]
         arrays += [(name, m4.gather(kept.rows, column)) for name, column in columns]
         return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays)
+
+    def _mapped_frame(self, run, spec, rule, width, x_range, x_name) -> bytes:
+        """M4 over the series on the x channel's x (non-decreasing, as M4 needs);
+        x0/x1 are in the x channel's units."""
+        series, rows = xmap.mapped_series(
+            self.cache, run, spec, rule, xmap.load(self.cache, run, x_name)
+        )
+        x0, x1 = x_range or extent(series.x)
+        columns = list(series.columns.items())
+        if series.band is not None:
+            columns += [("band.lo", series.band[0]), ("band.hi", series.band[1])]
+        kept = m4.reduce_series(series.x, [c for _, c in columns], x0, x1, width)
+        arrays = [("x", m4.gather(kept.rows, series.x))]
+        arrays += [(name, m4.gather(kept.rows, column)) for name, column in columns]
+        extra = {"x": x_name}
+        return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays, None, extra)

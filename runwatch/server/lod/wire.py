@@ -29,8 +29,10 @@ def frame(
     x1: float,
     arrays: list[tuple[str, np.ndarray]],
     error: str | None = None,
+    extra: dict | None = None,
 ) -> bytes:
-    """One frame; all arrays must have the same length."""
+    """One frame; all arrays must have the same length. `extra`: more header fields
+    (a grouped frame's `runs`, a frame's `x` channel)."""
     header = {
         "channel": channel,
         "kind": kind,
@@ -40,6 +42,7 @@ def frame(
         "x1": _number(float(x1)),
         "arrays": [[name, len(array)] for name, array in arrays],
         "error": error,
+        **(extra or {}),
     }
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     start = LENGTH.size + len(text)
@@ -48,9 +51,9 @@ def frame(
     return LENGTH.pack(len(text)) + text + b"\0" * padding + body
 
 
-def error_frame(channel: str, kind: str, error: str) -> bytes:
+def error_frame(channel: str, kind: str, error: str, extra: dict | None = None) -> bytes:
     """A channel that can't be drawn: no arrays, and why ("<file name>: <reason>")."""
-    return frame(channel, kind, 0, False, 0.0, 0.0, [], error)
+    return frame(channel, kind, 0, False, 0.0, 0.0, [], error, extra)
 
 
 def parse_frames(data: bytes) -> list[tuple[dict, dict[str, np.ndarray]]]:

@@ -1,0 +1,105 @@
+"""GET group: channels aggregated across runs (mean or median, a band, n), one frame
+per channel (docs/server-api.md, "Grouped series").
+
+The same pool, streaming, ETag and gzip rules as runs/<run>/series (series_handlers.py):
+frames are computed two at a time in the series pool and written in request order.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import deque
+from hashlib import sha256
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.utils import url_path_join
+from tornado import web
+from tornado.ioloop import IOLoop
+from tornado.iostream import StreamClosedError
+
+from .lod import request as lod_request
+from .lod import validators
+from .lod.rows import RunChannels
+from .paths import Refused
+from .series_handlers import GZIP_LEVEL, WORKERS, SeriesAPIHandler, compress, executor
+
+
+def open_runs(service, names: list[str]) -> tuple[list[tuple[str, RunChannels]], dict[str, str]]:
+    """(the runs' channels, {run: reason} for runs whose `_info.json` can't be read);
+    Refused naming the run for a bad name or a missing run."""
+    runs, failed = [], {}
+    for name in names:
+        try:
+            runs.append((name, service.run(name)))
+        except Refused as refused:
+            if refused.status != 409:
+                raise Refused(refused.status, f"run: {refused.message}") from None
+            failed[name] = refused.message
+    return runs, failed
+
+
+def group_validator(runs, failed, request) -> validators.Validator:
+    """One validator over every run's: any file of any run that changes changes it."""
+    etags, newest = [], 0
+    for _, run in runs:
+        read = [run.channels[c] for c in request.channels if c in run.channels]
+        if request.x in run.channels:
+            read.append(run.channels[request.x])
+        found = validators.answer_validator(run, read, ["group", request])
+        etags.append(found.etag)
+        newest = max(newest, found.newest_mtime_ns)
+    text = json.dumps([etags, failed], separators=(",", ":"))
+    return validators.Validator(f'"{sha256(text.encode()).hexdigest()[:32]}"', newest)
+
+
+class GroupHandler(SeriesAPIHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            request = lod_request.group(self.arguments())
+        except lod_request.BadParameter as error:
+            raise web.HTTPError(400, str(error)) from None
+        runs, failed = await self.in_pool(open_runs, self.service, request.runs)
+        for channel in request.channels:
+            if not any(channel in run.channels for _, run in runs):
+                raise web.HTTPError(400, f"channel: no run given has stats channel {channel!r}")
+        self.set_header("Content-Type", "application/octet-stream")
+        if await self.group_not_modified(runs, failed, request):
+            return
+        gzip = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if self.gzip else None
+        loop = IOLoop.current()
+        pending: deque = deque()
+        queue = deque(request.channels)
+        service = self.service
+        try:
+            while queue or pending:
+                while queue and len(pending) < WORKERS:
+                    channel = queue.popleft()
+                    pending.append(
+                        loop.run_in_executor(
+                            executor(), service.group_frame, runs, failed, channel, request
+                        )
+                    )
+                frame = await pending.popleft()
+                if gzip is not None:
+                    frame = await loop.run_in_executor(None, compress, gzip, frame)
+                self.write(frame)
+                await self.flush()
+            if gzip is not None:
+                self.write(gzip.flush())
+        except StreamClosedError:
+            return
+        finally:
+            for future in pending:
+                future.cancel()
+        self.finish()
+
+    async def group_not_modified(self, runs, failed, request) -> bool:
+        """As `not_modified`, over every run of the group."""
+        return self.revalidated(await self.in_pool(group_validator, runs, failed, request))
+
+
+def handlers(base_url: str) -> list[tuple[str, type]]:
+    return [(url_path_join(base_url, "runwatch", "api", "group"), GroupHandler)]
