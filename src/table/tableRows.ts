@@ -2,6 +2,7 @@
  * The runs table's data: the `GET runwatch/api/table` reply as typed rows,
  * the table's columns, and how a cell's value is printed. Pure.
  */
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { formatNumber } from '../store/format';
 
 /**
@@ -36,16 +37,21 @@ export interface ITableColumn {
   readonly kind: ColumnKind;
 }
 
-/** The columns every table starts with, in order. */
-export const FIXED_COLUMNS: readonly ITableColumn[] = [
-  { key: 'status', label: 'status', kind: 'status' },
-  { key: 'reason', label: 'reason', kind: 'text' },
-  { key: 'name', label: 'name', kind: 'text' },
-  { key: 'created', label: 'created', kind: 'created' },
-  { key: 'duration', label: 'duration', kind: 'duration' },
-  { key: 'host', label: 'host', kind: 'text' },
-  { key: 'description', label: 'description', kind: 'text' }
-];
+/**
+ * The columns every table starts with, in order; `trans` translates their
+ * headers (param and summary headers are the user's own keys).
+ */
+export function fixedColumns(trans: TranslationBundle): ITableColumn[] {
+  return [
+    { key: 'status', label: trans.__('status'), kind: 'status' },
+    { key: 'reason', label: trans.__('reason'), kind: 'text' },
+    { key: 'name', label: trans.__('name'), kind: 'text' },
+    { key: 'created', label: trans.__('created'), kind: 'created' },
+    { key: 'duration', label: trans.__('duration'), kind: 'duration' },
+    { key: 'host', label: trans.__('host'), kind: 'text' },
+    { key: 'description', label: trans.__('description'), kind: 'text' }
+  ];
+}
 
 /**
  * Check the server's reply and fill in what an older server leaves out.
@@ -73,10 +79,11 @@ export function parseTableReply(json: unknown): ITableReply {
  */
 export function tableColumns(
   params: readonly string[],
-  stats: readonly string[]
+  stats: readonly string[],
+  trans: TranslationBundle = nullTranslator.load('runwatch')
 ): ITableColumn[] {
   return [
-    ...FIXED_COLUMNS,
+    ...fixedColumns(trans),
     ...params.map((key): ITableColumn => ({
       key: `params.${key}`,
       label: key,

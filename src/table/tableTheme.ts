@@ -2,6 +2,8 @@
  * The runs table's colours, read from JupyterLab's CSS variables (as the
  * CSV viewer does), and the status colours of its status column.
  */
+// Only loaded with import(): src/table is the runs table's lazy chunk.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DataGrid, TextRenderer } from '@lumino/datagrid';
 
 /** Reads a CSS variable (`--jp-layout-color0`) as the page resolves it. */
