@@ -17,7 +17,6 @@ from tornado.ioloop import IOLoop
 
 from ..store.resolve import StoreRootNotAFolder
 from .handlers import StoreAPIHandler
-from .json_text import to_json
 from .lod import validators
 
 GZIP_LEVEL = 1  # JSON of 10,000 rows shrinks about 5x even at 1, in a few ms a MB
@@ -65,8 +64,7 @@ class TableHandler(StoreAPIHandler):
         self.finish(body)
 
     def _answer(self, query: str | None, stats: list[str] | None, gzip: bool) -> bytes:
-        answer = self.runs_table.table(query, stats, self.store.listing.summaries)
-        body = to_json(answer).encode()
+        body = self.runs_table.table_json(query, stats, self.store.listing.summaries).encode()
         return zlib.compress(body, GZIP_LEVEL, wbits=31) if gzip else body
 
 

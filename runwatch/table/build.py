@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..server.json_text import to_json
 from ..server.listing import newest_first
 from ..server.paths import StorePaths
 from ..store import layout, safe_read, summary
@@ -60,13 +61,33 @@ class RunsTable:
         self.stats_cache = ChannelStatsCache()
         # run name -> (the listing summary's fingerprint, facts) for the server
         self._facts: dict[str, tuple[tuple | None, run_facts.RunFacts]] = {}
+        # (run name, stat keys) -> (listing summary, facts, [row, JSON text]) it was made from
+        self._built: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
     def table(
         self, query: str | None, stats: list[str] | None, summaries: Summaries | None = None
     ) -> dict:
-        """The endpoint's answer (docs/runs-table.md). QueryError for a bad query, BadStat
-        for a bad stat; StoreRootNotAFolder if the root is a file."""
+        """The endpoint's answer (docs/runs-table.md), its rows copies the caller may
+        change. QueryError for a bad query, BadStat for a bad stat; StoreRootNotAFolder
+        if the root is a file."""
+        answer, built = self._answer(query, stats, summaries)
+        return {**answer, "runs": [dict(row) for row, _ in built]}
+
+    def table_json(
+        self, query: str | None, stats: list[str] | None, summaries: Summaries | None = None
+    ) -> str:
+        """`table`'s answer as JSON text, joined from each row's cached text."""
+        answer, built = self._answer(query, stats, summaries)
+        for entry in built:
+            if entry[1] is None:
+                entry[1] = to_json(entry[0])
+        texts = [text for _, text in built]
+        head = to_json({**answer, "runs": []})
+        return head.replace('"runs": []', '"runs": [' + ",".join(texts) + "]", 1)
+
+    def _answer(self, query, stats, summaries) -> tuple[dict, list]:
+        """(the answer without its runs, [(row, its JSON text or None)])."""
         wanted = parse_stats(stats)
         query = query or None
         if query is not None and len(query) > MAX_QUERY:
@@ -78,34 +99,50 @@ class RunsTable:
             if is_filter(query) and not _is_run_dir(self.root, query):  # an exact name wins
                 matches = parse_filter(query)
         with self._lock:
-            rows, facts = self._rows(query if matches is None else None, summaries)
+            fields, facts = self._rows(query if matches is None else None, summaries)
             filter_stats = []
             if matches is not None:
                 filter_stats = [s for s in map(stat_or_none, sorted(matches.names)) if s]
-                self._add(rows, facts, filter_stats)
-                kept = [i for i, row in enumerate(rows) if matches.matches(row)]
-                rows, facts = [rows[i] for i in kept], [facts[i] for i in kept]
+                kept = [
+                    i
+                    for i, (field, run) in enumerate(zip(fields, facts))
+                    if matches.matches(self._row(field, run, filter_stats)[0])
+                ]
+                fields, facts = [fields[i] for i in kept], [facts[i] for i in kept]
             channels = sorted({c for f in facts if f is not None for c in f.info.channels})
             if wanted is None:
                 wanted = [parse_stat(f"{channel}.last") for channel in channels]
-            self._add(rows, facts, wanted)
-        keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
-        return {
+            keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
+            every = [parse_stat(key) for key in keys]
+            built = [self._row(field, run, every) for field, run in zip(fields, facts)]
+            if len(self._built) > 3 * len(fields) + 1000:
+                self._built.clear()  # rows for stats asked for no longer
+        answer = {
             "root": str(self.root),
             "query": query,
-            "runs": rows,
-            "params": ordered_param_keys(rows),
+            "runs": [],
+            "params": ordered_param_keys([row for row, _ in built]),
             "channels": channels,
             "stats": keys,
         }
+        return answer, built
 
-    def _add(self, rows: list[dict], facts: list, wanted: list[StatKey]) -> None:
-        if wanted:
-            for row, run in zip(rows, facts):
-                add_stats(row, run, wanted, self.paths, self.stats_cache)
+    def _row(self, field: dict, run, stats: list[StatKey]) -> list:
+        """[row, its JSON text or None], kept while the run's listing summary (the same
+        object: the listing keeps it while the run is unchanged) and facts are."""
+        key = (field["name"], tuple(s.key for s in stats))
+        known = self._built.get(key)
+        if known is not None and known[0] is field and known[1] is run:
+            return known[2]
+        row = base_row(field, run)
+        if stats:
+            add_stats(row, run, stats, self.paths, self.stats_cache)
+        built = [row, None]
+        self._built[key] = (field, run, built)
+        return built
 
     def _rows(self, query: str | None, summaries: Summaries | None) -> tuple[list, list]:
-        """(base rows, facts) of the runs `query` selects (None: all), newest first."""
+        """(summary fields, facts) of the runs `query` selects (None: all), newest first."""
         real_root = self._real_root()
         if real_root is None:
             return [], []
@@ -124,12 +161,10 @@ class RunsTable:
                 selected = set(self._select(query))
                 fields = [f for f in fields if f["name"] in selected]
             runs = [self._facts_of(field, real_root) for field in fields]
-        rows = []
         for i, (field, run) in enumerate(zip(fields, runs)):
             if run is _DELETED:
-                field, runs[i] = _unreadable(field["name"], run_facts.DELETED), None
-            rows.append(base_row(field, runs[i]))
-        return rows, runs
+                fields[i], runs[i] = _unreadable(field["name"], run_facts.DELETED), None
+        return fields, runs
 
     def _select(self, query: str) -> list[str]:
         """The runs an index, name, word or glob matches (none: an empty table)."""

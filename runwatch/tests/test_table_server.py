@@ -131,3 +131,19 @@ async def test_needs_authentication(http_server_client, jp_base_url, store):
     response = await http_server_client.fetch(f"{jp_base_url}runwatch/api/table", raise_error=False)
     assert response.code in (401, 403)
     assert b"secret_lr" not in response.body
+
+
+async def test_a_growing_run_shows_its_new_rows(table, store):
+    import numpy as np
+
+    from runwatch.tests.lod_store import append_npr, make_run, records
+
+    x = [("x", "<f8")]
+    run_dir = make_run(
+        store, "2024-01-01 00-00-00 live", {"x": ("last", [records(np.array([1.0]), x, x=[2])])}
+    )
+    first = (await table({"stat": ["x.max", "x.last"]}))[1]["runs"][0]
+    append_npr(run_dir / "stats.x.0.npr", records(np.array([2.0]), x, x=[7]))
+    second = (await table({"stat": ["x.max", "x.last"]}))[1]["runs"][0]
+    assert (first["x.max"], first["x.last"]) == (2.0, 2.0)
+    assert (second["x.max"], second["x.last"]) == (7.0, 7.0)
