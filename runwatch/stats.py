@@ -15,6 +15,7 @@ from .store import session as _session
 from .store.kinds import BY_NAME, REQUIRED
 
 __all__ = list(BY_NAME)
+__all__ += ["step"]  # not a kind: `last("step", n)`
 
 # The common call, inlined: this thread's cached appender for the channel packs
 # the row and queues it. Anything else (first call, no run, new session, nested
@@ -77,3 +78,9 @@ period = _stat("period")
 mean_std = _stat("mean_std")
 quantiles = _stat("quantiles")
 silent = _stat("silent")
+
+
+def step(n) -> None:
+    """Record the training step (or any counter) `n` as `last("step", n)`: plots can
+    then put runs of different speeds on one x axis (`x=step`, docs/plots.md)."""
+    last("step", n)
