@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import re
 from collections.abc import Callable, Mapping
 from fnmatch import translate
@@ -123,10 +124,24 @@ def compile_node(node: tuple) -> Predicate:
     tag = node[0]
     if tag == "or":
         parts = [compile_node(child) for child in node[1]]
-        return lambda row: any(part(row) for part in parts)
+
+        def either(row: Row) -> bool:
+            for part in parts:
+                if part(row):
+                    return True
+            return False
+
+        return either
     if tag == "and":
         parts = [compile_node(child) for child in node[1]]
-        return lambda row: all(part(row) for part in parts)
+
+        def both(row: Row) -> bool:
+            for part in parts:
+                if not part(row):
+                    return False
+            return True
+
+        return both
     if tag == "not":
         inner = compile_node(node[1])
         return lambda row: not inner(row)
@@ -167,7 +182,30 @@ def _comparison(op: str, left: tuple, right: tuple) -> Predicate:
             )
         return lambda row: _glob(get_left(row), get_right(row))
     compare = COMPARISONS[op]
+    if left[0] == "name" and right[0] == "value":
+        return _against_literal(op, compare, get_left, right[1])
     return lambda row: compare(get_left(row), get_right(row))
+
+
+FAST = {"==": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _against_literal(op: str, compare, get: Callable[[Row], object], literal: object) -> Predicate:
+    """`name OP literal`, the common clause: plain floats, ints and strs skip the kind dispatch."""
+    fast = FAST.get(op)
+    if fast is None or isinstance(literal, bool):
+        return lambda row: compare(get(row), literal)
+    same = (float, int) if isinstance(literal, float) else (str,)
+
+    def against(row: Row) -> bool:
+        value = get(row)
+        if (
+            value.__class__ in same
+        ):  # exact types: bool and str or float subclasses take the slow path
+            return fast(value, literal)
+        return compare(value, literal)
+
+    return against
 
 
 def _membership(get: Callable[[Row], object], values: list, negated: bool) -> Predicate:
