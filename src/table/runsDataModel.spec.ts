@@ -1,7 +1,10 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import { DataModel } from '@lumino/datagrid';
 import { RunsDataModel } from './runsDataModel';
 import { tableColumns } from './tableRows';
 import { fakeRow } from './testing';
+
+const trans = nullTranslator.load('runwatch');
 
 function recording(model: RunsDataModel): DataModel.ChangedArgs[] {
   const seen: DataModel.ChangedArgs[] = [];
@@ -10,7 +13,7 @@ function recording(model: RunsDataModel): DataModel.ChangedArgs[] {
 }
 
 describe('RunsDataModel', () => {
-  const columns = tableColumns(['lr'], ['loss.last']);
+  const columns = tableColumns(['lr'], ['loss.last'], trans);
   const rows = [
     fakeRow('a', 0, { 'params.lr': 0.1, 'loss.last': 0.25, status: 'running' }),
     fakeRow('b', 0, { 'params.lr': 0.01 })
@@ -67,7 +70,7 @@ describe('RunsDataModel', () => {
     expect(seen[1]).toMatchObject({ index: 1, span: 2 });
 
     seen.length = 0;
-    model.update(tableColumns(['lr', 'seed'], []), [rows[0]], null);
+    model.update(tableColumns(['lr', 'seed'], [], trans), [rows[0]], null);
     expect(seen.map(a => a.type)).toEqual(['model-reset']);
   });
 });

@@ -1,13 +1,21 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import { tableCsv } from './tableCsv';
 import { tableColumns } from './tableRows';
 import { fakeRow } from './testing';
 
+const trans = nullTranslator.load('runwatch');
+
 describe('tableCsv', () => {
   it('writes the visible columns by key with RFC 4180 quoting and CRLF', () => {
-    const columns = tableColumns(['lr', 'tags'], ['loss.last']).filter(c =>
-      ['name', 'description', 'params.lr', 'params.tags', 'loss.last'].includes(
-        c.key
-      )
+    const columns = tableColumns(['lr', 'tags'], ['loss.last'], trans).filter(
+      c =>
+        [
+          'name',
+          'description',
+          'params.lr',
+          'params.tags',
+          'loss.last'
+        ].includes(c.key)
     );
     const rows = [
       fakeRow('a', 0, {
@@ -26,7 +34,7 @@ describe('tableCsv', () => {
   });
 
   it('writes created as the server’s ISO time and duration in seconds', () => {
-    const columns = tableColumns([], []).filter(c =>
+    const columns = tableColumns([], [], trans).filter(c =>
       ['created', 'duration'].includes(c.key)
     );
     const rows = [fakeRow('a', Date.UTC(2024, 0, 2), { duration: 3723.5 })];

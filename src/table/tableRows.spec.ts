@@ -1,3 +1,4 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import {
   cellText,
   formatCreated,
@@ -7,6 +8,8 @@ import {
   tableColumns
 } from './tableRows';
 import { fakeRow } from './testing';
+
+const trans = nullTranslator.load('runwatch');
 
 describe('parseTableReply', () => {
   it('says what is wrong when the reply is no table', () => {
@@ -33,7 +36,11 @@ describe('parseTableReply', () => {
 
 describe('tableColumns', () => {
   it('puts the fixed columns, then params in the given order, then stats', () => {
-    const columns = tableColumns(['seed', 'lr'], ['loss.val.last', 'acc.max']);
+    const columns = tableColumns(
+      ['seed', 'lr'],
+      ['loss.val.last', 'acc.max'],
+      trans
+    );
     expect(columns.map(c => c.key)).toEqual([
       'status',
       'reason',
@@ -93,7 +100,7 @@ describe('formatCreated', () => {
 
 describe('cellText', () => {
   it('shows an unreadable run’s error as its reason, and missing as blank', () => {
-    const [status, reason, , created, duration] = tableColumns([], []);
+    const [status, reason, , created, duration] = tableColumns([], [], trans);
     const row = fakeRow('r', 0, {
       status: 'unreadable',
       reason: null,
@@ -107,7 +114,7 @@ describe('cellText', () => {
   });
 
   it('reads created from the ISO string when created_ms is missing', () => {
-    const created = tableColumns([], [])[3];
+    const created = tableColumns([], [], trans)[3];
     const row = { name: 'r', created: '2024-05-06T07:08:00Z' };
     expect(cellText(row, created)).toBe(
       formatCreated(Date.parse('2024-05-06T07:08:00Z'))

@@ -2,7 +2,7 @@
  * The runs table's data: the `GET runwatch/api/table` reply as typed rows,
  * the table's columns, and how a cell's value is printed. Pure.
  */
-import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { formatNumber } from '../store/format';
 
 /**
@@ -80,7 +80,7 @@ export function parseTableReply(json: unknown): ITableReply {
 export function tableColumns(
   params: readonly string[],
   stats: readonly string[],
-  trans: TranslationBundle = nullTranslator.load('runwatch')
+  trans: TranslationBundle
 ): ITableColumn[] {
   return [
     ...fixedColumns(trans),

@@ -1,10 +1,13 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import { QueryError } from '../query';
 import { tableColumns } from './tableRows';
 import { fakeRow } from './testing';
 import { compileQuery, sortRows, visibleRows } from './tableView';
 
+const trans = nullTranslator.load('runwatch');
+
 const DAY = 86_400_000;
-const columns = tableColumns(['lr', 'tag'], ['loss.val.last']);
+const columns = tableColumns(['lr', 'tag'], ['loss.val.last'], trans);
 const column = (key: string) => columns.find(c => c.key === key)!;
 const names = (rows: readonly Record<string, unknown>[]) =>
   rows.map(r => r.name);
