@@ -47,17 +47,19 @@ class SummarySource:
         return min(0.0, float(blocks.xf[0])), float(blocks.xl[-1])
 
     def bins(self, x0: float, x1: float, width: int) -> run_bins.RunBins:
-        found = run_bins.from_summary(
-            self.summary,
-            self.column,
-            self.opened,
-            self.run.created_ns,
-            x0,
-            x1,
-            width,
-            self.cache,
-        )
-        return found or run_bins.from_points(np.empty(0), np.empty(0), x0, x1, width)
+        # Kept per grid while the file only grew: a changed center, band or members
+        # (or another group sharing the run) bins nothing again.
+        opened = self.opened
+        key = ("group-bins", str(self.run.run_dir), opened.name, self.summary.kind)
+        key += (self.run.created_ns, self.column, opened.stamp, x0, x1, width)
+        found = self.cache.lru.get(key)
+        if found is None:
+            found = run_bins.from_summary(
+                self.summary, self.column, opened, self.run.created_ns, x0, x1, width, self.cache
+            )
+            found = found or run_bins.from_points(np.empty(0), np.empty(0), x0, x1, width)
+            self.cache.lru.put(key, found)
+        return found
 
 
 class PointSource:
