@@ -16,6 +16,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
+from .query import is_filter
 from .store import layout, summary
 from .store.errors import RunNotFound
 from .store.resolve import resolve_many
@@ -52,7 +53,18 @@ def parse_line(magic, line: str) -> argparse.Namespace:
         words = shlex.split(line)
     except ValueError:
         words = line.split()
-    return magic.parser.parse_args(words)
+    args = magic.parser.parse_args(words)
+    run = getattr(args, "run", None)
+    if run and is_filter(" ".join(run)):
+        # A filter's string literals keep their quotes (`status == "finished"`):
+        # the same words again, split without taking quotes off.
+        try:
+            kept = magic.parser.parse_args(shlex.split(line, posix=False)).run
+        except (ValueError, UsageError):
+            kept = None
+        if kept and len(kept) == len(run):
+            args.run = kept
+    return args
 
 
 def joined_query(words: list[str], default: str | None = "-1") -> str | None:

@@ -156,3 +156,12 @@ def test_group_option_goes_into_the_bundle(shell, published, store: Path, capsys
     shell.run_line_magic("review", "'*' --group ,")
     assert len(published) == count
     assert "group: give auto, none, or param names" in capsys.readouterr().err
+
+
+def test_a_filter_keeps_its_quoted_strings():
+    assert parse_plot_args('lr < 1e-3 and status == "finished"') == (
+        'lr < 1e-3 and status == "finished"',
+        PLOT_LIMIT,
+    )
+    assert parse_plot_args("name ~ '*sweep*' --limit 3") == ("name ~ '*sweep*'", 3)
+    assert parse_plot_args("'*lr sweep*'") == ("*lr sweep*", PLOT_LIMIT)  # a glob: unquoted
