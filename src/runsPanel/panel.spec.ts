@@ -187,7 +187,7 @@ describe('RunsPanel', () => {
       panel.node.querySelector(selector)!.textContent;
     expect(text('.jp-runwatch-runs-title')).toBe('«Runs»');
     expect(panel.node.querySelector('input')!.placeholder).toBe(
-      '«filter: word or glob»'
+      '«filter: word, glob or lr < 1e-3»'
     );
     expect(text('.jp-runwatch-badge')).toMatch(/^«\w+»$/);
     expect(text('.jp-runwatch-run-facts')).toContain('«1h00 old»');

@@ -12,7 +12,7 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { IRunSummary, IRunwatchAPI, WatchSocket } from '../client';
 import { IRunAction, IRunsPanel } from '../tokens';
-import { filterRuns, IRunEntry } from '../store/resolve';
+import { matchRuns } from './panelQuery';
 import { formatAge, formatSize } from '../store/format';
 import { badgeText, isUnsettled, showsReason } from '../runs/runBadge';
 
@@ -27,11 +27,6 @@ export const LIVE_REFRESH_MS = 5_000;
 
 /** How often ages are redrawn when no run is live. */
 const AGE_REDRAW_MS = 30_000;
-
-/** A listed run as `filterRuns` reads it (an index needs `_created`). */
-function summaryEntry(run: IRunSummary): IRunEntry {
-  return { name: run.name, created: run.created_ms ?? undefined };
-}
 
 /** Options for a `RunsPanel`. */
 export interface IRunsPanelOptions {
@@ -65,7 +60,7 @@ export class RunsPanel extends Widget implements IRunsPanel {
     title.textContent = trans.__('Runs');
     this._filter = document.createElement('input');
     this._filter.className = 'jp-runwatch-runs-filter jp-mod-styled';
-    this._filter.placeholder = trans.__('filter: word or glob');
+    this._filter.placeholder = trans.__('filter: word, glob or lr < 1e-3');
     this._filter.setAttribute('aria-label', trans.__('filter runs'));
     this._filter.addEventListener('input', () => this._render());
     head.append(title, this._filter);
@@ -173,13 +168,16 @@ export class RunsPanel extends Widget implements IRunsPanel {
 
   private _render(): void {
     this._list.textContent = '';
-    const shown = filterRuns(this._filter.value, this._runs, summaryEntry);
+    const { runs: shown, error } = matchRuns(this._filter.value, this._runs);
+    this._filter.classList.toggle('jp-mod-error', !!error);
+    this._filter.title = error ?? '';
     if (shown.length === 0) {
       this._showMessage(
-        this._filter.value.trim()
-          ? this._trans.__('No run matches the filter')
-          : this._trans.__('No runs yet'),
-        false
+        error ??
+          (this._filter.value.trim()
+            ? this._trans.__('No run matches the filter')
+            : this._trans.__('No runs yet')),
+        !!error
       );
       return;
     }
