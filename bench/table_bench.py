@@ -73,8 +73,14 @@ def make_store(store: Path, runs: int, writers: int) -> None:
     todo = runs - have
     share = -(-todo // writers)
     jobs = [(str(store), have + w * share, min(share, todo - w * share)) for w in range(writers)]
-    with multiprocessing.get_context("spawn").Pool(writers) as pool:
+    # close + join, not the context manager's terminate(): the writer handles SIGTERM
+    # (it records the ending), so a terminated worker would not die and the pool would hang.
+    pool = multiprocessing.get_context("spawn").Pool(writers)
+    try:
         pool.starmap(write_runs, [job for job in jobs if job[2] > 0])
+        pool.close()
+    finally:
+        pool.join()
     print(f"wrote {todo:,} runs with the runwatch writer in {time.perf_counter() - made:.0f} s")
 
 

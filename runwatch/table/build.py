@@ -59,8 +59,8 @@ class RunsTable:
         self.paths = StorePaths(root)
         self.stale_after_s = stale_after_s
         self.stats_cache = ChannelStatsCache()
-        # run name -> (the listing summary's fingerprint, facts) for the server
-        self._facts: dict[str, tuple[tuple | None, run_facts.RunFacts]] = {}
+        # run name -> (the listing summary's fingerprint, facts, that summary) for the server
+        self._facts: dict[str, tuple] = {}
         # (run name, stat keys) -> (listing summary, facts, [row, JSON text]) it was made from
         self._built: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
@@ -103,34 +103,35 @@ class RunsTable:
             filter_stats = []
             if matches is not None:
                 filter_stats = [s for s in map(stat_or_none, sorted(matches.names)) if s]
+                names = tuple(s.key for s in filter_stats)
                 kept = [
                     i
                     for i, (field, run) in enumerate(zip(fields, facts))
-                    if matches.matches(self._row(field, run, filter_stats)[0])
+                    if matches.matches(self._row(field, run, filter_stats, names)[0])
                 ]
                 fields, facts = [fields[i] for i in kept], [facts[i] for i in kept]
             channels = sorted({c for f in facts if f is not None for c in f.info.channels})
             if wanted is None:
                 wanted = [parse_stat(f"{channel}.last") for channel in channels]
             keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
-            every = [parse_stat(key) for key in keys]
-            built = [self._row(field, run, every) for field, run in zip(fields, facts)]
+            every, names = [parse_stat(key) for key in keys], tuple(keys)
+            built = [self._row(field, run, every, names) for field, run in zip(fields, facts)]
             if len(self._built) > 3 * len(fields) + 1000:
                 self._built.clear()  # rows for stats asked for no longer
         answer = {
             "root": str(self.root),
             "query": query,
             "runs": [],
-            "params": ordered_param_keys([row for row, _ in built]),
+            "params": ordered_param_keys([f.info.params if f else {} for f in facts]),
             "channels": channels,
             "stats": keys,
         }
         return answer, built
 
-    def _row(self, field: dict, run, stats: list[StatKey]) -> list:
+    def _row(self, field: dict, run, stats: list[StatKey], keys: tuple) -> list:
         """[row, its JSON text or None], kept while the run's listing summary (the same
         object: the listing keeps it while the run is unchanged) and facts are."""
-        key = (field["name"], tuple(s.key for s in stats))
+        key = (field["name"], keys)
         known = self._built.get(key)
         if known is not None and known[0] is field and known[1] is run:
             return known[2]
@@ -187,11 +188,14 @@ class RunsTable:
     def _facts_of(self, field: dict, real_root: str):
         """The run's facts, looked at again only when its listing summary changed."""
         name = field["name"]
+        known = self._facts.get(name)
+        if known is not None and known[2] is field:
+            return known[1]  # the listing's very summary: nothing changed
         fingerprint = tuple(
             field.get(k) for k in ("created_ms", "size", "last_write_ms", "status", "error")
         )
-        known = self._facts.get(name)
         if known is not None and known[0] == fingerprint:
+            self._facts[name] = (fingerprint, known[1], field)
             return known[1]
         try:
             facts, _ = run_facts.inspect(self.root, real_root, name, known and known[1])
@@ -200,7 +204,7 @@ class RunsTable:
             return _DELETED
         except OSError:
             return None  # unreadable: the listing's error says why
-        self._facts[name] = (fingerprint, facts)
+        self._facts[name] = (fingerprint, facts, field)
         return facts
 
     def _scan(self, names: list[str], real_root: str) -> tuple[list[dict], list]:
@@ -220,7 +224,7 @@ class RunsTable:
             except OSError as error:
                 found[name] = (_unreadable(name, f"run folder: {error.strerror or error}"), None)
                 continue
-            self._facts[name] = (None, facts)
+            self._facts[name] = (None, facts, None)
             info = facts.info
             fields = summary.run_summary(
                 name, info.info, info.error, scan, now_ms, self.stale_after_s

@@ -28,22 +28,20 @@ def flatten_params(params: object) -> tuple[dict[str, object], str | None]:
     return dict(sorted(flat.items())), None
 
 
-def ordered_param_keys(rows: list[dict]) -> list[str]:
-    """Every `params.` key of the rows, without the prefix: those whose values differ
-    across the rows (or that some rows lack) first, then the rest; each group sorted."""
+def ordered_param_keys(params: list[dict[str, object]]) -> list[str]:
+    """Every key of the rows' flattened params (`params.a.b`), without the prefix: those
+    whose values differ across the rows (or that some rows lack) first, then the rest;
+    each group sorted."""
     seen: dict[str, object] = {}
     differ: set[str] = set()
     counts: dict[str, int] = {}
-    for row in rows:
+    for row in params:
         for key, value in row.items():
-            if not key.startswith(PARAMS_PREFIX):
-                continue
+            first = seen.setdefault(key, value)
             counts[key] = counts.get(key, 0) + 1
-            if key not in seen:
-                seen[key] = value
-            elif key not in differ and not _same(seen[key], value):
+            if first is not value and key not in differ and not _same(first, value):
                 differ.add(key)
-    differ |= {key for key, count in counts.items() if count < len(rows)}
+    differ |= {key for key, count in counts.items() if count < len(params)}
     first = sorted(differ)
     rest = sorted(seen.keys() - differ)
     return [key[len(PARAMS_PREFIX) :] for key in first + rest]
