@@ -9,7 +9,7 @@ from contextlib import closing
 import numpy as np
 import pytest
 
-from runwatch.server.lod import group, run_bins
+from runwatch.server.lod import group, kinds, run_bins
 from runwatch.server.lod.rows import OpenFile, run_channels
 from runwatch.server.lod.summaries import FileSummary
 from runwatch.server.paths import StorePaths
@@ -35,20 +35,29 @@ def rows_with_faults(n: int, seed: int):
     return t, v
 
 
+FIELD = {"last": "x", "mean": "total", "cumsum": "total"}
+
+
 @pytest.mark.parametrize("width", [1, 7, 300, 5000])
 @pytest.mark.parametrize("span", ["whole", "inside", "beyond"])
-def test_summaries_give_the_bins_of_every_row(store, width, span):
+@pytest.mark.parametrize("kind", ["last", "mean", "cumsum"])
+def test_summaries_give_the_bins_of_every_row(store, width, span, kind):
     t, v = rows_with_faults(50_000, seed=width)
-    make_run(store, RUN, {"c": ("last", [records(t, [("x", "<f8")], x=v)])})
+    if kind == "cumsum":
+        v = np.where(np.isinf(v), 1.0, v)  # else the running sum is inf from the first
+    field = FIELD[kind]
+    make_run(store, RUN, {"c": (kind, [records(t, [(field, "<f8")], **{field: v})])})
     paths = StorePaths(store)
     run = run_channels(paths, RUN)
     with closing(OpenFile(paths, run.run_dir, "stats.c.0.npr")) as opened:
-        t = opened.columns(run.created_ns)["_time"]  # as stored: whole ns
+        fields = opened.columns(run.created_ns)
+        t = fields["_time"]  # as stored: whole ns
+        v = kinds.raw_columns(kind, fields)["value"]  # each row's own value
     x0, x1 = {"whole": (0.0, t[-1]), "inside": (t[100], t[30_000]), "beyond": (-50, 2 * t[-1])}[
         span
     ]
     with closing(OpenFile(paths, run.run_dir, "stats.c.0.npr")) as opened:
-        summary = FileSummary.build("last", opened, run.created_ns, Counter())
+        summary = FileSummary.build(kind, opened, run.created_ns, Counter())
         counter = Counter()
         fast = run_bins.from_summary(
             summary, "value", opened, run.created_ns, x0, x1, width, counter
@@ -61,7 +70,8 @@ def test_summaries_give_the_bins_of_every_row(store, width, span):
     np.testing.assert_allclose(fast.total, every.total, rtol=1e-9, atol=1e-9)
     if width == 7 and span == "whole":
         assert counter.rows_decoded < len(t) / 20  # whole blocks come from their summaries
-    assert np.nanmax(fast.high) == 1e6  # the spike is in its bin's max
+    if kind != "cumsum":
+        assert np.nanmax(fast.high) == 1e6  # the spike is in its bin's max
 
 
 def test_a_bin_without_points_inside_the_run_is_interpolated():
