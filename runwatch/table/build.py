@@ -100,6 +100,8 @@ class RunsTable:
                 matches = parse_filter(query)
         with self._lock:
             fields, facts = self._rows(query if matches is None else None, summaries)
+            if len(self._built) > 3 * len(fields) + 1000:
+                self._built.clear()  # rows for stats asked for no longer
             filter_stats = []
             if matches is not None:
                 filter_stats = [s for s in map(stat_or_none, sorted(matches.names)) if s]
@@ -116,8 +118,6 @@ class RunsTable:
             keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
             every, names = [parse_stat(key) for key in keys], tuple(keys)
             built = [self._row(field, run, every, names) for field, run in zip(fields, facts)]
-            if len(self._built) > 3 * len(fields) + 1000:
-                self._built.clear()  # rows for stats asked for no longer
         answer = {
             "root": str(self.root),
             "query": query,

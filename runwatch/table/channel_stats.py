@@ -54,30 +54,29 @@ class ChannelStatsCache:
     def cells(
         self,
         paths: StorePaths,
-        run_dir: Path,
+        run: str,
         spec: ChannelSpec,
         created_ns: int,
         stamps: tuple,
         wanted: list[StatKey],
     ) -> dict[str, Cell]:
-        """{stat key: Cell} for the wanted stats of one channel (all of `spec.channel`)."""
-        key = (str(run_dir), spec.name, spec.kind, created_ns, stamps)
+        """{stat key: Cell} for the wanted stats of one channel of the run named `run`."""
+        key = (run, spec.name, spec.kind, created_ns, stamps)
         with self._lock:
             known = self._entries.get(key)
             if known is not None:
                 self._entries.move_to_end(key)
-        names = {_name(stat) for stat in wanted}
         missing = [stat for stat in wanted if known is None or _name(stat) not in known]
         if missing:
             self.misses += 1
-            computed = compute(paths, run_dir, spec, created_ns, missing)
+            computed = compute(paths, paths.root / run, spec, created_ns, missing)
             with self._lock:
                 known = {**(self._entries.get(key) or {}), **computed}
                 self._entries[key] = known
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
-        return {stat.key: known[_name(stat)] for stat in wanted if _name(stat) in names}
+        return {stat.key: known[_name(stat)] for stat in wanted}
 
 
 def _name(stat: StatKey) -> str:

@@ -60,14 +60,13 @@ def add_stats(
     for stat in wanted:
         if stat.channel in facts.info.channels:
             by_channel.setdefault(stat.channel, []).append(stat)
-    run_dir = paths.root / row["name"]
     for channel, stats in by_channel.items():
         spec = facts.info.channels[channel]
         stamps = facts.stamps[channel]
         if None in stamps:
             cells = _unseen(facts, spec.files, stamps, stats)
         else:
-            cells = cache.cells(paths, run_dir, spec, facts.info.created_ns, stamps, stats)
+            cells = cache.cells(paths, row["name"], spec, facts.info.created_ns, stamps, stats)
         for key, (value, error) in cells.items():
             row[key] = value
             if error is not None:
