@@ -26,20 +26,23 @@ interface ITraceFacts {
 
 /** What plot `group` draws: each trace's kind, n (customdata) and y. */
 const traces = (page: IJupyterLabPageFixture, group: string) =>
-  page.evaluate(g => {
-    const area = document.querySelector(
-      `${OUTPUT} .jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
-    ) as any;
-    return (area?.data ?? []).map((t: any): ITraceFacts => ({
-      name: String(t.name ?? ''),
-      lines: t.mode?.includes('lines') ? 1 : 0,
-      fill: t.fill === 'toself',
-      faint: t.opacity === 0.25,
-      markers: t.mode === 'markers',
-      n: Array.from(t.customdata ?? [], Number),
-      y: Array.from(t.y ?? [], Number)
-    }));
-  }, group);
+  page.evaluate(
+    ([output, g]) => {
+      const area = document.querySelector(
+        `${output} .jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
+      ) as any;
+      return (area?.data ?? []).map((t: any): ITraceFacts => ({
+        name: String(t.name ?? ''),
+        lines: t.mode?.includes('lines') ? 1 : 0,
+        fill: t.fill === 'toself',
+        faint: t.opacity === 0.25,
+        markers: t.mode === 'markers',
+        n: Array.from(t.customdata ?? [], Number),
+        y: Array.from(t.y ?? [], Number)
+      }));
+    },
+    [OUTPUT, group]
+  );
 
 /** The group lines (with n in their hover) of plot `group`. */
 async function groupLines(page: IJupyterLabPageFixture, group: string) {

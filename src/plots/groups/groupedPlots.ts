@@ -5,7 +5,7 @@
  * plots again; the runs' listings are kept.
  */
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { Panel } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 import { IRunwatchAPI } from '../../client';
 import { IWatchSource } from '../../runs';
 import { SnapshotRun } from '../data/sources';
@@ -88,7 +88,7 @@ export class GroupedPlots extends Panel {
       },
       trans
     });
-    this.node.prepend(bar);
+    this.insertWidget(0, new Widget({ node: bar }));
     await this._show();
   }
 
