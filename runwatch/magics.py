@@ -18,10 +18,10 @@ from IPython.core.magic_arguments import argument, magic_arguments
 
 from .query import is_filter
 from .store import layout, summary
-from .store.errors import RunNotFound
+from .store.errors import RunNotFound, StoreError
 from .store.resolve import resolve_many
 from .store.resolve import runs as ordered_runs
-from .widgets import PLOT_LIMIT, show_plots, show_widget
+from .widgets import PLOT_LIMIT, show_plots, show_table, show_widget
 
 DESCRIPTION_CHARS = 60
 GROUP_HELP = (
@@ -141,10 +141,18 @@ class RunwatchMagics(Magics):
     @argument("run", nargs="*", help=RUN_HELP + "; none lists every run")
     @line_magic
     def runs(self, line: str) -> None:
-        """List the store's runs (or those a query matches), newest first."""
+        """The store's runs (or those a query matches), newest first: the runs table
+        (sort, filter, select to compare), and the same as text where it can't show."""
         args = self._parse(RunwatchMagics.runs, line)
-        if args is not None:
-            print(runs_table(joined_query(args.run, None)))
+        if args is None:
+            return
+        query = joined_query(args.run, None)
+        try:
+            text = runs_table(query)
+        except StoreError as error:  # a filter that can't be read says why, no traceback
+            print(f"runwatch: %runs: {error}", file=sys.stderr)
+            return
+        show_table(query, text)
 
     @magic_arguments()
     @argument("run", nargs="*", help=RUN_HELP + " (one run); default -1")

@@ -106,6 +106,15 @@ def show_plots(
     display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
 
 
+def show_table(query: str | None, text: str) -> None:
+    """Display the runs table of `query` (every run if None); `text` is its snapshot."""
+    from IPython.display import display
+
+    root = layout.store_root()
+    spec = {"widget": "table", "query": query or "", "root": str(root)}
+    display({MIME_TYPE: spec, "text/plain": text}, raw=True)
+
+
 def query_text(query: int | str | list | tuple) -> str:
     if isinstance(query, (list, tuple)):
         return " ".join(str(q) for q in query)

@@ -10,6 +10,7 @@ import { clientPlugin } from './client/plugin';
 import { monitorPlugin } from './monitor/plugin';
 import { runsPanelPlugin } from './runsPanel/plugin';
 import { plotsPlugin } from './plots/plugin';
+import { runsTablePlugin } from './table/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   scratchPlugin,
@@ -19,7 +20,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   clientPlugin,
   monitorPlugin,
   runsPanelPlugin,
-  plotsPlugin
+  plotsPlugin,
+  runsTablePlugin
 ];
 
 export default plugins;

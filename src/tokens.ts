@@ -12,6 +12,7 @@ export namespace CommandIDs {
   export const restartKernel = 'runwatch:restart-kernel';
   export const monitorRun = 'runwatch:monitor-run';
   export const openRunsPanel = 'runwatch:open-runs-panel';
+  export const openRunsTable = 'runwatch:open-runs-table';
   export const reviewRun = 'runwatch:review-run';
   export const viewRun = 'runwatch:view-run';
 }

@@ -252,7 +252,7 @@ def test_a_reused_pid_is_not_alive(writer, store):
     assert f"pid {child.pid} gone" in found.reason
 
 
-def test_runs_and_status_show_the_status_and_its_reason(writer, store, shell, capsys):
+def test_runs_and_status_show_the_status_and_its_reason(writer, store, shell, published):
     import runwatch
 
     child = writer("forever")
@@ -260,7 +260,7 @@ def test_runs_and_status_show_the_status_and_its_reason(writer, store, shell, ca
     assert found.status == "running"
     assert found.reason == f"pid {child.pid}: {DECLARED}"
     shell.run_line_magic("runs", "")
-    line = capsys.readouterr().out.splitlines()[1]
+    line = published[-1]["text/plain"].splitlines()[1]
     assert "running" in line and f"pid {child.pid}: {DECLARED}" in line
     assert "; last heartbeat " in line and " ago" in line
     child.kill()

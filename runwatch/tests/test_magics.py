@@ -81,12 +81,13 @@ def test_unknown_or_ambiguous_runs_print_the_candidates(shell, published, store,
     assert published == []
 
 
-def test_runs_prints_a_table(shell, store, capsys):
+def test_runs_shows_the_table_with_a_text_snapshot(shell, store, published):
     run = write_run("sweep", description="learning-rate sweep")
     pavlov_run(store, "2021-01-01 00-00-00 broken-run", "{oops")
     pavlov_run(store, "2021-01-02 00-00-00 pavlov-run", pavlov_info(description="old"))
     shell.run_line_magic("runs", "")
-    lines = capsys.readouterr().out.splitlines()
+    assert published[-1][MIME_TYPE] == {"widget": "table", "query": "", "root": str(store)}
+    lines = published[-1]["text/plain"].splitlines()
     assert lines[0].split() == ["run", "age", "status", "reason", "description"]
     assert lines[1].startswith(run) and "finished" in lines[1] and "learning-rate sweep" in lines[1]
     assert "finished cleanly at" in lines[1]
@@ -94,10 +95,11 @@ def test_runs_prints_a_table(shell, store, capsys):
     assert "pavlov-run" in lines[2] and "stale" in lines[2] and lines[2].rstrip().endswith("old")
     assert "broken-run" in lines[3] and "unreadable" in lines[3] and "invalid JSON" in lines[3]
     shell.run_line_magic("runs", "*pavlov*")
-    lines = capsys.readouterr().out.splitlines()
+    assert published[-1][MIME_TYPE]["query"] == "*pavlov*"
+    lines = published[-1]["text/plain"].splitlines()
     assert len(lines) == 2 and "pavlov-run" in lines[1]
     shell.run_line_magic("runs", "*nope*")
-    assert "No runs matching '*nope*'" in capsys.readouterr().out
+    assert "No runs matching '*nope*'" in published[-1]["text/plain"]
 
 
 def test_monitor_text_survives_bad_files(shell, published, store: Path):
@@ -155,7 +157,7 @@ def test_negative_indexes_are_runs_not_options(shell, published, store, capsys):
         [older],
     ]
     shell.run_line_magic("runs", "-2")
-    lines = capsys.readouterr().out.splitlines()
+    lines = published[-1]["text/plain"].splitlines()
     assert len(lines) == 2 and lines[1].startswith(older)
 
 
@@ -163,14 +165,14 @@ def test_a_bare_word_matches_part_of_a_name(shell, published, store, capsys):
     first, second = write_run("lr-sweep a"), write_run("lr-sweep b")
     other = write_run("baseline")
     shell.run_line_magic("runs", "lr-sweep")
-    lines = capsys.readouterr().out.splitlines()
+    lines = published[-1]["text/plain"].splitlines()
     assert [line.split("  ")[0] for line in lines[1:]] == [second, first]
     shell.run_line_magic("monitor", "baseline")
     assert published[-1][MIME_TYPE]["run"] == other
     shell.run_line_magic("monitor", "lr-sweep")  # one run needed: name the candidates
     error = capsys.readouterr().err
     assert "'lr-sweep' matches 2 runs" in error and first in error and second in error
-    assert len(published) == 1
+    assert len(published) == 2
 
 
 def test_unquoted_names_with_spaces_still_resolve(shell, published, store):

@@ -40,12 +40,16 @@ def test_a_bad_expression_says_where(sweep):
     assert isinstance(caught.value, runwatch.StoreError)
 
 
-def test_runs_magic_lists_a_filters_runs(shell, sweep, capsys):
+def test_runs_magic_lists_a_filters_runs(shell, sweep, published, capsys):
     shell.run_line_magic("runs", "lr<1e-3")
-    lines = capsys.readouterr().out.splitlines()
+    lines = published[-1]["text/plain"].splitlines()
     assert len(lines) == 2 and lines[1].startswith(sweep[1e-4])
     shell.run_line_magic("runs", "lr < 1e-9")
-    assert "No runs matching 'lr < 1e-9'" in capsys.readouterr().out
+    assert "No runs matching 'lr < 1e-9'" in published[-1]["text/plain"]
+    shown = len(published)
+    shell.run_line_magic("runs", 'status == "finished" and lr <')  # says why, no traceback
+    assert capsys.readouterr().err.startswith("runwatch: %runs: query: expected a value")
+    assert len(published) == shown
 
 
 def test_an_exact_name_that_looks_like_a_filter_is_still_a_name(store, sweep):

@@ -34,7 +34,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load('runwatch');
     // Notebooks clone the app's registry, so this reaches every output.
-    const factory = runwatchRendererFactory(client);
+    const factory = runwatchRendererFactory(client, app.commands);
     rendermime.addFactory(factory, factory.defaultRank);
     const open = new Map<string, MainAreaWidget<MonitorWidget>>();
 

@@ -4,6 +4,7 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import type { IRunwatchClient } from '../tokens';
 
@@ -36,7 +37,8 @@ export interface IRunwatchBundle {
 export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
   constructor(
     private readonly _client: IRunwatchClient,
-    private readonly _translator?: ITranslator
+    private readonly _translator?: ITranslator,
+    private readonly _commands?: CommandRegistry
   ) {
     super();
     this.addClass('jp-runwatch-output');
@@ -87,6 +89,18 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
         this._translator
       );
     }
+    if (bundle?.widget === 'table' && this._commands) {
+      // The datagrid comes with the table, on first use.
+      const { RunsTableWidget } = await import('../table/runsTableWidget');
+      const { openRunsWith } = await import('../table/openRuns');
+      const table = new RunsTableWidget({
+        open: openRunsWith(this._commands),
+        query: bundle.query,
+        translator: this._translator
+      });
+      table.addClass('jp-runwatch-table-output');
+      return table;
+    }
     const fallback = model.data['text/plain'];
     const trans = (this._translator ?? nullTranslator).load('runwatch');
     // An unknown widget (e.g. from a newer runwatch): show the snapshot.
@@ -114,13 +128,15 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
  * notebooks render it too. Rank 40 puts it ahead of `text/plain` (120).
  */
 export function runwatchRendererFactory(
-  client: IRunwatchClient
+  client: IRunwatchClient,
+  commands?: CommandRegistry
 ): IRenderMime.IRendererFactory {
   return {
     safe: true,
     mimeTypes: [RUNWATCH_MIME_TYPE],
     defaultRank: 40,
     // JupyterLab passes the app's translator in the renderer options.
-    createRenderer: options => new RunwatchRenderer(client, options.translator)
+    createRenderer: options =>
+      new RunwatchRenderer(client, options.translator, commands)
   };
 }
