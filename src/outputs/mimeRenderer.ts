@@ -96,7 +96,8 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       const table = new RunsTableWidget({
         open: openRunsWith(this._commands),
         query: bundle.query,
-        translator: this._translator
+        translator: this._translator,
+        fitRows: 12
       });
       table.addClass('jp-runwatch-table-output');
       return table;

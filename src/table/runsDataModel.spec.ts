@@ -28,7 +28,7 @@ describe('RunsDataModel', () => {
     expect(model.columnCount('row-header')).toBe(0);
     const lr = columns.findIndex(c => c.key === 'params.lr');
     expect(model.data('column-header', 0, lr)).toBe('lr ▼');
-    expect(model.data('column-header', 0, 2)).toBe('name');
+    expect(model.data('column-header', 0, 1)).toBe('name');
     expect(model.data('body', 0, lr)).toBe('0.1');
     expect(model.data('body', 1, columns.length - 1)).toBe('');
     expect(model.metadata('body', 0, 0)).toEqual({ status: 'running' });

@@ -8,7 +8,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import type { Message } from '@lumino/messaging';
+import { Message, MessageLoop } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { requestAPI } from '../client/requestAPI';
 import { RunsDataModel } from './runsDataModel';
@@ -33,6 +33,10 @@ import {
 
 /** How often a shown table fetches again: statuses and summaries move. */
 export const TABLE_REFRESH_MS = 5_000;
+
+/** A grid row's height, and its header and scroll bar's (`tableGrid.ts`). */
+const ROW_PX = 24;
+const GRID_CHROME_PX = 28 + 18;
 
 /** What the table opens for the selected runs. */
 export type OpenKind = 'review' | 'view' | 'monitor';
@@ -59,6 +63,11 @@ export interface IRunsTableOptions {
   download?: (blob: Blob, filename: string) => void;
   /** How often a shown table refreshes, in ms (default 5 s). */
   refreshMs?: number;
+  /**
+   * In a notebook output: grow with the visible rows up to this many, then
+   * scroll (a tab fills its area instead).
+   */
+  fitRows?: number;
 }
 
 /**
@@ -267,7 +276,7 @@ export class RunsTableWidget extends Widget {
   private _update(): void {
     const reply = this._reply;
     const columns = reply
-      ? tableColumns(reply.params, reply.stats, this._trans)
+      ? tableColumns(reply.params, reply.stats, this._trans, reply.runs)
       : [];
     const rows = reply
       ? visibleRows(reply.runs, columns, this._query, this._sort)
@@ -300,6 +309,17 @@ export class RunsTableWidget extends Widget {
     );
     toolbar.queryInput.classList.toggle('jp-mod-error', !!this._queryError);
     toolbar.enableFor(this._selected.size, rows.length);
+    const fit = this._options.fitRows;
+    if (fit) {
+      const shown = Math.max(1, Math.min(rows.length, fit));
+      const chrome = this._toolbar.node.offsetHeight || 40;
+      const height = `${chrome + GRID_CHROME_PX + shown * ROW_PX}px`;
+      if (this.node.style.height !== height) {
+        this.node.style.height = height;
+        // An output's panel doesn't lay its children out again: say so.
+        MessageLoop.sendMessage(this, Widget.ResizeMessage.UnknownSize);
+      }
+    }
     const data = this.node.dataset;
     data.state = this._fetchError ? 'error' : this._reply ? 'ready' : 'loading';
     data.visibleCount = String(rows.length);
@@ -307,6 +327,18 @@ export class RunsTableWidget extends Widget {
     data.firstRun = rows.length ? rowName(rows[0]) : '';
     data.selectedCount = String(this._selected.size);
     data.sort = this._sort ? `${this._sort.key} ${this._sort.direction}` : '';
+    // The grid is a canvas: where each column's header is, for UI tests.
+    data.columns = JSON.stringify(this.columns.map(c => c.key));
+    // And what the first row shows, cell by cell (the canvas has no text).
+    data.firstRow = JSON.stringify(
+      Object.fromEntries(
+        this.columns.map((c, i) => [c.key, this._model.data('body', 0, i)])
+      )
+    );
+    // The grid sizes a new column set by posted messages: read after them.
+    requestAnimationFrame(() => {
+      data.columnWidths = JSON.stringify(this._grid.columnWidths());
+    });
   }
 
   private _act(action: TableAction): void {

@@ -27,9 +27,9 @@ describe('tableCsv', () => {
       fakeRow('b', 0, { 'params.lr': 1e-7 })
     ];
     expect(tableCsv(columns, rows)).toBe(
-      'name,description,params.lr,params.tags,loss.last\r\n' +
-        'a,"says ""hi"", then\nleaves",0.30000000000000004,"[""x"",""y""]",\r\n' +
-        'b,,1e-7,,\r\n'
+      'name,params.lr,params.tags,loss.last,description\r\n' +
+        'a,0.30000000000000004,"[""x"",""y""]",,"says ""hi"", then\nleaves"\r\n' +
+        'b,1e-7,,,\r\n'
     );
   });
 

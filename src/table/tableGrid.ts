@@ -32,6 +32,8 @@ export interface ITableGrid extends IDisposable {
   selectRows(rows: readonly number[]): void;
   /** Take the colours of the current theme. */
   retheme(): void;
+  /** Each column's width in pixels, in order (where a header is, for tests). */
+  columnWidths(): number[];
 }
 
 /** Makes the grid over a model (the widget's option, for tests). */
@@ -105,6 +107,13 @@ export class RunsGrid implements ITableGrid {
 
   get isDisposed(): boolean {
     return this.grid.isDisposed;
+  }
+
+  columnWidths(): number[] {
+    const count = this._model.columnCount('body');
+    return Array.from({ length: count }, (_, i) =>
+      this.grid.columnSize('body', i)
+    );
   }
 
   selectedRows(): number[] {

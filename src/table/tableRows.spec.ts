@@ -35,7 +35,7 @@ describe('parseTableReply', () => {
 });
 
 describe('tableColumns', () => {
-  it('puts the fixed columns, then params in the given order, then stats', () => {
+  it('puts status, name, params, stats first, then the run facts', () => {
     const columns = tableColumns(
       ['seed', 'lr'],
       ['loss.val.last', 'acc.max'],
@@ -43,18 +43,35 @@ describe('tableColumns', () => {
     );
     expect(columns.map(c => c.key)).toEqual([
       'status',
-      'reason',
       'name',
-      'created',
-      'duration',
-      'host',
-      'description',
       'params.seed',
       'params.lr',
       'loss.val.last',
-      'acc.max'
+      'acc.max',
+      'reason',
+      'created',
+      'duration',
+      'host',
+      'description'
     ]);
-    expect(columns[7].label).toBe('seed');
+    expect(columns[2].label).toBe('seed');
+  });
+
+  it('moves the params every run shares to the end', () => {
+    const rows = [
+      fakeRow('a', 0, { 'params.lr': 0.1, 'params.batch': 32 }),
+      fakeRow('b', 0, { 'params.lr': 0.01, 'params.batch': 32 })
+    ];
+    const keys = tableColumns(['batch', 'lr'], ['loss.last'], trans, rows).map(
+      c => c.key
+    );
+    expect(keys.slice(0, 4)).toEqual([
+      'status',
+      'name',
+      'params.lr',
+      'loss.last'
+    ]);
+    expect(keys[keys.length - 1]).toBe('params.batch');
   });
 });
 
@@ -100,7 +117,7 @@ describe('formatCreated', () => {
 
 describe('cellText', () => {
   it('shows an unreadable run’s error as its reason, and missing as blank', () => {
-    const [status, reason, , created, duration] = tableColumns([], [], trans);
+    const [status, , reason, created, duration] = tableColumns([], [], trans);
     const row = fakeRow('r', 0, {
       status: 'unreadable',
       reason: null,
@@ -114,7 +131,7 @@ describe('cellText', () => {
   });
 
   it('reads created from the ISO string when created_ms is missing', () => {
-    const created = tableColumns([], [], trans)[3];
+    const created = tableColumns([], [], trans).find(c => c.key === 'created')!;
     const row = { name: 'r', created: '2024-05-06T07:08:00Z' };
     expect(cellText(row, created)).toBe(
       formatCreated(Date.parse('2024-05-06T07:08:00Z'))

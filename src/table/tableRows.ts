@@ -74,22 +74,38 @@ export function parseTableReply(json: unknown): ITableReply {
 }
 
 /**
- * The table's columns: the fixed ones, then every param in the server's
- * order (differing first), then the channel summaries in `stats` order.
+ * The table's columns, what tells runs apart first: status and name, the
+ * params whose values differ between `rows` (all of them without rows),
+ * the channel summaries in `stats` order; then reason, created, duration,
+ * host, description, and the params every run shares.
  */
 export function tableColumns(
   params: readonly string[],
   stats: readonly string[],
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  rows?: readonly TableRow[]
 ): ITableColumn[] {
+  const column = (key: string): ITableColumn => ({
+    key: `params.${key}`,
+    label: key,
+    kind: 'param'
+  });
+  const differs = (key: string) => {
+    if (!rows || rows.length < 2) {
+      return !rows;
+    }
+    const first = JSON.stringify(rows[0][`params.${key}`] ?? null);
+    return rows.some(r => JSON.stringify(r[`params.${key}`] ?? null) !== first);
+  };
+  const [status, reason, name, ...facts] = fixedColumns(trans);
   return [
-    ...fixedColumns(trans),
-    ...params.map((key): ITableColumn => ({
-      key: `params.${key}`,
-      label: key,
-      kind: 'param'
-    })),
-    ...stats.map((key): ITableColumn => ({ key, label: key, kind: 'stat' }))
+    status,
+    name,
+    ...params.filter(differs).map(column),
+    ...stats.map((key): ITableColumn => ({ key, label: key, kind: 'stat' })),
+    reason,
+    ...facts,
+    ...params.filter(key => !differs(key)).map(column)
   ];
 }
 

@@ -76,6 +76,10 @@ export class FakeGrid implements ITableGrid {
     this.selected = [...rows];
   }
 
+  columnWidths(): number[] {
+    return [];
+  }
+
   retheme(): void {
     // Nothing to paint.
   }
