@@ -97,6 +97,29 @@ describe('RunsPanel', () => {
     socket.dispose();
   });
 
+  it('opens the runs table with its filter as the query', async () => {
+    const api = new FakeRunwatchAPI();
+    api.addRun('2024-01-01 00-00-00 old-run lr-sweep');
+    const socket = new WatchSocket({ createSocket: () => new FakeWebSocket() });
+    const queries: string[] = [];
+    const panel = new RunsPanel({
+      api,
+      socket,
+      open: () => undefined,
+      openTable: query => queries.push(query)
+    });
+    Widget.attach(panel, document.body);
+    const filter = panel.node.querySelector('input')!;
+    filter.value = ' lr < 1e-3 ';
+    filter.dispatchEvent(new Event('input'));
+    panel.node
+      .querySelector<HTMLButtonElement>('.jp-runwatch-runs-table-button')!
+      .click();
+    expect(queries).toEqual(['lr < 1e-3']);
+    panel.dispose();
+    socket.dispose();
+  });
+
   it('keeps the size, last write and status of a live run current', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const api = new FakeRunwatchAPI();

@@ -37,6 +37,8 @@ export interface IRunsPanelOptions {
   now?: () => number;
   /** The language of the panel's texts (English without one). */
   translator?: ITranslator;
+  /** Opens the runs table with the panel's filter as its query. */
+  openTable?: (query: string) => void;
 }
 
 /**
@@ -63,7 +65,20 @@ export class RunsPanel extends Widget implements IRunsPanel {
     this._filter.placeholder = trans.__('filter: word, glob or lr < 1e-3');
     this._filter.setAttribute('aria-label', trans.__('filter runs'));
     this._filter.addEventListener('input', () => this._render());
-    head.append(title, this._filter);
+    head.append(title);
+    if (_options.openTable) {
+      const table = document.createElement('button');
+      table.className = 'jp-runwatch-runs-table-button jp-mod-styled';
+      table.textContent = trans.__('table');
+      table.title = trans.__(
+        'Open these runs in a table: sort, filter, select and compare'
+      );
+      table.addEventListener('click', () =>
+        _options.openTable?.(this._filter.value.trim())
+      );
+      head.append(table);
+    }
+    head.append(this._filter);
     this._root = document.createElement('div');
     this._root.className = 'jp-runwatch-runs-root';
     this._list = document.createElement('ul');

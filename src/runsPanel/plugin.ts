@@ -34,6 +34,8 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<IRunsPanel> = {
     const trans = (translator ?? nullTranslator).load('runwatch');
     const panel = new RunsPanel({
       open: run => void app.commands.execute(CommandIDs.monitorRun, { run }),
+      openTable: query =>
+        void app.commands.execute(CommandIDs.openRunsTable, { query }),
       api: client.api,
       socket: client.socket,
       translator: translator ?? undefined
