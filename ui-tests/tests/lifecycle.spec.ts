@@ -1,7 +1,8 @@
 /**
  * A run's status from evidence: a writer killed with SIGKILL (no exit hook
  * runs, no file changes) reads "crashed", with its reason, in the runs
- * panel and the monitor; one that raises reads "failed" with the exception.
+ * panel, the monitor and the runs table; one that raises reads "failed"
+ * with the exception.
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
@@ -43,7 +44,7 @@ test.afterEach(() => {
   writer = undefined;
 });
 
-test('a kill -9ed run shows crashed, and why, in the panel and the monitor', async ({
+test('a kill -9ed run shows crashed, and why, in the panel, the monitor and the table', async ({
   page
 }) => {
   writer = await startWriter({
@@ -84,6 +85,21 @@ test('a kill -9ed run shows crashed, and why, in the panel and the monitor', asy
   await page.screenshot({
     path: path.join(SCREENSHOTS, 'lifecycle-crashed.png')
   });
+
+  // The runs table says the same, status and reason.
+  await page.evaluate(
+    query =>
+      window.jupyterapp.commands.execute('runwatch:open-runs-table', { query }),
+    run
+  );
+  const table = page.locator('.jp-runwatch-table');
+  await expect(table).toHaveAttribute('data-first-run', run, {
+    timeout: 20000
+  });
+  const first = JSON.parse((await table.getAttribute('data-first-row'))!);
+  expect(first.status).toBe('crashed');
+  expect(first.reason).toContain(`pid ${writer.process.pid}`);
+  expect(first.reason).toContain('gone');
 });
 
 test('a run whose code raised shows failed with the exception', async ({
