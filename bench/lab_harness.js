@@ -1,0 +1,102 @@
+/**
+ * A `jupyter lab` over a store with its page open, for the issue-12 browser
+ * benches (table_browser_bench.js, group_review_bench.js): a fresh server
+ * (its own folder and summary cache, so the server starts cold), a fresh
+ * Chromium context, the lab loaded with its app restored; everything
+ * stopped afterwards. Also the figures' small helpers: medians, a table
+ * line, and long tasks seen in the page.
+ */
+'use strict';
+
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const {
+  freePort,
+  killGroup,
+  spawnLab,
+  waitExit,
+  waitForServer
+} = require('./harness');
+
+/**
+ * Run `body({ page, context, tmp, port, token })` against a fresh lab whose
+ * RUNWATCH_ROOT is `store`, in `browser` (a new context of `viewport`).
+ * The server's folder `tmp` is removed afterwards.
+ */
+async function withLab({ browser, store, viewport, prefix }, body) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const port = await freePort();
+  const token = crypto.randomBytes(16).toString('hex');
+  const env = {
+    ...process.env,
+    RUNWATCH_ROOT: store,
+    XDG_CACHE_HOME: path.join(tmp, 'cache')
+  };
+  const { child: server, log } = spawnLab({ port, token, root: tmp, env });
+  let context;
+  try {
+    await waitForServer(
+      `http://127.0.0.1:${port}/api/status?token=${token}`,
+      Date.now() + 120000,
+      server
+    );
+    context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/lab?token=${token}`, {
+      timeout: 120000
+    });
+    await page.waitForFunction(() => window.jupyterapp?.restored, null, {
+      timeout: 120000
+    });
+    await page.evaluate(() => window.jupyterapp.restored);
+    return await body({ page, context, tmp, port, token });
+  } catch (error) {
+    console.error(`${prefix}: server log tail:\n${log().slice(-3000)}`);
+    throw error;
+  } finally {
+    await context?.close();
+    killGroup(server);
+    await waitExit(server, 10000);
+    killGroup(server, 'SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The median of the finite values (the lower middle one), or NaN. */
+function median(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+}
+
+/** `ms` as "123 ms" or "1.23 s". */
+function duration(ms) {
+  if (!Number.isFinite(ms)) {
+    return 'n/a';
+  }
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+/** One line of a figures table: label, median, each sample, and a note. */
+function figureLine(label, samples, note = '') {
+  const each = samples.map(duration).join(', ');
+  return `  ${label.padEnd(46)} ${duration(median(samples)).padStart(8)}   (${each})${note ? `  ${note}` : ''}`;
+}
+
+/**
+ * In the page: start recording long tasks (> 50 ms on the UI thread) into
+ * `window.__longTasks` as { start, ms }.
+ */
+async function recordLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver(list => {
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push({ start: entry.startTime, ms: entry.duration });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+module.exports = { withLab, median, duration, figureLine, recordLongTasks };
