@@ -28,6 +28,10 @@ GROUP_HELP = (
     "one line per group of runs, with a band: auto (every differing param but the seed), "
     "none, or param names (lr or lr,batch); default: grouped when the runs are seeds of a sweep"
 )
+X_HELP = (
+    "plot against this channel (a step or counter: a last or cumsum channel, e.g. step) "
+    "instead of the time since the run started; runs without it are left out and named"
+)
 LIMIT_HELP = f"draw nothing if more than N runs match (default {PLOT_LIMIT})"
 RUN_HELP = (
     "an index (-1 is the newest), a run's exact name, a glob (*, ?, [seq]) or a word found in "
@@ -166,6 +170,7 @@ class RunwatchMagics(Magics):
     @magic_arguments()
     @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
     @argument("--group", metavar="KEYS", help=GROUP_HELP)
+    @argument("--x", metavar="CHANNEL", help=X_HELP)
     @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
     def review(self, line: str) -> None:
@@ -174,6 +179,7 @@ class RunwatchMagics(Magics):
 
     @magic_arguments()
     @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
+    @argument("--x", metavar="CHANNEL", help=X_HELP)
     @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
     def view(self, line: str) -> None:
@@ -184,7 +190,7 @@ class RunwatchMagics(Magics):
         args = self._parse(magic, line)
         if args is not None:
             group = getattr(args, "group", None)
-            show_plots(magic.__name__, joined_query(args.run), args.limit, group)
+            show_plots(magic.__name__, joined_query(args.run), args.limit, group, x=args.x)
 
     @staticmethod
     def _parse(magic, line: str) -> argparse.Namespace | None:

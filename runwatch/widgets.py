@@ -36,6 +36,7 @@ def review(
     runs: int | str | list | tuple = -1,
     limit: int = PLOT_LIMIT,
     group: str | list | tuple | None = None,
+    x: str | None = None,
 ) -> None:
     """Plot every stat of `runs` (an index, a name, a glob, a filter, or a list): a snapshot.
 
@@ -45,13 +46,18 @@ def review(
     (mean or median, with a band): `"auto"` groups by every differing param but the
     seed, a param name or a list of them by those, `"none"` never; by default the runs
     are grouped when they are seeds of a sweep (docs/plots.md, "Grouped comparison").
+    `x` plots against a channel (a step or counter, e.g. `"step"`) instead of time;
+    runs without it are left out and named (docs/plots.md, "x by step").
     """
-    show_plots("review", runs, limit, group)
+    show_plots("review", runs, limit, group, x=x)
 
 
-def view(runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT) -> None:
-    """Like `review`, but the plots follow the runs live; returns at once."""
-    show_plots("view", runs, limit)
+def view(
+    runs: int | str | list | tuple = -1, limit: int = PLOT_LIMIT, x: str | None = None
+) -> None:
+    """Like `review`, but the plots follow the runs live; returns at once. A live view
+    draws against time only: `x` opens it there, with the x control saying so."""
+    show_plots("view", runs, limit, x=x)
 
 
 def group_spec(group: str | list | tuple | None) -> str | list[str] | None:
@@ -73,6 +79,7 @@ def show_plots(
     query: int | str | list | tuple,
     limit: int = PLOT_LIMIT,
     group: str | list | tuple | None = None,
+    x: str | None = None,
 ) -> None:
     """Display the `review` or `view` plots of every run `query` resolves to.
 
@@ -103,6 +110,8 @@ def show_plots(
         return
     if grouping is not None:
         spec["group"] = grouping
+    if x is not None and str(x).strip() not in ("", "time"):
+        spec["x"] = str(x).strip()
     display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
 
 

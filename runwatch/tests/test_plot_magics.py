@@ -165,3 +165,16 @@ def test_a_filter_keeps_its_quoted_strings():
     )
     assert parse_plot_args("name ~ '*sweep*' --limit 3") == ("name ~ '*sweep*'", 3)
     assert parse_plot_args("'*lr sweep*'") == ("*lr sweep*", PLOT_LIMIT)  # a glob: unquoted
+
+
+def test_x_option_goes_into_the_bundle(shell, published, store: Path):
+    write_run("a")
+    shell.run_line_magic("review", "-1 --x step")
+    assert published[-1][MIME_TYPE]["x"] == "step"
+    shell.run_line_magic("view", "--x samples -1")
+    assert published[-1][MIME_TYPE]["x"] == "samples"
+    runwatch.review(-1, x="perf.samples")
+    assert published[-1][MIME_TYPE]["x"] == "perf.samples"
+    for time_again in ("-1", "-1 --x time"):  # time is the default: no field
+        shell.run_line_magic("review", time_again)
+        assert "x" not in published[-1][MIME_TYPE]
