@@ -170,6 +170,7 @@ class RunwatchMagics(Magics):
     @magic_arguments()
     @argument("--limit", type=positive_int, default=PLOT_LIMIT, metavar="N", help=LIMIT_HELP)
     @argument("--group", metavar="KEYS", help=GROUP_HELP)
+    @argument("--split", metavar="PARAM", help="one column of plots per value of PARAM")
     @argument("--x", metavar="CHANNEL", help=X_HELP)
     @argument("run", nargs="*", help=RUN_HELP + "; default -1")
     @line_magic
@@ -189,8 +190,10 @@ class RunwatchMagics(Magics):
     def _plots(self, magic, line: str) -> None:
         args = self._parse(magic, line)
         if args is not None:
-            group = getattr(args, "group", None)
-            show_plots(magic.__name__, joined_query(args.run), args.limit, group, x=args.x)
+            group, split = getattr(args, "group", None), getattr(args, "split", None)
+            show_plots(
+                magic.__name__, joined_query(args.run), args.limit, group, x=args.x, split=split
+            )
 
     @staticmethod
     def _parse(magic, line: str) -> argparse.Namespace | None:

@@ -37,6 +37,7 @@ def review(
     limit: int = PLOT_LIMIT,
     group: str | list | tuple | None = None,
     x: str | None = None,
+    split: str | None = None,
 ) -> None:
     """Plot every stat of `runs` (an index, a name, a glob, a filter, or a list): a snapshot.
 
@@ -47,9 +48,10 @@ def review(
     seed, a param name or a list of them by those, `"none"` never; by default the runs
     are grouped when they are seeds of a sweep (docs/plots.md, "Grouped comparison").
     `x` plots against a channel (a step or counter, e.g. `"step"`) instead of time;
-    runs without it are left out and named (docs/plots.md, "x by step").
+    runs without it are left out and named (docs/plots.md, "x by step"). `split`
+    draws one column of plots per value of that param.
     """
-    show_plots("review", runs, limit, group, x=x)
+    show_plots("review", runs, limit, group, x=x, split=split)
 
 
 def view(
@@ -80,6 +82,7 @@ def show_plots(
     limit: int = PLOT_LIMIT,
     group: str | list | tuple | None = None,
     x: str | None = None,
+    split: str | None = None,
 ) -> None:
     """Display the `review` or `view` plots of every run `query` resolves to.
 
@@ -112,6 +115,8 @@ def show_plots(
         spec["group"] = grouping
     if x is not None and str(x).strip() not in ("", "time"):
         spec["x"] = str(x).strip()
+    if split:
+        spec["split"] = str(split)
     display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
 
 

@@ -152,6 +152,8 @@ def test_group_option_goes_into_the_bundle(shell, published, store: Path, capsys
     assert published[-1][MIME_TYPE]["group"] == "none"
     shell.run_line_magic("review", "'*'")
     assert "group" not in published[-1][MIME_TYPE]  # the runs decide
+    shell.run_line_magic("review", "'*' --group lr --split optim")
+    assert published[-1][MIME_TYPE]["split"] == "optim"
     count = len(published)
     shell.run_line_magic("review", "'*' --group ,")
     assert len(published) == count

@@ -21,6 +21,8 @@ export interface IPlotsBundle {
   readonly root?: string;
   /** `--group`: `auto`, `none` or param names; absent: the runs decide. */
   readonly group?: 'auto' | 'none' | readonly string[];
+  /** `--split`: one column of plots per value of this param. */
+  readonly split?: string;
 }
 
 const PNG = 'image/png';
@@ -49,6 +51,7 @@ export function createPlotsOutput(
           runs: bundle.runs,
           query: bundle.query,
           group: bundle.group,
+          split: bundle.split,
           ...client,
           translator
         })

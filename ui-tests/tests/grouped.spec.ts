@@ -176,4 +176,30 @@ test('seeds of a sweep are grouped by default', async ({
   await expect(page.locator(`${OUTPUT} select[data-control="by"]`)).toHaveValue(
     '\u0000auto'
   );
+
+  // Split by lr: one column of plots per lr, each its seeds' one group.
+  await page
+    .locator(`${OUTPUT} select[data-control="split"]`)
+    .selectOption('lr');
+  const columns = page.locator(`${OUTPUT} .jp-runwatch-plots[data-split]`);
+  await expect(columns).toHaveCount(3);
+  await expect(columns.first()).toHaveAttribute('data-split', 'lr=0.01');
+  await expect(columns.first()).toHaveAttribute('data-groups', '1');
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          o =>
+            document.querySelectorAll(
+              `${o} .jp-runwatch-plots[data-split] .jp-runwatch-plot[data-group="acc"]`
+            ).length,
+          OUTPUT
+        ),
+      { timeout: 30000 }
+    )
+    .toBe(3);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page
+    .locator(OUTPUT)
+    .screenshot({ path: path.join(SCREENSHOTS, 'grouped-split.png') });
 });

@@ -78,9 +78,20 @@ export function groupBar(options: IGroupBarOptions): HTMLElement {
   runs.append(box, trans.__('runs'));
   runs.title = trans.__("Show each group's runs, faintly");
 
+  const split = select('split', trans.__('One column of plots per value of'), [
+    [NONE, trans.__('no split')],
+    ...options.keys.map(
+      k => [k, trans.__('split by %1', k)] as [string, string]
+    )
+  ]);
+  split.value = current.split ?? NONE;
+  split.addEventListener('change', () =>
+    emit({ split: split.value === NONE ? undefined : split.value })
+  );
+
   const label = document.createElement('span');
   label.textContent = trans.__('group');
-  node.append(label, by, center, band, runs);
+  node.append(label, by, center, band, runs, split);
 
   const sync = () => {
     const grouped = current.by !== 'none';

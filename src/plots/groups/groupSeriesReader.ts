@@ -20,14 +20,18 @@ import { IGroupOptions } from './grouping';
 /** Groups asked for at once. */
 const PARALLEL_REQUESTS = 4;
 
-/** The query of one group's request. */
+/**
+ * The query of one group's request; `x` aggregates against that channel
+ * (`range` is then in its units).
+ */
 export function groupQuery(
   runs: readonly string[],
   channels: readonly string[],
   rule: PlotRule,
   width: number,
   options: IGroupOptions,
-  range?: readonly [number, number]
+  range?: readonly [number, number],
+  x?: string
 ): string {
   const parts = [
     ...runs.map(r => `run=${encodeURIComponent(r)}`),
@@ -42,6 +46,9 @@ export function groupQuery(
   }
   if (range) {
     parts.push(`x0=${range[0]}`, `x1=${range[1]}`);
+  }
+  if (x !== undefined) {
+    parts.push(`x=${encodeURIComponent(x)}`);
   }
   return parts.join('&');
 }
@@ -118,7 +125,8 @@ export class GroupSeriesReader implements ISeriesReader {
               request.rule,
               request.bins,
               options,
-              request.range
+              request.range,
+              request.x
             ),
           abort.signal
         );

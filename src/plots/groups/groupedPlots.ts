@@ -20,7 +20,8 @@ import {
   groupKeys,
   groupRuns,
   groupsByDefault,
-  IGroupOptions
+  IGroupOptions,
+  splitRuns
 } from './grouping';
 import { GroupRun } from './groupRun';
 import { GroupSeriesReader } from './groupSeriesReader';
@@ -30,6 +31,8 @@ export interface IGroupedPlotsOptions {
   readonly query?: string;
   /** `--group`: absent lets the runs decide (`groupsByDefault`). */
   readonly group?: GroupBy;
+  /** `--split`: one column of plots per value of this param. */
+  readonly split?: string;
   readonly api: IRunwatchAPI;
   readonly socket: IWatchSource;
   readonly translator?: ITranslator;
@@ -49,9 +52,9 @@ export class GroupedPlots extends Panel {
   /** Settles once the first plots are ready. */
   readonly ready: Promise<void>;
 
-  /** The plots shown now. */
+  /** The plots shown now (the first column's, when split). */
   get plots(): PlotsWidget | undefined {
-    return this._plots;
+    return this._all[0];
   }
 
   /** The grouping in use. */
@@ -76,7 +79,11 @@ export class GroupedPlots extends Panel {
     const params = this._params();
     const by =
       this._options.group ?? (groupsByDefault(params, seeds) ? 'auto' : 'none');
-    this._grouping = { ...DEFAULT_GROUP_OPTIONS, by };
+    this._grouping = {
+      ...DEFAULT_GROUP_OPTIONS,
+      by,
+      split: this._options.split
+    };
     const trans = (this._options.translator ?? nullTranslator).load('runwatch');
     const bar = groupBar({
       keys: differingParams(params).keys,
@@ -96,55 +103,75 @@ export class GroupedPlots extends Panel {
     return this._members.map(m => ({ run: m.run, params: m.info.params }));
   }
 
-  /** Replace the plots with the grouping's. */
+  /** Replace the plots with the grouping's: one column per split value. */
   private async _show(): Promise<void> {
+    const split = this._grouping.split;
+    const columns = split
+      ? splitRuns(this._params(), split)
+      : [{ label: '', runs: [...this._options.runs] }];
+    const shown = new Panel();
+    shown.addClass('jp-runwatch-split');
+    const plots = columns.map(column => {
+      const widget = this._plotsOf(column.runs, column.label);
+      if (column.label) {
+        widget.node.dataset.split = column.label;
+      }
+      shown.addWidget(widget);
+      return widget;
+    });
+    this._shown?.dispose();
+    this._shown = shown;
+    this._all = plots;
+    this.addWidget(shown);
+    await Promise.all(plots.map(p => p.ready));
+  }
+
+  /** The plots of `runs`, grouped as the bar says; `label` heads a split column. */
+  private _plotsOf(runs: readonly string[], label: string): PlotsWidget {
     const seeds = this._options.seedParams ?? DEFAULT_SEED_PARAMS;
-    const { api, socket, translator, query } = this._options;
-    const keys = groupKeys(this._params(), this._grouping.by, seeds);
-    let plots: PlotsWidget;
+    const { api, socket, translator } = this._options;
+    const query = label || this._options.query;
+    const params = this._params().filter(p => runs.includes(p.run));
+    const keys = groupKeys(params, this._grouping.by, seeds);
     if (keys === undefined) {
-      plots = new PlotsWidget({
-        runs: this._options.runs,
+      return new PlotsWidget({
+        runs,
         live: false,
         query,
         api,
         socket,
         translator
       });
-    } else {
-      const groups = groupRuns(this._params(), keys);
-      const byRun = new Map(this._members.map(m => [m.run, m]));
-      const grouping = () => this._grouping;
-      plots = new PlotsWidget({
-        runs: groups.map(g => g.label),
-        live: false,
-        query,
-        api,
-        socket,
-        translator,
-        sources: {
-          sources: groups.map(
-            g =>
-              new GroupRun(
-                g,
-                g.runs.map(run => byRun.get(run)!)
-              )
-          ),
-          reader: new GroupSeriesReader(
-            new Map(groups.map(g => [g.label, g.runs])),
-            grouping
-          )
-        }
-      });
-      plots.node.dataset.groups = String(groups.length);
     }
-    this._plots?.dispose();
-    this._plots = plots;
-    this.addWidget(plots);
-    await plots.ready;
+    const groups = groupRuns(params, keys);
+    const byRun = new Map(this._members.map(m => [m.run, m]));
+    const plots = new PlotsWidget({
+      runs: groups.map(g => g.label),
+      live: false,
+      query,
+      api,
+      socket,
+      translator,
+      sources: {
+        sources: groups.map(
+          g =>
+            new GroupRun(
+              g,
+              g.runs.map(run => byRun.get(run)!)
+            )
+        ),
+        reader: new GroupSeriesReader(
+          new Map(groups.map(g => [g.label, g.runs])),
+          () => this._grouping
+        )
+      }
+    });
+    plots.node.dataset.groups = String(groups.length);
+    return plots;
   }
 
   private readonly _members: SnapshotRun[];
-  private _plots: PlotsWidget | undefined = undefined;
+  private _shown: Panel | undefined = undefined;
+  private _all: PlotsWidget[] = [];
   private _grouping: IGroupOptions = DEFAULT_GROUP_OPTIONS;
 }

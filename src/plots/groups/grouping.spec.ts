@@ -3,7 +3,8 @@ import {
   groupKeys,
   groupRuns,
   groupsByDefault,
-  isSeedLike
+  isSeedLike,
+  splitRuns
 } from './grouping';
 
 /** 3 lr × 3 seeds, as a sweep writes them. */
@@ -101,5 +102,17 @@ describe('groupsByDefault', () => {
 
   it('does not group two runs', () => {
     expect(groupsByDefault(sweep.slice(0, 2))).toBe(false);
+  });
+});
+
+describe('splitRuns', () => {
+  it('puts each value of the key in its own column, in order', () => {
+    const columns = splitRuns(sweep, 'lr');
+    expect(columns.map(c => c.label)).toEqual([
+      'lr=0.001',
+      'lr=0.0003',
+      'lr=0.0001'
+    ]);
+    expect(columns[2].runs).toEqual(['run-2-0', 'run-2-1', 'run-2-2']);
   });
 });

@@ -20,6 +20,8 @@ export interface IGroupOptions {
   readonly band: GroupBand;
   /** Draw each run of a group too, faintly, in the group's colour. */
   readonly showRuns: boolean;
+  /** One column of plots per value of this param. */
+  readonly split?: string;
 }
 
 export const DEFAULT_GROUP_OPTIONS: IGroupOptions = {
@@ -122,4 +124,18 @@ export function groupsByDefault(
   }
   const groups = groupRuns(runs, autoGroupKeys(runs, seedParams));
   return groups.every(g => g.runs.length >= 2);
+}
+
+/**
+ * `--split key`: the runs by the key's value (`key=value` labels), in the
+ * order the values first come; runs without it under `key=—`.
+ */
+export function splitRuns(
+  runs: readonly IRunParams[],
+  key: string
+): { label: string; runs: string[] }[] {
+  return groupRuns(runs, [key]).map(g => ({
+    label: g.label,
+    runs: [...g.runs]
+  }));
 }
