@@ -23,6 +23,8 @@ export interface IPlotsBundle {
   readonly group?: 'auto' | 'none' | readonly string[];
   /** `--split`: one column of plots per value of this param. */
   readonly split?: string;
+  /** `--x`: the channel x starts on (a step or counter); absent: time. */
+  readonly x?: string;
 }
 
 const PNG = 'image/png';
@@ -51,6 +53,7 @@ export function createPlotsOutput(
           runs: bundle.runs,
           query: bundle.query,
           group: bundle.group,
+          x: bundle.x,
           split: bundle.split,
           ...client,
           translator
@@ -62,6 +65,7 @@ export function createPlotsOutput(
         runs: bundle.runs,
         live: bundle.widget === 'view',
         query: bundle.query,
+        x: bundle.x,
         ...client,
         translator
       });

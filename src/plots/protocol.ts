@@ -24,6 +24,11 @@ export interface ISeriesRequest {
   /** The x range to keep detail for; the whole series if absent. */
   readonly range?: readonly [number, number];
   readonly bins: number;
+  /**
+   * The channel x is (a step or counter; `range` is then in its units);
+   * the time since the run started if absent.
+   */
+  readonly x?: string;
 }
 
 /** One channel resolved, or why not. */

@@ -24,13 +24,15 @@ export class ReviewData implements IPlotsData {
   /**
    * @param bins - the pixels across a plot now: what a whole-span series
    *   is reduced to when it is asked for.
+   * @param x - the channel x is (a step or counter); none: time.
    */
   constructor(
     runs: readonly string[],
     api: IRunwatchAPI,
     private _rule: PlotRule,
     private readonly _bins: () => number,
-    given?: IReviewSources
+    given?: IReviewSources,
+    x?: string
   ) {
     this._runs = runs;
     this._series = new SnapshotSeries(
@@ -38,6 +40,7 @@ export class ReviewData implements IPlotsData {
       keys =>
         this._changed.emit(keys.map(key => groupOf(key.split('\u0000')[1])))
     );
+    this._series.reset(x);
     this.sources = given?.sources ?? runs.map(run => new SnapshotRun(run, api));
     this.sources.forEach(source =>
       source.changed.connect((_, channels) => {
@@ -69,6 +72,22 @@ export class ReviewData implements IPlotsData {
     this._load();
     // Whether the new rule's whole span drops detail isn't known yet.
     zoomed.forEach(view => this._zoom(view, rule, true));
+  }
+
+  /** The channel x is (none: time). */
+  get x(): string | undefined {
+    return this._series.x;
+  }
+
+  /**
+   * Draw against `x` (a step or counter; none: time): every series is read
+   * again, zooms dropped (their ranges were in the old x's units).
+   */
+  setX(x: string | undefined): void {
+    if (x !== this._series.x) {
+      this._series.reset(x);
+      this._load();
+    }
   }
 
   zoom(view: IPlotView, rule: PlotRule): void {
@@ -151,9 +170,15 @@ export class ReviewData implements IPlotsData {
     void this._series.idle().then(() => this._changed.emit([]));
   }
 
-  /** Every readable channel, in grid order (so plots fill in in order). */
+  /**
+   * Every readable channel, in grid order (so plots fill in in order); on
+   * a counter x, only the runs that log it (the others are left out).
+   */
   private _channels(): SnapshotChannel[] {
-    const all = this.sources.flatMap(s => [...s.channels.values()]);
+    const x = this._series.x;
+    const all = this.sources
+      .filter(s => x === undefined || s.channels.has(x))
+      .flatMap(s => [...s.channels.values()]);
     const refs = all.map(c => ({ run: c.run, channel: c.name, kind: c.kind }));
     const order = [...planGrid(refs, this._runs).values()].flat();
     const byKey = new Map(all.map(c => [channelKey(c.run, c.name), c]));

@@ -32,6 +32,17 @@ export class InlineSeriesReader implements ISeriesReader {
     request: ISeriesRequest,
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
+    if (request.x !== undefined) {
+      // Mapping onto an x channel is the server's (runwatch/server/lod/xmap.py).
+      request.channels.forEach(c =>
+        onChannel({
+          run: c.run,
+          name: c.name,
+          error: `x: '${request.x}' needs the server's series`
+        })
+      );
+      return { done: Promise.resolve(), cancel: () => undefined };
+    }
     let cancelled = false;
     const done = resolveChannels(
       request,

@@ -27,17 +27,24 @@ export type OpenStream = (
   signal: AbortSignal
 ) => Promise<Response>;
 
-/** The query of a series request for some channels of one run. */
+/**
+ * The query of a series request for some channels of one run; `x` plots
+ * them against that channel (`range` is then in its units).
+ */
 export function seriesQuery(
   channels: readonly string[],
   rule: PlotRule,
   width: number,
-  range?: readonly [number, number]
+  range?: readonly [number, number],
+  x?: string
 ): string {
   const parts = channels.map(c => `channel=${encodeURIComponent(c)}`);
   parts.push(`rule=${rule}`, `width=${Math.max(1, Math.round(width))}`);
   if (range) {
     parts.push(`x0=${range[0]}`, `x1=${range[1]}`);
+  }
+  if (x !== undefined) {
+    parts.push(`x=${encodeURIComponent(x)}`);
   }
   return parts.join('&');
 }
@@ -90,7 +97,13 @@ export class ServerSeriesReader implements ISeriesReader {
     const done = inParallel(batches, PARALLEL_REQUESTS, async batch => {
       const path =
         `runs/${encodeURIComponent(batch.run)}/series?` +
-        seriesQuery(batch.names, request.rule, request.bins, request.range);
+        seriesQuery(
+          batch.names,
+          request.rule,
+          request.bins,
+          request.range,
+          request.x
+        );
       const asked = new Set(batch.names);
       const answered = new Set<string>();
       try {

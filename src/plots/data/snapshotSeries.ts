@@ -38,6 +38,26 @@ export class SnapshotSeries {
    */
   bins = RESOLVE_BINS;
 
+  /** The channel x is (none: time); set through `reset`. */
+  get x(): string | undefined {
+    return this._x;
+  }
+
+  /**
+   * Forget every series and cancel every request: the next `load` reads
+   * them all again, against `x` (a step or counter; none: time).
+   */
+  reset(x: string | undefined): void {
+    this._pending.forEach(p => p.cancel());
+    this._pending.clear();
+    this._whole.clear();
+    this._waiting.clear();
+    this._zooms.clear();
+    this._wholeRequest = undefined;
+    this._wanted = undefined;
+    this._x = x;
+  }
+
   /** Requests not yet answered in full. */
   get busy(): boolean {
     return this._pending.size > 0;
@@ -101,7 +121,7 @@ export class SnapshotSeries {
     todo.forEach(c => this._waiting.add(channelKey(c.run, c.name)));
     const request = this._track(
       this._reader.series(
-        { channels: todo, rule, bins: this.bins },
+        { channels: todo, rule, bins: this.bins, ...this._xRequest() },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           this._waiting.delete(key);
@@ -139,7 +159,7 @@ export class SnapshotSeries {
     this._zooms.set(group, zoom);
     zoom.request = this._track(
       this._reader.series(
-        { channels, rule, range: zoom.range, bins },
+        { channels, rule, range: zoom.range, bins, ...this._xRequest() },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           zoom.resolved.set(key, at(rule, resolved));
@@ -163,6 +183,10 @@ export class SnapshotSeries {
     this._pending.forEach(p => p.cancel());
     this._pending.clear();
     this._reader.dispose();
+  }
+
+  private _xRequest(): { x?: string } {
+    return this._x === undefined ? {} : { x: this._x };
   }
 
   /** Keep `request` in `_pending` until it settles. */
@@ -192,6 +216,7 @@ export class SnapshotSeries {
   private readonly _pending = new Set<IPendingRequest>();
   private _wholeRequest: IPendingRequest[] | undefined = undefined;
   private _wanted: PlotRule | undefined = undefined;
+  private _x: string | undefined = undefined;
 }
 
 function at(rule: PlotRule, resolved: IChannelResolved): IResolvedAt {

@@ -33,6 +33,8 @@ export interface IGroupedPlotsOptions {
   readonly group?: GroupBy;
   /** `--split`: one column of plots per value of this param. */
   readonly split?: string;
+  /** `--x`: the channel x starts on (a step or counter); absent: time. */
+  readonly x?: string;
   readonly api: IRunwatchAPI;
   readonly socket: IWatchSource;
   readonly translator?: ITranslator;
@@ -131,6 +133,8 @@ export class GroupedPlots extends Panel {
     const seeds = this._options.seedParams ?? DEFAULT_SEED_PARAMS;
     const { api, socket, translator } = this._options;
     const query = label || this._options.query;
+    // A new grouping keeps the x the user chose.
+    const x = this._all.length > 0 ? this._all[0].x : this._options.x;
     const params = this._params().filter(p => runs.includes(p.run));
     const keys = groupKeys(params, this._grouping.by, seeds);
     if (keys === undefined) {
@@ -140,7 +144,8 @@ export class GroupedPlots extends Panel {
         query,
         api,
         socket,
-        translator
+        translator,
+        x
       });
     }
     const groups = groupRuns(params, keys);
@@ -152,6 +157,7 @@ export class GroupedPlots extends Panel {
       api,
       socket,
       translator,
+      x,
       sources: {
         sources: groups.map(
           g =>

@@ -4,7 +4,10 @@
  */
 import { PlotRule } from './series';
 
-/** An x range in seconds since the run was created. */
+/**
+ * An x range in seconds since the run was created, or in the x channel's
+ * units when x is a counter (a grid never mixes the two).
+ */
 export type XSpan = readonly [number, number];
 
 /**
@@ -14,11 +17,14 @@ export type XSpan = readonly [number, number];
  * #### Notes
  * A bucket's x is its left edge, so a run shorter than one bucket has its
  * one point at 0: the span then covers that bucket, `[0, rule]`, rather
- * than a meaningless `[0, 1]`.
+ * than a meaningless `[0, 1]`. On a counter x (`xChannel`) a bucket is
+ * mapped by its left edge too, and no bucket width in seconds is added to
+ * steps: the span ends at the last x.
  */
 export function seriesSpan(
   entries: readonly { readonly series: { readonly x: Float64Array } }[],
-  rule: PlotRule
+  rule: PlotRule,
+  xChannel?: string
 ): XSpan | undefined {
   let lo = 0;
   let hi = -Infinity;
@@ -32,7 +38,10 @@ export function seriesSpan(
   if (!Number.isFinite(hi)) {
     return undefined;
   }
-  return [lo, rule === 'raw' ? hi : Math.max(hi, lo + rule)];
+  return [
+    lo,
+    rule === 'raw' || xChannel !== undefined ? hi : Math.max(hi, lo + rule)
+  ];
 }
 
 /** The union of spans: what every plot of the grid shows. */
@@ -105,7 +114,7 @@ export class GridSpans {
     return out;
   }
 
-  /** Forget everything (a new rule: its series span differently). */
+  /** Forget everything (a new rule or x: its series span differently). */
   clear(): void {
     this._spans.clear();
     this._drawn.clear();

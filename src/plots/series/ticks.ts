@@ -1,6 +1,6 @@
 /**
  * Axis ticks for the plots: elapsed time since a run was created (`0m`,
- * `30m`, `1h05`, `2d`) on x, numbers with SI suffixes (`1.5k`, `2M`) on y.
+ * `30m`, `1h05`, `2d`) on x, or a counter's SI ticks when x is one; numbers with SI suffixes (`1.5k`, `2M`) on y.
  * Plotly can't format durations, so both axes get explicit tick values.
  */
 import { formatNumber } from '../../store/format';
@@ -113,6 +113,22 @@ export function timeTicks(x0: number, x1: number, maxTicks = 6): ITicks {
     TIME_STEPS.find(s => s >= wanted) ??
     Math.ceil(wanted / (30 * DAY)) * 30 * DAY;
   return ticksAt(x0, x1, step, v => formatElapsed(v, step));
+}
+
+/**
+ * x ticks: clock ticks for the time since the run started (`x` none), SI
+ * ticks for a counter (`step`: `0`, `5k`, `10k`), never clock ticks on
+ * steps.
+ */
+export function xTicksFor(
+  x: string | undefined,
+  x0: number,
+  x1: number,
+  maxTicks = 6
+): ITicks {
+  return x === undefined
+    ? timeTicks(x0, x1, maxTicks)
+    : siTicks(x0, x1, maxTicks);
 }
 
 const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'];

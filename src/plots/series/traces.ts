@@ -7,7 +7,8 @@ import { IChannelSeries } from './series';
 import { axisStyle, scaleGroups } from './scales';
 import { memberTraces, nAt, nDropTrace } from './groupTraces';
 import { emaSmooth, smoothingWeight } from './smooth';
-import { ITicks, siTicks, timeTicks } from './ticks';
+import { ITicks, siTicks, xTicksFor } from './ticks';
+import { xHoverTitle } from './xAxis';
 
 /** One channel of one run in a plot. */
 export interface IPlotEntry {
@@ -44,6 +45,11 @@ export interface IBuildPlotOptions {
    * line as it is stays beneath, faint, so smoothing never hides a spike.
    */
   readonly smoothing?: number;
+  /**
+   * The channel x is (a step or counter): SI ticks and `step 12.3k` in the
+   * hover; none for the time since the run started.
+   */
+  readonly xChannel?: string;
 }
 
 /** A plotly trace as plain data (plotly takes typed arrays as they are). */
@@ -70,6 +76,8 @@ export interface IPlot {
   readonly yExtent: [number, number] | undefined;
   readonly xTicks: ITicks;
   readonly yTicks: ITicks;
+  /** The unified hover's x (a plotly template) for a counter x; none: time. */
+  readonly xHoverTitle?: string;
   /**
    * Every y axis, the first one first: one unless the channels' scales
    * differ (`scaleGroups`), when the traces say theirs with `yaxis`.
@@ -268,8 +276,16 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     style: axes[0].style,
     xExtent,
     yExtent: axes[0].yExtent,
-    xTicks: timeTicks(x0, x1, Math.max(3, Math.floor(options.widthPx / 60))),
+    xTicks: xTicksFor(
+      options.xChannel,
+      x0,
+      x1,
+      Math.max(3, Math.floor(options.widthPx / 60))
+    ),
     yTicks: axes[0].yTicks,
+    ...(options.xChannel !== undefined
+      ? { xHoverTitle: xHoverTitle(options.xChannel) }
+      : {}),
     axes,
     maxPoints
   };

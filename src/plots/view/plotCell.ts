@@ -52,6 +52,8 @@ export interface ICellContent {
   readonly runs: readonly string[];
   /** The x range the grid's plots share when not zoomed (`gridSpan`). */
   readonly xSpan?: readonly [number, number];
+  /** The channel x is (a step or counter); none: time. */
+  readonly xChannel?: string;
   /** The EMA weight drawn over each line (0 or none: off). */
   readonly smoothing?: number;
   /** Legend entries (runs, or labels) hidden in every plot of the grid. */
@@ -191,6 +193,7 @@ export class PlotCell {
       widthPx,
       xRange: this._xRange,
       xSpan: content.xSpan,
+      xChannel: content.xChannel,
       yRange: this._yRange,
       smoothing: content.smoothing
     });
@@ -402,7 +405,11 @@ export class PlotCell {
         tickmode: 'array',
         tickvals: plot.xTicks.vals,
         ticktext: plot.xTicks.text,
-        hoverformat: '.1f', // seconds since the run started
+        // Seconds since the run started, or `step 12.3k` on a counter x.
+        hoverformat: plot.xHoverTitle ? '.4~s' : '.1f',
+        ...(plot.xHoverTitle
+          ? { unifiedhovertitle: { text: plot.xHoverTitle } }
+          : {}),
         // The grid's shared span when not zoomed, never plotly's own fit;
         // a new revision after each user change, so plotly applies ours.
         range: [...plot.xExtent],

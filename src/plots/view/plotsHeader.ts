@@ -1,6 +1,7 @@
 /**
- * The plots' header: the runs' title, each run's state, the rule control,
- * Pause (live views) and a status line; and the message line under it.
+ * The plots' header: the runs' title, each run's state, the rule and x
+ * controls, Pause (live views) and a status line; and the message line
+ * under it.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { PLOT_RULES, PlotRule, plotRuleLabel } from '../series/series';
@@ -17,8 +18,16 @@ export interface IPlotsHeaderOptions {
   /** The smoothing to start with, and its changes (this review only). */
   readonly smoothing?: number;
   readonly onSmoothing?: (weight: number) => void;
+  /** The channel x starts on (none: time), and the user's choices. */
+  readonly x?: string;
+  readonly onX?: (x: string | undefined) => void;
+  /** Why x can only be time here (a live view); the control is disabled. */
+  readonly xDisabled?: string;
   readonly trans: TranslationBundle;
 }
+
+/** The x control's value for time: no channel is named ''. */
+const TIME = '';
 
 export class PlotsHeader {
   constructor(options: IPlotsHeaderOptions) {
@@ -57,6 +66,23 @@ export class PlotsHeader {
       options.onRule(value === 'raw' ? 'raw' : Number(value));
     });
     ruleLabel.appendChild(this._rule);
+    const xLabel = element('label', 'jp-runwatch-plots-x');
+    xLabel.textContent = trans.__('x') + ' ';
+    this._x = document.createElement('select');
+    this._x.className = 'jp-runwatch-plots-select';
+    this._x.setAttribute('aria-label', trans.__('x axis'));
+    this._x.title = options.xDisabled
+      ? options.xDisabled
+      : trans.__(
+          'Draw against the time since the run started, or a step or counter the runs log (a last or cumsum channel), so runs of different speeds line up'
+        );
+    this._x.disabled = options.xDisabled !== undefined;
+    this._x.addEventListener('change', () => {
+      const value = this._x.value;
+      options.onX?.(value === TIME ? undefined : value);
+    });
+    xLabel.appendChild(this._x);
+    this.setXChoices([], options.x);
     this._pause = element(
       'button',
       'jp-runwatch-plot-button jp-runwatch-plots-pause'
@@ -98,6 +124,7 @@ export class PlotsHeader {
       title,
       this._badge,
       ruleLabel,
+      xLabel,
       smoothLabel,
       this._search,
       this._pause,
@@ -112,6 +139,30 @@ export class PlotsHeader {
 
   set rule(rule: PlotRule) {
     this._rule.value = String(rule);
+  }
+
+  /**
+   * The x control's choices: time, then `channels` (step-like first, see
+   * `xChoices`); `current` is selected (and listed even if no run has it).
+   */
+  setXChoices(channels: readonly string[], current: string | undefined): void {
+    const names = [
+      ...channels,
+      ...(current !== undefined && !channels.includes(current) ? [current] : [])
+    ];
+    const values = [TIME, ...names];
+    const shown = Array.from(this._x.options, o => o.value);
+    if (shown.join('\n') !== values.join('\n')) {
+      this._x.replaceChildren(
+        ...values.map(value => {
+          const option = document.createElement('option');
+          option.value = value;
+          option.textContent = value === TIME ? this._trans.__('time') : value;
+          return option;
+        })
+      );
+    }
+    this._x.value = current ?? TIME;
   }
 
   set paused(paused: boolean) {
@@ -139,6 +190,7 @@ export class PlotsHeader {
   private readonly _trans: TranslationBundle;
   private readonly _badge: HTMLElement;
   private readonly _rule: HTMLSelectElement;
+  private readonly _x: HTMLSelectElement;
   private readonly _pause: HTMLElement;
   private readonly _status: HTMLElement;
   private readonly _search: HTMLInputElement;

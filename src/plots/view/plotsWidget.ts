@@ -21,6 +21,7 @@ import { plotDefaults } from './plotDefaults';
 import { planGrid } from '../series/grid';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
 import { GridSpans, seriesSpan } from '../series/gridSpan';
+import { leftOutNote, runsWithout, xChoices } from '../series/xAxis';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { cellContent } from './cellContent';
@@ -51,6 +52,8 @@ export interface IPlotsWidgetOptions {
   translator?: ITranslator;
   /** A review of something else than `runs` themselves: groups of runs. */
   sources?: IReviewSources;
+  /** The channel x starts on (a step or counter); none: time. */
+  x?: string;
 }
 
 export class PlotsWidget extends Widget {
@@ -67,8 +70,11 @@ export class PlotsWidget extends Widget {
           options.api,
           this._rule,
           () => this._grid.bins(),
-          options.sources
+          options.sources,
+          options.x
         );
+    // A live view draws against time only (it resolves rows in the page).
+    this._xAsked = options.live ? options.x : undefined;
     this._data.changed.connect((_, groups) => this._onChanged(groups), this);
     this._header = new PlotsHeader({
       runs: this.runs,
@@ -83,6 +89,13 @@ export class PlotsWidget extends Widget {
         this._smoothing = smoothingWeight(weight);
         this._renderAllSoon();
       },
+      x: this.x,
+      onX: x => (this.x = x),
+      xDisabled: this.live
+        ? this._trans.__(
+            'A live view draws against time; %review --x CHANNEL draws against a step or counter'
+          )
+        : undefined,
       trans: this._trans
     });
     this._params.className = 'jp-runwatch-plots-params';
@@ -133,6 +146,31 @@ export class PlotsWidget extends Widget {
       );
       this._renderAllSoon();
     }
+  }
+
+  /** The channel x is (a step or counter); `undefined`: time. */
+  get x(): string | undefined {
+    return this._data instanceof ReviewData ? this._data.x : undefined;
+  }
+
+  /**
+   * Draw against channel `x` (`undefined`: time): every series is read
+   * again, zooms reset (their ranges were in the old x's units), and the
+   * grid's span recomputed (it never mixes seconds and steps).
+   */
+  set x(x: string | undefined) {
+    if (!(this._data instanceof ReviewData) || x === this.x) {
+      return;
+    }
+    this._spans.clear();
+    for (const cell of this.cells.values()) {
+      if (cell.xRange) {
+        void cell.resetZoom();
+      }
+    }
+    this._data.setX(x);
+    this._dirtyHead = true;
+    this._renderAllSoon();
   }
 
   /**
@@ -295,8 +333,12 @@ export class PlotsWidget extends Widget {
   private async _draw({ all, groups }: IDrawPass): Promise<void> {
     const plotly = this._plotly!;
     const rule = this._rule;
+    const x = this.x;
     this._renderHead();
+    // On a counter x, the runs that don't log it are left out (and named).
+    const leftOut = new Set(runsWithout(x, this._data.sources));
     const refs = this._data.sources
+      .filter(({ run }) => !leftOut.has(run))
       .flatMap(({ run, channels }) =>
         [...channels.values()].map(c => ({
           run,
@@ -341,9 +383,12 @@ export class PlotsWidget extends Widget {
         this._trans
       );
       if (!cell.xRange) {
-        this._spans.update(cell.group, seriesSpan(content.entries, this._rule));
+        this._spans.update(
+          cell.group,
+          seriesSpan(content.entries, this._rule, x)
+        );
       }
-      contents.push(content);
+      contents.push({ ...content, xChannel: x });
       await yieldToBrowser();
     }
     // One plotly draw costs 20-40 ms: give the page a turn after each,
@@ -370,8 +415,9 @@ export class PlotsWidget extends Widget {
     }
     // What the plots show now (tests and benches wait for it after a
     // rule change; a change during this pass leaves it to the next).
-    if (rule === this._rule) {
+    if (rule === this._rule && x === this.x) {
       this.node.dataset.drawnRule = String(rule);
+      this.node.dataset.drawnX = x ?? 'time';
     }
     // Plots drawn before the span grew are drawn again with it (a live
     // view's at every 1 % it grows, not every row).
@@ -393,7 +439,25 @@ export class PlotsWidget extends Widget {
       ? this._backlog.note(this._data.rowsHeld(), Date.now())
       : '';
     const head = headerLines(this._data, this.runs, backlog, this._trans);
-    this._header.setMessage(head.notes);
+    const x = this.x;
+    const leftOut = leftOutNote(
+      x,
+      runsWithout(x, this._data.sources),
+      this._trans
+    );
+    const liveOnTime =
+      this._xAsked !== undefined
+        ? this._trans.__(
+            "A live view draws against time, not '%1': %review --x %1 draws against it",
+            this._xAsked
+          )
+        : undefined;
+    this._header.setMessage(
+      [...head.notes, leftOut, liveOnTime].filter(
+        (line): line is string => line !== undefined
+      )
+    );
+    this._header.setXChoices(xChoices(this._data.sources), x);
     if (head.badge) {
       this._header.setBadge(head.badge.text, head.badge.mixed);
     }
@@ -449,5 +513,6 @@ export class PlotsWidget extends Widget {
   private readonly _hidden = new Set<string>();
   private readonly _dashes = document.createElement('div');
   private _filterText = '';
+  private readonly _xAsked: string | undefined;
   private _started = 0;
 }
