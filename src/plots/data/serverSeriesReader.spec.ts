@@ -71,6 +71,28 @@ describe('ServerSeriesReader', () => {
     expect(got.filter(g => g.run === 'r 2').map(g => g.name)).toEqual(['a.x']);
   });
 
+  it('asks for the series against x when the review draws on a step', async () => {
+    const paths: string[] = [];
+    const reader = new ServerSeriesReader(async path => {
+      paths.push(path);
+      return reply([frame('loss.train')]);
+    });
+    await reader.series(
+      {
+        channels: [channel('r1', 'loss.train')],
+        rule: 60,
+        bins: 300,
+        range: [1000, 5000],
+        x: 'env.step'
+      },
+      () => undefined
+    ).done;
+    expect(paths).toEqual([
+      'runs/r1/series?channel=loss.train&rule=60&width=300&x0=1000&x1=5000&x=env.step'
+    ]);
+    expect(seriesQuery(['a'], 'raw', 10)).not.toMatch(/&x=/);
+  });
+
   it('gives every channel the reason when the server refuses', async () => {
     const reader = new ServerSeriesReader(async () => {
       throw new Error('width must be at most 10000');
