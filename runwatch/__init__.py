@@ -44,6 +44,10 @@ _STORE_EXPORTS = {
     "review": ".widgets",
     "view": ".widgets",
     "table": ".table",
+    "variants": ".variants",
+    "zipped": ".variants",
+    "sampled": ".variants",
+    "variant_id": ".variants",
 }
 
 
