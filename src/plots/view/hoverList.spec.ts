@@ -61,4 +61,18 @@ describe('HoverList', () => {
     list.dispose();
     expect(list.node.isConnected).toBe(false);
   });
+
+  it('heads the list with the step, not a time, on a counter x', () => {
+    const list = new HoverList();
+    const rows = hoverRows([point(0, 'run-0', 'acc.val', 1)]);
+    list.show(rows, 12345, 100, 100, 'step');
+    const head = list.node.querySelector('.jp-runwatch-hover-head')!;
+    expect(head.textContent).toBe('step 12.3k');
+    list.show(rows, 39, 100, 100, 'step');
+    expect(head.isConnected).toBe(false);
+    expect(
+      list.node.querySelector('.jp-runwatch-hover-head')!.textContent
+    ).toBe('step 39');
+    list.dispose();
+  });
 });

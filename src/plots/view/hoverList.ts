@@ -4,6 +4,7 @@
  * so the values under the cursor are listed in a box of the page's own,
  * highest first, beside the cursor.
  */
+import { formatSI } from '../series/ticks';
 
 /** With more lines than this, a plot hovers through a `HoverList`. */
 export const UNIFIED_HOVER_MAX_LINES = 8;
@@ -79,17 +80,25 @@ export class HoverList {
 
   readonly node: HTMLDivElement;
 
-  /** List `rows` at time `xS`, beside the cursor at (`clientX`, `clientY`). */
+  /**
+   * List `rows` at time `xS` (or at `xS` of channel `xChannel`, a step or
+   * counter), beside the cursor at (`clientX`, `clientY`).
+   */
   show(
     rows: readonly IHoverRow[],
     xS: number,
     clientX: number,
-    clientY: number
+    clientY: number,
+    xChannel?: string
   ): void {
     this.node.textContent = '';
     const head = document.createElement('div');
     head.className = 'jp-runwatch-hover-head';
-    head.textContent = `t = ${xS.toFixed(1)} s`;
+    head.textContent =
+      xChannel === undefined
+        ? `t = ${xS.toFixed(1)} s`
+        : // Three significant figures: `step 12.3k`, `step 39`.
+          `${xChannel} ${formatSI(xS, 10 ** (Math.floor(Math.log10(Math.abs(xS) || 1)) - 2))}`;
     this.node.appendChild(head);
     for (const row of rows.slice(0, MAX_ROWS)) {
       const line = document.createElement('div');

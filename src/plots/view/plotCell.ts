@@ -273,7 +273,8 @@ export class PlotCell {
             hoverRows(points),
             Number(points[0].x),
             event.event.clientX,
-            event.event.clientY
+            event.event.clientY,
+            this._content?.xChannel
           );
         }
       });
