@@ -48,6 +48,9 @@ _STORE_EXPORTS = {
     "zipped": ".variants",
     "sampled": ".variants",
     "variant_id": ".variants",
+    "params": ".params",
+    "steerable": ".steering",
+    "steer": ".steering",
 }
 
 

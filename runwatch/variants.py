@@ -15,6 +15,8 @@ import itertools
 import json
 import math
 import random
+import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 
 __all__ = ["sampled", "variant_id", "variants", "zipped"]
@@ -148,3 +150,14 @@ def variant_id(params: Mapping) -> str:
         raise TypeError(f"params must be a dict, got {type(params).__name__}")
     digest = hashlib.sha256(canonical_json(params).encode("utf-8")).hexdigest()
     return digest[:ID_LENGTH]
+
+
+class _CallableModule(types.ModuleType):
+    """`import runwatch.variants` binds `runwatch.variants` to this module, which would hide
+    the function of the same name; calling the module calls it, so both work."""
+
+    def __call__(self, *lists, **choices):
+        return variants(*lists, **choices)
+
+
+sys.modules[__name__].__class__ = _CallableModule

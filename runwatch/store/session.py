@@ -187,6 +187,9 @@ def to_run(run: int | str | None) -> Iterator[str | None]:
 
 _open_counts: dict[Path, int] = {}  # run folder -> `to_run` blocks open on it in this process
 _open_lock = threading.Lock()
+# Called with a run's folder when this process first opens it; each must not raise
+# (runwatch.params records its merged params in the first run opened after it).
+OPEN_HOOKS: list = []
 
 
 def _opening(run_dir: Path) -> None:
@@ -199,6 +202,8 @@ def _opening(run_dir: Path) -> None:
             except (OSError, BadInfo) as error:  # RunSession reports a broken run itself
                 log.debug("could not clear %s's _finished: %s", run_dir, error)
             RECORDER.opened(run_dir)
+            for hook in OPEN_HOOKS:
+                hook(run_dir)
 
 
 def _closing(run_dir: Path, finished: bool = True, error: BaseException | None = None) -> None:
