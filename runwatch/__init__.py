@@ -67,3 +67,5 @@ def __getattr__(name):
 
 def __dir__():
     return sorted([*globals(), *_STORE_EXPORTS])
+    "launch": ".sweeps",
+    "sweep": ".sweeps",

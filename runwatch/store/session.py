@@ -8,6 +8,7 @@ counter, so the common call is a few dict lookups and one `struct` pack.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import struct
@@ -144,9 +145,25 @@ def _write_slow(route: _Route, appender, kind, arg_names, channel, values) -> No
     appender.append(appender.pack(now, *row))
 
 
+LAUNCHED_RUN_ENV = "RUNWATCH_RUN"  # set by the sweep launcher (docs/sweeps.md)
+LAUNCHER_FIELDS = ("sweep", "sweep_id", "variant_id")
+
+
 def new_run(suffix: str = "", **fields) -> str:
-    """Create a run folder with its `_info.json`; returns the run's name."""
-    run = info.create_run(layout.store_root(), suffix, fields)
+    """Create a run folder with its `_info.json`; returns the run's name.
+
+    In a process a sweep launched, the launcher made its run already: that run
+    is returned, `fields` merged into its info (the sweep's own fields kept)."""
+    launched = os.environ.get(LAUNCHED_RUN_ENV)
+    root = layout.store_root()
+    if launched and layout.is_run_name(launched) and (root / launched).is_dir():
+        json_fields = json.loads(json.dumps(fields))  # fail before changing anything
+        with info.updating(root / launched) as existing:
+            for key, value in json_fields.items():
+                if not key.startswith("_") and key not in LAUNCHER_FIELDS:
+                    existing[key] = value
+        return launched
+    run = info.create_run(root, suffix, fields)
     log.info("Created run %s", run)
     return run
 

@@ -1,0 +1,120 @@
+"""`Sweep`: a launched sweep, reopened from the store by name (`runwatch.sweep(name)`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from ..store import layout
+from . import record, targets
+from .launcher import relaunch
+from .status import alive, counts, rows
+
+
+class Sweep:
+    """A sweep in the store: its status rows, stop and relaunch. Holds only its name,
+    so it stays right however often the supervisor changes the record."""
+
+    def __init__(self, name: str, root: Path | None = None):
+        self.name = record.check_name(name)
+        self.root = Path(root) if root is not None else layout.store_root()
+        self.folder = record.sweep_dir(name, self.root)
+        self.record()  # NoSuchSweep now, not at the first use
+
+    def record(self) -> dict:
+        return record.read(self.folder)
+
+    @property
+    def id(self) -> str:
+        return self.record()["id"]
+
+    def status(self) -> list[dict]:
+        """One row per variant: variant id, params, run, status and reason, elapsed_s,
+        metrics (each channel's last value), pid, gpu, attempts."""
+        return rows(self.record(), self.root)
+
+    def stop(self, variant: str | None = None) -> list[str]:
+        """SIGTERM the variant's process group (every running variant's if None) and
+        take it (them) off the queue; the ids stopped or dequeued."""
+        stopped = []
+        with record.changing(self.folder) as sweep:
+            entries = (
+                sweep["variants"] if variant is None else [record.variant_by_id(sweep, variant)]
+            )
+            for entry in entries:
+                if entry.get("queued"):
+                    entry.update(queued=False, stopped=True)
+                    stopped.append(entry["id"])
+                    continue
+                pid = entry.get("pid")
+                if not pid or entry.get("ended_ms") is not None:
+                    continue
+                if not alive(pid, entry.get("start_ticks")):
+                    continue
+                try:
+                    os.killpg(pid, signal.SIGTERM)  # the variant led its own session
+                except ProcessLookupError:
+                    continue
+                entry["stopped"] = True
+                stopped.append(entry["id"])
+        return stopped
+
+    def relaunch(self, failed: bool = True, variant: str | None = None) -> list[str]:
+        """Start the crashed and failed variants again (each in a new run), or one `variant`;
+        the ids queued."""
+        if variant is None and not failed:
+            return []
+        return relaunch(self.name, variant, self.root)["queued"]
+
+    def supervisor(self) -> int | None:
+        """The live supervisor's pid, if one runs."""
+        return record.supervisor_pid(self.folder)
+
+    def summary(self) -> dict:
+        """What GET sweeps lists of this sweep."""
+        sweep = self.record()
+        found = rows(sweep, self.root)
+        return {
+            "name": self.name,
+            "id": sweep["id"],
+            "created_ms": sweep.get("created_ms"),
+            "target": targets.describe(sweep["target"]),
+            "parallel": sweep["parallel"],
+            "variants": len(found),
+            "counts": counts(found),
+            "supervisor": record.supervisor_pid(self.folder),
+        }
+
+    def detail(self) -> dict:
+        """What GET sweeps/<name> answers: the sweep's settings and its rows."""
+        sweep = self.record()
+        return {
+            "name": self.name,
+            "id": sweep["id"],
+            "created_ms": sweep.get("created_ms"),
+            "target": targets.describe(sweep["target"]),
+            "parallel": sweep["parallel"],
+            "gpus": sweep.get("gpus"),
+            "pack": sweep.get("pack", False),
+            "supervisor": record.supervisor_pid(self.folder),
+            "rows": rows(sweep, self.root),
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from .display import bundle
+
+        return bundle(self)
+
+    def __repr__(self) -> str:
+        return f"<Sweep {self.name!r}>"
+
+
+def sweep(name: str, root: Path | None = None) -> Sweep:
+    """Reopen the sweep `name` from the store."""
+    return Sweep(name, root)
+
+
+def sweeps(root: Path | None = None) -> list[str]:
+    """The names of the store's sweeps."""
+    return record.names(root)
