@@ -44,6 +44,8 @@ _STORE_EXPORTS = {
     "review": ".widgets",
     "view": ".widgets",
     "table": ".table",
+    "launch": ".sweeps",
+    "sweep": ".sweeps",
     "variants": ".variants",
     "zipped": ".variants",
     "sampled": ".variants",
@@ -67,5 +69,3 @@ def __getattr__(name):
 
 def __dir__():
     return sorted([*globals(), *_STORE_EXPORTS])
-    "launch": ".sweeps",
-    "sweep": ".sweeps",
