@@ -3,7 +3,7 @@
  * paint ≤ 500 ms, sort or filter ≤ 100 ms, no long task on the UI thread).
  *
  *     node bench/table_browser_bench.js [--reps 5] [--runs 10000]
- *         [--store /tmp/runwatch-table-browser-store]
+ *         [--store /tmp/runwatch-table-browser-store] [--profile 1]
  *
  * The store is table_bench.py's (its builder, run once and reused: 3 params,
  * 4 channels of 100 rows, lifecycle records). A fresh `jupyter lab` over it
@@ -25,6 +25,8 @@
  * (PerformanceObserver 'longtask') inside each timed window are counted.
  * Baselines in the same page: `GET runwatch/api/runs` fetched and parsed
  * (fetch + json), and `Array.prototype.sort` of 10,000 random numbers.
+ * `--profile 1` then profiles one more open, sort and filter (CDP) and
+ * prints where their time went, by function.
  */
 'use strict';
 
@@ -40,11 +42,11 @@ const {
 } = require('./lab_harness');
 
 const OPEN_TABLE = 'runwatch:open-runs-table';
-const SORT_KEYS = ['lr', 'seed'];
+const SORT_KEYS = ['params.lr', 'params.seed'];
 const QUERIES = [
   'lr < 2e-3',
   'seed == 1',
-  'lr < 2e-3 and loss.val.last < 50',
+  'lr > 1e-3 and loss.val.last < 50',
   'lr >= 5e-3'
 ];
 
@@ -52,6 +54,7 @@ function parseArgs(argv) {
   const options = {
     reps: 5,
     runs: 10000,
+    profile: 0,
     store: '/tmp/runwatch-table-browser-store'
   };
   for (let i = 0; i < argv.length; i += 2) {
@@ -264,6 +267,41 @@ function longTaskNote(samples) {
     : 'no long task';
 }
 
+/** The `top` functions by self time in a CDP CPU profile. */
+function topFunctions(profile, top = 10) {
+  const self = new Map();
+  const interval = new Map();
+  profile.samples.forEach((id, i) => {
+    interval.set(id, (interval.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  let total = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    const us = interval.get(node.id) ?? 0;
+    self.set(name, (self.get(name) ?? 0) + us);
+    total += us;
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => `      ${duration(us / 1000).padStart(8)} ${name}`)
+    .concat(`      ${duration(total / 1000).padStart(8)} in all`);
+}
+
+/** Profile `action` in the page (CDP) and print its top functions. */
+async function profileOf(page, label, action) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await action();
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(`    profile of ${label} (${duration(result.ms)}), self time:`);
+  console.log(topFunctions(profile).join('\n'));
+  await cdp.detach();
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   makeStore(options.store, options.runs);
@@ -345,6 +383,13 @@ async function main() {
           `  ratios: first paint / GET runs ${(paint / fetchRuns).toFixed(1)}x; ` +
             `sort / plain sort ${(sort / plainSort).toFixed(0)}x; filter / plain sort ${(filter / plainSort).toFixed(0)}x`
         );
+        if (options.profile) {
+          await profileOf(page, 'an open', () =>
+            openTable(page, options.runs, false)
+          );
+          await profileOf(page, 'a sort', () => timeSort(page, SORT_KEYS[0]));
+          await profileOf(page, 'a filter', () => timeFilter(page, QUERIES[1]));
+        }
       }
     );
   } finally {
