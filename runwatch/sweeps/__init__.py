@@ -5,4 +5,13 @@ from .launcher import Launcher, LocalLauncher, launch, relaunch
 from .record import NoSuchSweep
 from .sweep import Sweep, sweep, sweeps
 
-__all__ = ["Launcher", "LocalLauncher", "NoSuchSweep", "Sweep", "launch", "relaunch", "sweep", "sweeps"]
+__all__ = [
+    "Launcher",
+    "LocalLauncher",
+    "NoSuchSweep",
+    "Sweep",
+    "launch",
+    "relaunch",
+    "sweep",
+    "sweeps",
+]

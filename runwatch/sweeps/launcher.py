@@ -40,7 +40,7 @@ class LocalLauncher(Launcher):
         source = str(Path(runwatch.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
         with open(folder / record.SUPERVISOR_LOG, "ab") as log:
-            popen = subprocess.Popen(  # noqa: S603
+            popen = subprocess.Popen(
                 [sweep["python"], "-m", "runwatch.sweeps.supervisor", str(folder)],
                 cwd=sweep["cwd"],
                 env=env,
@@ -110,7 +110,12 @@ def launch(
         try:
             sweep = record.read(folder)
         except record.NoSuchSweep:
-            sweep = {"name": name, "id": secrets.token_hex(5), "created_ms": now_ms(), "variants": []}
+            sweep = {
+                "name": name,
+                "id": secrets.token_hex(5),
+                "created_ms": now_ms(),
+                "variants": [],
+            }
         sweep.update(settings)
         known = {entry["id"]: entry for entry in sweep["variants"]}
         for vid, params in zip(ids, variants):
@@ -155,5 +160,9 @@ def relaunch(name: str, variant: str | None = None, root: Path | None = None) ->
             if queued:
                 entry.update(queued=True, stopped=False, error=None)
         record.write(folder, sweep)
-        started = LAUNCHERS[sweep.get("launcher", "local")].ensure_supervisor(folder, sweep) if queued else None
+        started = (
+            LAUNCHERS[sweep.get("launcher", "local")].ensure_supervisor(folder, sweep)
+            if queued
+            else None
+        )
     return {"queued": queued, "supervisor": started or record.supervisor_pid(folder)}

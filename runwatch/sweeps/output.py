@@ -33,7 +33,7 @@ class OutputLog:
             self._emit(stream, rest)
             rest = b""
         if len(rest) > MAX_LINE_BYTES:
-            self._emit(stream, rest[:MAX_LINE_BYTES] + " [line cut]".encode())
+            self._emit(stream, rest[:MAX_LINE_BYTES] + b" [line cut]")
             rest = b""
         self.pending[stream] = rest
 
@@ -51,4 +51,3 @@ class OutputLog:
             if rest:
                 self._emit(stream, rest)
         self.handler.close()
-

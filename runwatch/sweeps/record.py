@@ -55,7 +55,9 @@ def names(root: Path | None = None) -> list[str]:
         entries = os.listdir(sweeps_dir(root))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(n for n in entries if NAME.fullmatch(n) and (sweeps_dir(root) / n / RECORD_FILE).is_file())
+    return sorted(
+        n for n in entries if NAME.fullmatch(n) and (sweeps_dir(root) / n / RECORD_FILE).is_file()
+    )
 
 
 def read(folder: Path) -> dict:

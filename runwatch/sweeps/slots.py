@@ -51,4 +51,6 @@ def check(parallel: object, gpus: object, cpus: object) -> None:
         try:
             cpus_of(0, cpus, parallel)
         except (TypeError, ValueError):
-            raise ValueError(f"cpus must be an int, a list of CPU ids or a list of lists, got {cpus!r}") from None
+            raise ValueError(
+                f"cpus must be an int, a list of CPU ids or a list of lists, got {cpus!r}"
+            ) from None

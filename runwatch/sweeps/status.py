@@ -28,7 +28,9 @@ def alive(pid: int, start_ticks: int | None) -> bool:
     return start_ticks is None or seen.start_ticks is None or seen.start_ticks == start_ticks
 
 
-def variant_state(entry: dict, root: Path, now: int) -> tuple[str, str | None, int | None, dict | None]:
+def variant_state(
+    entry: dict, root: Path, now: int
+) -> tuple[str, str | None, int | None, dict | None]:
     """(status, reason, last heartbeat ms, the run's info or None) of one variant.
 
     Statuses: queued, not started, starting (its process has not opened its run yet),

@@ -169,7 +169,7 @@ class Supervisor:
             gpu = slots.gpu_of(slot, sweep.get("gpus"), sweep["parallel"], sweep.get("pack", False))
             cpus = slots.cpus_of(slot, sweep.get("cpus"), sweep["parallel"])
             env = variant_env(sweep, entry, run, gpu, cpus, self.root)
-            popen = subprocess.Popen(  # noqa: S603 (the sweep's own command)
+            popen = subprocess.Popen(
                 variant_command(sweep, self.folder),
                 cwd=sweep["cwd"],
                 env=env,
@@ -178,7 +178,7 @@ class Supervisor:
                 stderr=subprocess.PIPE,
                 start_new_session=True,  # its own process group: stop signals it and its children
             )
-        except Exception as error:  # noqa: BLE001 (one variant's failure must not end the sweep)
+        except Exception as error:
             log.exception("variant %s could not start", variant)
             entry.update(error=f"could not start: {type(error).__name__}: {error}"[:2000])
             return

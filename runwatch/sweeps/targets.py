@@ -26,7 +26,9 @@ def spec(target: object, cwd: str, folder: Path, args: list[str] | None = None) 
     if isinstance(target, os.PathLike):
         target = os.fspath(target)
     if not isinstance(target, str) or not target.strip():
-        raise TypeError(f"a sweep's target is a script path, a module or a callable, not {target!r}")
+        raise TypeError(
+            f"a sweep's target is a script path, a module or a callable, not {target!r}"
+        )
     words = target.split()
     if words[0] == "-m" and len(words) >= 2:
         return {"kind": "module", "module": _module(words[1]), "args": words[2:] + args}
