@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from . import group_handlers, handlers, series_handlers, sweep_handlers, table_handlers
+from . import (
+    group_handlers,
+    handlers,
+    series_handlers,
+    steer_handlers,
+    sweep_handlers,
+    table_handlers,
+)
 
 
 def routes(base_url: str) -> list[tuple[str, type]]:
@@ -11,5 +18,6 @@ def routes(base_url: str) -> list[tuple[str, type]]:
         + series_handlers.handlers(base_url)
         + group_handlers.handlers(base_url)
         + table_handlers.handlers(base_url)
+        + steer_handlers.handlers(base_url)
         + sweep_handlers.handlers(base_url)
     )
