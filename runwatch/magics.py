@@ -187,6 +187,17 @@ class RunwatchMagics(Magics):
         """Live plots of every stat of the runs; several runs are overlaid. Returns at once."""
         self._plots(RunwatchMagics.view, line)
 
+    @magic_arguments()
+    @argument("name", nargs="?", help="a sweep's name; none lists every sweep")
+    @line_magic
+    def sweep(self, line: str) -> None:
+        """A sweep launched by runwatch.launch: one row per variant (status, run, metrics)."""
+        args = self._parse(RunwatchMagics.sweep, line)
+        if args is not None:
+            from .sweeps.display import show
+
+            show(args.name)
+
     def _plots(self, magic, line: str) -> None:
         args = self._parse(magic, line)
         if args is not None:

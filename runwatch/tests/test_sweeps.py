@@ -220,3 +220,22 @@ def test_bad_names_and_settings_are_refused(sweep_env):
         runwatch.launch("missing.py", [{"lr": 1}], name="x")
     with pytest.raises(record.NoSuchSweep):
         runwatch.sweep("never-launched")
+
+
+def test_sweep_magic_shows_the_sweep_widget_and_lists_sweeps(
+    sweep_env, store, shell, published, capsys
+):
+    sweep = runwatch.launch("train.py", [{"lr": 0.5, "seconds": 0.1}], name="magic")
+    wait_for(sweep, statuses("finished"), "finished")
+    shell.run_line_magic("sweep", "magic")
+    (bundle,) = published
+    assert bundle["application/vnd.runwatch.v1+json"] == {
+        "widget": "sweep",
+        "name": "magic",
+        "root": str(store),
+    }
+    assert "finished  lr=0.5 seconds=0.1" in bundle["text/plain"]
+    shell.run_line_magic("sweep", "")
+    assert "magic  train.py  1 variants: 1 finished" in capsys.readouterr().out
+    shell.run_line_magic("sweep", "nope")
+    assert "no sweep named 'nope'" in capsys.readouterr().err
