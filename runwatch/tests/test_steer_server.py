@@ -21,9 +21,14 @@ class ReadOnlyAuthorizer(Authorizer):
 
 
 @pytest.fixture
-def jp_server_config(store, request):
+def read_only() -> bool:
+    return False
+
+
+@pytest.fixture
+def jp_server_config(store, read_only):
     config = {"ServerApp": {"jpserver_extensions": {"runwatch": True}}}
-    if request.node.get_closest_marker("read_only"):
+    if read_only:
         config["ServerApp"]["authorizer_class"] = ReadOnlyAuthorizer
     return config
 
@@ -180,7 +185,7 @@ async def test_cookie_login_needs_the_xsrf_token(steered, post, jp_fetch, store)
     assert request_files(store, run) == [f"_steer.request.{body['id']}.json"]
 
 
-@pytest.mark.read_only
+@pytest.mark.parametrize("read_only", [True])
 async def test_read_only_user_can_look_but_not_steer(steered, post, api, store):
     run, _ = steered
     code, state, _ = await api("runs", run, "steer")

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 import runwatch
 from runwatch.steering.declaration import SteerRefused
 from runwatch.steering.requests import open_run, read_log_tail, write_request
+from runwatch.store.npr import last_row
 from runwatch.store.reading import read_channel
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,6 +51,13 @@ def job(store, tmp_path):
 
 def test_applied_rejected_logged_recorded_and_stopped(job, store):
     run, process = job
+    # The answer's step is the run's last `step` stat on disk: wait for the first flush.
+    deadline = time.monotonic() + 10
+    while not (store / run / "stats.step.0.npr").exists() or not last_row(
+        store / run / "stats.step.0.npr"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     answer = runwatch.steer(run, lr=1e-3, timeout=10)
     assert answer["status"] == "applied"
     [entry] = answer["entries"]
