@@ -61,7 +61,7 @@ function makeSweep(): void {
           { name: 'acc.val', kind: 'last', rows: 300 }
         ],
         { lr, seed, batch: 256 },
-        'lr-sweep',
+        'group-sweep',
         Math.round(-Math.log10(lr)) * 3 + seed,
         { spanS: short ? 2000 : 3900, agoS: 3960 }
       );
@@ -86,7 +86,7 @@ test('--group auto: one line per lr with a band and n, from the server', async (
     page,
     request,
     `${tmpPath}/grouped.ipynb`,
-    "%review '*lr-sweep*' --group auto"
+    "%review '*group-sweep*' --group auto"
   );
   const output = page.locator(OUTPUT);
   await expect
@@ -166,7 +166,7 @@ test('seeds of a sweep are grouped by default', async ({
     page,
     request,
     `${tmpPath}/default.ipynb`,
-    "%review '*lr-sweep*'"
+    "%review '*group-sweep*'"
   );
   await expect
     .poll(async () => (await groupLines(page, 'acc')).length, {
