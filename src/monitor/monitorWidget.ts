@@ -13,6 +13,7 @@ import { IRunwatchAPI } from '../client';
 import { MonitorHeader } from './header';
 import { LogTails } from './logTail';
 import { StatsTree } from './statsTree';
+import { ParamsPanel } from '../steering/paramsPanel';
 
 /** Options for a `MonitorWidget`. */
 export interface IMonitorWidgetOptions {
@@ -70,8 +71,10 @@ export class MonitorWidget extends Panel {
     this.header.rule = this.stats.rule;
     body.addWidget(this.logs);
     body.addWidget(this.stats);
+    this.params = new ParamsPanel(options.run, translator);
     this.addWidget(this.header);
     this.node.appendChild(this._banner);
+    this.addWidget(this.params);
     this.addWidget(body);
     this.model.changed.connect(this._onChange, this);
     this._timer = setInterval(() => this._onChange(), TICK_MS);
@@ -85,6 +88,8 @@ export class MonitorWidget extends Panel {
   readonly header: MonitorHeader;
   readonly stats: StatsTree;
   readonly logs: LogTails;
+  /** The run's steerable params (hidden when it declared none). */
+  readonly params: ParamsPanel;
 
   dispose(): void {
     if (this.isDisposed) {
