@@ -19,6 +19,8 @@ export interface IRunwatchBundle {
   readonly run?: string;
   /** The resolved run names (`review`, `view`). */
   readonly runs?: string[];
+  /** The sweep's name (`sweep`). */
+  readonly name?: string;
   /** What the user asked for, e.g. `-1`. */
   readonly query?: string;
   /** The store root as the kernel saw it. */
@@ -101,6 +103,18 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       });
       table.addClass('jp-runwatch-table-output');
       return table;
+    }
+    if (bundle?.widget === 'sweep' && typeof bundle.name === 'string') {
+      const { SweepWidget } = await import('../sweeps/sweepWidget');
+      const commands = this._commands;
+      const open = commands
+        ? (await import('../table/openRuns')).openRunsWith(commands)
+        : undefined;
+      return new SweepWidget({
+        name: bundle.name,
+        open: open && ((kind, run) => open(kind, [run])),
+        translator: this._translator
+      });
     }
     const fallback = model.data['text/plain'];
     const trans = (this._translator ?? nullTranslator).load('runwatch');
