@@ -11,7 +11,7 @@ import {
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { requestAPI } from '../client/requestAPI';
-import { showsReason } from '../runs/runBadge';
+import { button, element, fillSweepRow, newSweepRow } from './sweepRowView';
 import {
   canRelaunch,
   canStop,
@@ -19,9 +19,7 @@ import {
   ISweepReply,
   ISweepRow,
   parseSweepReply,
-  statusClass,
-  statusCounts,
-  sweepStatusText
+  statusCounts
 } from './sweepRows';
 
 /** How often a shown sweep asks the server again. */
@@ -270,13 +268,13 @@ export class SweepWidget extends Widget {
       seen.add(row.variant);
       let tr = this._rows.get(row.variant);
       if (!tr) {
-        tr = this._newRow(row.variant);
+        tr = newSweepRow(row.variant, this._trans, !!this._options.open);
         this._rows.set(row.variant, tr);
       }
       if (this._body.rows[index] !== tr) {
         this._body.insertBefore(tr, this._body.rows[index] ?? null);
       }
-      this._fillRow(tr, row);
+      fillSweepRow(tr, row, this._trans);
     });
     for (const [variant, tr] of this._rows) {
       if (!seen.has(variant)) {
@@ -284,81 +282,6 @@ export class SweepWidget extends Widget {
         this._rows.delete(variant);
       }
     }
-  }
-
-  private _newRow(variant: string): HTMLTableRowElement {
-    const tr = document.createElement('tr');
-    tr.className = 'jp-runwatch-sweep-row';
-    tr.dataset.variant = variant;
-    const status = tr.insertCell();
-    status.className = 'jp-runwatch-sweep-status';
-    status.append(
-      element('span', 'jp-runwatch-badge'),
-      element('div', 'jp-runwatch-sweep-reason')
-    );
-    tr.insertCell().className = 'jp-runwatch-sweep-params';
-    const run = tr.insertCell();
-    run.className = 'jp-runwatch-sweep-run';
-    if (this._options.open) {
-      const link = button(
-        'open',
-        '',
-        this._trans.__('Open the run in a monitor')
-      );
-      link.className = 'jp-runwatch-sweep-open';
-      run.appendChild(link);
-    }
-    tr.insertCell().className = 'jp-runwatch-sweep-elapsed';
-    tr.insertCell().className = 'jp-runwatch-sweep-metrics';
-    const actions = tr.insertCell();
-    actions.className = 'jp-runwatch-sweep-actions';
-    actions.append(
-      button(
-        'stop',
-        this._trans.__('Stop'),
-        this._trans.__('Stop this variant (SIGTERM), or unqueue it')
-      ),
-      button(
-        'relaunch',
-        this._trans.__('Relaunch'),
-        this._trans.__('Start this variant again, in a new run')
-      )
-    );
-    return tr;
-  }
-
-  private _fillRow(tr: HTMLTableRowElement, row: ISweepRow): void {
-    tr.dataset.status = row.status;
-    setOrDrop(tr, 'run', row.run);
-    setOrDrop(tr, 'pid', row.pid === null ? null : String(row.pid));
-    const [status, params, run, elapsed, metrics] = Array.from(tr.cells);
-    const badge = status.firstElementChild as HTMLElement;
-    badge.className = `jp-runwatch-badge jp-runwatch-badge-${statusClass(row.status)}`;
-    badge.textContent = sweepStatusText(row.status, this._trans);
-    badge.title = row.reason;
-    const reason = status.lastElementChild as HTMLElement;
-    reason.textContent = row.reason;
-    reason.hidden = !(row.reason && showsReason(row.status));
-    params.textContent = row.params;
-    const link = run.querySelector<HTMLButtonElement>('[data-action="open"]');
-    const runText =
-      row.attempts > 1
-        ? this._trans.__('%1 (attempt %2)', row.run ?? '', row.attempts)
-        : (row.run ?? '');
-    if (link) {
-      link.textContent = runText;
-      link.hidden = row.run === null;
-    } else {
-      run.textContent = runText;
-    }
-    elapsed.textContent = row.elapsed;
-    metrics.textContent = row.metrics;
-    metrics.title = row.metrics;
-    tr.querySelector<HTMLElement>('[data-action="stop"]')!.hidden = !canStop(
-      row.status
-    );
-    tr.querySelector<HTMLElement>('[data-action="relaunch"]')!.hidden =
-      !canRelaunch(row.status);
   }
 
   private readonly _trans: TranslationBundle;
@@ -374,34 +297,4 @@ export class SweepWidget extends Widget {
   private _request = 0;
   private _polling = false;
   private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  return node;
-}
-
-function button(
-  action: string,
-  label: string,
-  title: string
-): HTMLButtonElement {
-  const node = element('button', 'jp-runwatch-sweep-button');
-  node.type = 'button';
-  node.dataset.action = action;
-  node.textContent = label;
-  node.title = title;
-  return node;
-}
-
-function setOrDrop(node: HTMLElement, key: string, value: string | null): void {
-  if (value === null) {
-    delete node.dataset[key];
-  } else {
-    node.dataset[key] = value;
-  }
 }
