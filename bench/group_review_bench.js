@@ -9,15 +9,16 @@
  * starts two fresh `jupyter lab`s, each with its own empty summary cache
  * (XDG_CACHE_HOME) and a fresh Chromium context, in turn (the order
  * alternates):
- * - grouped: a notebook runs `%review '*<suffix>*' --group auto` (3 groups
- *   of 10 seeds): cold; then a second, new notebook runs it again: warm;
+ * - grouped: a notebook runs `%review '*<suffix>*' --group auto --limit 30`
+ *   (3 groups of 10 seeds; without `--limit` the magic refuses over 20): cold; then a second, new notebook runs it again: warm;
  * - baseline: the same with `--group none` (the 30 runs overlaid).
  * Timed in the page from the cell's run to the frame where the review's
  * status is settled and every `.jp-runwatch-plot` has drawn
  * (bench/notebook_review.js: the kernel round trip and, cold, plotly's
  * first load included). Where the time went, from the page's resource
- * timing of `runwatch/api` requests: when the first one started, when the
- * last answer ended, and the longest wait for a first byte (the server).
+ * timing of `runwatch/api` requests by kind (a run's listing, `group`, a
+ * run's `series`): when the first started and the last answer ended, and
+ * the longest wait for a first byte once sent (the server's part).
  */
 'use strict';
 
@@ -67,30 +68,71 @@ function markRunCell(page) {
   });
 }
 
-/** The runwatch API requests since the cell ran, relative to its run. */
+/**
+ * The runwatch API requests since the cell ran, by kind (`group`, a run's
+ * `series`, a run's listing, ...): how many, when the first started and the
+ * last ended (from the cell's run), the longest wait for a first byte once
+ * sent (the server), and the bytes.
+ */
 function apiTimings(page) {
   return page.evaluate(() => {
     const t0 = window.__runAt;
-    const api = performance
-      .getEntriesByType('resource')
-      .filter(e => e.name.includes('/runwatch/api/') && e.startTime >= t0);
-    if (api.length === 0) {
-      return { requests: 0 };
+    const kinds = {};
+    for (const e of performance.getEntriesByType('resource')) {
+      if (!e.name.includes('/runwatch/api/') || e.startTime < t0) {
+        continue;
+      }
+      const route = new URL(e.name).pathname.split('/runwatch/api/')[1];
+      const parts = route.split('/');
+      const kind =
+        parts[0] === 'runs' && parts.length > 2
+          ? `runs/*/${parts[2]}`
+          : parts[0] === 'runs' && parts.length === 2
+            ? 'runs/*'
+            : parts[0];
+      const k = (kinds[kind] ??= {
+        n: 0,
+        start: Infinity,
+        end: 0,
+        wait: 0,
+        bytes: 0
+      });
+      k.n++;
+      k.start = Math.min(k.start, e.startTime - t0);
+      k.end = Math.max(k.end, e.responseEnd - t0);
+      k.wait = Math.max(k.wait, e.responseStart - e.requestStart);
+      k.bytes += e.encodedBodySize || 0;
     }
-    const slowest = api.reduce((a, b) =>
-      b.responseStart - b.requestStart > a.responseStart - a.requestStart
-        ? b
-        : a
-    );
-    return {
-      requests: api.length,
-      firstStart: Math.min(...api.map(e => e.startTime)) - t0,
-      lastEnd: Math.max(...api.map(e => e.responseEnd)) - t0,
-      slowestWait: slowest.responseStart - slowest.requestStart,
-      slowest: new URL(slowest.name).pathname.replace(/^.*runwatch\/api\//, ''),
-      bytes: api.reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)
-    };
+    return kinds;
   });
+}
+
+/**
+ * Reject if the current notebook's cell prints to stderr (the magic said
+ * why it draws nothing) before `done` settles.
+ */
+async function failOnStderr(page, done) {
+  let settled = false;
+  done.then(
+    () => (settled = true),
+    () => (settled = true)
+  );
+  while (!settled) {
+    const text = await page
+      .evaluate(() => {
+        const cell = window.jupyterapp.shell.currentWidget.content.widgets[0];
+        const err = cell.node.querySelector(
+          '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]'
+        );
+        return err?.textContent ?? '';
+      })
+      .catch(() => '');
+    if (text) {
+      throw new Error(`the cell says: ${text.slice(0, 500)}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  return done;
 }
 
 /** One lab: the magic cold in one notebook, then warm in a new one. */
@@ -108,7 +150,10 @@ async function coldAndWarm(browser, store, magic, timeoutMs) {
         fs.writeFileSync(path.join(tmp, name), notebookJson());
         await openNotebook(page, name, 120000);
         await markRunCell(page);
-        const review = await reviewInCell(page, magic, 1, timeoutMs);
+        const review = await failOnStderr(
+          page,
+          reviewInCell(page, magic, 1, timeoutMs)
+        );
         if (review.timedOut) {
           throw new Error(`${magic}: no complete render in ${timeoutMs} ms`);
         }
@@ -120,14 +165,17 @@ async function coldAndWarm(browser, store, magic, timeoutMs) {
   );
 }
 
+/** Where the time went: each kind of request, medians over `samples`. */
 function where(samples) {
-  const api = samples.map(s => s.api);
-  return (
-    `first API request at ${duration(median(api.map(a => a.firstStart)))}, ` +
-    `last answer at ${duration(median(api.map(a => a.lastEnd)))} ` +
-    `(${median(api.map(a => a.requests))} requests, ${(median(api.map(a => a.bytes)) / 1e6).toFixed(2)} MB; ` +
-    `longest server wait ${duration(median(api.map(a => a.slowestWait)))}, ${api[0].slowest})`
-  );
+  const kinds = [...new Set(samples.flatMap(s => Object.keys(s.api)))];
+  return kinds.map(kind => {
+    const of = field => median(samples.map(s => s.api[kind]?.[field]));
+    return (
+      `      ${kind.padEnd(14)} x${String(of('n')).padEnd(3)} ` +
+      `from ${duration(of('start'))} to ${duration(of('end'))}, ` +
+      `longest server wait ${duration(of('wait'))}, ${(of('bytes') / 1e6).toFixed(2)} MB`
+    );
+  });
 }
 
 async function main() {
@@ -136,8 +184,9 @@ async function main() {
   const { root, suffix, runs } = sweep();
   const glob = `'*${suffix}*'`;
   const cases = {
-    grouped: `%review ${glob} --group auto`,
-    baseline: `%review ${glob} --group none`
+    // The magic draws at most 20 runs unless told (--limit).
+    grouped: `%review ${glob} --group auto --limit ${runs.length}`,
+    baseline: `%review ${glob} --group none --limit ${runs.length}`
   };
   const samples = { grouped: [], baseline: [] };
   const browser = await launchChromium();
@@ -172,7 +221,7 @@ async function main() {
         `${shape(each[0])}${target}`
       )
     );
-    console.log(`      ${where(each)}`);
+    console.log(where(each).join('\n'));
   }
   const ms = each => median(each.map(s => s.ms));
   console.log(
