@@ -75,6 +75,31 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
     .locator('.jp-runwatch-monitor-panel')
     .screenshot({ path: path.join(SCREENSHOTS, 'steering.png') });
 
+  // The change is marked on the run's live plots: a dotted line, labelled.
+  await page.evaluate(
+    run => window.jupyterapp.commands.execute('runwatch:view-run', { run }),
+    run
+  );
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const area = document.querySelector(
+            '.jp-runwatch-plots-panel .jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+          ) as any;
+          const layout = area?.layout ?? {};
+          return {
+            lines: (layout.shapes ?? []).length,
+            labels: (layout.annotations ?? []).map((a: any) => a.text)
+          };
+        }),
+      { timeout: 20000 }
+    )
+    .toEqual({ lines: 1, labels: ['lr=0.0001'] });
+  await page
+    .locator('.jp-runwatch-plots-panel')
+    .screenshot({ path: path.join(SCREENSHOTS, 'steering-view.png') });
+
   // An undeclared key, straight to the server: refused with the reason.
   const refusal = await page.evaluate(async run => {
     const settings = window.jupyterapp.serviceManager.serverSettings;
@@ -99,6 +124,11 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
   expect(refusal.body.message).toContain('momentum');
 
   // Stop: the job reads should_stop and ends cleanly.
+  await page
+    .locator('.lm-TabBar-tab', { hasText: run })
+    .filter({ hasNotText: 'View' })
+    .first()
+    .click();
   await params.locator('[data-action="stop"]').click();
   const badge = page.locator(
     '.jp-runwatch-monitor-panel .jp-runwatch-monitor .jp-runwatch-badge'

@@ -2,6 +2,7 @@
  * One plot of the grid (one group): a plotly div, its export buttons, and
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
+import { IPlotMark, markLayout } from '../series/steerMarks';
 import { exportFileName } from '../series/csv';
 import { axisDomains } from '../series/scales';
 import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
@@ -58,6 +59,8 @@ export interface ICellContent {
   readonly smoothing?: number;
   /** Legend entries (runs, or labels) hidden in every plot of the grid. */
   readonly hidden?: ReadonlySet<string>;
+  /** Params changed while the runs trained: a dotted line each. */
+  readonly marks?: readonly IPlotMark[];
   /** The grid shows one legend for all plots (the params table). */
   readonly sharedLegend?: boolean;
 }
@@ -420,9 +423,27 @@ export class PlotCell {
       },
       yaxis: this._yAxis(plot.axes[0], base, this._yRange)
     };
-    return plot.axes.length > 1
-      ? this._stackedLayout(layout, plot.axes, base, theme)
-      : layout;
+    const laid =
+      plot.axes.length > 1
+        ? this._stackedLayout(layout, plot.axes, base, theme)
+        : layout;
+    if (!content.marks?.length) {
+      return laid;
+    }
+    const marks = markLayout(
+      content.marks,
+      plot.xExtent[0],
+      plot.xExtent[1],
+      theme.mutedText
+    );
+    return {
+      ...laid,
+      shapes: marks.shapes,
+      annotations: [
+        ...((laid.annotations as unknown[] | undefined) ?? []),
+        ...marks.annotations
+      ]
+    };
   }
 
   /**

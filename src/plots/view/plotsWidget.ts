@@ -15,6 +15,8 @@ import { IWatchSource } from '../../runs';
 import { LiveData } from '../data/liveData';
 import { IPlotsData, IPlotView } from '../data/plotsData';
 import { IReviewSources, ReviewData } from '../data/reviewData';
+import { SteerLog } from '../data/steerLog';
+import { IPlotMark, steerMarks } from '../series/steerMarks';
 import { channelFilter } from '../series/channelFilter';
 import { smoothingWeight } from '../series/smooth';
 import { plotDefaults } from './plotDefaults';
@@ -76,6 +78,9 @@ export class PlotsWidget extends Widget {
     // A live view draws against time only (it resolves rows in the page).
     this._xAsked = options.live ? options.x : undefined;
     this._data.changed.connect((_, groups) => this._onChanged(groups), this);
+    // A group's label is no run: grouped plots carry no marks.
+    this._steer = new SteerLog(options.sources ? [] : this.runs, this.live);
+    this._steer.changed.connect(() => this._renderAllSoon(), this);
     this._header = new PlotsHeader({
       runs: this.runs,
       query: options.query,
@@ -222,6 +227,7 @@ export class PlotsWidget extends Widget {
     this._draws.dispose();
     plotThemeChanged.disconnect(this._onThemeChanged, this);
     this._data.dispose();
+    this._steer.dispose();
     this._grid.dispose();
     super.dispose();
   }
@@ -404,7 +410,8 @@ export class PlotsWidget extends Widget {
           xSpan,
           smoothing: this._smoothing,
           hidden: this._hidden,
-          sharedLegend: this._sharedLegend()
+          sharedLegend: this._sharedLegend(),
+          marks: this._marks(contents[i].xChannel)
         },
         this._theme
       );
@@ -428,6 +435,19 @@ export class PlotsWidget extends Widget {
       this._draws.mark(stale);
       this._draws.schedule();
     }
+  }
+
+  /** Each run's applied param changes, on the grid's x. */
+  private _marks(xChannel: string | undefined): IPlotMark[] {
+    return this._data.sources.flatMap(source =>
+      steerMarks(
+        source.run,
+        this._steer.entries(source.run),
+        source.createdMs,
+        xChannel,
+        this.runs.length > 1
+      )
+    );
   }
 
   private _renderHead(): void {
@@ -484,6 +504,7 @@ export class PlotsWidget extends Widget {
 
   private readonly _trans: TranslationBundle;
   private readonly _data: IPlotsData;
+  private readonly _steer: SteerLog;
   private readonly _header: PlotsHeader;
   private readonly _grid = new PlotGrid();
   private readonly _spans = new GridSpans();

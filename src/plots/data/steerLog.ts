@@ -1,0 +1,80 @@
+/**
+ * The steering answers of the runs a plot grid shows, fetched from the
+ * server (`GET runs/<run>/steer`): once for a review, every few seconds for
+ * a live view whose runs declared steerable params.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import { requestAPI } from '../../client/requestAPI';
+import type { ISteerLogEntry, ISteerState } from '../../steering/steerState';
+
+/** How often a live view asks again (a change shows within this). */
+export const STEER_POLL_MS = 2_000;
+
+export type FetchSteer = (run: string) => Promise<ISteerState>;
+
+const fetchSteer: FetchSteer = run =>
+  requestAPI<ISteerState>(`runs/${encodeURIComponent(run)}/steer`);
+
+export class SteerLog {
+  constructor(
+    private readonly _runs: readonly string[],
+    live: boolean,
+    private readonly _fetch: FetchSteer = fetchSteer
+  ) {
+    void this._load().then(() => {
+      if (live && !this._disposed && this._declared.size > 0) {
+        this._timer = setInterval(() => void this._load(), STEER_POLL_MS);
+      }
+    });
+  }
+
+  /** Emits when a run's answers changed. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** A run's answers, oldest first (none if it declared nothing). */
+  entries(run: string): readonly ISteerLogEntry[] {
+    return this._entries.get(run) ?? [];
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    clearInterval(this._timer);
+    Signal.clearData(this);
+  }
+
+  private async _load(): Promise<void> {
+    let changed = false;
+    await Promise.all(
+      this._runs
+        .filter(run => this._declared.size === 0 || this._declared.has(run))
+        .map(async run => {
+          let state: ISteerState;
+          try {
+            state = await this._fetch(run);
+          } catch {
+            return; // a group's label, a deleted run: no marks
+          }
+          if (!state.declared) {
+            return;
+          }
+          this._declared.add(run);
+          const before = JSON.stringify(this._entries.get(run) ?? []);
+          if (JSON.stringify(state.log) !== before) {
+            this._entries.set(run, state.log);
+            changed = true;
+          }
+        })
+    );
+    if (changed && !this._disposed) {
+      this._changed.emit();
+    }
+  }
+
+  private readonly _entries = new Map<string, readonly ISteerLogEntry[]>();
+  private readonly _declared = new Set<string>();
+  private readonly _changed = new Signal<this, void>(this);
+  private _timer: ReturnType<typeof setInterval> | undefined = undefined;
+  private _disposed = false;
+}
