@@ -41,8 +41,8 @@ describe('steerMarks', () => {
 
   it('marks each applied change at seconds since the run began', () => {
     expect(steerMarks('r', entries, created, undefined, false)).toEqual([
-      { x: 30.25, label: 'lr=0.0001' },
-      { x: 60, label: 'stop' }
+      { x: 30.25, text: 'lr=0.0001' },
+      { x: 60, text: 'stop' }
     ]);
   });
 
@@ -55,14 +55,14 @@ describe('steerMarks', () => {
         'step',
         true
       )
-    ).toEqual([{ x: 300, label: 'neat-river: lr=0.0001' }]);
+    ).toEqual([{ x: 300, text: 'neat-river: lr=0.0001' }]);
   });
 
   it('lays out a dotted line and a label for the marks in range', () => {
     const layout = markLayout(
       [
-        { x: 30, label: 'lr=0.0001' },
-        { x: 500, label: 'out of range' }
+        { x: 30, text: 'lr=0.0001' },
+        { x: 500, text: 'out of range' }
       ],
       0,
       100,

@@ -8,7 +8,7 @@ import { shortRunName } from './grid';
 /** One applied change, on the plots' x. */
 export interface IPlotMark {
   readonly x: number;
-  readonly label: string;
+  readonly text: string;
 }
 
 /** The server's times (`2026-11-28 14:46:34.606130+00:00`) in ms. */
@@ -46,7 +46,7 @@ export function steerMarks(
       continue;
     }
     const what = entry.stop ? 'stop' : `${entry.key}=${formatValue(entry.new)}`;
-    marks.push({ x, label: nameRuns ? `${shortRunName(run)}: ${what}` : what });
+    marks.push({ x, text: nameRuns ? `${shortRunName(run)}: ${what}` : what });
   }
   return marks;
 }
@@ -74,7 +74,7 @@ export function markLayout(
       line: { color: colour, width: 1, dash: 'dot' }
     })),
     annotations: shown.map(m => ({
-      text: escapeText(m.label),
+      text: escapeText(m.text),
       xref: 'x',
       yref: 'paper',
       x: m.x,
