@@ -106,6 +106,7 @@ export class SweepWidget extends Widget {
     this._body = table.createTBody();
     this.node.append(header, this._message, table);
     this.node.addEventListener('click', this);
+    this._update();
   }
 
   /** The rows shown, in the sweep's order. */
