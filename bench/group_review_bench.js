@@ -18,7 +18,7 @@
  * first load included). Where the time went, from the page's resource
  * timing of `runwatch/api` requests by kind (a run's listing, `group`, a
  * run's `series`): when the first started and the last answer ended, and
- * the longest wait for a first byte once sent (the server's part).
+ * the longest time from a request sent to its last byte (the server's part).
  */
 'use strict';
 
@@ -71,8 +71,9 @@ function markRunCell(page) {
 /**
  * The runwatch API requests since the cell ran, by kind (`group`, a run's
  * `series`, a run's listing, ...): how many, when the first started and the
- * last ended (from the cell's run), the longest wait for a first byte once
- * sent (the server), and the bytes.
+ * last ended (from the cell's run), the longest times from sent to the
+ * first byte and to the last (answers stream: frames come as the server
+ * computes them), and the bytes.
  */
 function apiTimings(page) {
   return page.evaluate(() => {
@@ -95,12 +96,14 @@ function apiTimings(page) {
         start: Infinity,
         end: 0,
         wait: 0,
+        took: 0,
         bytes: 0
       });
       k.n++;
       k.start = Math.min(k.start, e.startTime - t0);
       k.end = Math.max(k.end, e.responseEnd - t0);
       k.wait = Math.max(k.wait, e.responseStart - e.requestStart);
+      k.took = Math.max(k.took, e.responseEnd - e.requestStart);
       k.bytes += e.encodedBodySize || 0;
     }
     return kinds;
@@ -173,7 +176,8 @@ function where(samples) {
     return (
       `      ${kind.padEnd(14)} x${String(of('n')).padEnd(3)} ` +
       `from ${duration(of('start'))} to ${duration(of('end'))}, ` +
-      `longest server wait ${duration(of('wait'))}, ${(of('bytes') / 1e6).toFixed(2)} MB`
+      `the longest: first byte ${duration(of('wait'))}, last ${duration(of('took'))} after sent; ` +
+      `${(of('bytes') / 1e6).toFixed(2)} MB`
     );
   });
 }
