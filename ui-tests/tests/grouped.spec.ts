@@ -144,9 +144,7 @@ test('--group auto: one line per lr with a band and n, from the server', async (
   });
 
   // No grouping: one line per run again, 9 of them.
-  await output.locator('select[data-control="by"]').selectOption({
-    label: 'no grouping'
-  });
+  await output.locator('select[data-control="by"]').selectOption('\u0000none');
   await expect
     .poll(async () => {
       const t = await traces(page, 'acc');
