@@ -3,6 +3,7 @@
  * in place, so a button under the mouse survives a refresh.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { shortRunName } from '../plots/series/grid';
 import { showsReason } from '../runs/runBadge';
 import {
   canRelaunch,
@@ -77,10 +78,11 @@ export function fillSweepRow(
   reason.textContent = row.reason;
   reason.hidden = !(row.reason && showsReason(row.status));
   params.textContent = row.params;
+  // The name without its date stamp: the row has its elapsed time.
+  const shown = row.run ? shortRunName(row.run) : '';
   const runText =
-    row.attempts > 1
-      ? trans.__('%1 (attempt %2)', row.run ?? '', row.attempts)
-      : (row.run ?? '');
+    row.attempts > 1 ? trans.__('%1 (attempt %2)', shown, row.attempts) : shown;
+  run.title = row.run ?? '';
   const link = run.querySelector<HTMLButtonElement>('[data-action="open"]');
   if (link) {
     link.textContent = runText;

@@ -84,7 +84,7 @@ describe('SweepWidget', () => {
     expect(Array.from(first.cells).map(c => c.textContent)).toEqual([
       'runningpid 18489: heartbeat declared every 5 s',
       'lr=0.001 seed=0',
-      '2026-11-28 14-45-09 sleek-a lr-sweep',
+      'sleek-a lr-sweep',
       '12m 05s',
       'loss 0.25',
       'StopRelaunch'
