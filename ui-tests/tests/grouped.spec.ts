@@ -114,6 +114,9 @@ test('--group auto: one line per lr with a band and n, from the server', async (
   expect(asked.length).toBeGreaterThanOrEqual(3);
   expect(asked.some(u => u.includes('center=mean'))).toBe(true);
 
+  await expect(output.locator('.jp-runwatch-plots-title')).toHaveText(
+    '3 groups of 9 runs · *group-sweep*'
+  );
   // The legend is the groups' table: lr differs between them.
   const table = output.locator('table.jp-runwatch-plots-params');
   await expect(table.locator('thead th')).toHaveText(['run', 'lr']);

@@ -150,7 +150,15 @@ export class GroupedPlots extends Panel {
     }
     const groups = groupRuns(params, keys);
     const byRun = new Map(this._members.map(m => [m.run, m]));
+    const trans = (translator ?? nullTranslator).load('runwatch');
+    const title = trans._n(
+      '%1 group of %2 runs',
+      '%1 groups of %2 runs',
+      groups.length,
+      runs.length
+    );
     const plots = new PlotsWidget({
+      title: query ? trans.__('%1 · %2', title, query) : title,
       runs: groups.map(g => g.label),
       live: false,
       query,

@@ -8,6 +8,8 @@ import { PLOT_RULES, PlotRule, plotRuleLabel } from '../series/series';
 
 export interface IPlotsHeaderOptions {
   readonly runs: readonly string[];
+  /** The title, when not the runs' (a grouped review's groups). */
+  readonly title?: string;
   readonly query?: string;
   readonly live: boolean;
   readonly rule: PlotRule;
@@ -35,8 +37,9 @@ export class PlotsHeader {
     this._trans = trans;
     this.node = element('div', 'jp-runwatch-plots-head');
     const title = element('span', 'jp-runwatch-plots-title');
-    title.textContent =
-      runs.length === 1
+    title.textContent = options.title
+      ? options.title
+      : runs.length === 1
         ? runs[0]
         : query
           ? trans._n(

@@ -54,6 +54,8 @@ export interface IPlotsWidgetOptions {
   translator?: ITranslator;
   /** A review of something else than `runs` themselves: groups of runs. */
   sources?: IReviewSources;
+  /** The header's title, when not the runs' own. */
+  title?: string;
   /** The channel x starts on (a step or counter); none: time. */
   x?: string;
 }
@@ -83,6 +85,7 @@ export class PlotsWidget extends Widget {
     this._steer.changed.connect(() => this._renderAllSoon(), this);
     this._header = new PlotsHeader({
       runs: this.runs,
+      title: options.title,
       query: options.query,
       live: this.live,
       rule: this._rule,
