@@ -4,7 +4,7 @@
  * (its own folder and summary cache, so the server starts cold), a fresh
  * Chromium context, the lab loaded with its app restored; everything
  * stopped afterwards. Also the figures' small helpers: medians, a table
- * line, and long tasks seen in the page.
+ * line, long tasks seen in the page, and a CPU profile's top functions.
  */
 'use strict';
 
@@ -99,4 +99,46 @@ async function recordLongTasks(page) {
   });
 }
 
-module.exports = { withLab, median, duration, figureLine, recordLongTasks };
+/** The `top` functions by self time in a CDP CPU profile. */
+function topFunctions(profile, top = 10) {
+  const self = new Map();
+  const interval = new Map();
+  profile.samples.forEach((id, i) => {
+    interval.set(id, (interval.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  let total = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    const us = interval.get(node.id) ?? 0;
+    self.set(name, (self.get(name) ?? 0) + us);
+    total += us;
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => `      ${duration(us / 1000).padStart(8)} ${name}`)
+    .concat(`      ${duration(total / 1000).padStart(8)} in all`);
+}
+
+/** Profile `action` in the page (CDP) and print its top functions. */
+async function profileOf(page, label, action) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await action();
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(`    profile of ${label} (${duration(result.ms)}), self time:`);
+  console.log(topFunctions(profile).join('\n'));
+  await cdp.detach();
+}
+
+module.exports = {
+  withLab,
+  median,
+  duration,
+  figureLine,
+  recordLongTasks,
+  profileOf
+};

@@ -37,6 +37,7 @@ const {
   duration,
   figureLine,
   median,
+  profileOf,
   recordLongTasks,
   withLab
 } = require('./lab_harness');
@@ -265,41 +266,6 @@ function longTaskNote(samples) {
   return tasks.length
     ? `${tasks.length} long task(s), longest ${duration(Math.max(...tasks))}`
     : 'no long task';
-}
-
-/** The `top` functions by self time in a CDP CPU profile. */
-function topFunctions(profile, top = 10) {
-  const self = new Map();
-  const interval = new Map();
-  profile.samples.forEach((id, i) => {
-    interval.set(id, (interval.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  let total = 0;
-  for (const node of profile.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
-    const us = interval.get(node.id) ?? 0;
-    self.set(name, (self.get(name) ?? 0) + us);
-    total += us;
-  }
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([name, us]) => `      ${duration(us / 1000).padStart(8)} ${name}`)
-    .concat(`      ${duration(total / 1000).padStart(8)} in all`);
-}
-
-/** Profile `action` in the page (CDP) and print its top functions. */
-async function profileOf(page, label, action) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  const result = await action();
-  const { profile } = await cdp.send('Profiler.stop');
-  console.log(`    profile of ${label} (${duration(result.ms)}), self time:`);
-  console.log(topFunctions(profile).join('\n'));
-  await cdp.detach();
 }
 
 async function main() {
