@@ -24,6 +24,7 @@ LOG_LINES = 10
 LOG_TAIL_BYTES = 16 * 1024
 MAX_LINE_CHARS = 300
 PLOT_LIMIT = 20
+GROUPED_LIMIT = 200  # runs in one grouped request (server/lod/request.py MAX_RUNS)
 RULE_S = latest.DEFAULT_RULE_S  # the text snapshots show the monitor's default rule
 
 
@@ -95,6 +96,10 @@ def show_plots(
     except RunNotFound as error:
         print(f"runwatch: {error}", file=sys.stderr)
         return
+    if group not in (None, "none") and limit == PLOT_LIMIT:
+        # Grouped, the grid draws a line per group, not per run: the server's
+        # bound on a group's runs is the one that matters.
+        limit = GROUPED_LIMIT
     if len(names) > limit:
         print(
             f"runwatch: {query_text(query)!r} matches {len(names)} runs, more than the "

@@ -180,3 +180,13 @@ def test_x_option_goes_into_the_bundle(shell, published, store: Path):
     for time_again in ("-1", "-1 --x time"):  # time is the default: no field
         shell.run_line_magic("review", time_again)
         assert "x" not in published[-1][MIME_TYPE]
+
+
+def test_a_grouped_review_may_hold_more_runs_than_one_line_each(shell, published, store, capsys):
+    for i in range(PLOT_LIMIT + 2):
+        write_run(f"many{i}")
+    shell.run_line_magic("review", "'*many*'")
+    assert "more than the limit of 20" in capsys.readouterr().err
+    assert published == []
+    shell.run_line_magic("review", "'*many*' --group auto")
+    assert len(published[-1][MIME_TYPE]["runs"]) == PLOT_LIMIT + 2
