@@ -25,7 +25,10 @@ interface ITraceFacts {
 }
 
 /** What plot `group` draws: each trace's kind, n (customdata) and y. */
-const traces = (page: IJupyterLabPageFixture, group: string) =>
+const traces = (
+  page: IJupyterLabPageFixture,
+  group: string
+): Promise<ITraceFacts[]> =>
   page.evaluate(
     ([output, g]) => {
       const area = document.querySelector(
