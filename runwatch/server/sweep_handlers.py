@@ -82,6 +82,10 @@ class SweepActionHandler(StoreAPIHandler):
 
         def act() -> dict:
             sweep = _sweep(root, name)
+            why = record.untrusted(record.sweeps_dir(root) / name)
+            if why is not None:
+                self.log.warning("runwatch: refused to %s sweep %r: %s", action, name, why)
+                raise web.HTTPError(403, f"sweep {name!r} can't be acted on from here: {why}")
             try:
                 if action == "stop":
                     return {"stopped": sweep.stop(variant)}

@@ -81,6 +81,26 @@ def read(folder: Path) -> dict:
     return record
 
 
+def untrusted(folder: Path) -> str | None:
+    """Why the server must not act on this sweep's record, or None.
+
+    Relaunch runs the record's command and stop signals its pids: a record
+    someone else could have written (another owner than this process, or
+    writable by group or others, or its folder so) would make the server run
+    their command or kill any process of ours. Only this user's own records are
+    acted on."""
+    for path in (folder, folder / RECORD_FILE):
+        try:
+            st = os.lstat(path)
+        except OSError as error:
+            return f"{path}: {error.strerror or error}"
+        if st.st_uid != os.geteuid():
+            return f"{path} belongs to uid {st.st_uid}, not this server's user"
+        if st.st_mode & 0o022:
+            return f"{path} is writable by group or others"
+    return None
+
+
 def write(folder: Path, record: dict) -> None:
     temp = folder / f"{RECORD_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:

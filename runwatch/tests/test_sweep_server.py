@@ -145,3 +145,17 @@ async def test_refusals(api, post, sweep, jp_fetch, http_server_client, jp_base_
     READ_ONLY[0] = False
     rows = record.read(sweep.folder)["variants"]
     assert not any(entry.get("stopped") for entry in rows)
+
+
+async def test_a_record_others_could_write_is_not_acted_on(api, post, sweep, store):
+    await wait_rows(api, lambda rows: rows[0]["status"] == "running")
+    path = record.sweeps_dir(store) / "s1" / record.RECORD_FILE
+    os.chmod(path, 0o666)  # anyone could have put a command or pids there
+    code, answer = await post("sweeps", "s1", "relaunch", body={"variant": None})
+    assert code == 403
+    assert "writable by group or others" in str(answer)
+    assert (await post("sweeps", "s1", "stop", body={"variant": None}))[0] == 403
+    assert (await api("sweeps", "s1"))[0] == 200  # still shown
+    os.chmod(path, 0o644)
+    code, answer = await post("sweeps", "s1", "stop", body={"variant": None})
+    assert code == 200 and answer["stopped"]
