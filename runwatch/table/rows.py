@@ -16,6 +16,7 @@ BASE_KEYS = (
     "created_ms",
     "duration",
     "host",
+    "sweep",
     "description",
 )
 
@@ -27,6 +28,8 @@ def base_row(fields: dict, facts: RunFacts | None) -> dict:
     if facts is None:
         return row
     row["host"] = facts.host
+    sweep = (facts.info.info or {}).get("sweep")
+    row["sweep"] = sweep if isinstance(sweep, str) else None  # launched by runwatch.launch
     row["duration"] = _duration(fields, facts)
     row.update(facts.info.params)
     if facts.info.params_error:

@@ -17,7 +17,7 @@ from ..store import layout, safe_read, summary
 from .columns import flatten_params
 
 # The fields of `_info.json` that `summary.run_summary` looks at (the rest is not kept).
-SUMMARY_FIELDS = ("_created", layout.FINISHED_FIELD, "params", "description")
+SUMMARY_FIELDS = ("_created", layout.FINISHED_FIELD, "params", "description", "sweep")
 DELETED = "run folder deleted while the table was read"
 
 

@@ -239,3 +239,16 @@ def test_sweep_magic_shows_the_sweep_widget_and_lists_sweeps(
     assert "magic  train.py  1 variants: 1 finished" in capsys.readouterr().out
     shell.run_line_magic("sweep", "nope")
     assert "no sweep named 'nope'" in capsys.readouterr().err
+
+
+def test_the_runs_table_names_each_variants_sweep(tmp_path, monkeypatch, store):
+    (tmp_path / "quick.py").write_text("print('done')\n")
+    monkeypatch.chdir(tmp_path)
+    sweep = runwatch.launch("quick.py", [{"lr": 0.1}], parallel=1, name="tabled")
+    deadline = time.monotonic() + 60
+    while sweep.status()[0]["status"] != "finished":
+        assert time.monotonic() < deadline, sweep.status()
+        time.sleep(0.1)
+    rows = runwatch.table('sweep == "tabled"', stats="none")
+    names = list(rows.index) if hasattr(rows, "index") else [r["name"] for r in rows]
+    assert names == [sweep.status()[0]["run"]]

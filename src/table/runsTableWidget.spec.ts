@@ -196,7 +196,7 @@ describe('RunsTableWidget', () => {
     expect(blob.type).toBe('text/csv');
     const lines = table.toCsv().split('\r\n');
     expect(lines[0]).toBe(
-      'status,name,params.lr,loss.last,reason,created,duration,host,description'
+      'status,name,params.lr,loss.last,reason,created,duration,host,sweep,description'
     );
     expect(lines[1]).toMatch(/^running,2024-01-03 00-00-00 c-run,0\.01,0\.2,/);
     expect(lines).toHaveLength(3);

@@ -52,6 +52,7 @@ describe('tableColumns', () => {
       'created',
       'duration',
       'host',
+      'sweep',
       'description'
     ]);
     expect(columns[2].label).toBe('seed');

@@ -49,6 +49,7 @@ export function fixedColumns(trans: TranslationBundle): ITableColumn[] {
     { key: 'created', label: trans.__('created'), kind: 'created' },
     { key: 'duration', label: trans.__('duration'), kind: 'duration' },
     { key: 'host', label: trans.__('host'), kind: 'text' },
+    { key: 'sweep', label: trans.__('sweep'), kind: 'text' },
     { key: 'description', label: trans.__('description'), kind: 'text' }
   ];
 }
