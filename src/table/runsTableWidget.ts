@@ -275,11 +275,21 @@ export class RunsTableWidget extends Widget {
   /** Recompute the visible rows and show them, keeping the selection. */
   private _update(): void {
     const reply = this._reply;
-    const columns = reply
+    const all = reply
       ? tableColumns(reply.params, reply.stats, this._trans, reply.runs)
       : [];
     const rows = reply
-      ? visibleRows(reply.runs, columns, this._query, this._sort)
+      ? visibleRows(reply.runs, all, this._query, this._sort)
+      : [];
+    // The columns of the runs shown: a query for one sweep shows its params,
+    // not every param of the store.
+    const columns = reply
+      ? tableColumns(
+          reply.params.filter(k => rows.some(r => `params.${k}` in r)),
+          reply.stats.filter(k => rows.some(r => k in r)),
+          this._trans,
+          rows
+        )
       : [];
     this._model.update(columns, rows, this._sort);
     const selected: number[] = [];

@@ -419,14 +419,15 @@ test.describe('plots', () => {
       makeRun(
         [{ name: 'loss.train', kind: 'mean', rows: 500 }],
         { lr, batch: 64 },
-        'sweep'
+        'compare-three'
       );
     }
+    // Its own suffix: other specs' sweeps share the store.
     await runMagic(
       page,
       request,
       `${tmpPath}/compare.ipynb`,
-      "%review '*sweep*'"
+      "%review '*compare-three*'"
     );
     const plots = page.locator(PLOTS);
     await expect(plots.locator('.jp-runwatch-plots-title')).toHaveText(
