@@ -79,6 +79,53 @@ export function frameResolved(
   };
 }
 
+/**
+ * One streamed request's frames, each resolved and delivered as it comes;
+ * then every asked channel the server left unanswered (or that the failure
+ * cut off) gets its error, so no plot waits forever. Frames of channels not
+ * asked for are ignored; nothing is delivered once `signal` is aborted.
+ */
+export async function streamFrames(
+  open: OpenStream,
+  path: string,
+  signal: AbortSignal,
+  run: string,
+  names: readonly string[],
+  resolve: (frame: ISeriesFrame) => IChannelResolved,
+  deliver: (resolved: IChannelResolved) => void
+): Promise<void> {
+  const asked = new Set(names);
+  const answered = new Set<string>();
+  let failure = 'the server sent no series';
+  try {
+    const response = await open(path, signal);
+    const decoder = new SeriesFrameDecoder();
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      for (const frame of decoder.push(value)) {
+        if (asked.has(frame.header.channel)) {
+          answered.add(frame.header.channel);
+          deliver(resolve(frame));
+        }
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) {
+      return;
+    }
+    failure = (error as Error).message;
+  }
+  for (const name of names) {
+    if (!answered.has(name)) {
+      deliver({ run, name, error: failure });
+    }
+  }
+}
+
 /** Reads series from the server; `csv` streams every row from it too. */
 export class ServerSeriesReader implements ISeriesReader {
   constructor(private readonly _open: OpenStream = openStream) {}
@@ -104,42 +151,15 @@ export class ServerSeriesReader implements ISeriesReader {
           request.range,
           request.x
         );
-      const asked = new Set(batch.names);
-      const answered = new Set<string>();
-      try {
-        const response = await this._open(path, abort.signal);
-        const decoder = new SeriesFrameDecoder();
-        const reader = response.body!.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            break;
-          }
-          for (const frame of decoder.push(value)) {
-            if (!asked.has(frame.header.channel)) {
-              continue;
-            }
-            answered.add(frame.header.channel);
-            deliver(frameResolved(batch.run, frame));
-          }
-        }
-      } catch (error) {
-        if (abort.signal.aborted) {
-          return;
-        }
-        const message = (error as Error).message;
-        for (const name of batch.names) {
-          if (!answered.has(name)) {
-            answered.add(name);
-            deliver({ run: batch.run, name, error: message });
-          }
-        }
-      }
-      for (const name of batch.names) {
-        if (!answered.has(name)) {
-          deliver({ run: batch.run, name, error: 'the server sent no series' });
-        }
-      }
+      await streamFrames(
+        this._open,
+        path,
+        abort.signal,
+        batch.run,
+        batch.names,
+        frame => frameResolved(batch.run, frame),
+        deliver
+      );
     });
     this._aborts.add(abort);
     return {
@@ -218,7 +238,7 @@ export async function openStream(
 }
 
 /** The channels grouped by run, at most `CHANNELS_PER_REQUEST` a batch. */
-function batchByRun(
+export function batchByRun(
   channels: readonly IChannelRequest[]
 ): { run: string; names: string[] }[] {
   const batches: { run: string; names: string[] }[] = [];

@@ -13,8 +13,12 @@ import {
   ISeriesRequest
 } from '../protocol';
 import { inParallel } from '../data/inParallel';
-import { SeriesFrameDecoder } from '../data/seriesFrames';
-import { openStream, OpenStream } from '../data/serverSeriesReader';
+import {
+  batchByRun,
+  openStream,
+  OpenStream,
+  streamFrames
+} from '../data/serverSeriesReader';
 import { IGroupOptions } from './grouping';
 
 /** Groups asked for at once. */
@@ -102,62 +106,34 @@ export class GroupSeriesReader implements ISeriesReader {
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
     const abort = new AbortController();
-    const byGroup = new Map<string, string[]>();
-    for (const { run, name } of request.channels) {
-      byGroup.set(run, [...(byGroup.get(run) ?? []), name]);
-    }
     const deliver = (resolved: IChannelResolved) => {
       if (!abort.signal.aborted && !this._disposed) {
         onChannel(resolved);
       }
     };
     const options = this._options();
-    const done = inParallel([...byGroup], PARALLEL_REQUESTS, async entry => {
-      const [group, names] = entry;
+    const batches = batchByRun(request.channels);
+    const done = inParallel(batches, PARALLEL_REQUESTS, async batch => {
+      const { run: group, names } = batch;
       const runs = this._groups.get(group) ?? [];
-      const answered = new Set<string>();
-      try {
-        const response = await this._open(
-          'group?' +
-            groupQuery(
-              runs,
-              names,
-              request.rule,
-              request.bins,
-              options,
-              request.range,
-              request.x
-            ),
-          abort.signal
-        );
-        const decoder = new SeriesFrameDecoder();
-        const reader = response.body!.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            break;
-          }
-          for (const frame of decoder.push(value)) {
-            answered.add(frame.header.channel);
-            deliver(groupFrameResolved(group, frame));
-          }
-        }
-      } catch (error) {
-        if (abort.signal.aborted) {
-          return;
-        }
-        names
-          .filter(name => !answered.has(name))
-          .forEach(name => {
-            answered.add(name);
-            deliver({ run: group, name, error: (error as Error).message });
-          });
-      }
-      names
-        .filter(name => !answered.has(name))
-        .forEach(name =>
-          deliver({ run: group, name, error: 'the server sent no series' })
-        );
+      await streamFrames(
+        this._open,
+        'group?' +
+          groupQuery(
+            runs,
+            names,
+            request.rule,
+            request.bins,
+            options,
+            request.range,
+            request.x
+          ),
+        abort.signal,
+        group,
+        names,
+        frame => groupFrameResolved(group, frame),
+        deliver
+      );
     });
     this._aborts.add(abort);
     return {
