@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from ..server.lod.rows import ChannelSpec
+from ..server.lod.rows import ChannelSpec, channel_specs
 from ..store import layout, safe_read, summary
 from .columns import flatten_params
 
@@ -104,20 +104,3 @@ def _time_ns(text: object) -> int | None:
 
 def _ms(ns: int | None) -> int | None:
     return None if ns is None else ns // 10**6
-
-
-def channel_specs(info: dict) -> dict[str, ChannelSpec]:
-    """The run's stats channels from `_files`, each with its files by N and the first
-    file's kind: the same rule as the series endpoint's `lod.rows.run_channels`."""
-    listed = info.get("_files")
-    found: dict[str, list[tuple[int, str, str]]] = {}
-    for filename, entry in (listed if isinstance(listed, dict) else {}).items():
-        match = layout.STATS_FILE.fullmatch(filename) if isinstance(filename, str) else None
-        kind = entry.get("kind") if isinstance(entry, dict) else None
-        if match and isinstance(kind, str):
-            found.setdefault(match["channel"], []).append((int(match["n"]), filename, kind))
-    specs = {}
-    for name in sorted(found):
-        entries = sorted(found[name])
-        specs[name] = ChannelSpec(name, entries[0][2], tuple(f for _, f, _ in entries))
-    return specs

@@ -74,6 +74,12 @@ def run_channels(paths: StorePaths, run: str) -> RunChannels:
         created = info_file.created_ns(run_dir, info)
     except BadInfo as error:
         raise Refused(409, f"run {run!r}: {error}") from None
+    return RunChannels(run_dir, created, channel_specs(info))
+
+
+def channel_specs(info: dict) -> dict[str, ChannelSpec]:
+    """The run's stats channels from `_files`, by name: each with its files by N and the
+    first file's kind (the series endpoint's and the runs table's one rule)."""
     listed = info.get("_files")
     found: dict[str, list[tuple[int, str, str]]] = {}
     for filename, entry in (listed if isinstance(listed, dict) else {}).items():
@@ -81,11 +87,11 @@ def run_channels(paths: StorePaths, run: str) -> RunChannels:
         kind = entry.get("kind") if isinstance(entry, dict) else None
         if match and isinstance(kind, str):
             found.setdefault(match["channel"], []).append((int(match["n"]), filename, kind))
-    channels = {}
-    for name, entries in found.items():
-        entries.sort()
-        channels[name] = ChannelSpec(name, entries[0][2], tuple(f for _, f, _ in entries))
-    return RunChannels(run_dir, created, channels)
+    specs = {}
+    for name in sorted(found):
+        entries = sorted(found[name])
+        specs[name] = ChannelSpec(name, entries[0][2], tuple(f for _, f, _ in entries))
+    return specs
 
 
 def _missing_reason(path: Path) -> str:
