@@ -14,6 +14,7 @@ import {
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
+import { batchCellBlits } from './batchedBlits';
 import { RunsDataModel } from './runsDataModel';
 import { ColumnKind } from './tableRows';
 import { cellRenderers, cssVariables, gridStyle } from './tableTheme';
@@ -69,6 +70,7 @@ export class RunsGrid implements ITableGrid {
       },
       headerVisibility: 'column'
     });
+    batchCellBlits(this.grid);
     this.grid.addClass('jp-runwatch-table-grid');
     this.grid.dataModel = _model;
     this._selection = new BasicSelectionModel({
