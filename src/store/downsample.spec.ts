@@ -1,4 +1,4 @@
-import { downsampleMinMax } from './downsample';
+import { downsampleExtreme, downsampleMinMax } from './downsample';
 import { prng } from './testing';
 
 function randomSeries(
@@ -111,6 +111,81 @@ describe('downsampleMinMax', () => {
     expect(
       downsampleMinMax(new Float64Array(0), new Float64Array(0), 0, 1, 10).x
         .length
+    ).toBe(0);
+  });
+});
+
+describe('downsampleExtreme', () => {
+  it("keeps each column's extreme of its side, the ends, in order (property test)", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = prng(seed);
+      const n = 1 + Math.floor(random() * 3000);
+      const { x, y } = randomSeries(random, n, seed % 3 === 0 ? 0.05 : 0);
+      const width = 1 + Math.floor(random() * 200);
+      const x0 = seed % 2 === 0 ? x[Math.floor(n / 4)] : x[0];
+      const x1 = seed % 2 === 0 ? x[Math.floor((3 * n) / 4)] : x[n - 1];
+      for (const side of ['min', 'max'] as const) {
+        const out = downsampleExtreme(x, y, x0, x1, width, side);
+        expect(out.index[0]).toBe(0);
+        expect(out.index[out.index.length - 1]).toBe(n - 1);
+        // Each column's extreme of `side` is among the kept values there.
+        const scale = x1 > x0 ? width / (x1 - x0) : 0;
+        const columnOf = (v: number) =>
+          Math.min(width - 1, Math.floor((v - x0) * scale));
+        const extremes = new Map<number, number>();
+        for (let i = 0; i < n; i++) {
+          if (x[i] < x0 || x[i] > x1 || Number.isNaN(y[i])) {
+            continue;
+          }
+          const c = columnOf(x[i]);
+          const best = extremes.get(c);
+          if (
+            best === undefined ||
+            (side === 'min' ? y[i] < best : y[i] > best)
+          ) {
+            extremes.set(c, y[i]);
+          }
+        }
+        for (const [column, value] of extremes) {
+          const keptThere = [...out.index]
+            .filter(i => x[i] >= x0 && x[i] <= x1 && columnOf(x[i]) === column)
+            .map(i => y[i]);
+          expect(keptThere).toContain(value);
+        }
+        // At most one point per column, plus the ends and the outside points.
+        expect(out.x.length).toBeLessThanOrEqual(width + 4);
+        for (let k = 1; k < out.index.length; k++) {
+          expect(out.index[k]).toBeGreaterThan(out.index[k - 1]);
+        }
+      }
+    }
+  });
+
+  it('keeps a one-row spike on its side only', () => {
+    const n = 100000;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const y = new Float64Array(n).fill(1);
+    y[54321] = 1e4;
+    y[12345] = -1e4;
+    const high = downsampleExtreme(x, y, 0, n - 1, 400, 'max');
+    const low = downsampleExtreme(x, y, 0, n - 1, 400, 'min');
+    expect(Math.max(...high.y)).toBe(1e4);
+    expect(high.x[high.y.indexOf(1e4)]).toBe(54321);
+    expect(Math.min(...low.y)).toBe(-1e4);
+    expect(Math.min(...high.y)).toBe(1);
+    expect(high.x.length).toBeLessThanOrEqual(404);
+  });
+
+  it('gives nothing for an empty series', () => {
+    expect(
+      downsampleExtreme(
+        new Float64Array(0),
+        new Float64Array(0),
+        0,
+        1,
+        10,
+        'min'
+      ).x.length
     ).toBe(0);
   });
 });

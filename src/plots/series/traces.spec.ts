@@ -176,6 +176,17 @@ describe('never hiding a spike', () => {
     expect(max(bands(plot.traces)[0].y)).toBe(1e6);
   });
 
+  it('draws a band with one point per pixel per edge, spike kept', () => {
+    // 1 s buckets: 10,000 of them over 500 pixels.
+    const plot = buildPlot({
+      entries: [entry('mean', data, 1)],
+      widthPx: 500
+    });
+    const [band] = bands(plot.traces);
+    expect(max(band.y)).toBe(1e6);
+    expect(band.x.length).toBeLessThanOrEqual(2 * (500 + 4));
+  });
+
   it('re-resolves a zoomed range from the full rows', () => {
     const x0 = data.columns._time[654_000];
     const x1 = data.columns._time[655_000];

@@ -2,7 +2,7 @@
  * Plotly traces for one plot (one group): kind-aware styles, downsampled to
  * pixel resolution with min/max envelopes so no spike is ever hidden.
  */
-import { downsampleMinMax, PlotStyle } from '../../store';
+import { downsampleExtreme, downsampleMinMax, PlotStyle } from '../../store';
 import { IChannelSeries } from './series';
 import { axisStyle, scaleGroups } from './scales';
 import { memberTraces, nAt, nDropTrace } from './groupTraces';
@@ -129,8 +129,10 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const extents = styles.map(() => ({ lo: Infinity, hi: -Infinity }));
   let extent = extents[0];
 
-  const line = (x: Float64Array, y: Float64Array) => {
-    const d = downsampleMinMax(x, y, x0, x1, columns);
+  const line = (x: Float64Array, y: Float64Array, side?: 'min' | 'max') => {
+    const d = side
+      ? downsampleExtreme(x, y, x0, x1, columns, side)
+      : downsampleMinMax(x, y, x0, x1, columns);
     maxPoints = Math.max(maxPoints, d.x.length);
     for (let i = 0; i < d.x.length; i++) {
       const v = d.y[i];
@@ -165,7 +167,10 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
       // One filled polygon (the lows, then the highs back): half the
       // traces of a lo/hi pair, and plotly's cost grows with traces.
-      const outline = bandOutline(line(series.x, lo), line(series.x, hi));
+      const outline = bandOutline(
+        line(series.x, lo, 'min'),
+        line(series.x, hi, 'max')
+      );
       if (outline.x.length === 0) {
         return;
       }

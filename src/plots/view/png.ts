@@ -19,7 +19,7 @@ import {
   tableSize,
   tileGrid
 } from './pngLayout';
-import { yieldToBrowser } from './yieldToBrowser';
+import { whenIdle, yieldToBrowser } from './yieldToBrowser';
 
 /** Tiles of the saved PNG (CSS pixels). */
 export const TILE = { width: 420, height: 250, columns: 3 };
@@ -42,7 +42,11 @@ interface IInk {
   readonly font: string;
 }
 
-/** The PNG (base64, no `data:` prefix), or `undefined` if none is drawn. */
+/**
+ * The PNG (base64, no `data:` prefix), or `undefined` if none is drawn.
+ * Each plot is rendered again off screen when the page is idle: nobody
+ * waits for this picture, so it must not slow what they do wait for.
+ */
 export async function tiledPng(
   plotly: IPlotly,
   areas: readonly IPlotlyDiv[],
@@ -56,7 +60,8 @@ export async function tiledPng(
     areas,
     { width: TILE.width, height: TILE.height },
     Math.min(TILE.columns, areas.length),
-    background
+    background,
+    whenIdle
   );
   return canvas?.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }
@@ -95,7 +100,8 @@ async function composePng(
   areas: readonly IPlotlyDiv[],
   size: { width: number; height: number },
   columns: number,
-  background: string
+  background: string,
+  pace: () => Promise<void> = yieldToBrowser
 ): Promise<HTMLCanvasElement | undefined> {
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d');
@@ -118,8 +124,8 @@ async function composePng(
       height: Number(area.layout?.height) || size.height
     };
     // One plot per step: plotly renders each image off screen.
+    await pace();
     tiles.push(await plotTile(plotly, area, tileSize, ink, measure));
-    await yieldToBrowser();
   }
   const params = shownParams(areas[0]);
   context.font = `${TABLE.font}px ${ink.font}`;

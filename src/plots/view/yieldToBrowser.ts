@@ -12,3 +12,25 @@ export function yieldToBrowser(): Promise<void> {
   }
   return new Promise(resolve => setTimeout(resolve, 0));
 }
+
+/**
+ * Wait until the page is idle (or `timeoutMs` has passed): for work the
+ * user is not waiting for, such as the picture a saved notebook keeps, so
+ * it never competes with drawing or input.
+ */
+export function whenIdle(timeoutMs = 2000): Promise<void> {
+  const idle = (
+    globalThis as {
+      requestIdleCallback?: (
+        callback: () => void,
+        options: { timeout: number }
+      ) => number;
+    }
+  ).requestIdleCallback;
+  if (typeof idle === 'function') {
+    return new Promise(resolve => {
+      idle(() => resolve(), { timeout: timeoutMs });
+    });
+  }
+  return new Promise(resolve => setTimeout(resolve, 0));
+}
