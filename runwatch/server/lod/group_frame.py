@@ -1,21 +1,25 @@
 """One channel's grouped frame over many runs (docs/server-api.md, "Grouped series").
 
 Each run's values are its series at the rule, as `runs/<run>/series` serves it, and
-come from the same SeriesCache (block summaries, buckets): at the raw rule on time, a
-run's bins are read from its file's block summaries (run_bins.from_summary), so a
-warm group reads only the blocks a bin edge cuts. A run whose channel fails is named
-in `run_errors` and the group draws from the others.
+come from the same SeriesCache (buckets, block summaries). At the raw rule on time,
+a run's file with few rows a bin (row_bins.DIRECT_ROWS_PER_BIN) is binned straight
+from its rows, in one read and with no summaries built (a cold group of 100 k-row
+runs); a longer one from its block summaries (run_bins.from_summary), which read
+only the blocks a bin edge cuts. A file whose rows turn out to be out of time order
+is binned from its merged series instead, and the grid is drawn again. A run whose
+channel fails is named in `run_errors` and the group draws from the others.
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
-from . import group, run_bins, wire, xmap
+from . import group, row_bins, run_bins, wire, xmap
 from .rows import ChannelError, ChannelSpec, OpenFile, RunChannels
+from .summaries import BLOCK
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +36,48 @@ def value_column(kind: str, names) -> str | None:
     return None
 
 
+def _kept_bins(cache, source, x0: float, x1: float, width: int, compute) -> run_bins.RunBins:
+    """A file's bins, kept per grid while the file only grew: a changed center, band or
+    members (or another group sharing the run) bins nothing again."""
+    opened, run = source.opened, source.run
+    key = ("group-bins", str(run.run_dir), opened.name, source.kind)
+    key += (run.created_ns, source.column, opened.stamp, x0, x1, width)
+    found = cache.lru.get(key)
+    if found is None:
+        found = compute()
+        cache.lru.put(key, found)
+    return found
+
+
+class RowSource:
+    """A channel of one file at the raw rule, few rows a bin: bins from its rows."""
+
+    def __init__(self, cache, run: RunChannels, opened: OpenFile, kind: str, column: str):
+        self.cache, self.run, self.opened = cache, run, opened
+        self.kind, self.column = kind, column
+        self.rows = opened.rows
+        self.first, self.last = row_bins.ends(opened, run.created_ns)
+
+    def extent(self) -> tuple[float, float] | None:
+        return min(0.0, self.first), self.last
+
+    def bins(self, x0: float, x1: float, width: int) -> run_bins.RunBins:
+        def compute():
+            return row_bins.from_rows(
+                self.opened, self.kind, self.column, self.run.created_ns, x0, x1, width, self.cache
+            )
+
+        return _kept_bins(self.cache, self, x0, x1, width, compute)
+
+
 class SummarySource:
-    """A channel of one time-sorted file at the raw rule: bins from its summaries."""
+    """A channel of one time-sorted file at the raw rule: bins from its summaries, or
+    from the rows in range where a bin holds few."""
 
     def __init__(self, cache, run: RunChannels, opened: OpenFile, summary, column: str):
         self.cache, self.run, self.opened = cache, run, opened
         self.summary, self.column = summary, column
+        self.kind = summary.kind
         self.rows = summary.rows
 
     def extent(self) -> tuple[float, float] | None:
@@ -47,19 +87,24 @@ class SummarySource:
         return min(0.0, float(blocks.xf[0])), float(blocks.xl[-1])
 
     def bins(self, x0: float, x1: float, width: int) -> run_bins.RunBins:
-        # Kept per grid while the file only grew: a changed center, band or members
-        # (or another group sharing the run) bins nothing again.
-        opened = self.opened
-        key = ("group-bins", str(self.run.run_dir), opened.name, self.summary.kind)
-        key += (self.run.created_ns, self.column, opened.stamp, x0, x1, width)
-        found = self.cache.lru.get(key)
-        if found is None:
-            found = run_bins.from_summary(
-                self.summary, self.column, opened, self.run.created_ns, x0, x1, width, self.cache
-            )
-            found = found or run_bins.from_points(np.empty(0), np.empty(0), x0, x1, width)
-            self.cache.lru.put(key, found)
-        return found
+        return _kept_bins(self.cache, self, x0, x1, width, lambda: self._bins(x0, x1, width))
+
+    def _bins(self, x0: float, x1: float, width: int) -> run_bins.RunBins:
+        summary, opened, cache = self.summary, self.opened, self.cache
+        origin, column = self.run.created_ns, self.column
+        if column in summary.blocks.columns:
+            begin, end = summary._bounds(opened, origin, x0, x1, cache)
+            if end - begin <= row_bins.DIRECT_ROWS_PER_BIN * width:
+                start = begin // BLOCK * BLOCK  # where cumsum's running sum is known
+                running = float(summary.blocks.running[start // BLOCK]) if end > begin else 0.0
+                found = row_bins.from_rows(
+                    opened, self.kind, column, origin, x0, x1, width, cache, start, end, running
+                )
+                before = run_bins.neighbour(summary, column, opened, origin, begin - 1, -1, cache)
+                after = run_bins.neighbour(summary, column, opened, origin, end, 1, cache)
+                return found._replace(before=before, after=after)
+        found = run_bins.from_summary(summary, column, opened, origin, x0, x1, width, cache)
+        return found or run_bins.from_points(np.empty(0), np.empty(0), x0, x1, width)
 
 
 class PointSource:
@@ -82,7 +127,7 @@ class PointSource:
         return run_bins.from_points(self.x, self.value, x0, x1, width, low, high)
 
 
-def source(cache, stack: ExitStack, run: RunChannels, spec: ChannelSpec, rule, x_name):
+def source(cache, stack: ExitStack, run: RunChannels, spec: ChannelSpec, rule, x_name, width):
     """The run's channel, ready to bin; ChannelError when it can't be."""
     if x_name is not None:
         mapped = xmap.load(cache, run, x_name)
@@ -96,12 +141,34 @@ def source(cache, stack: ExitStack, run: RunChannels, spec: ChannelSpec, rule, x
             if not opened.empty:
                 files.append(opened)
         if len(files) == 1:
-            summary = cache.summary(run, spec, files[0])
-            if summary.sorted and summary.blocks is not None:
-                column = _column(spec, summary.blocks.columns)
-                return SummarySource(cache, run, files[0], summary, column)
+            found = _one_file_source(cache, run, spec, files[0], width)
+            if found is not None:
+                return found
+    return merged_source(cache, run, spec, rule)
+
+
+def merged_source(cache, run: RunChannels, spec: ChannelSpec, rule) -> PointSource:
+    """The channel's series as the series endpoint merges it (every row, sorted)."""
     series, rows = cache.series(run, spec, rule)
     return PointSource(series, _column(spec, series.columns), rows, from_zero=True)
+
+
+def _order_key(run: RunChannels, opened: OpenFile) -> tuple:
+    return ("out-of-order", str(run.run_dir), opened.name, opened.stamp)
+
+
+def _one_file_source(cache, run: RunChannels, spec: ChannelSpec, opened: OpenFile, width: int):
+    """Rows for few a bin (no summaries needed), else summaries; None: out of order."""
+    if cache.lru.get(_order_key(run, opened)) is None:
+        if opened.rows <= row_bins.DIRECT_ROWS_PER_BIN * width:
+            column = _column(spec, row_bins.raw_names(opened, spec.kind))
+            found = RowSource(cache, run, opened, spec.kind, column)
+            if found.first <= found.last:  # else a NaT or rows out of order
+                return found
+        summary = cache.summary(run, spec, opened)
+        if summary.sorted and summary.blocks is not None:
+            return SummarySource(cache, run, opened, summary, _column(spec, summary.blocks.columns))
+    return None
 
 
 def _column(spec: ChannelSpec, names) -> str:
@@ -120,6 +187,29 @@ def _reason(spec: ChannelSpec, error: Exception) -> str:
         where = error.filename.rsplit("/", 1)[-1] if error.filename else spec.name
         return f"{where}: {error.strerror or error}"
     return f"{spec.name}: the server failed ({type(error).__name__})"
+
+
+@contextmanager
+def _failing(errors: dict[str, str], name: str, spec: ChannelSpec):
+    """A run whose channel fails is named in `errors`; the group draws from the others."""
+    try:
+        yield
+    except (ChannelError, OSError) as error:
+        errors[name] = _reason(spec, error)
+    except Exception as error:  # a bug or a file no check foresaw
+        log.exception("runwatch: the grouped series of %r failed", spec.name)
+        errors[name] = _reason(spec, error)
+
+
+def _grid(sources, x_range) -> tuple[float, float]:
+    """[x0, x1]: as asked, else the union of the runs' extents."""
+    if x_range is not None:
+        return x_range
+    extents = [e for *_, found in sources if (e := found.extent()) is not None]
+    if not extents:
+        return 0.0, 1.0
+    x0, x1 = min(e[0] for e in extents), max(e[1] for e in extents)
+    return x0, x1 if x1 > x0 else x0 + 1
 
 
 def frame(
@@ -149,33 +239,30 @@ def frame(
                 missing.append(name)
                 continue
             kind = kind or spec.kind
-            try:
-                sources.append((name, spec, source(cache, stack, run, spec, rule, x_name)))
-            except (ChannelError, OSError) as error:  # the group draws from the others
-                errors[name] = _reason(spec, error)
-            except Exception as error:  # a bug or a file no check foresaw
-                log.exception("runwatch: the grouped series of %r failed", spec.name)
-                errors[name] = _reason(spec, error)
-        extents = [e for _, _, s in sources if (e := s.extent()) is not None]
-        if x_range is not None:
-            x0, x1 = x_range
-        elif extents:
-            x0, x1 = min(e[0] for e in extents), max(e[1] for e in extents)
-            x1 = x1 if x1 > x0 else x0 + 1
-        else:
-            x0, x1 = 0.0, 1.0
+            with _failing(errors, name, spec):
+                found = source(cache, stack, run, spec, rule, x_name, width)
+                sources.append((name, spec, run, found))
+        while True:
+            x0, x1 = _grid(sources, x_range)
+            binned, out_of_order = [], []
+            for name, spec, run, found in sources:
+                with _failing(errors, name, spec):
+                    try:
+                        binned.append((name, found, found.bins(x0, x1, width)))
+                    except row_bins.OutOfOrder:
+                        out_of_order.append((name, spec, run, found))
+            if not out_of_order:
+                break
+            # Rare (a clock that stepped back): bin those runs' merged series, and
+            # draw the grid again, as their extents may differ from their ends.
+            sources = [s for s in sources if not any(s[3] is o[3] for o in out_of_order)]
+            for name, spec, run, found in out_of_order:
+                cache.lru.put(_order_key(run, found.opened), True)
+                with _failing(errors, name, spec):
+                    sources.append((name, spec, run, merged_source(cache, run, spec, rule)))
         centres = run_bins.centres(x0, x1, width)
         values, reduced, own = [], False, []
-        for name, spec, found in sources:
-            try:
-                bins = found.bins(x0, x1, width)
-            except (ChannelError, OSError) as error:
-                errors[name] = _reason(spec, error)
-                continue
-            except Exception as error:
-                log.exception("runwatch: the grouped series of %r failed", spec.name)
-                errors[name] = _reason(spec, error)
-                continue
+        for name, found, bins in binned:
             rows += found.rows
             reduced = reduced or bool(np.any(bins.count > 1))
             values.append(group.run_values(bins, centres))

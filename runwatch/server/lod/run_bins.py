@@ -109,8 +109,8 @@ def from_summary(
     if blocks is None or n == 0 or column not in blocks.columns:
         return None
     begin, end = summary._bounds(opened, origin_ns, x0, x1, counter)
-    before = _neighbour(summary, column, opened, origin_ns, begin - 1, -1, counter)
-    after = _neighbour(summary, column, opened, origin_ns, end, 1, counter)
+    before = neighbour(summary, column, opened, origin_ns, begin - 1, -1, counter)
+    after = neighbour(summary, column, opened, origin_ns, end, 1, counter)
     if begin >= end:
         return from_points(np.empty(0), np.empty(0), x0, x1, width)._replace(
             before=before, after=after
@@ -194,7 +194,7 @@ def _read_cut_blocks(summary, opened, origin_ns, cut: np.ndarray, counter):
 MAX_NEIGHBOUR_BLOCKS = 64  # blocks read looking for a finite neighbour before giving up
 
 
-def _neighbour(summary, column, opened, origin_ns, row: int, step: int, counter) -> Point | None:
+def neighbour(summary, column, opened, origin_ns, row: int, step: int, counter) -> Point | None:
     """The first finite point from `row` on in direction `step` (-1 back, 1 on): the
     summaries say which blocks hold a non-NaN row; only those are read (±inf rows are
     skipped, which may take a few blocks)."""
