@@ -3,27 +3,33 @@
 One `RunsTable` per store root keeps what makes a second table cheap: each run's
 facts (params, channels, host) until its summary in the listing changes, and each
 channel's summaries under its files' stamps. The server passes its listing's
-summaries (GET runs' cache); the kernel's `runwatch.table()` scans every run.
+summaries (GET runs' cache) and a disk cache (persisted.py), so the first table
+after a restart reads back what the last server learned instead of every data
+file; the kernel's `runwatch.table()` scans every run, in memory only.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..server.json_text import to_json
 from ..server.listing import newest_first
+from ..server.lod.disk_cache import DiskCache
 from ..server.paths import StorePaths
 from ..store import layout, safe_read, summary
 from ..store.errors import RunNotFound
 from ..store.resolve import StoreRootNotAFolder, list_run_dirs, resolve_many
 from . import run_facts
-from .channel_stats import ChannelStatsCache
+from .channel_stats import ChannelStatsCache, entry_key
 from .columns import ordered_param_keys
+from .persisted import PersistedTable
 from .rows import add_stats, base_row
 from .stat_keys import BadStat, StatKey, parse_stat, stat_or_none
 
@@ -31,6 +37,9 @@ MAX_QUERY = 10_000  # characters, as the query language's own limit
 MAX_STATS = 1000
 NO_STATS = "none"
 Summaries = Callable[[], list[dict]]  # every run's summary, newest first
+# A table that learned something is written to disk at once the first time, then at
+# most this often (a live store's runs change on every table; the rest is kept anyway).
+PERSIST_SPACING_S = 30.0
 
 
 def _query_error(message: str) -> Exception:
@@ -54,11 +63,22 @@ def parse_stats(keys: list[str] | None) -> list[StatKey] | None:
 
 
 class RunsTable:
-    def __init__(self, root: Path, stale_after_s: float = summary.STALE_AFTER_S):
+    def __init__(
+        self,
+        root: Path,
+        stale_after_s: float = summary.STALE_AFTER_S,
+        disk: DiskCache | None = None,
+    ):
         self.root = root
         self.paths = StorePaths(root)
         self.stale_after_s = stale_after_s
         self.stats_cache = ChannelStatsCache()
+        self.disk = disk  # where `persist` writes and the first table reads back
+        self.persisted: PersistedTable | None = None  # made with the root's real path
+        self._saved_infos: dict = {}  # run -> InfoFacts read back, until used
+        self._learned = False  # facts read since the last `persist`
+        self._persisted_misses = 0  # stats_cache.misses at the last `persist`
+        self._persisted_at: float | None = None
         # run name -> (the listing summary's fingerprint, facts, that summary) for the server
         self._facts: dict[str, tuple] = {}
         # (run name, stat keys) -> (listing summary, facts, [row, JSON text]) it was made from
@@ -98,8 +118,8 @@ class RunsTable:
 
             if is_filter(query) and not _is_run_dir(self.root, query):  # an exact name wins
                 matches = parse_filter(query)
-        with self._lock:
-            fields, facts = self._rows(query if matches is None else None, summaries)
+        with self._lock, _no_collections():
+            fields, facts, paths = self._rows(query if matches is None else None, summaries)
             if len(self._built) > 3 * len(fields) + 1000:
                 self._built.clear()  # rows for stats asked for no longer
             filter_stats = []
@@ -109,7 +129,7 @@ class RunsTable:
                 kept = [
                     i
                     for i, (field, run) in enumerate(zip(fields, facts))
-                    if matches.matches(self._row(field, run, filter_stats, names)[0])
+                    if matches.matches(self._row(paths, field, run, filter_stats, names)[0])
                 ]
                 fields, facts = [fields[i] for i in kept], [facts[i] for i in kept]
             channels = sorted({c for f in facts if f is not None for c in f.info.channels})
@@ -117,7 +137,9 @@ class RunsTable:
                 wanted = [parse_stat(f"{channel}.last") for channel in channels]
             keys = list(dict.fromkeys([s.key for s in wanted] + [s.key for s in filter_stats]))
             every, names = [parse_stat(key) for key in keys], tuple(keys)
-            built = [self._row(field, run, every, names) for field, run in zip(fields, facts)]
+            built = [
+                self._row(paths, field, run, every, names) for field, run in zip(fields, facts)
+            ]
         answer = {
             "root": str(self.root),
             "query": query,
@@ -128,7 +150,7 @@ class RunsTable:
         }
         return answer, built
 
-    def _row(self, field: dict, run, stats: list[StatKey], keys: tuple) -> list:
+    def _row(self, paths: StorePaths, field: dict, run, stats: list[StatKey], keys: tuple) -> list:
         """[row, its JSON text or None], kept while the run's listing summary (the same
         object: the listing keeps it while the run is unchanged) and facts are."""
         key = (field["name"], keys)
@@ -137,16 +159,21 @@ class RunsTable:
             return known[2]
         row = base_row(field, run)
         if stats:
-            add_stats(row, run, stats, self.paths, self.stats_cache)
+            add_stats(row, run, stats, paths, self.stats_cache)
         built = [row, None]
         self._built[key] = (field, run, built)
         return built
 
-    def _rows(self, query: str | None, summaries: Summaries | None) -> tuple[list, list]:
-        """(summary fields, facts) of the runs `query` selects (None: all), newest first."""
+    def _rows(
+        self, query: str | None, summaries: Summaries | None
+    ) -> tuple[list, list, StorePaths]:
+        """(summary fields, facts) of the runs `query` selects (None: all), newest first,
+        and the paths to read their files by."""
         real_root = self._real_root()
         if real_root is None:
-            return [], []
+            return [], [], self.paths
+        if self.disk is not None and self.persisted is None:
+            self._read_back(real_root)
         if summaries is None:
             names = list_run_dirs(self.root) if query is None else self._select(query)
             if query is None:
@@ -165,7 +192,9 @@ class RunsTable:
         for i, (field, run) in enumerate(zip(fields, runs)):
             if run is _DELETED:
                 fields[i], runs[i] = _unreadable(field["name"], run_facts.DELETED), None
-        return fields, runs
+        if query is None:
+            self._saved_infos.clear()  # what no run has now is never asked for
+        return fields, runs, _PinnedRoot(self.root, real_root)
 
     def _select(self, query: str) -> list[str]:
         """The runs an index, name, word or glob matches (none: an empty table)."""
@@ -198,7 +227,7 @@ class RunsTable:
             self._facts[name] = (fingerprint, known[1], field)
             return known[1]
         try:
-            facts, _ = run_facts.inspect(self.root, real_root, name, known and known[1])
+            facts, _ = self._inspect(real_root, name, known)
         except FileNotFoundError:
             self._facts.pop(name, None)
             return _DELETED
@@ -207,14 +236,25 @@ class RunsTable:
         self._facts[name] = (fingerprint, facts, field)
         return facts
 
+    def _inspect(self, real_root: str, name: str, known: tuple | None) -> tuple:
+        """`run_facts.inspect` given what was known of the run (in memory, else read back
+        from disk), noting when its `_info.json` had to be read."""
+        previous = known and known[1]
+        if not previous:
+            saved = self._saved_infos.pop(name, None)
+            previous = saved and run_facts.RunFacts({}, saved, None, None, {})
+        facts, scan = run_facts.inspect(self.root, real_root, name, previous)
+        if not previous or facts.info is not previous.info:
+            self._learned = True
+        return facts, scan
+
     def _scan(self, names: list[str], real_root: str) -> tuple[list[dict], list]:
         """Each run's summary and facts from its folder, newest first (the kernel's way)."""
         now_ms = time.time_ns() // 10**6
         found, created = {}, {}
         for name in names:
-            known = self._facts.get(name)
             try:
-                facts, scan = run_facts.inspect(self.root, real_root, name, known and known[1])
+                facts, scan = self._inspect(real_root, name, self._facts.get(name))
             except FileNotFoundError:
                 found[name] = (_unreadable(name, run_facts.DELETED), None)
                 continue
@@ -233,6 +273,81 @@ class RunsTable:
             created[name] = info.created_ns
         ordered = [found[name] for name in newest_first(list(found), created)]
         return [fields for fields, _ in ordered], [facts for _, facts in ordered]
+
+    # ---- on disk (persisted.py) ---------------------------------------------------------
+
+    def _read_back(self, real_root: str) -> None:
+        """Take what the last server wrote for this root (once, on the first table)."""
+        self.persisted = PersistedTable(self.disk, real_root)
+        saved = self.persisted.load()
+        if saved is not None:
+            self._saved_infos = saved.infos
+            self.stats_cache.seed(saved.stats)
+        self._persisted_misses = self.stats_cache.misses
+        self._learned = False
+
+    def persist(self, now_s: float | None = None) -> bool:
+        """Write each run's facts and its channels' cells (under their current stamps)
+        to disk if a table learned something since the last write: at once the first
+        time, then at most every PERSIST_SPACING_S. True if written. Never raises for a
+        disk fault (DiskCache logs it once)."""
+        now_s = time.monotonic() if now_s is None else now_s
+        with self._lock:
+            if self.persisted is None:
+                return False
+            if not self._learned and self.stats_cache.misses == self._persisted_misses:
+                return False
+            if self._persisted_at is not None and now_s - self._persisted_at < PERSIST_SPACING_S:
+                return False
+            runs = [(name, known[1]) for name, known in self._facts.items() if known[1]]
+            self._learned, self._persisted_misses = False, self.stats_cache.misses
+            self._persisted_at = now_s
+        with _no_collections():
+            return self.persisted.save(self._persisted_runs(runs))
+
+    def _persisted_runs(self, runs: list) -> list:
+        """[(run, its info facts or None, [(entry_key, cells)])] as `PersistedTable.save`
+        takes them: each channel's cells under its files' stamps now."""
+        listed = []
+        for name, facts in runs:
+            info = facts.info
+            stats = []
+            for channel, spec in info.channels.items():
+                stamps = facts.stamps[channel]
+                if info.created_ns is None or None in stamps:
+                    continue
+                key = entry_key(name, spec, info.created_ns, stamps)
+                cells = self.stats_cache.known(key)
+                if cells:
+                    stats.append((key, cells))
+            listed.append((name, info if info.info is not None else None, stats))
+        return listed
+
+
+class _PinnedRoot(StorePaths):
+    """The store's paths with the root's real path found once per table (os.path.realpath
+    of the root for every file read cost a third of a cold table's file opening)."""
+
+    def __init__(self, root: Path, real_root: str):
+        super().__init__(root)
+        self._real_root = real_root
+
+    def real_root(self) -> str:
+        return self._real_root
+
+
+@contextmanager
+def _no_collections() -> Iterator[None]:
+    """No garbage collection while a table is built. A cold table makes a million
+    long-lived objects (facts, cells, rows), and the collector's full passes over
+    them all took ~0.8 s of a 2.5 s cold table; nothing it makes is cyclic garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _DELETED = object()

@@ -61,7 +61,7 @@ class ChannelStatsCache:
         wanted: list[StatKey],
     ) -> dict[str, Cell]:
         """{stat key: Cell} for the wanted stats of one channel of the run named `run`."""
-        key = (run, spec.name, spec.kind, created_ns, stamps)
+        key = entry_key(run, spec, created_ns, stamps)
         with self._lock:
             known = self._entries.get(key)
             if known is not None:
@@ -77,6 +77,26 @@ class ChannelStatsCache:
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
         return {stat.key: known[_name(stat)] for stat in wanted}
+
+    def known(self, key: tuple) -> dict[str, Cell] | None:
+        """The cells kept under `key` (`entry_key`), without reading anything."""
+        with self._lock:
+            return self._entries.get(key)
+
+    def seed(self, entries: list[tuple[tuple, dict[str, Cell]]]) -> None:
+        """Keep cells computed earlier (read back from disk); an entry already in
+        memory is kept as it is."""
+        with self._lock:
+            for key, cells in entries:
+                self._entries.setdefault(key, cells)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def entry_key(run: str, spec: ChannelSpec, created_ns: int, stamps: tuple) -> tuple:
+    """What a channel's summaries depend on: the run, the channel and its kind, the
+    run's `_created` (for `at<T>`), and each file's (dev, inode, size, mtime)."""
+    return (run, spec.name, spec.kind, created_ns, stamps)
 
 
 def _name(stat: StatKey) -> str:

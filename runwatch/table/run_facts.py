@@ -24,7 +24,7 @@ DELETED = "run folder deleted while the table was read"
 class InfoFacts(NamedTuple):
     """What the row takes from `_info.json`, and the stamp it was read at."""
 
-    key: tuple | None  # (inode, size, mtime) of `_info.json`
+    key: tuple | None  # (device, inode, size, mtime) of `_info.json`
     info: dict | None  # SUMMARY_FIELDS of it, or None if unreadable
     error: str | None
     created_ns: int | None
@@ -54,7 +54,7 @@ def inspect(
     try:
         scan = summary.scan_dir_fd(fd, real_root)
         st = scan.files.get(layout.INFO_FILE)
-        key = (st.st_ino, st.st_size, st.st_mtime_ns) if st else None
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if st else None
         info = previous.info if previous is not None and key and previous.info.key == key else None
         if info is None:
             info = _read_info(run_dir, fd, real_root, scan, key)

@@ -12,8 +12,10 @@ from runwatch.tests.test_table_rows import write_run
 
 
 @pytest.fixture
-def table(http_server_client, jp_base_url, jp_auth_header):
-    """GET table?<params> (lists repeat a parameter): (status, parsed JSON, headers)."""
+def table(http_server_client, jp_base_url, jp_auth_header, tmp_path, monkeypatch):
+    """GET table?<params> (lists repeat a parameter): (status, parsed JSON, headers).
+    The table's disk cache goes to the test's folder, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
     async def get(params: dict | None = None, headers: dict | None = None):
         query = urlencode(params or {}, doseq=True, quote_via=quote)
@@ -147,3 +149,21 @@ async def test_a_growing_run_shows_its_new_rows(table, store):
     second = (await table({"stat": ["x.max", "x.last"]}))[1]["runs"][0]
     assert (first["x.max"], first["x.last"]) == (2.0, 2.0)
     assert (second["x.max"], second["x.last"]) == (7.0, 7.0)
+
+
+async def test_a_restarted_server_reads_its_table_back(table, store, tmp_path, jp_serverapp):
+    from tornado.ioloop import IOLoop
+
+    from runwatch.server import table_handlers
+    from runwatch.tests.test_table_cache import opened_files
+
+    write_run("a", params={"lr": 1e-3})
+    _, before, _ = await table({"stat": ["loss.val.min", "acc.last"]})
+    # the answer is sent first; the table's own thread then writes it to disk
+    await IOLoop.current().run_in_executor(table_handlers.executor(), lambda: None)
+    assert list((tmp_path / "xdg-cache" / "runwatch" / "table").glob("*.lod"))
+    del jp_serverapp.web_app.settings["runwatch_table"]  # what a restart forgets
+    with opened_files() as opened:
+        _, after, _ = await table({"stat": ["loss.val.min", "acc.last"]})
+    assert after == before
+    assert [name for name in opened if name.endswith(".npr")] == []
