@@ -17,6 +17,8 @@ caller bins the merged series instead.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ...store import npr
@@ -71,8 +73,9 @@ def from_rows(
     before: Point | None = None
     after: Point | None = None
     last_unit = None
+    into = _read_buffer(min(CHUNK_ROWS, max(0, stop - start)) * opened.layout.itemsize)
     for chunk in range(start, stop, CHUNK_ROWS):
-        records = opened.records(chunk, min(stop, chunk + CHUNK_ROWS))
+        records = opened.records(chunk, min(stop, chunk + CHUNK_ROWS), into)
         counter.rows_decoded += len(records)
         if len(records) == 0:
             break
@@ -111,6 +114,17 @@ def from_rows(
         return _scatter(*elements[0], width, before, after)
     pixel, count, total, low, high, fx, fv, lx, lv = (np.concatenate(a) for a in zip(*elements))
     return _reduce(pixel, count, total, low, high, fx, fv, lx, lv, width, before, after)
+
+
+_buffers = threading.local()
+
+
+def _read_buffer(size: int) -> np.ndarray:
+    """This thread's buffer of at least `size` bytes, reused from file to file."""
+    buffer = getattr(_buffers, "bytes", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _buffers.bytes = np.empty(size, np.uint8)
+    return buffer
 
 
 def _fields(records: np.ndarray) -> dict[str, np.ndarray]:
