@@ -1,4 +1,4 @@
-"""GET table over 10,000 runs: warm `stat=none`, warm default, cold default, and a filter.
+"""GET table over 10,000 runs: cold (first ever, and after a restart), warm, and a filter.
 
     .venv/bin/python bench/table_bench.py [--runs 10000] [--writers 4] [--store DIR]
 
@@ -11,7 +11,10 @@ store there and reuses it when it already holds the runs. Then it starts a real
 
 1. cold: the first `GET table` (default summaries) after a server start, the
    listing's cold scan included (median over `--restarts` starts; the OS page
-   cache stays warm);
+   cache stays warm), twice: with the table's disk cache cleared (the first
+   table ever) and kept from the server before (what a restart is); beside
+   the cold `GET runs` of a restarted server (the listing alone, the floor of
+   a cold table). The disk caches live in the bench's own XDG_CACHE_HOME;
 2. warm: `GET runs` (the same-run baseline: the listing the table builds on),
    `GET table?stat=none`, `GET table` (each channel's `last`), a filter
    (`q=lr < 2e-3 and loss.val.last < 50`) and four summaries per channel
@@ -29,6 +32,7 @@ import http.client
 import multiprocessing
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -120,33 +124,71 @@ WARM = {
 }
 
 
+def started(work: Path, store: Path) -> tuple:
+    port, token = free_port(), secrets.token_hex(16)
+    server = start_server(work, store, port, token, "auto")
+    api = GzipApi(port, token)
+    api.wait_until_up(server)
+    return server, api
+
+
+def first_answer(work: Path, store: Path, path: str, gzip: bool = True) -> float:
+    """Seconds to a fresh server's first GET `path`; the server is stopped after the
+    table's thread is done (its disk write follows the answer, in the same thread)."""
+    server, api = started(work, store)
+    try:
+        code, body, took = api.get_as_browser(path, gzip)
+        assert code == 200, body[:300]
+        if path.startswith("runwatch/api/table"):
+            api.get_as_browser(table_path(stat="none"))  # queued behind the disk write
+        return took
+    finally:
+        stop_server(server)
+
+
+def cold(args, work: Path, store: Path) -> dict[str, list[float]]:
+    cache = work / "cache"
+    os.environ["XDG_CACHE_HOME"] = str(cache)  # the servers' disk caches: ours alone
+    times = {"first ever (disk cache cleared)": [], "after a restart (disk cache kept)": []}
+    times["GET runs after a restart (baseline)"] = []
+    for _ in range(args.restarts):
+        shutil.rmtree(cache, ignore_errors=True)
+        for name, path, gzip in (
+            ("first ever (disk cache cleared)", table_path(), True),
+            ("after a restart (disk cache kept)", table_path(), True),
+            ("GET runs after a restart (baseline)", "runwatch/api/runs", False),
+        ):
+            times[name].append(first_answer(work, store, path, gzip))
+    return times
+
+
+def warm(args, work: Path, store: Path) -> tuple[dict, dict]:
+    times, sizes = {name: [] for name in WARM}, {}
+    server, api = started(work, store)
+    try:
+        for name, (path, gzip) in WARM.items():
+            api.get_as_browser(path, gzip)  # the first of each fills its summaries
+            for _ in range(args.warm):
+                code, body, took = api.get_as_browser(path, gzip)
+                assert code == 200, body[:300]
+                times[name].append(took)
+            sizes[name] = len(body)
+    finally:
+        stop_server(server)
+    return times, sizes
+
+
 def bench(args, work: Path, store: Path) -> None:
-    cold, warm, sizes = [], {name: [] for name in WARM}, {}
-    for start in range(args.restarts):
-        port, token = free_port(), secrets.token_hex(16)
-        server = start_server(work, store, port, token, "auto")
-        try:
-            api = GzipApi(port, token)
-            api.wait_until_up(server)
-            code, body, took = api.get_as_browser(table_path())
-            assert code == 200, body[:300]
-            cold.append(took)
-            if start:
-                continue
-            for name, (path, gzip) in WARM.items():
-                api.get_as_browser(path, gzip)  # the first of each fills its summaries
-                for _ in range(args.warm):
-                    code, body, took = api.get_as_browser(path, gzip)
-                    assert code == 200, body[:300]
-                    warm[name].append(took)
-                sizes[name] = len(body)
-        finally:
-            stop_server(server)
+    colds = cold(args, work, store)
+    warms, sizes = warm(args, work, store)
     print(f"GET table over {args.runs:,} runs x {len(CHANNELS)} channels x {ROWS} rows:")
-    print(f"  cold, default (first after a start, median of {len(cold)}): {median_ms(cold)}")
-    for name, times in warm.items():
+    for name, times in colds.items():
+        shown = ", ".join(f"{t:.2f} s" for t in times)
+        print(f"  cold, {name:42} {median_ms(times)}  (median of {len(times)}: {shown})")
+    for name, times in warms.items():
         print(f"  warm, {name:48} {median_ms(times)}  ({sizes[name] / 1e6:.2f} MB sent)")
-    print("  target: the table paints <= 500 ms; the warm answers well under it")
+    print("  target: the table paints <= 500 ms; the warm answers well under it;")
+    print("  a restarted server's first table <= ~2 s")
 
 
 def main() -> None:
