@@ -232,3 +232,12 @@ def persisted_spacing() -> float:
     from runwatch.table.build import PERSIST_SPACING_S
 
     return PERSIST_SPACING_S
+
+
+def test_a_cache_folder_that_cant_be_used_leaves_the_table_in_memory(store, tmp_path):
+    x_run(store, [1.0, 3.0])
+    (tmp_path / "cache").write_text("a file where the folder would be")
+    server = Server(store, tmp_path / "cache")
+    assert server.rows(["x.max"])[RUN]["x.max"] == 3.0
+    assert not server.table.persist()
+    assert server.rows(["x.max"])[RUN]["x.max"] == 3.0 and server.table.stats_cache.misses == 1
