@@ -61,10 +61,11 @@ def test_rows_give_the_bins_of_every_row(store, monkeypatch, chunk, width, span,
         assert np.nanmax(got.high) == 1e6  # the spike is in its bin's max
 
 
-@pytest.mark.parametrize("x_range", [(0.0, 100.0), (2.0, 3.0), (100.0, 100.00005)])
+@pytest.mark.parametrize("x_range", [(0.0, 100.0), (2.0, 3.0), (100.0, 100.00005), (-1e9, 5e9)])
 def test_rows_on_and_next_to_bin_edges_fall_where_their_seconds_put_them(store, x_range):
-    """Rows exactly on each edge, a nanosecond either side, many sharing a time, and
-    edges packed tighter than a row's time can tell apart (every row then exactly)."""
+    """Rows exactly on each edge, a nanosecond either side, many sharing a time; edges
+    packed tighter than a row's time can tell apart (every row then exactly); and edges
+    over a century from _created (past 2**62 ns: saturated, not wrapped)."""
     edges = run_bins.edges(*x_range, 100)
     ns = np.round(edges * 1e9).astype(np.int64)
     near = np.concatenate([ns - 1, ns, ns, ns + 1, 100 * 10**9 + np.arange(20_000)])

@@ -28,11 +28,12 @@ from .run_bins import Point, RunBins, _reduce, from_points
 from .summaries import raw_rows
 
 CHUNK_ROWS = 2**17  # rows read at once: bounded memory that stays in the CPU's caches
+CHUNK_BYTES = 2**22  # and at most this many bytes (a row of many fields is long)
 # Binning rows directly beats even built summaries up to about this many rows a bin
 # (1 ms either way per 100 k rows; at more, whole blocks inside a bin save reading
 # their rows); it always beats building them (3 ms per 100 k rows).
 DIRECT_ROWS_PER_BIN = 1024
-INT64_MAX = np.iinfo(np.int64).max
+INT64_MIN, INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
 
 
 class OutOfOrder(Exception):
@@ -73,9 +74,11 @@ def from_rows(
     before: Point | None = None
     after: Point | None = None
     last_unit = None
-    into = _read_buffer(min(CHUNK_ROWS, max(0, stop - start)) * opened.layout.itemsize)
-    for chunk in range(start, stop, CHUNK_ROWS):
-        records = opened.records(chunk, min(stop, chunk + CHUNK_ROWS), into)
+    itemsize = opened.layout.itemsize
+    step = max(1, min(CHUNK_ROWS, CHUNK_BYTES // itemsize))
+    into = _read_buffer(min(step, max(0, stop - start)) * itemsize)
+    for chunk in range(start, stop, step):
+        records = opened.records(chunk, min(stop, chunk + step), into)
         counter.rows_decoded += len(records)
         if len(records) == 0:
             break
@@ -182,16 +185,22 @@ def edge_rows(
     guess = x0 + (x1 - x0) * np.arange(width + 1) / width  # about where each edge is
     slack = 1e-9 * (1.0 + abs(x0) + abs(x1))  # far above the seconds' rounding
 
-    def to_units(seconds: np.ndarray, rounding) -> np.ndarray:
-        relative = rounding((seconds * 1e9 + remainder) / unit_ns)
+    # int64 room around the origin: a time past it saturates instead of wrapping.
+    room = (max(INT64_MIN, INT64_MIN - origin_units), min(INT64_MAX, INT64_MAX - origin_units))
+
+    def to_units(seconds: np.ndarray, up: bool) -> np.ndarray:
+        """Units just below (`up` False) or above the seconds: never on the wrong side."""
+        exact = (seconds * 1e9 + remainder) / unit_ns
+        relative = np.ceil(exact) + 1 if up else np.floor(exact) - 1
+        far = relative >= 2.0**62 if up else relative <= -(2.0**62)
         relative = np.clip(relative, -(2.0**62), 2.0**62).astype(np.int64)
-        # Saturate instead of wrapping past int64 (a time far from _created).
-        room = INT64_MAX - origin_units
-        return np.where(relative > room, INT64_MAX, relative + origin_units)
+        out = np.clip(relative, *room) + origin_units
+        out[far] = INT64_MAX if up else INT64_MIN
+        return out
 
     # Rows below `lo` are surely left of edge k, rows from `hi` on surely right of it.
-    lo = np.searchsorted(units, to_units(guess - slack, np.floor) - 1, "left")
-    hi = np.searchsorted(units, to_units(guess + slack, np.ceil) + 1, "right")
+    lo = np.searchsorted(units, to_units(guess - slack, False), "left")
+    hi = np.searchsorted(units, to_units(guess + slack, True), "right")
     unsure = hi - lo
     total = int(unsure.sum())
     if total > len(units) // 8:  # edges packed tighter than the slack: every row exactly
