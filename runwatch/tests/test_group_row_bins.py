@@ -171,3 +171,15 @@ def test_a_file_out_of_time_order_is_binned_from_its_merged_series(store, fault)
         want = group.run_values(bins, arrays["x"])  # empty bins inside: interpolated
         np.testing.assert_array_equal(arrays["hi"], want.high)
         np.testing.assert_allclose(arrays["center"], want.value)
+
+
+def test_a_file_of_no_whole_row_yet_draws_nothing_and_is_no_error(spiky_runs):
+    """A writer that has written its header (and maybe part of a row) only."""
+    empty = "2024-01-01 00-00-09 starting"
+    run_dir = make_run(spiky_runs, empty, {"c": ("last", [records(np.empty(0), [("x", "<f8")])])})
+    with open(run_dir / "stats.c.0.npr", "ab") as f:
+        f.write(b"\0" * 7)  # part of a row
+    cache = SeriesCache(StorePaths(spiky_runs))
+    header, arrays = one_channel_group(spiky_runs, cache, [*SPIKY, empty], 420)
+    assert header["run_errors"] == {} and header["runs"] == 4
+    assert np.nanmax(arrays["n"]) == 3

@@ -160,7 +160,7 @@ def _order_key(run: RunChannels, opened: OpenFile) -> tuple:
 def _one_file_source(cache, run: RunChannels, spec: ChannelSpec, opened: OpenFile, width: int):
     """Rows for few a bin (no summaries needed), else summaries; None: out of order."""
     if cache.lru.get(_order_key(run, opened)) is None:
-        if opened.rows <= row_bins.DIRECT_ROWS_PER_BIN * width:
+        if 0 < opened.rows <= row_bins.DIRECT_ROWS_PER_BIN * width:
             column = _column(spec, row_bins.raw_names(opened, spec.kind))
             found = RowSource(cache, run, opened, spec.kind, column)
             if found.first <= found.last:  # else a NaT or rows out of order
