@@ -37,7 +37,7 @@ def value_column(kind: str, names) -> str | None:
 
 
 def _kept_bins(cache, source, x0: float, x1: float, width: int, compute) -> run_bins.RunBins:
-    """A file's bins, kept per grid while the file only grew: a changed center, band or
+    """A file's bins, kept per grid until the file changes: a changed center, band or
     members (or another group sharing the run) bins nothing again."""
     opened, run = source.opened, source.run
     key = ("group-bins", str(run.run_dir), opened.name, source.kind)

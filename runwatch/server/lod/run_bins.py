@@ -6,7 +6,8 @@ outside the grid on either side (so an empty edge bin can still be interpolated)
 `from_summary` gets the same numbers from a file's block summaries (summaries.py):
 a block or coarse block that lies inside one bin, holds no ±inf and is in range is
 used whole, and only the rows of the blocks a bin edge cuts are read. Both give the
-same bins for the same rows (runwatch/tests/test_group_bins.py).
+same bins for the same rows (runwatch/tests/test_group_bins.py). Where bins hold
+few rows, edges cut most blocks: row_bins.py bins the rows directly instead.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import kinds, m4
-from .rows import TIME, OpenFile, decode
+from . import m4
+from .rows import OpenFile
 from .summaries import BLOCK, FAN, FileSummary
 
 Point = tuple[float, float]
@@ -133,7 +134,7 @@ def from_summary(
     ids = (cids[~cwhole][:, None] * FAN + np.arange(FAN)).ravel()
     ids = ids[(ids >= begin // BLOCK) & (ids <= (end - 1) // BLOCK)]
     pf, lo, bwhole = whole(blocks.xf, blocks.xl, b, ids, BLOCK)
-    rows, x, raw = _read_cut_blocks(summary, opened, origin_ns, ids[~bwhole], counter)
+    rows, x, raw = summary.read_blocks(opened, origin_ns, ids[~bwhole], counter)
     values = raw[column] if len(rows) else np.empty(0)
     keep = (rows >= begin) & (rows < end) & np.isfinite(values)
     rows, x, values = rows[keep], x[keep], values[keep]
@@ -164,31 +165,6 @@ def from_summary(
         before,
         after,
     )
-
-
-DENSE = 8  # cut blocks at least 1 in DENSE of their span: one read of the span
-
-
-def _read_cut_blocks(summary, opened, origin_ns, cut: np.ndarray, counter):
-    """(rows, x, raw columns) of the blocks `cut` (sorted). When bins hold few blocks
-    most blocks are cut: one read of their whole span then beats a read per run of
-    blocks (100 k rows at W = 420: 4.8x faster), and the blocks between are dropped."""
-    if len(cut) == 0 or len(cut) * DENSE < cut[-1] - cut[0] + 1:
-        return summary.read_blocks(opened, origin_ns, cut, counter)
-    is_cut = np.zeros(cut[-1] - cut[0] + 1, bool)
-    is_cut[cut - cut[0]] = True
-    if summary.kind == "cumsum":  # its running sum needs every row of the span
-        span = np.arange(cut[0], cut[-1] + 1)
-        rows, x, raw = summary.read_blocks(opened, origin_ns, span, counter)
-        keep = is_cut[rows // BLOCK - cut[0]]
-        return rows[keep], x[keep], {name: column[keep] for name, column in raw.items()}
-    start, stop = int(cut[0]) * BLOCK, min(summary.rows, (int(cut[-1]) + 1) * BLOCK)
-    records = opened.records_in([(start, stop)])
-    counter.rows_decoded += len(records)
-    rows = np.arange(start, stop)
-    keep = is_cut[rows // BLOCK - cut[0]]
-    fields = decode(records[keep], opened.layout, origin_ns)  # only the cut blocks' rows
-    return rows[keep], fields[TIME], kinds.raw_columns(summary.kind, fields)
 
 
 MAX_NEIGHBOUR_BLOCKS = 64  # blocks read looking for a finite neighbour before giving up
