@@ -51,13 +51,16 @@ def default_folder() -> Path:
 
 @functools.cache
 def code_digest() -> str:
-    """The code the cells and facts come from (the table's, the series' file reading and
-    kinds, the store's readers): other code may compute other values."""
+    """The code the cells and facts come from: the table's, and the series' file reading
+    and kinds and the store's readers it calls (other code may compute other values)."""
+    from ..server.lod import kinds, rows
+    from ..store import info, layout, npr
+
+    here = Path(__file__).resolve().parent
+    paths = sorted(here.glob("*.py")) + [Path(m.__file__) for m in (rows, kinds, info, layout, npr)]
     digest = sha256()
-    package = Path(__file__).resolve().parents[1]
-    for folder in ("table", "server/lod", "store"):
-        for path in sorted((package / folder).glob("*.py")):
-            digest.update(path.read_bytes())
+    for path in paths:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
 
 

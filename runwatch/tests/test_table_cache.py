@@ -241,3 +241,14 @@ def test_a_cache_folder_that_cant_be_used_leaves_the_table_in_memory(store, tmp_
     assert server.rows(["x.max"])[RUN]["x.max"] == 3.0
     assert not server.table.persist()
     assert server.rows(["x.max"])[RUN]["x.max"] == 3.0 and server.table.stats_cache.misses == 1
+
+
+def test_other_code_reads_nothing_back(store, tmp_path, monkeypatch):
+    x_run(store, [1.0, 3.0])
+    first = Server(store, tmp_path / "cache")
+    first.rows(["x.max"])
+    first.table.persist()
+    monkeypatch.setattr(persisted, "code_digest", lambda: "an upgraded runwatch")
+    upgraded = Server(store, tmp_path / "cache")
+    assert upgraded.rows(["x.max"])[RUN]["x.max"] == 3.0
+    assert upgraded.table.stats_cache.misses == 1 and upgraded.table.persisted.loads == 0
