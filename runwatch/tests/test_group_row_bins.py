@@ -14,7 +14,7 @@ from runwatch.server.lod import group, group_frame, kinds, row_bins, run_bins, w
 from runwatch.server.lod.cache import SeriesCache
 from runwatch.server.lod.rows import OpenFile, read_channel, run_channels
 from runwatch.server.paths import StorePaths
-from runwatch.tests.lod_store import make_run, records
+from runwatch.tests.lod_store import append_npr, make_run, records
 from runwatch.tests.test_group_bins import FIELD, Counter, rows_with_faults
 
 RUN = "2024-01-01 00-00-00 rows"
@@ -156,16 +156,21 @@ def test_a_file_out_of_time_order_is_binned_from_its_merged_series(store, fault)
     else:
         array = records(t, [("x", "<f8")], x=v)
         array["_time"][-1] = np.datetime64("NaT")
-    make_run(store, RUN, {"c": ("last", [array])})
+    run_dir = make_run(store, RUN, {"c": ("last", [array])})
     paths = StorePaths(store)
     run = run_channels(paths, RUN)
-    merged = read_channel(paths, run, run.channels["c"])  # sorted, the NaT row dropped
-    x, values = merged["_time"], merged["x"]
-    assert len(x) == len(t) - (fault == "NaT") and np.all(np.diff(x) >= 0)
     cache = SeriesCache(paths)
-    for _ in range(2):  # and again, once it is known to be out of order
+    # Again once it is known to be out of order, and again after rows were appended.
+    for appended in (False, False, True):
+        if appended:
+            more = np.arange(100.0, 110.0, 0.01)
+            append_npr(run_dir / "stats.c.0.npr", records(more, [("x", "<f8")], x=np.cos(more)))
+        merged = read_channel(paths, run, run.channels["c"])  # sorted, the NaT row dropped
+        x, values = merged["_time"], merged["x"]
+        assert np.all(np.diff(x) >= 0)
         header, arrays = one_channel_group(store, cache, [RUN], 50)
         assert header["runs"] == 1 and header["run_errors"] == {}
+        assert header["rows"] == len(x) and len(x) == len(t) - (fault == "NaT") + 1000 * appended
         assert header["x0"] == min(0.0, x[0]) and header["x1"] == x[-1]
         bins = run_bins.from_points(x, values, header["x0"], header["x1"], 50)
         want = group.run_values(bins, arrays["x"])  # empty bins inside: interpolated

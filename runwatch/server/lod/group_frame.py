@@ -154,12 +154,19 @@ def merged_source(cache, run: RunChannels, spec: ChannelSpec, rule) -> PointSour
 
 
 def _order_key(run: RunChannels, opened: OpenFile) -> tuple:
-    return ("out-of-order", str(run.run_dir), opened.name, opened.stamp)
+    return ("out-of-order", str(run.run_dir), opened.name)
+
+
+def _known_out_of_order(cache, run: RunChannels, opened: OpenFile) -> bool:
+    """Found out of order before, and only appended to since: its rows still are.
+    (One entry per file, holding the stamp it was found at.)"""
+    found_at = cache.lru.get(_order_key(run, opened))
+    return found_at is not None and opened.stamp.grew_from(found_at)
 
 
 def _one_file_source(cache, run: RunChannels, spec: ChannelSpec, opened: OpenFile, width: int):
     """Rows for few a bin (no summaries needed), else summaries; None: out of order."""
-    if cache.lru.get(_order_key(run, opened)) is None:
+    if not _known_out_of_order(cache, run, opened):
         if 0 < opened.rows <= row_bins.DIRECT_ROWS_PER_BIN * width:
             column = _column(spec, row_bins.raw_names(opened, spec.kind))
             found = RowSource(cache, run, opened, spec.kind, column)
@@ -257,7 +264,7 @@ def frame(
             # draw the grid again, as their extents may differ from their ends.
             sources = [s for s in sources if not any(s[3] is o[3] for o in out_of_order)]
             for name, spec, run, found in out_of_order:
-                cache.lru.put(_order_key(run, found.opened), True)
+                cache.lru.put(_order_key(run, found.opened), found.opened.stamp)
                 with _failing(errors, name, spec):
                     sources.append((name, spec, run, merged_source(cache, run, spec, rule)))
         centres = run_bins.centres(x0, x1, width)
