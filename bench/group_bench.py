@@ -10,16 +10,17 @@ at a time, the store's clock frozen and moved forward row by row so each run's
 XDG_CACHE_HOME, so the summaries on disk start empty; the OS page cache is warm):
 
 - `GET group` for all 20 channels over the 30 runs, raw rule, W = 420: cold (the
-  server's first request: every file's block summaries are built) and warm
-  (median of 5, nothing cached but the summaries), and warm at the 60 s rule,
-  zoomed to 10 %, and by `x=step`;
+  server's first request, nothing cached: at 238 rows a bin each file is binned
+  from its rows, lod/row_bins.py) and warm (median of 5 on other grids, so no
+  run's bins are kept), and warm at the 60 s rule, zoomed to 10 %, and by
+  `x=step`;
 - the baseline, on a second fresh server: the same 30 runs' per-run
   `GET runs/<run>/series` of the 20 channels (what a grouped review would fetch
   without the group endpoint), one after the other, summed, cold and warm.
 
 Prints medians and the ratio, and for the grouped requests the server process's CPU
-time (user + system, from /proc), which other processes' load doesn't inflate as it
-does the wall time. The issue's target is ≤ 1.5 s for the grouped review to draw in
+time (user + system, from /proc), which other processes' load inflates less than
+the wall time (it still does: two threads on a busy 2-core machine share caches). The issue's target is ≤ 1.5 s for the grouped review to draw in
 the browser, so the server's part must be well under that, cold or warm.
 """
 
