@@ -10,7 +10,7 @@
  * (XDG_CACHE_HOME) and a fresh Chromium context, in turn (the order
  * alternates):
  * - grouped: a notebook runs `%review '*<suffix>*' --group auto --limit 30`
- *   (3 groups of 10 seeds; without `--limit` the magic refuses over 20): cold; then a second, new notebook runs it again: warm;
+ *   (3 groups of 10 seeds; without `--limit` the magic refuses over 20): cold; then a second, new notebook runs it again: warm; then a restarted server (a new lab over the same disk cache) runs it once more;
  * - baseline: the same with `--group none` (the 30 runs overlaid).
  * Timed in the page from the cell's run to the frame where the review's
  * status is settled and every `.jp-runwatch-plot` has drawn
@@ -23,6 +23,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { PYTHON, launchChromium } = require('./harness');
@@ -138,18 +139,58 @@ async function failOnStderr(page, done) {
   return done;
 }
 
-/** One lab: the magic cold in one notebook, then warm in a new one. */
+/**
+ * One lab: the magic cold in one notebook, then warm in a new one; then a
+ * second lab over the first one's disk cache (a server restart): the magic
+ * once more. [cold, warm, after a restart].
+ */
 async function coldAndWarm(browser, store, magic, timeoutMs) {
+  const cacheHome = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'runwatch-group-review-cache-')
+  );
+  try {
+    const [cold, warm] = await reviewsInLab(
+      browser,
+      store,
+      cacheHome,
+      magic,
+      ['cold.ipynb', 'warm.ipynb'],
+      timeoutMs
+    );
+    const [restart] = await reviewsInLab(
+      browser,
+      store,
+      cacheHome,
+      magic,
+      ['restart.ipynb'],
+      timeoutMs
+    );
+    return [cold, warm, restart];
+  } finally {
+    fs.rmSync(cacheHome, { recursive: true, force: true });
+  }
+}
+
+/** A fresh lab over `cacheHome`: the magic in each of `notebooks`, in turn. */
+async function reviewsInLab(
+  browser,
+  store,
+  cacheHome,
+  magic,
+  notebooks,
+  timeoutMs
+) {
   return withLab(
     {
       browser,
       store,
+      cacheHome,
       viewport: { width: 1600, height: 1000 },
       prefix: 'runwatch-group-review-bench'
     },
     async ({ page, tmp }) => {
       const results = [];
-      for (const name of ['cold.ipynb', 'warm.ipynb']) {
+      for (const name of notebooks) {
         fs.writeFileSync(path.join(tmp, name), notebookJson());
         await openNotebook(page, name, 120000);
         await markRunCell(page);
@@ -213,6 +254,10 @@ async function main() {
   const rows = [
     ['grouped (--group auto), cold', samples.grouped.map(([cold]) => cold)],
     ['grouped (--group auto), warm', samples.grouped.map(([, warm]) => warm)],
+    [
+      'grouped, after a server restart',
+      samples.grouped.map(([, , restart]) => restart)
+    ],
     ['baseline (--group none), cold', samples.baseline.map(([cold]) => cold)],
     ['baseline (--group none), warm', samples.baseline.map(([, warm]) => warm)]
   ];
@@ -229,8 +274,8 @@ async function main() {
   }
   const ms = each => median(each.map(s => s.ms));
   console.log(
-    `  ratio grouped / baseline: cold ${(ms(rows[0][1]) / ms(rows[2][1])).toFixed(2)}, ` +
-      `warm ${(ms(rows[1][1]) / ms(rows[3][1])).toFixed(2)}`
+    `  ratio grouped / baseline: cold ${(ms(rows[0][1]) / ms(rows[3][1])).toFixed(2)}, ` +
+      `warm ${(ms(rows[1][1]) / ms(rows[4][1])).toFixed(2)}`
   );
 }
 

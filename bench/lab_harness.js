@@ -22,17 +22,19 @@ const {
 
 /**
  * Run `body({ page, context, tmp, port, token })` against a fresh lab whose
- * RUNWATCH_ROOT is `store`, in `browser` (a new context of `viewport`).
+ * RUNWATCH_ROOT is `store`, in `browser` (a new context of `viewport`); its
+ * summary cache is its own, or `cacheHome` when given.
  * The server's folder `tmp` is removed afterwards.
  */
-async function withLab({ browser, store, viewport, prefix }, body) {
+async function withLab({ browser, store, viewport, prefix, cacheHome }, body) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const port = await freePort();
   const token = crypto.randomBytes(16).toString('hex');
   const env = {
     ...process.env,
     RUNWATCH_ROOT: store,
-    XDG_CACHE_HOME: path.join(tmp, 'cache')
+    // `cacheHome`: a cache kept across labs (a restarted server's).
+    XDG_CACHE_HOME: cacheHome ?? path.join(tmp, 'cache')
   };
   const { child: server, log } = spawnLab({ port, token, root: tmp, env });
   let context;
