@@ -95,19 +95,33 @@ export function tableColumns(
     if (!rows || rows.length < 2) {
       return !rows;
     }
-    const first = JSON.stringify(rows[0][`params.${key}`] ?? null);
-    return rows.some(r => JSON.stringify(r[`params.${key}`] ?? null) !== first);
+    const first = paramText(rows[0][`params.${key}`]);
+    return rows.some(r => paramText(r[`params.${key}`]) !== first);
   };
+  const differing = new Set(params.filter(differs));
   const [status, reason, name, ...facts] = fixedColumns(trans);
   return [
     status,
     name,
-    ...params.filter(differs).map(column),
+    ...params.filter(key => differing.has(key)).map(column),
     ...stats.map((key): ITableColumn => ({ key, label: key, kind: 'stat' })),
     reason,
     ...facts,
-    ...params.filter(key => !differs(key)).map(column)
+    ...params.filter(key => !differing.has(key)).map(column)
   ];
+}
+
+/**
+ * A param's value as comparable text: JSON for lists and objects, the value
+ * itself otherwise (10,000 rows a refresh: no JSON for plain numbers).
+ */
+function paramText(value: unknown): unknown {
+  if (value === undefined) {
+    return null;
+  }
+  return typeof value === 'object' && value !== null
+    ? JSON.stringify(value)
+    : value;
 }
 
 /**
