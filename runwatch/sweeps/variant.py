@@ -3,8 +3,9 @@
 The supervisor made the variant's run and names it in `$RUNWATCH_RUN`; this opens
 it (`to_run`), so the run records this process (pid, heartbeat, how it ended) even
 when the target never calls runwatch, and the target's own `runwatch.new_run()`
-returns that run (runwatch/store/session.py). It pins the CPUs in `$RUNWATCH_CPUS`,
-then runs the target as `python script.py`, `python -m module` or the callable would.
+returns that run (runwatch/store/session.py). Its output survives the supervisor
+(orphan_output.py). It pins the CPUs in `$RUNWATCH_CPUS`, then runs the target as
+`python script.py`, `python -m module` or the callable would.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+from pathlib import Path
 
 RUN_ENV = "RUNWATCH_RUN"
 CPUS_ENV = "RUNWATCH_CPUS"
@@ -53,6 +55,9 @@ def main(argv: list[str]) -> None:
         return
     import runwatch
 
+    from .orphan_output import guard
+
+    guard(Path(os.environ["RUNWATCH_ROOT"]) / run)  # the supervisor sets both
     with runwatch.to_run(run):
         run_target(kind, what, args)
 

@@ -149,6 +149,47 @@ def test_kill_9_reads_crashed_and_relaunch_starts_it_again(sweep_env, store):
     assert rows[0]["reason"].startswith("stopped: killed by SIGTERM")
 
 
+TALKER = textwrap.dedent(
+    """
+    import time
+    import runwatch
+
+    for i in range(40):
+        print(f"line {i}")
+        runwatch.stats.last("i", i)
+        time.sleep(0.05)
+    print("done talking")
+    """
+)
+
+
+def test_a_variant_outlives_its_killed_supervisor_and_keeps_its_output(sweep_env, store, tmp_path):
+    (tmp_path / "talker.py").write_text(TALKER)
+    sweep = runwatch.launch("talker.py", [{"lr": 1.0}], name="orphaned")
+    rows = wait_for(sweep, lambda rs: rs[0]["status"] == "running", "running")
+    run = rows[0]["run"]
+    deadline = time.monotonic() + DEADLINE_S
+    while "stdout: line 0" not in log_text(store, run):
+        assert time.monotonic() < deadline, "no output reached the run's log"
+        time.sleep(0.05)
+
+    os.kill(sweep.supervisor(), signal.SIGKILL)
+    logged = log_text(store, run)
+    last_seen = max(i for i in range(40) if f"stdout: line {i}\n" in logged)
+
+    rows = wait_for(sweep, lambda rs: rs[0]["status"] != "running", "ended")
+    assert rows[0]["status"] == "finished", rows[0]["reason"]
+    log = log_text(store, run)
+    assert "INFO stdout: done talking" in log
+    # Lines the supervisor had read but not written when it died are lost with it (at
+    # most the one after the last seen); every line printed since is there, once.
+    for i in range(40):
+        assert log.count(f"stdout: line {i}\n") <= 1, i
+    for i in range(last_seen + 2, 40):
+        assert f"stdout: line {i}\n" in log, i
+    assert last_seen + 2 < 40, "the supervisor died too late to show anything"
+
+
 def test_a_failing_variant_reads_failed_with_its_exception(sweep_env, store):
     sweep = runwatch.launch("train.py", [{"lr": 1.0, "fail": True}], name="bad")
     rows = wait_for(sweep, statuses("failed"), "failed")
