@@ -46,7 +46,11 @@ class PipeOrRunLog(io.TextIOBase):
     def write(self, text: str) -> int:
         if not self.broken:
             try:
-                return self.stream.write(text)
+                # Flushed at once (as PYTHONUNBUFFERED has it anyway): a broken pipe
+                # then fails on this text alone, which the run's log gets instead.
+                written = self.stream.write(text)
+                self.stream.flush()
+                return written
             except BrokenPipeError:
                 self._break()
         self.fallback.feed(self.stream_name, text)
@@ -78,6 +82,11 @@ class PipeOrRunLog(io.TextIOBase):
 
     def fileno(self) -> int:
         return self.stream.fileno()
+
+    def __getattr__(self, name: str):
+        # What a plain text stream has beyond writing (`buffer`, `reconfigure`,
+        # `line_buffering`...) is the pipe's, as before the wrap.
+        return getattr(self.stream, name)
 
     @property
     def encoding(self) -> str:
