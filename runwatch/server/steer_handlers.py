@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
@@ -69,29 +71,33 @@ class SteerHandler(StoreAPIHandler):
 
     def _state(self, run: str) -> dict:
         run_dir, real_root = self._paths(run)
-        try:
+        with _refusals(run):
             return steer_state(run_dir, real_root, _now_ms())
-        except SteerRefused as refused:
-            raise web.HTTPError(refused.status, refused.message) from None
-        except FileNotFoundError:
-            raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
-        except RefusedFile as refused:
-            raise web.HTTPError(403, f"run {run!r}: {refused.strerror}") from None
 
     def _submit(self, run: str, changes: object, stop: object) -> dict:
         run_dir, real_root = self._paths(run)
-        try:
+        with _refusals(run, writing=True):
             return submit(run_dir, real_root, changes, stop, "server", _now_ms())
-        except SteerRefused as refused:
-            raise web.HTTPError(refused.status, refused.message) from None
-        except FileNotFoundError:
-            raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
-        except RefusedFile as refused:
-            raise web.HTTPError(403, f"run {run!r}: {refused.strerror}") from None
-        except OSError as error:  # a full disk, a read-only store
-            raise web.HTTPError(
-                500, f"could not write the request in run {run!r}: {error.strerror}"
-            ) from None
+
+
+@contextmanager
+def _refusals(run: str, writing: bool = False) -> Iterator[None]:
+    """A refused request, a deleted run, a refused file (and, `writing`, a failed
+    write) as the HTTP error it is."""
+    try:
+        yield
+    except SteerRefused as refused:
+        raise web.HTTPError(refused.status, refused.message) from None
+    except FileNotFoundError:
+        raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
+    except RefusedFile as refused:
+        raise web.HTTPError(403, f"run {run!r}: {refused.strerror}") from None
+    except OSError as error:  # a full disk, a read-only store
+        if not writing:
+            raise
+        raise web.HTTPError(
+            500, f"could not write the request in run {run!r}: {error.strerror}"
+        ) from None
 
 
 def handlers(base_url: str) -> list[tuple[str, type]]:

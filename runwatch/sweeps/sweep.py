@@ -75,30 +75,27 @@ class Sweep:
         """What GET sweeps lists of this sweep."""
         sweep = self.record()
         found = rows(sweep, self.root)
-        return {
-            "name": self.name,
-            "id": sweep["id"],
-            "created_ms": sweep.get("created_ms"),
-            "target": targets.describe(sweep["target"]),
-            "parallel": sweep["parallel"],
-            "variants": len(found),
-            "counts": counts(found),
-            "supervisor": record.supervisor_pid(self.folder),
-        }
+        return {**self._facts(sweep), "variants": len(found), "counts": counts(found)}
 
     def detail(self) -> dict:
         """What GET sweeps/<name> answers: the sweep's settings and its rows."""
         sweep = self.record()
         return {
+            **self._facts(sweep),
+            "gpus": sweep.get("gpus"),
+            "pack": sweep.get("pack", False),
+            "rows": rows(sweep, self.root),
+        }
+
+    def _facts(self, sweep: dict) -> dict:
+        """What both the listing and the detail say of the sweep."""
+        return {
             "name": self.name,
             "id": sweep["id"],
             "created_ms": sweep.get("created_ms"),
             "target": targets.describe(sweep["target"]),
             "parallel": sweep["parallel"],
-            "gpus": sweep.get("gpus"),
-            "pack": sweep.get("pack", False),
             "supervisor": record.supervisor_pid(self.folder),
-            "rows": rows(sweep, self.root),
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
