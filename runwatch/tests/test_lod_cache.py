@@ -1,5 +1,6 @@
-"""The series cache: block summaries give exactly M4 over every row, growth is read
-from the appended rows only, and a truncated or replaced file is never served stale."""
+"""The series cache: block summaries (and, at few rows a pixel, every row read at once)
+give exactly M4 over every row, growth is read from the appended rows only, and a
+truncated or replaced file is never served stale."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from runwatch.server.lod import cache, kinds, m4, service, summaries, wire
+from runwatch.server.lod import cache, kinds, m4, raw_direct, service, summaries, wire
 from runwatch.server.lod.rows import read_channel
 from runwatch.server.paths import StorePaths
 from runwatch.tests.lod_store import append_npr, make_run, records, write_npr
@@ -24,6 +25,13 @@ FIELDS = {
     "timeaverage": [("x", "<f8")],
     "rate": [("count", "<i8")],
 }
+
+
+@pytest.fixture(autouse=True)
+def summaries_at_any_rows_a_pixel(monkeypatch):
+    """These tests are of the summaries: never read every row instead (raw_direct.py),
+    unless a test says so."""
+    monkeypatch.setattr(raw_direct, "DIRECT_ROWS_PER_PIXEL", 0)
 
 
 def random_rows(rng, kind: str, n: int, start: float = -0.5) -> np.ndarray:
@@ -61,8 +69,11 @@ def same(a, b) -> bool:
     )
 
 
+@pytest.mark.parametrize("read", ["summaries", "every row"])
 @pytest.mark.parametrize("kind", ["last", "max", "mean", "cumsum", "mean_std", "quantiles"])
-def test_block_summaries_give_m4_over_every_row(store, kind):
+def test_block_summaries_give_m4_over_every_row(store, kind, read, monkeypatch):
+    if read == "every row":
+        monkeypatch.setattr(raw_direct, "DIRECT_ROWS_PER_PIXEL", 10**9)
     rng = np.random.default_rng(len(kind))
     paths = StorePaths(store)
     for trial in range(4):

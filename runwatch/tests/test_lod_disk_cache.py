@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import numpy as np
 import pytest
 
-from runwatch.server.lod import disk_cache, service, summaries
+from runwatch.server.lod import disk_cache, raw_direct, service, summaries
 from runwatch.server.lod.disk_cache import DiskCache
 from runwatch.server.paths import StorePaths
 from runwatch.store import npr
@@ -28,6 +28,13 @@ RULES = ("raw", 60)
 # M4 at WIDTH from summaries reads at most the blocks a pixel edge cuts and the kept
 # rows' blocks; a bucketed rule read back reads its last bucket (60 s here: 6,000 rows).
 BY_PIXELS = (2 * (WIDTH + 1) + 4 * WIDTH + 4) * summaries.BLOCK
+
+
+@pytest.fixture(autouse=True)
+def summaries_at_any_rows_a_pixel(monkeypatch):
+    """The raw rule's summaries are what is kept on disk: never read every row instead
+    (raw_direct.py)."""
+    monkeypatch.setattr(raw_direct, "DIRECT_ROWS_PER_PIXEL", 0)
 
 
 def rows_at(rng, n: int, start: float = 0.0) -> np.ndarray:

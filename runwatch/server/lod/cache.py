@@ -26,7 +26,7 @@ import numpy as np
 
 from ...store import npr
 from ..paths import StorePaths
-from . import kinds, persisted
+from . import kinds, persisted, raw_direct
 from .disk_cache import DiskCache
 from .rows import (
     NAT,
@@ -289,13 +289,18 @@ class SeriesCache:
     # ---- the raw rule ------------------------------------------------------------------
 
     def raw(self, run: RunChannels, spec: ChannelSpec, width: int, x_range):
-        """(rows, reduced, x0, x1, arrays) from block summaries, for a channel of one
-        time-sorted file; None otherwise (then `series` merges every row)."""
+        """(rows, reduced, x0, x1, arrays) from block summaries, or every row when they
+        are few a pixel (raw_direct.py), for a channel of one time-sorted file; None
+        otherwise (then `series` merges every row)."""
         with ExitStack() as stack:
             files = [f for f in self._open(stack, run, spec) if not f.empty]
             if len(files) != 1:
                 return None
             opened = files[0]
+            if raw_direct.suits(opened.rows, width):
+                return raw_direct.m4_of_rows(
+                    opened, spec.kind, run.created_ns, width, x_range, self
+                )
             summary = self.summary(run, spec, opened)
             if summary is None or not summary.sorted:
                 return None

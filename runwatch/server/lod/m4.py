@@ -57,6 +57,13 @@ def reduce_series(
     return Reduced(rows, in_range < end - begin)
 
 
+def span(first: float, last: float) -> tuple[float, float]:
+    """The whole range of rows from `first` to `last` x: from `min(0, first)` to `last`
+    (TypeScript's `seriesExtent`)."""
+    lo = min(0.0, first)
+    return lo, last if last > lo else lo + 1
+
+
 def pixel_of(x: np.ndarray, x0: float, x1: float, bins: int) -> np.ndarray:
     """Each x's pixel column, `min(bins - 1, floor((x - x0) * bins / (x1 - x0)))`."""
     columns = max(1, int(bins))
@@ -71,8 +78,10 @@ def pixel_picks(values: np.ndarray, starts: np.ndarray, end: int) -> np.ndarray:
     offset = int(starts[0])
     local = starts - offset
     length = np.diff(np.append(local, len(segment)))
-    seg_of_row = np.repeat(np.arange(len(local)), length)
     nan = np.isnan(segment)
+    if not nan.any():
+        return _picks_without_nan(segment, local, length) + offset
+    seg_of_row = np.repeat(np.arange(len(local)), length)
     picks = []
     for mask in (~nan, nan):
         where = np.flatnonzero(mask)
@@ -98,6 +107,21 @@ def pixel_picks(values: np.ndarray, starts: np.ndarray, end: int) -> np.ndarray:
             first[1:] = owner[at[1:]] != owner[at[:-1]]
             picks.append(valid[at[first]])
     return np.concatenate(picks) + offset if picks else np.empty(0, np.int64)
+
+
+def _picks_without_nan(segment: np.ndarray, local: np.ndarray, length: np.ndarray):
+    """`pixel_picks` of a segment with no NaN (the common case): each segment's first
+    and last rows are its ends, and its extremes are found without masking rows."""
+    picks = [local, local + length - 1]
+    for ufunc in (np.minimum, np.maximum):
+        extreme = np.repeat(ufunc.reduceat(segment, local), length)
+        at = np.flatnonzero(segment == extreme)
+        # The first hit of each segment: where the segment changes from the last hit's.
+        owner = np.searchsorted(local, at, "right")
+        first = np.ones(len(at), bool)
+        first[1:] = owner[1:] != owner[:-1]
+        picks.append(at[first])
+    return np.concatenate(picks)
 
 
 def gather(rows: np.ndarray | None, array: np.ndarray) -> np.ndarray:

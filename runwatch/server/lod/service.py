@@ -19,10 +19,7 @@ log = logging.getLogger(__name__)
 
 def extent(x: np.ndarray) -> tuple[float, float]:
     """x from `min(0, first x)` to the last x: TypeScript's `seriesExtent`."""
-    if len(x) == 0:
-        return 0.0, 1.0
-    lo, hi = min(0.0, float(x[0])), float(x[-1])
-    return lo, hi if hi > lo else lo + 1
+    return (0.0, 1.0) if len(x) == 0 else m4.span(float(x[0]), float(x[-1]))
 
 
 class SeriesService:

@@ -310,7 +310,7 @@ class FileSummary(NamedTuple):
         blocks, n = self.blocks, self.rows
         if blocks is None or n == 0 or not blocks.columns:
             return None
-        x0, x1 = x_range or _extent(float(blocks.xf[0]), float(blocks.xl[-1]))
+        x0, x1 = x_range or m4.span(float(blocks.xf[0]), float(blocks.xl[-1]))
         begin, end = self._bounds(opened, origin_ns, x0, x1, counter)
         names = list(blocks.columns)
         if end - begin <= 4 * width:
@@ -425,8 +425,3 @@ class FileSummary(NamedTuple):
             np.concatenate(picked_x),
             np.concatenate(picked_v),
         )
-
-
-def _extent(first: float, last: float) -> tuple[float, float]:
-    lo = min(0.0, first)
-    return lo, last if last > lo else lo + 1
