@@ -2,10 +2,15 @@
 
 With about 100 rows a pixel (100 k rows at W = 1000: a glob's runs), most blocks are
 cut by a pixel edge, so M4 from block summaries (summaries.py) reads most rows anyway
-and then picks per element in Python: 11-13 ms a channel, warm or cold. One read of
-every row and `m4.reduce_series` over it takes 5 ms, builds nothing, and is by
-definition the rows M4 over every row gives (test/vectors/series.json). Past
-DIRECT_ROWS_PER_PIXEL the summaries win (bench/lod_bench.py prints both).
+and then picks per element: about 10 ms a channel warm, 13 cold. One read of every
+row and `m4.reduce_series` over it takes 3 ms, builds nothing, and is by definition
+the rows M4 over every row gives (test/vectors/series.json). Measured a channel
+(bench/big_store.py's runs, this machine):
+
+    rows   rows a pixel   every row   summaries cold / warm
+    100 k  1000 / 250     2.5 / 2.7   4.0 / 1.5  6.5 / 3.8 ms
+    1 M    1000 / 250      40 / 40     23 / 2.0   27 / 5.3 ms
+    1 M      25             43          72 / 58 ms
 """
 
 from __future__ import annotations
@@ -16,8 +21,7 @@ from . import m4
 from .rows import NAT, TIME, OpenFile, decode, seconds_since
 from .summaries import raw_rows
 
-# Rows a pixel column up to which reading every row beats the summaries (measured on
-# 100 k- and 1 M-row files of the bench's kinds; see bench/lod_bench.py).
+# Rows a pixel column up to which reading every row beats the summaries, warm or cold.
 DIRECT_ROWS_PER_PIXEL = 256
 
 
