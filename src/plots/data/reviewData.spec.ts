@@ -9,8 +9,12 @@ import {
 import { ReviewData } from './reviewData';
 import { ISnapshotSource, SnapshotChannel } from './sources';
 
-/** A listed run with `channels` (name → kind). */
-function source(run: string, channels: Record<string, string>) {
+/** A listed run with `channels` (name → kind), listed once `ready` settles. */
+function source(
+  run: string,
+  channels: Record<string, string>,
+  ready: Promise<void> = Promise.resolve()
+) {
   return {
     run,
     info: {},
@@ -24,7 +28,7 @@ function source(run: string, channels: Record<string, string>) {
     failed: false,
     createdMs: 0,
     lastWriteMs: 0,
-    ready: Promise.resolve(),
+    ready,
     changed: new Signal<unknown, readonly string[]>({}),
     dispose: () => undefined
   } as unknown as ISnapshotSource;
@@ -77,8 +81,12 @@ describe('ReviewData x', () => {
     await data.ready;
     data.setRule(10, []);
     await data.idle();
-    expect(reader.requests.map(r => r.x)).toEqual([undefined]);
-    expect(reader.requests[0].channels.map(c => c.run)).toContain('old');
+    expect(reader.requests.map(r => [r.rule, r.x])).toEqual([
+      [60, undefined],
+      [10, undefined]
+    ]);
+    expect(reader.requests[1].channels.map(c => c.run)).toContain('old');
+    reader.requests.shift();
 
     data.setX('step');
     await data.idle();
@@ -96,6 +104,39 @@ describe('ReviewData x', () => {
     await data.idle();
     expect(reader.requests[2].x).toBeUndefined();
     expect(reader.requests[2].channels).toHaveLength(3);
+    data.dispose();
+  });
+});
+
+describe('ReviewData loading', () => {
+  it("asks once for every run's channels, in grid order, when all are listed", async () => {
+    const reader = new FakeReader();
+    let listSecond = () => undefined as void;
+    const second = new Promise<void>(resolve => (listSecond = resolve));
+    const sources = [
+      source('2024-01-01 00-00-00 a-a', { 'loss.x': 'last', 'acc.y': 'last' }),
+      source(
+        '2024-01-01 00-00-01 b-b',
+        { 'loss.x': 'last', 'acc.y': 'last' },
+        second
+      )
+    ];
+    const data = new ReviewData(
+      sources.map(s => s.run),
+      {} as IRunwatchAPI,
+      60,
+      () => 300,
+      { sources, reader }
+    );
+    await Promise.resolve();
+    (sources[0].changed as Signal<unknown, readonly string[]>).emit(['loss.x']);
+    expect(reader.requests).toEqual([]); // the other run isn't listed yet
+    listSecond();
+    await data.ready;
+    expect(reader.requests).toHaveLength(1);
+    expect(
+      reader.requests[0].channels.map(c => `${c.run.slice(-3)}:${c.name}`)
+    ).toEqual(['a-a:acc.y', 'b-b:acc.y', 'a-a:loss.x', 'b-b:loss.x']);
     data.dispose();
   });
 });

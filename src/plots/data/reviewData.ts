@@ -44,11 +44,19 @@ export class ReviewData implements IPlotsData {
     this.sources = given?.sources ?? runs.map(run => new SnapshotRun(run, api));
     this.sources.forEach(source =>
       source.changed.connect((_, channels) => {
-        this._load();
+        if (this._listed) {
+          this._load();
+        }
         this._changed.emit(channels.map(groupOf));
       })
     );
-    this.ready = Promise.all(this.sources.map(s => s.ready)).then(() => {});
+    // One request for every run's channels once all are listed: in grid
+    // order, so each plot's channels of every run come early (a request
+    // per run as each listing came in filled every plot at the end).
+    this.ready = Promise.all(this.sources.map(s => s.ready)).then(() => {
+      this._listed = true;
+      this._load();
+    });
   }
 
   readonly live = false;
@@ -198,6 +206,7 @@ export class ReviewData implements IPlotsData {
 
   private readonly _runs: readonly string[];
   private readonly _series: SnapshotSeries;
+  private _listed = false;
   private readonly _changed = new Signal<this, readonly string[]>(this);
 }
 

@@ -1,5 +1,10 @@
 import { encodeSeriesFrame } from './seriesFrames';
-import { seriesQuery, ServerSeriesReader } from './serverSeriesReader';
+import {
+  batchByRun,
+  CHANNELS_PER_REQUEST,
+  seriesQuery,
+  ServerSeriesReader
+} from './serverSeriesReader';
 import { IChannelRequest, IChannelResolved } from '../protocol';
 
 const channel = (run: string, name: string): IChannelRequest => ({
@@ -129,5 +134,40 @@ describe('ServerSeriesReader', () => {
     release();
     await pending.done;
     expect(got).toEqual([]);
+  });
+});
+
+describe('batchByRun', () => {
+  /** `runs` runs of `channels` channels each, in grid order (channel-major). */
+  const gridOrder = (runs: number, channels: number) =>
+    Array.from({ length: channels }, (_, c) =>
+      Array.from({ length: runs }, (_, r) => channel(`r${r}`, `g${c}.x`))
+    ).flat();
+
+  it("asks every run's first slice before any run's second", () => {
+    const batches = batchByRun(gridOrder(3, 60), 4);
+    expect(batches.map(b => [b.run, b.names.length])).toEqual([
+      ...[0, 1, 2, 3].flatMap(() => [
+        ['r0', 15],
+        ['r1', 15],
+        ['r2', 15]
+      ])
+    ]);
+    expect(batches[0].names.slice(0, 2)).toEqual(['g0.x', 'g1.x']);
+    expect(batches[3].names[0]).toBe('g15.x');
+  });
+
+  it('keeps one run, and small runs, to as few requests as the limit allows', () => {
+    expect(batchByRun(gridOrder(1, 60), 4).map(b => b.names.length)).toEqual([
+      60
+    ]);
+    expect(batchByRun(gridOrder(2, 10), 4).map(b => b.names.length)).toEqual([
+      8, 8, 2, 2
+    ]);
+    expect(
+      batchByRun(gridOrder(1, CHANNELS_PER_REQUEST + 1)).map(
+        b => b.names.length
+      )
+    ).toEqual([CHANNELS_PER_REQUEST, 1]);
   });
 });

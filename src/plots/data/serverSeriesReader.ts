@@ -135,7 +135,7 @@ export class ServerSeriesReader implements ISeriesReader {
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
     const abort = new AbortController();
-    const batches = batchByRun(request.channels);
+    const batches = batchByRun(request.channels, RUN_SLICES);
     const deliver = (resolved: IChannelResolved) => {
       if (!abort.signal.aborted && !this._disposed) {
         onChannel(resolved);
@@ -237,15 +237,38 @@ export async function openStream(
   return response;
 }
 
-/** The channels grouped by run, at most `CHANNELS_PER_REQUEST` a batch. */
+/**
+ * When several runs are read, each run's channels are cut into this many
+ * requests (of at least `MIN_SLICE` channels). Channels come in grid order,
+ * so every run's first slice is asked for before any run's second: the top
+ * plots fill in while the rest loads, instead of all at the end.
+ */
+export const RUN_SLICES = 4;
+const MIN_SLICE = 8;
+
+/**
+ * The channels grouped by run in their order, at most `CHANNELS_PER_REQUEST`
+ * a batch; with several runs, a run's channels in `slices` batches.
+ */
 export function batchByRun(
-  channels: readonly IChannelRequest[]
+  channels: readonly IChannelRequest[],
+  slices = 1
 ): { run: string; names: string[] }[] {
+  const perRun = new Map<string, number>();
+  for (const { run } of channels) {
+    perRun.set(run, (perRun.get(run) ?? 0) + 1);
+  }
+  const cut = perRun.size > 1 ? slices : 1;
+  const capOf = (run: string) =>
+    Math.min(
+      CHANNELS_PER_REQUEST,
+      Math.max(MIN_SLICE, Math.ceil(perRun.get(run)! / cut))
+    );
   const batches: { run: string; names: string[] }[] = [];
   const open = new Map<string, { run: string; names: string[] }>();
   for (const { run, name } of channels) {
     let batch = open.get(run);
-    if (!batch || batch.names.length >= CHANNELS_PER_REQUEST) {
+    if (!batch || batch.names.length >= capOf(run)) {
       batch = { run, names: [] };
       open.set(run, batch);
       batches.push(batch);

@@ -107,10 +107,21 @@ export function planGrid(
 
 /** A run's name without its date stamp (`neat-river lr-sweep`). */
 export function shortRunName(run: string): string {
-  try {
-    const { words, suffix } = parseRunName(run);
-    return `${words} ${suffix}`.trim() || run;
-  } catch {
-    return run;
+  let short = shortNames.get(run);
+  if (short === undefined) {
+    try {
+      const { words, suffix } = parseRunName(run);
+      short = `${words} ${suffix}`.trim() || run;
+    } catch {
+      short = run;
+    }
+    // Every plot's legend asks for every run's, at each draw.
+    if (shortNames.size >= 10_000) {
+      shortNames.clear();
+    }
+    shortNames.set(run, short);
   }
+  return short;
 }
+
+const shortNames = new Map<string, string>();

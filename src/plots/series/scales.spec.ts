@@ -124,6 +124,28 @@ describe('seriesMagnitude', () => {
     expect(seriesMagnitude([entry.series])).toBe(7);
     expect(seriesMagnitude([])).toBe(0);
   });
+
+  it('estimates many long series near the exact 98th percentile', () => {
+    // 20 runs of 4,000 values, 0..99 repeating; one run 100x larger.
+    const runs = Array.from({ length: 20 }, (_, r) => ({
+      x: Float64Array.from({ length: 4000 }, (_, i) => i),
+      columns: {
+        value: Float64Array.from(
+          { length: 4000 },
+          (_, i) => (i % 100) * (r === 7 ? 100 : 1)
+        )
+      },
+      style: 'line' as const
+    }));
+    const every = Float64Array.from(
+      runs.flatMap(s => Array.from(s.columns.value))
+    ).sort();
+    const at = (q: number) => every[Math.floor(every.length * q)];
+    const estimate = seriesMagnitude(runs);
+    expect(estimate).toBeGreaterThanOrEqual(at(0.97));
+    expect(estimate).toBeLessThanOrEqual(at(0.99));
+    expect(at(0.97)).toBeGreaterThan(99); // the large run decides it
+  });
 });
 
 describe('axisDomains', () => {
