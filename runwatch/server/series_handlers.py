@@ -37,7 +37,9 @@ from .paths import Refused
 WORKERS = 2
 # gzip level 6 on the 60 x 1 M bench run's frames: 24-38 % fewer bytes for about 1 ms a
 # frame (docs/server-api.md, "Compression").
-GZIP_LEVEL = 6
+# Level 6 saves 1-2 % of the bytes over 1 for 1.5-1.8x the CPU (docs/server-api.md):
+# a 20-run review spent 1.3 s more of the server's CPU at 6.
+GZIP_LEVEL = 1
 CSV_GZIP_LEVEL = 1  # CSV text shrinks about 3x even at 1; its chunks are 1 MB
 _executor: ThreadPoolExecutor | None = None
 
