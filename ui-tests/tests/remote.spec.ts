@@ -7,6 +7,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { PYTHON, writeNotebook } from './helpers';
 import { STORE_ROOT } from './writer';
@@ -62,6 +63,18 @@ function bigRun(): IManifest {
   return JSON.parse(out) as IManifest;
 }
 
+/**
+ * Date every file of `run` two minutes back: a finished run, not one being
+ * written (whose series answers are `no-store`).
+ */
+function ageRun(run: string): void {
+  const folder = path.join(STORE_ROOT, run);
+  const when = new Date(Date.now() - 120_000);
+  for (const name of fs.readdirSync(folder)) {
+    fs.utimesSync(path.join(folder, name), when, when);
+  }
+}
+
 /** A tiny run, to load plotly and the review's code before measuring. */
 function smallRun(): string {
   const spec = {
@@ -86,6 +99,7 @@ test('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async (
 }) => {
   test.setTimeout(240000);
   const manifest = bigRun();
+  ageRun(manifest.runs[0]);
   const warmUp = smallRun();
   const proxy = await shapingProxy.start({
     targetPort: Number(new URL(baseURL!).port),
@@ -153,6 +167,23 @@ test('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async (
     // The planted spike (10 rows of 1e4 at 43200 s) is drawn.
     const group = manifest.spike.channel.split('.')[0];
     expect(review.maxY[group]).toBe(manifest.spike.value);
+
+    // The same review again: the finished run's series are the browser's
+    // to keep, so the server answers each request with a 304 and no body.
+    const againBefore = proxy.bytes().down;
+    const again = await notebookReview.reviewInCell(
+      page,
+      `%review '${manifest.runs[0]}'`,
+      PLOTS,
+      180000
+    );
+    const againDown = proxy.bytes().down - againBefore;
+    console.log(
+      `the same review again: ${(againDown / 1e6).toFixed(3)} MB to the browser`
+    );
+    expect(again.timedOut).toBe(false);
+    expect(again.maxY[group]).toBe(manifest.spike.value);
+    expect(againDown).toBeLessThan(overhead + pixels / 10);
   } finally {
     await context.close();
     await proxy.close();

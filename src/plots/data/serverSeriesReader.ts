@@ -226,9 +226,12 @@ export async function openStream(
 ): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, API_PATH, path);
+  // Not JupyterLab's default `no-store` (which also busts the URL): the
+  // answers carry ETags, so a finished run's series asked again is a
+  // `304` without a body, from the browser's cache.
   const response = await ServerConnection.makeRequest(
     url,
-    { signal },
+    { signal, cache: 'no-cache' },
     settings
   );
   if (!response.ok) {
