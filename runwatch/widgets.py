@@ -228,15 +228,8 @@ def log_tail(path: Path, count: int = LOG_LINES) -> list[str]:
         fd = safe_read.open_regular(path)
     except OSError as error:
         return [f"(unreadable: {error.strerror or error})"]
-    try:
-        size = os.fstat(fd).st_size
-        start = max(0, size - LOG_TAIL_BYTES)
-        data = os.pread(fd, size - start, start)
-    finally:
-        os.close(fd)
-    lines = data.decode("utf-8", "replace").splitlines()
-    if start > 0 and lines:
-        lines = lines[1:]  # the first line is cut
+    raw, _ = safe_read.tail_lines(fd, LOG_TAIL_BYTES)
+    lines = b"\n".join(raw).decode("utf-8", "replace").splitlines()
     return [
         line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…"
         for line in lines[-count:]

@@ -139,15 +139,7 @@ def read_log_tail(dir_fd: int, limit: int = LOG_TAIL_ENTRIES) -> tuple[list[dict
         if error.errno in (errno.EPERM, errno.ELOOP):
             return [], False  # refused (a symlink, a FIFO): as if there were none
         raise
-    try:
-        size = os.fstat(fd).st_size
-        start = max(0, size - LOG_TAIL_BYTES)
-        data = os.pread(fd, size - start, start)
-    finally:
-        os.close(fd)
-    lines = data.split(b"\n")
-    if start > 0:
-        lines = lines[1:]  # the first is likely cut
+    lines, cut = safe_read.tail_lines(fd, LOG_TAIL_BYTES)
     entries = []
     for line in lines:
         try:
@@ -156,7 +148,7 @@ def read_log_tail(dir_fd: int, limit: int = LOG_TAIL_ENTRIES) -> tuple[list[dict
             continue  # a partial last line, or junk
         if isinstance(entry, dict):
             entries.append(entry)
-    return entries[-limit:], start > 0 or len(entries) > limit
+    return entries[-limit:], cut or len(entries) > limit
 
 
 def steer_state(run_dir: Path, real_root: str, now_ms: int) -> dict:

@@ -170,6 +170,22 @@ def read_head(path: str | Path, count: int, *, real_root: str | None = None) -> 
         os.close(fd)
 
 
+def tail_lines(fd: int, count: int) -> tuple[list[bytes], bool]:
+    """The whole lines in the last `count` bytes of the open file `fd` (which it
+    closes), and whether the file holds more before them (then the first line, likely
+    cut, is left out)."""
+    try:
+        size = os.fstat(fd).st_size
+        start = max(0, size - count)
+        data = os.pread(fd, size - start, start)
+    finally:
+        os.close(fd)
+    lines = data.split(b"\n")
+    if start > 0:
+        lines = lines[1:]
+    return lines, start > 0
+
+
 def open_dir(path: str | Path, real_root: str | None = None, *, dir_fd: int | None = None) -> int:
     """An fd on a folder; reads relative to it (`dir_fd=`) stay in that folder even if
     its name is swapped for a symlink afterwards.
