@@ -20,25 +20,20 @@ import { IPlotMark, steerMarks } from '../series/steerMarks';
 import { channelFilter } from '../series/channelFilter';
 import { smoothingWeight } from '../series/smooth';
 import { plotDefaults } from './plotDefaults';
-import { planGrid } from '../series/grid';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
-import { GridSpans, seriesSpan } from '../series/gridSpan';
-import { leftOutNote, runsWithout, xChoices } from '../series/xAxis';
+import { GridSpans } from '../series/gridSpan';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
-import { cellContent } from './cellContent';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
-import { headerLines } from './headerLines';
-import { renderDashLegend } from './dashLegend';
-import { renderParamsTable } from './paramsTable';
+import { drawGridPass, IGridPassState } from './gridPass';
 import { PlotCell } from './plotCell';
 import { PlotGrid } from './plotGrid';
 import { IPlotly, loadPlotly } from './plotly';
 import { PlotsHeader } from './plotsHeader';
+import { renderPlotsHead } from './plotsHead';
 import { tiledPng } from './png';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
-import { yieldToBrowser } from './yieldToBrowser';
 
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
@@ -339,105 +334,57 @@ export class PlotsWidget extends Widget {
   }
 
   /** One pass: the header, then the plots due, top first. */
-  private async _draw({ all, groups }: IDrawPass): Promise<void> {
-    const plotly = this._plotly!;
+  private async _draw(pass: IDrawPass): Promise<void> {
     const rule = this._rule;
     const x = this.x;
     this._renderHead();
-    // On a counter x, the runs that don't log it are left out (and named).
-    const leftOut = new Set(runsWithout(x, this._data.sources));
-    const refs = this._data.sources
-      .filter(({ run }) => !leftOut.has(run))
-      .flatMap(({ run, channels }) =>
-        [...channels.values()].map(c => ({
-          run,
-          channel: c.name,
-          kind: c.kind
-        }))
-      )
-      .filter(ref => this._channelFilter(ref.channel));
-    const plan = planGrid(refs, this.runs);
-    renderDashLegend(
-      this._dashes,
-      [...plan.values()].flat(),
-      this.runs.length > 1
+    const stale = await drawGridPass(
+      this._passState(),
+      { grid: this._grid, spans: this._spans, dashes: this._dashes },
+      pass
     );
-    this._spans.retain(new Set(plan.keys()));
-    const due = this._grid.layout(plan, {
-      // A plot is drawn once all its channels are in.
-      drawable: members => !this._data.waiting(members, this._rule),
-      redraw: group => all || groups.has(group),
-      create: group =>
-        new PlotCell(
-          group,
-          plotly,
-          c => this._onZoom(c),
-          c => this._onCellResized(c),
-          key => this._toggleLegend(key)
-        )
-    });
-    // Every due plot's series first, so the grid's shared x span is known
-    // before any is drawn (a turn for the page after each).
-    const contents = [];
-    for (const [cell, members] of due) {
-      const content = cellContent(
-        this._data,
-        {
-          group: cell.group,
-          range: cell.xRange,
-          members,
-          rule: this._rule,
-          runs: this.runs
-        },
-        this._trans
-      );
-      if (!cell.xRange) {
-        this._spans.update(
-          cell.group,
-          seriesSpan(content.entries, this._rule, x)
-        );
-      }
-      contents.push({ ...content, xChannel: x });
-      await yieldToBrowser();
-    }
-    // One plotly draw costs 20-40 ms: give the page a turn after each,
-    // never one long task.
-    for (const [i, [cell]] of due.entries()) {
-      if (this.isDisposed || !this._grid.holds(cell)) {
-        continue;
-      }
-      const xSpan = this._spans.drawWith(cell.group);
-      await cell.render(
-        {
-          ...contents[i],
-          xSpan,
-          smoothing: this._smoothing,
-          hidden: this._hidden,
-          sharedLegend: this._sharedLegend(),
-          marks: this._marks(contents[i].xChannel)
-        },
-        this._theme
-      );
-      if (Number.isNaN(this.timings.firstPlotMs)) {
-        this.timings.firstPlotMs = performance.now() - this._started;
-      }
-      await yieldToBrowser();
-    }
     // What the plots show now (tests and benches wait for it after a
     // rule change; a change during this pass leaves it to the next).
     if (rule === this._rule && x === this.x) {
       this.node.dataset.drawnRule = String(rule);
       this.node.dataset.drawnX = x ?? 'time';
     }
-    // Plots drawn before the span grew are drawn again with it (a live
-    // view's at every 1 % it grows, not every row).
-    const stale = this._spans
-      .stale(this.live ? 0.01 : 0)
-      .filter(group => !this._grid.cells.get(group)?.xRange);
-    if (stale.length > 0 && !this.isDisposed) {
+    if (stale.length > 0) {
       this._draws.mark(stale);
       this._draws.schedule();
     }
+  }
+
+  private _passState(): IGridPassState {
+    const plotly = this._plotly!;
+    return {
+      data: this._data,
+      runs: this.runs,
+      live: this.live,
+      rule: this._rule,
+      x: this.x,
+      channelFilter: this._channelFilter,
+      smoothing: this._smoothing,
+      hidden: this._hidden,
+      sharedLegend: this._sharedLegend(),
+      theme: this._theme,
+      trans: this._trans,
+      marks: xChannel => this._marks(xChannel),
+      createCell: group =>
+        new PlotCell(
+          group,
+          plotly,
+          c => this._onZoom(c),
+          c => this._onCellResized(c),
+          key => this._toggleLegend(key)
+        ),
+      disposed: () => this.isDisposed,
+      drawn: () => {
+        if (Number.isNaN(this.timings.firstPlotMs)) {
+          this.timings.firstPlotMs = performance.now() - this._started;
+        }
+      }
+    };
   }
 
   /** Each run's applied param changes, on the grid's x. */
@@ -458,51 +405,20 @@ export class PlotsWidget extends Widget {
       return;
     }
     this._dirtyHead = false;
-    const backlog = this.live
-      ? this._backlog.note(this._data.rowsHeld(), Date.now())
-      : '';
-    const head = headerLines(this._data, this.runs, backlog, this._trans);
-    const x = this.x;
-    const leftOut = leftOutNote(
-      x,
-      runsWithout(x, this._data.sources),
-      this._trans
-    );
-    const liveOnTime =
-      this._xAsked !== undefined
-        ? this._trans.__(
-            "A live view draws against time, not '%1': %review --x %1 draws against it",
-            this._xAsked
-          )
-        : undefined;
-    this._header.setMessage(
-      [...head.notes, leftOut, liveOnTime].filter(
-        (line): line is string => line !== undefined
-      )
-    );
-    this._header.setXChoices(xChoices(this._data.sources), x);
-    if (head.badge) {
-      this._header.setBadge(head.badge.text, head.badge.mixed);
-    }
-    const filtered =
-      this._filterText &&
-      !this._data.sources.some(({ channels }) =>
-        [...channels.keys()].some(this._channelFilter)
-      );
-    this._header.setStatus(
-      filtered
-        ? this._trans.__('no channel matches %1', this._filterText)
-        : head.status
-    );
-    renderParamsTable(
-      this._params,
-      this._data.sources.map(s => ({ run: s.run, params: s.info.params })),
-      {
-        hidden: this._hidden,
-        toggle: key => this._toggleLegend(key),
-        trans: this._trans
-      }
-    );
+    renderPlotsHead(this._header, this._params, {
+      data: this._data,
+      runs: this.runs,
+      backlog: this.live
+        ? this._backlog.note(this._data.rowsHeld(), Date.now())
+        : '',
+      x: this.x,
+      xAsked: this._xAsked,
+      filterText: this._filterText,
+      channelFilter: this._channelFilter,
+      hidden: this._hidden,
+      toggle: key => this._toggleLegend(key),
+      trans: this._trans
+    });
   }
 
   private readonly _trans: TranslationBundle;
