@@ -34,10 +34,12 @@ const traces = (
       const area = document.querySelector(
         `${output} .jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
       ) as any;
+      // Lines and bands are drawn on the plot's canvas: their style is kept
+      // in meta.drawn (plotly has them in mode 'none').
       return (area?.data ?? []).map((t: any): ITraceFacts => ({
         name: String(t.name ?? ''),
-        lines: t.mode?.includes('lines') ? 1 : 0,
-        fill: t.fill === 'toself',
+        lines: (t.meta?.drawn ?? t).mode?.includes('lines') ? 1 : 0,
+        fill: (t.meta?.drawn ?? t).fill === 'toself',
         faint: t.opacity === 0.25,
         markers: t.mode === 'markers',
         n: Array.from(t.customdata ?? [], Number),

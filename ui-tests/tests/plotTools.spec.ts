@@ -78,7 +78,7 @@ test('search, log y, wide, reset zoom and a unified hover', async ({
         '.jp-runwatch-plot[data-group="acc"] .jp-runwatch-plot-area'
       ) as any;
       return (area?.data ?? [])
-        .filter((t: any) => t.fill === undefined)
+        .filter((t: any) => (t.meta?.drawn ?? t).fill === undefined)
         .map((t: any) => ({ faint: (t.opacity ?? 1) < 1, n: t.y.length }));
     });
   expect(await traces()).toEqual([{ faint: false, n: expect.any(Number) }]);

@@ -68,6 +68,48 @@ async function plotFacts(page: IJupyterLabPageFixture, group: string) {
   }, group);
 }
 
+/**
+ * Whether the plot's canvas is painted at its highest line point (a spike)
+ * and in the plot's empty top-left corner: what the user sees of the lines.
+ */
+async function paintedAtMax(page: IJupyterLabPageFixture, group: string) {
+  return page.evaluate(g => {
+    const area = document.querySelector(
+      `.jp-runwatch-plot[data-group="${g}"] .jp-runwatch-plot-area`
+    ) as any;
+    const canvas = area?.querySelector(
+      'canvas.jp-runwatch-plot-lines'
+    ) as HTMLCanvasElement | null;
+    const line = area?.data?.find((t: any) => t.hoverinfo !== 'skip');
+    if (!canvas || !line) {
+      return null;
+    }
+    const ys = Array.from(line.y as ArrayLike<number>);
+    const at = ys.indexOf(Math.max(...ys.filter(isFinite)));
+    const xa = area._fullLayout.xaxis;
+    const ya = area._fullLayout.yaxis;
+    const ratio = canvas.width / canvas.clientWidth;
+    const painted = (px: number, py: number) => {
+      const data = canvas
+        .getContext('2d')!
+        .getImageData(
+          Math.round(px * ratio) - 2,
+          Math.round(py * ratio) - 2,
+          5,
+          5
+        ).data;
+      return data.some((v, i) => i % 4 === 3 && v > 0);
+    };
+    return {
+      atMax: painted(
+        xa._offset + xa.c2p(line.x[at]),
+        ya._offset + ya.c2p(ys[at])
+      ),
+      corner: painted(xa._offset + 3, ya._offset + 3)
+    };
+  }, group);
+}
+
 async function setRule(page: IJupyterLabPageFixture, rule: string) {
   await page
     .locator(`${PLOTS} .jp-runwatch-plots-rule select`)
@@ -306,11 +348,20 @@ test.describe('plots', () => {
     const bucketed = (await plotFacts(page, 'big'))!;
     expect(bucketed.lineMax).toBeLessThan(1e6);
     expect(bucketed.bandMax).toBe(1e6);
+    // The lines are drawn on the plot's canvas from its first draw on.
+    expect(await paintedAtMax(page, 'big')).toEqual({
+      atMax: true,
+      corner: false
+    });
     await setRule(page, 'raw');
     await expect
       .poll(() => plotFacts(page, 'big').then(f => f!.lineMax))
       .toBe(1e6);
     const raw = (await plotFacts(page, 'big'))!;
+    // And the spike, once drawn raw.
+    await expect
+      .poll(() => paintedAtMax(page, 'big'))
+      .toEqual({ atMax: true, corner: false });
     expect(raw.points).toBeLessThanOrEqual(4 * raw.widthPx);
     expect(raw.points).toBeGreaterThan(raw.widthPx);
 

@@ -8,8 +8,10 @@ import { axisDomains } from '../series/scales';
 import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
+import { toCanvasTraces } from './canvasTraces';
 import { downloadPlotPng } from './png';
 import { IPlotTheme, themeLayout } from './theme';
+import { addLineSamples, TraceCanvas } from './traceCanvas';
 import {
   appendedPoints,
   buildPlot,
@@ -106,6 +108,7 @@ export class PlotCell {
     );
     this.area = document.createElement('div') as unknown as IPlotlyDiv;
     this.area.className = 'jp-runwatch-plot-area';
+    this._lines = new TraceCanvas(this.area);
     this._errors = document.createElement('div');
     this._errors.className = 'jp-runwatch-plot-errors';
     this.node.append(tools, this.area, this._errors);
@@ -215,13 +218,15 @@ export class PlotCell {
     this._many =
       traces.filter(t => t.hoverinfo !== 'skip').length >
       UNIFIED_HOVER_MAX_LINES;
-    const drawnTraces = this._many
-      ? traces.map(t =>
-          t.hoverinfo === 'skip'
-            ? t
-            : { ...t, hoverinfo: 'none', hovertemplate: undefined }
-        )
-      : traces;
+    const drawnTraces = toCanvasTraces(
+      this._many
+        ? traces.map(t =>
+            t.hoverinfo === 'skip'
+              ? t
+              : { ...t, hoverinfo: 'none', hovertemplate: undefined }
+          )
+        : traces
+    );
     const layout: Record<string, unknown> = {
       ...this._layout(plot, theme, content),
       width,
@@ -240,7 +245,9 @@ export class PlotCell {
         ? appendedPoints(previous.traces, plot.traces)
         : undefined;
     this._frame = frame;
+    this._afterPlot = false;
     if (appended && (await this._append(appended))) {
+      this._linesOnce();
       const axes = {
         xaxis: layout.xaxis as Record<string, unknown>,
         yaxis: layout.yaxis as Record<string, unknown>
@@ -255,9 +262,18 @@ export class PlotCell {
     this.updates.redrawn++;
     this.node.dataset.lastUpdate = 'redrawn';
     this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
+    this._afterPlot = false;
     await this._plotly.react(this.area, drawnTraces, layout, CONFIG);
+    // The first draw comes before any listener (plotly makes `on` then).
+    this._linesOnce();
     if (!this._listening) {
       this._listening = true;
+      // After every plotly draw (a react, a zoom, appended points): the
+      // lines on the canvas, and their samples in plotly's legend.
+      this.area.on('plotly_afterplot', () => {
+        this._afterPlot = true;
+        this._drawLines();
+      });
       this.area.on('plotly_relayout', event => this._onRelayout(event));
       // A legend click hides that run (or label) in every plot, not here only.
       this.area.on('plotly_legendclick', event => {
@@ -269,6 +285,10 @@ export class PlotCell {
       });
       this.area.on('plotly_legenddoubleclick', () => false);
       this.area.on('plotly_hover', event => {
+        const label = this.area.querySelector('.hoverlayer');
+        if (label) {
+          addLineSamples(label);
+        }
         const points = event?.points ?? [];
         if (this._many && points.length > 0 && event.event) {
           this._hoverList ??= new HoverList();
@@ -282,6 +302,22 @@ export class PlotCell {
         }
       });
       this.area.on('plotly_unhover', () => this._hoverList?.hide());
+    }
+  }
+
+  /** The lines on the canvas, and their samples in plotly's legend. */
+  private _drawLines(): void {
+    this._lines.draw();
+    const legend = this.area.querySelector('.infolayer .legend');
+    if (legend) {
+      addLineSamples(legend);
+    }
+  }
+
+  /** Draw the lines unless plotly's `afterplot` has since the last render. */
+  private _linesOnce(): void {
+    if (!this._afterPlot) {
+      this._drawLines();
     }
   }
 
@@ -565,6 +601,7 @@ export class PlotCell {
 
   private _log: boolean;
   private _many = false;
+  private readonly _lines: TraceCanvas;
   private _hoverList: HoverList | undefined = undefined;
   private readonly _logButton: HTMLButtonElement;
   private readonly _wideButton: HTMLButtonElement;
@@ -574,6 +611,7 @@ export class PlotCell {
   private _xRevision = 0;
   private _yRange: [number, number] | undefined = undefined;
   private _listening = false;
+  private _afterPlot = false;
   private _frame = '';
   private _axes = '';
   private readonly _errors: HTMLElement;

@@ -4,6 +4,7 @@
  * notebook keeps). Each plot comes with its whole legend below it, and a
  * comparison with the params table the review shows above.
  */
+import { svgTraces } from './canvasTraces';
 import { paramsTableData } from './paramsTable';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import {
@@ -163,8 +164,10 @@ async function plotTile(
   measure: Measure
 ): Promise<ITile> {
   // plotly's own legend drops what it can't fit; the export draws its own.
+  // plotly draws the lines itself here: the view's canvas isn't in its image.
+  const data = svgTraces(area.data ?? []);
   const figure = {
-    data: area.data,
+    data,
     layout: { ...area.layout, ...size, showlegend: false }
   };
   const url = await plotly.toImage(figure as unknown as HTMLElement, {
@@ -173,7 +176,7 @@ async function plotTile(
     scale: PIXEL_RATIO
   });
   // Runs (or labels) hidden in the view are left out of its picture's legend.
-  const shown = (area.data ?? []).filter(
+  const shown = data.filter(
     t => t.visible !== false && t.visible !== 'legendonly'
   );
   const items = legendItems(shown, ink.text);
