@@ -1,16 +1,23 @@
-"""The raw rule straight from a file's rows, when they are few a pixel column.
+"""The raw rule straight from a file's rows, when reading them all is cheaper.
 
-With about 100 rows a pixel (100 k rows at W = 1000: a glob's runs), most blocks are
-cut by a pixel edge, so M4 from block summaries (summaries.py) reads most rows anyway
-and then picks per element: about 10 ms a channel warm, 13 cold. One read of every
-row and `m4.reduce_series` over it takes 3 ms, builds nothing, and is by definition
-the rows M4 over every row gives (test/vectors/series.json). Measured a channel
-(bench/big_store.py's runs, this machine):
+M4 over every row (`m4.reduce_series`) costs about 26-40 ns a row and builds
+nothing; it is by definition the rows M4 gives (test/vectors/series.json). From
+block summaries (summaries.py) a cold answer first builds them (a few ms, then
+about 24 ns a row) and a warm one costs by pixels (about 10-17 us a pixel column:
+blocks cut by a pixel edge are read). Measured a channel (bench/big_store.py's
+runs, this machine):
 
-    rows   rows a pixel   every row   summaries cold / warm
-    100 k  1000 / 250     2.5 / 2.7   4.0 / 1.5  6.5 / 3.8 ms
-    1 M    1000 / 250      40 / 40     23 / 2.0   27 / 5.3 ms
-    1 M      25             43          72 / 58 ms
+    rows   W      rows a pixel   every row   summaries cold / warm
+    100 k  100    1000           2.5 ms       4.0 / 1.5 ms
+    100 k  308    324            2.6          5.8 / 3.3
+    100 k  1000   100            3.0         12.8 / 10.2
+    1 M    308    324            42          28   / 5.2
+    1 M    1000   1000           44          32   / 10
+    1 M    4000   250            43          72   / 58
+
+So a file of up to DIRECT_ROWS rows (a glob's 100 k-row runs: 2-4x faster cold,
+within 1 ms warm), or of up to DIRECT_ROWS_PER_PIXEL rows a pixel column, is read
+whole; a longer one goes through its summaries.
 """
 
 from __future__ import annotations
@@ -21,13 +28,13 @@ from . import m4
 from .rows import NAT, TIME, OpenFile, decode, seconds_since
 from .summaries import raw_rows
 
-# Rows a pixel column up to which reading every row beats the summaries, warm or cold.
+DIRECT_ROWS = 200_000
 DIRECT_ROWS_PER_PIXEL = 256
 
 
 def suits(rows: int, width: int) -> bool:
-    """Whether the whole file is few enough rows a pixel column to read them all."""
-    return 0 < rows <= DIRECT_ROWS_PER_PIXEL * max(1, width)
+    """Whether reading the whole file beats its summaries (see above)."""
+    return 0 < rows and (rows <= DIRECT_ROWS or rows <= DIRECT_ROWS_PER_PIXEL * max(1, width))
 
 
 def m4_of_rows(opened: OpenFile, kind: str, origin_ns: int, width: int, x_range, counter):
