@@ -20,6 +20,12 @@ export function renderDashLegend(
   comparing: boolean
 ): void {
   const key = comparing ? dashKey(members) : [];
+  // Drawn at every draw pass: rebuilt only when the dashes changed.
+  const drawn = JSON.stringify(key);
+  if (node.dataset.dashes === drawn) {
+    return;
+  }
+  node.dataset.dashes = drawn;
   node.hidden = key.length < 2;
   node.textContent = '';
   if (node.hidden) {

@@ -176,17 +176,21 @@ export class PlotsHeader {
   }
 
   /** The runs' state; `mixed` styles several differing ones. */
+  // The setters run at every draw pass: the DOM is touched only on a change.
   setBadge(text: string, mixed: boolean): void {
-    this._badge.textContent = text;
-    this._badge.dataset.badge = mixed ? 'mixed' : text;
+    setText(this._badge, text);
+    const badge = mixed ? 'mixed' : text;
+    if (this._badge.dataset.badge !== badge) {
+      this._badge.dataset.badge = badge;
+    }
   }
 
   setStatus(text: string): void {
-    this._status.textContent = text;
+    setText(this._status, text);
   }
 
   setMessage(lines: readonly string[]): void {
-    this.message.textContent = lines.join('\n');
+    setText(this.message, lines.join('\n'));
     this.message.hidden = lines.length === 0;
   }
 
@@ -206,4 +210,10 @@ function element<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   node.className = className;
   return node;
+}
+
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
 }
