@@ -61,6 +61,8 @@ export interface IPlotAxis {
   /** Its visible data's y extent (finite values only), if any. */
   readonly yExtent: [number, number] | undefined;
   readonly yTicks: ITicks;
+  /** The range its ticks were made for: the extent padded, or the zoom. */
+  readonly yTickRange: [number, number] | undefined;
   /** The labels of its channels (the channel when it has none), once each. */
   readonly labels: string[];
 }
@@ -273,6 +275,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       style,
       yExtent,
       yTicks: yTicksFor(style, range),
+      yTickRange: range ? [range[0], range[1]] : undefined,
       labels: [...new Set(labels)]
     };
   });

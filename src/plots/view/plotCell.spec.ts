@@ -109,6 +109,44 @@ describe('PlotCell x axis', () => {
   });
 });
 
+describe('PlotCell y axis', () => {
+  it("puts a flat channel at the range its ticks are for, not plotly's ±1", async () => {
+    const { plotly, drawn } = fakePlotly();
+    const cell = new PlotCell('steer', plotly, () => undefined);
+    const flat = content(1);
+    const series = channelSeries(
+      'last',
+      {
+        length: 1,
+        columns: {
+          _time: Float64Array.from([1]),
+          x: Float64Array.from([0.0005])
+        }
+      },
+      'raw'
+    );
+    await cell.render(
+      { ...flat, entries: [{ ...flat.entries[0], series }] },
+      theme
+    );
+    const yaxis = drawn[0].yaxis;
+    expect(yaxis.autorange).toBe(false);
+    const [lo, hi] = yaxis.range as number[];
+    expect(lo).toBeLessThan(0.0005);
+    expect(hi).toBeGreaterThan(0.0005);
+    // Every tick inside the range, and its labels tell them apart.
+    expect((yaxis.tickvals as number[]).every(v => v >= lo && v <= hi)).toBe(
+      true
+    );
+    const labels = yaxis.ticktext as string[];
+    expect(labels.length).toBeGreaterThan(2);
+    expect(new Set(labels).size).toBe(labels.length);
+    // A channel that varies still autoranges.
+    await cell.render(content(120), theme);
+    expect(drawn[1].yaxis.autorange).toBe(true);
+  });
+});
+
 describe('PlotCell legend', () => {
   it('hands a legend click to the grid and stops plotly hiding it here only', async () => {
     const { plotly, handlers } = tracingPlotly();

@@ -508,7 +508,7 @@ export class PlotCell {
       ...(range ??
         (axis.style === 'percent'
           ? { range: percentRange(axis.yExtent), autorange: false }
-          : { autorange: true })),
+          : (flatRange(axis) ?? { autorange: true }))),
       zeroline: false
     };
   }
@@ -638,6 +638,20 @@ export function axisRange(
     return [Number(lo), Number(hi)];
   }
   return undefined;
+}
+
+/**
+ * A flat axis (one value) at the range its ticks were made for: plotly's
+ * autorange would put it at ±1 whatever the value, and 0.0005's ticks then
+ * all fall on one pixel.
+ */
+function flatRange(
+  axis: IPlotAxis
+): { range: [number, number]; autorange: false } | undefined {
+  const [lo, hi] = axis.yExtent ?? [NaN, NaN];
+  return lo === hi && axis.yTickRange
+    ? { range: [...axis.yTickRange], autorange: false }
+    : undefined;
 }
 
 /** Text for plotly, which reads `<` and `&` as markup. */
