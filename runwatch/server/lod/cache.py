@@ -29,7 +29,6 @@ from ..paths import StorePaths
 from . import kinds, persisted, raw_direct
 from .disk_cache import DiskCache
 from .rows import (
-    NAT,
     TIME,
     ChannelError,
     ChannelSpec,
@@ -37,6 +36,7 @@ from .rows import (
     OpenFile,
     RunChannels,
     decode,
+    in_time_order,
     merge_by_time,
     seconds_since,
 )
@@ -219,7 +219,7 @@ class SeriesCache:
         self.rows_decoded += len(records)
         fields = decode(records, opened.layout, origin_ns, seconds=spec.kind == "timeaverage")
         units = records[TIME]
-        if len(units) and (units.min() == NAT or np.any(units[1:] < units[:-1])):
+        if not in_time_order(units):
             return None
         unit_ns = npr.TIME_UNITS_NS[opened.layout.time_unit]
 

@@ -22,10 +22,8 @@ whole; a longer one goes through its summaries.
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import m4
-from .rows import NAT, TIME, OpenFile, decode, seconds_since
+from .rows import TIME, OpenFile, decode, in_time_order, seconds_since
 from .summaries import raw_rows
 
 DIRECT_ROWS = 200_000
@@ -44,7 +42,7 @@ def m4_of_rows(opened: OpenFile, kind: str, origin_ns: int, width: int, x_range,
     fields = decode(opened.records(0, opened.rows), opened.layout, origin_ns, seconds=False)
     counter.rows_decoded += len(fields[TIME])
     units = fields[TIME]
-    if len(units) == 0 or units.min() == NAT or np.any(units[1:] < units[:-1]):
+    if len(units) == 0 or not in_time_order(units):
         return None
     x = seconds_since(units, opened.layout.time_unit, origin_ns)
     fields[TIME] = x

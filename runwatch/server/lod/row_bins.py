@@ -23,7 +23,7 @@ import numpy as np
 
 from ...store import npr
 from . import m4
-from .rows import NAT, TIME, OpenFile, seconds_since
+from .rows import TIME, OpenFile, in_time_order, seconds_since
 from .run_bins import Point, RunBins, _reduce, from_points
 from .summaries import raw_rows
 
@@ -84,8 +84,7 @@ def from_rows(
             break
         fields = _fields(records)
         units = fields[TIME]
-        # Sorted, then a NaT (int64's least) can only be first.
-        if np.any(units[1:] < units[:-1]) or units[0] == NAT:
+        if not in_time_order(units):
             raise OutOfOrder(opened.name)
         if last_unit is not None and units[0] < last_unit:
             raise OutOfOrder(opened.name)

@@ -219,6 +219,12 @@ def decode(
     return out
 
 
+def in_time_order(units: np.ndarray) -> bool:
+    """Whether int64 time units never decrease and none is NaT (none at all: True)."""
+    # Sorted, then a NaT (int64's least) can only be first.
+    return len(units) == 0 or (units[0] != NAT and not np.any(units[1:] < units[:-1]))
+
+
 def seconds_since(units: np.ndarray, unit: str, origin_ns: int) -> np.ndarray:
     """datetime64 values (int64 `unit`s) as seconds since `origin_ns`, exactly as
     `secondsFromNs` (floored whole seconds plus the remainder / 1e9) gives them."""

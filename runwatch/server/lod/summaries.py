@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kinds, m4
-from .rows import NAT, TIME, OpenFile, decode, seconds_since
+from .rows import TIME, OpenFile, decode, in_time_order, seconds_since
 
 BLOCK = 64
 CHUNK_ROWS = BLOCK * 2**11  # 128 k rows a read: bounded memory that stays in cache
@@ -252,7 +252,7 @@ class FileSummary(NamedTuple):
             first = float(seconds(units[:1])[0])
             if old is not None and chunk == start and first != old.blocks.xf[kept]:
                 return cls.build(kind, opened, origin_ns, counter)  # rewritten in place
-            if units.min() == NAT or first < last_time or np.any(units[1:] < units[:-1]):
+            if not in_time_order(units) or first < last_time:
                 return cls(kind, opened.stamp, rows, False, None, 0.0)
             starts = np.arange(0, len(units), BLOCK)
             raw = raw_rows(kind, fields, running)
