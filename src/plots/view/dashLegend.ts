@@ -3,6 +3,7 @@
  * apart: this line says, once for the grid, which dash is which label.
  */
 import { IGridMember, labelDash } from '../series/grid';
+import { drawnFrom } from './drawnFrom';
 import { dashPattern } from './pngLayout';
 
 /** Each label of the grid with its dash, in the grid's dash order. */
@@ -20,12 +21,9 @@ export function renderDashLegend(
   comparing: boolean
 ): void {
   const key = comparing ? dashKey(members) : [];
-  // Drawn at every draw pass: rebuilt only when the dashes changed.
-  const drawn = JSON.stringify(key);
-  if (node.dataset.dashes === drawn) {
+  if (drawnFrom(node, JSON.stringify(key))) {
     return;
   }
-  node.dataset.dashes = drawn;
   node.hidden = key.length < 2;
   node.textContent = '';
   if (node.hidden) {

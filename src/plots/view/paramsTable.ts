@@ -4,6 +4,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { differingParams, runColours } from '../series/compare';
+import { drawnFrom } from './drawnFrom';
 import { shortRunName } from '../series/grid';
 import { ITableData } from './pngLayout';
 
@@ -26,13 +27,9 @@ export function renderParamsTable(
   runs: readonly { run: string; params: unknown }[],
   toggles?: IRunToggles
 ): void {
-  // Drawn again at every draw pass while series arrive: rebuild the rows
-  // only when the runs, their params or the hidden runs changed.
-  const drawn = JSON.stringify([runs, [...(toggles?.hidden ?? [])]]);
-  if (drawnTables.get(table) === drawn) {
+  if (drawnFrom(table, JSON.stringify([runs, [...(toggles?.hidden ?? [])]]))) {
     return;
   }
-  drawnTables.set(table, drawn);
   const differing = differingParams(runs);
   table.hidden = differing.keys.length === 0;
   table.textContent = '';
@@ -70,9 +67,6 @@ export function renderParamsTable(
     }
   }
 }
-
-/** What each table was last filled from. */
-const drawnTables = new WeakMap<HTMLTableElement, string>();
 
 /**
  * The table as `renderParamsTable` filled it, for an export: its head, and
