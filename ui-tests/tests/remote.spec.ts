@@ -122,29 +122,22 @@ test('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async (
     // the review's data, so they cross the link before the measure. A
     // second review of the tiny run then gives what any review costs
     // besides its series (kernel messages, the run's info, HTTP headers).
-    const tinyReview = async () => {
+    /** `%review` of `run` in the cell, and the bytes it brought down. */
+    const reviewed = async (run: string, plots: number, timeoutMs: number) => {
       const start = proxy.bytes().down;
-      const tiny = await notebookReview.reviewInCell(
+      const review = await notebookReview.reviewInCell(
         page,
-        `%review '${warmUp}'`,
-        1,
-        60000
+        `%review '${run}'`,
+        plots,
+        timeoutMs
       );
-      expect(tiny.timedOut).toBe(false);
-      return proxy.bytes().down - start;
+      expect(review.timedOut).toBe(false);
+      return { review, down: proxy.bytes().down - start };
     };
-    await tinyReview();
-    const overhead = await tinyReview();
+    await reviewed(warmUp, 1, 60000);
+    const overhead = (await reviewed(warmUp, 1, 60000)).down;
 
-    const before = proxy.bytes().down;
-    const review = await notebookReview.reviewInCell(
-      page,
-      `%review '${manifest.runs[0]}'`,
-      PLOTS,
-      180000
-    );
-    const down = proxy.bytes().down - before;
-    expect(review.timedOut).toBe(false);
+    const { review, down } = await reviewed(manifest.runs[0], PLOTS, 180000);
     expect(review.plots).toBe(PLOTS);
 
     // What the pixels need: per pixel column, M4 keeps at most 4 rows
@@ -170,18 +163,14 @@ test('a review through a 100 Mbit/s, 20 ms link moves pixels, not rows', async (
 
     // The same review again: the finished run's series are the browser's
     // to keep, so the server answers each request with a 304 and no body.
-    const againBefore = proxy.bytes().down;
-    const again = await notebookReview.reviewInCell(
-      page,
-      `%review '${manifest.runs[0]}'`,
+    const { review: again, down: againDown } = await reviewed(
+      manifest.runs[0],
       PLOTS,
       180000
     );
-    const againDown = proxy.bytes().down - againBefore;
     console.log(
       `the same review again: ${(againDown / 1e6).toFixed(3)} MB to the browser`
     );
-    expect(again.timedOut).toBe(false);
     expect(again.maxY[group]).toBe(manifest.spike.value);
     expect(againDown).toBeLessThan(overhead + pixels / 10);
   } finally {
