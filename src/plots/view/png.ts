@@ -20,7 +20,7 @@ import {
   tableSize,
   tileGrid
 } from './pngLayout';
-import { whenIdle, yieldToBrowser } from './yieldToBrowser';
+import { eachInTurn, whenIdle, yieldToBrowser } from './yieldToBrowser';
 
 /** Tiles of the saved PNG (CSS pixels). */
 export const TILE = { width: 420, height: 250, columns: 3 };
@@ -44,14 +44,16 @@ interface IInk {
 }
 
 /**
- * The PNG (base64, no `data:` prefix), or `undefined` if none is drawn.
+ * The PNG (base64, no `data:` prefix), or `undefined` if none is drawn or
+ * `stopped` (the view was closed or run again) before the last plot.
  * Each plot is rendered again off screen when the page is idle: nobody
  * waits for this picture, so it must not slow what they do wait for.
  */
 export async function tiledPng(
   plotly: IPlotly,
   areas: readonly IPlotlyDiv[],
-  background: string
+  background: string,
+  stopped: () => boolean = () => false
 ): Promise<string | undefined> {
   if (areas.length === 0) {
     return undefined;
@@ -62,7 +64,8 @@ export async function tiledPng(
     { width: TILE.width, height: TILE.height },
     Math.min(TILE.columns, areas.length),
     background,
-    whenIdle
+    whenIdle,
+    stopped
   );
   return canvas?.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }
@@ -102,7 +105,8 @@ async function composePng(
   size: { width: number; height: number },
   columns: number,
   background: string,
-  pace: () => Promise<void> = yieldToBrowser
+  pace: () => Promise<void> = yieldToBrowser,
+  stopped: () => boolean = () => false
 ): Promise<HTMLCanvasElement | undefined> {
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d');
@@ -117,16 +121,19 @@ async function composePng(
   };
   context.font = `${LEGEND.font}px ${ink.font}`;
   const measure: Measure = text => context.measureText(text).width;
-  const tiles: ITile[] = [];
-  for (const area of areas) {
-    // A plot of stacked y axes is taller than the rest: keep its height.
-    const tileSize = {
-      width: size.width,
-      height: Number(area.layout?.height) || size.height
-    };
-    // One plot per step: plotly renders each image off screen.
-    await pace();
-    tiles.push(await plotTile(plotly, area, tileSize, ink, measure));
+  // One plot per step: plotly renders each image off screen.
+  const tiles = await eachInTurn(areas, pace, stopped, area =>
+    plotTile(
+      plotly,
+      area,
+      // A plot of stacked y axes is taller than the rest: keep its height.
+      { width: size.width, height: Number(area.layout?.height) || size.height },
+      ink,
+      measure
+    )
+  );
+  if (!tiles) {
+    return undefined;
   }
   const params = shownParams(areas[0]);
   context.font = `${TABLE.font}px ${ink.font}`;

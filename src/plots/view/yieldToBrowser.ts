@@ -34,3 +34,25 @@ export function whenIdle(timeoutMs = 2000): Promise<void> {
   }
   return new Promise(resolve => setTimeout(resolve, 0));
 }
+
+/**
+ * `work` on each item in order, after `pace` gives the page its turn; the
+ * results, or `undefined` as soon as `stopped` says the results are no
+ * longer wanted (nothing more is started).
+ */
+export async function eachInTurn<T, R>(
+  items: readonly T[],
+  pace: () => Promise<void>,
+  stopped: () => boolean,
+  work: (item: T) => Promise<R>
+): Promise<R[] | undefined> {
+  const results: R[] = [];
+  for (const item of items) {
+    await pace();
+    if (stopped()) {
+      return undefined;
+    }
+    results.push(await work(item));
+  }
+  return stopped() ? undefined : results;
+}
