@@ -49,13 +49,15 @@ async function openNotebook(page, path, timeoutMs = 60000) {
 /**
  * In the current notebook, set cell 0 to `magic` and run it; resolve when
  * its output holds a review whose status is settled (no "loading…" or
- * "reading…") and at least `plots` plots, each with a drawn plotly area
- * (its data set, its layout computed, its SVG in place). Timed in the page,
- * from just before the run command to the animation frame that sees it all.
+ * "reading…") and at least `plots` plots, each painted (its sketch or
+ * plotly's drawing: `data-painted`, see src/plots/view/plotSketch.ts). Timed
+ * in the page, from just before the run command to the animation frame that
+ * sees it all (`ms`); then until plotly has built every plot, hover and zoom
+ * ready (`interactiveMs`), whose data the facts below are read from.
  *
- * Returns { ms, plots, traces, points (the most in a trace), widthPx and
- * maxWidthPx (the narrowest and widest plot), maxY: {group: max of its
- * traces' y}, timedOut, status }.
+ * Returns { ms, interactiveMs, plots, traces, points (the most in a trace),
+ * widthPx and maxWidthPx (the narrowest and widest plot), maxY: {group: max
+ * of its traces' y}, timedOut, status }.
  */
 async function reviewInCell(page, magic, plots, timeoutMs) {
   return page.evaluate(
@@ -69,7 +71,7 @@ async function reviewInCell(page, magic, plots, timeoutMs) {
       node
         .querySelectorAll('.jp-runwatch-plots')
         .forEach(old => (old.dataset.benchOld = '1'));
-      const settled = () => {
+      const settled = (built = false) => {
         const review = node.querySelector(
           '.jp-runwatch-plots:not([data-bench-old])'
         );
@@ -78,31 +80,39 @@ async function reviewInCell(page, magic, plots, timeoutMs) {
           return undefined;
         }
         const cells = [...review.querySelectorAll('.jp-runwatch-plot')];
-        const areas = cells.map(c => c.querySelector('.jp-runwatch-plot-area'));
-        const drawn = areas.filter(
-          a =>
-            a?.data?.length > 0 && a._fullLayout && a.querySelector('.main-svg')
+        const painted = cells.filter(c =>
+          built
+            ? c.dataset.painted === 'plotly' &&
+              c.querySelector('.jp-runwatch-plot-area')?._fullLayout
+            : c.dataset.painted
         );
-        return drawn.length >= plots && drawn.length === cells.length
-          ? { status: status.textContent, areas: drawn }
+        return painted.length >= plots && painted.length === cells.length
+          ? {
+              status: status.textContent,
+              areas: painted.map(c => c.querySelector('.jp-runwatch-plot-area'))
+            }
           : undefined;
       };
+      const until = (test, t0) =>
+        new Promise(resolve => {
+          const frame = () => {
+            const state = test();
+            if (state || performance.now() - t0 > timeoutMs) {
+              resolve(state);
+            } else {
+              requestAnimationFrame(frame);
+            }
+          };
+          requestAnimationFrame(frame);
+        });
       const t0 = performance.now();
       void app.commands.execute('notebook:run-cell');
-      const done = await new Promise(resolve => {
-        const frame = () => {
-          const state = settled();
-          if (state || performance.now() - t0 > timeoutMs) {
-            resolve(state);
-          } else {
-            requestAnimationFrame(frame);
-          }
-        };
-        requestAnimationFrame(frame);
-      });
+      const painted = await until(() => settled(), t0);
       const ms = performance.now() - t0;
+      const done = painted && (await until(() => settled(true), t0));
+      const interactiveMs = performance.now() - t0;
       if (!done) {
-        return { ms, timedOut: true, plots: 0, traces: 0 };
+        return { ms, interactiveMs, timedOut: true, plots: 0, traces: 0 };
       }
       const maxY = {};
       let traces = 0;
@@ -123,6 +133,7 @@ async function reviewInCell(page, magic, plots, timeoutMs) {
       }
       return {
         ms,
+        interactiveMs,
         timedOut: false,
         status: done.status,
         plots: done.areas.length,

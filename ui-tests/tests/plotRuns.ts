@@ -64,3 +64,22 @@ export async function runMagic(
   );
   await page.notebook.runCell(0);
 }
+
+/**
+ * Which plots of the page plotly has built, in grid order (`plotly`, or
+ * `sketch` while a review's plot is painted but not yet built): a test of
+ * plotly's layout waits for every one.
+ */
+export function paintedBy(page: IJupyterLabPageFixture): Promise<string[]> {
+  return page
+    .locator('.jp-OutputArea-output .jp-runwatch-plot')
+    .evaluateAll(cells =>
+      cells.map(c => (c as HTMLElement).dataset.painted ?? '')
+    );
+}
+
+/** Every plot of the page built by plotly. */
+export async function allBuilt(page: IJupyterLabPageFixture): Promise<boolean> {
+  const painted = await paintedBy(page);
+  return painted.length > 0 && painted.every(p => p === 'plotly');
+}

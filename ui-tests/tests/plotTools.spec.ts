@@ -6,7 +6,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
@@ -55,6 +55,8 @@ test('search, log y, wide, reset zoom and a unified hover', async ({
   await expect
     .poll(() => groupsShown(page))
     .toEqual(['acc', 'gpu', 'loss', 'opt']);
+  // plotly builds each sketched plot when the page is idle.
+  await expect.poll(() => allBuilt(page)).toBe(true);
   expect((await layoutOf(page, 'loss'))!.hovermode).toBe('x unified');
 
   // The search keeps the plots of matching channels: a word, then a glob.

@@ -6,7 +6,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
@@ -57,6 +57,8 @@ test('unrelated scales in one group get their own y axes', async ({
   // Three scales (≈1, ≈100, ≈250 k): three axes, one channel each.
   expect(perf).toHaveLength(3);
   expect(perf.every(channels => channels.split(' ').length === 1)).toBe(true);
+  // plotly builds each sketched plot (one axis) when the page is idle.
+  await expect.poll(() => allBuilt(page)).toBe(true);
   // A percent never shares an axis with bytes.
   expect(await axesOf(page, 'gpu')).toHaveLength(2);
   // Same scale: one axis, as before.

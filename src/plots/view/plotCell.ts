@@ -12,6 +12,8 @@ import { toCanvasTraces } from './canvasTraces';
 import { downloadPlotPng } from './png';
 import { IPlotTheme, themeLayout } from './theme';
 import { addLineSamples, TraceCanvas } from './traceCanvas';
+import { hoverAgain, SketchCanvas } from './sketchCanvas';
+import { LEGEND_TOP } from './plotSketch';
 import {
   appendedPoints,
   buildPlot,
@@ -73,7 +75,12 @@ export class PlotCell {
     private readonly _plotly: IPlotly,
     private readonly _onRangeChanged: (cell: PlotCell) => void,
     private readonly _onResized: (cell: PlotCell) => void = () => undefined,
-    private readonly _onLegend: (key: string) => void = () => undefined
+    private readonly _onLegend: (key: string) => void = () => undefined,
+    /**
+     * Paint plots plotly can't be needed for yet as a sketch, and have this
+     * build them later (`interactive`); none: plotly draws every plot.
+     */
+    private readonly _buildLater?: (cell: PlotCell) => void
   ) {
     this.node = document.createElement('div');
     this.node.className = 'jp-runwatch-plot';
@@ -109,6 +116,13 @@ export class PlotCell {
     this.area = document.createElement('div') as unknown as IPlotlyDiv;
     this.area.className = 'jp-runwatch-plot-area';
     this._lines = new TraceCanvas(this.area);
+    this._sketch = new SketchCanvas(this.area);
+    // The pointer is about to need plotly (hover, zoom): build it now.
+    this.area.addEventListener('pointerenter', event => {
+      if (this._pending) {
+        void this.interactive().then(() => hoverAgain(event));
+      }
+    });
     this._errors = document.createElement('div');
     this._errors.className = 'jp-runwatch-plot-errors';
     this.node.append(tools, this.area, this._errors);
@@ -157,7 +171,8 @@ export class PlotCell {
 
   /** Zoom back out to the whole x and y range, as a double-click does. */
   async resetZoom(): Promise<void> {
-    if (!this._plot || this.area.hidden) {
+    // A sketch is never zoomed: only plotly zooms.
+    if (!this._plot || this.area.hidden || this._pending) {
       return;
     }
     await this._plotly.relayout(this.area, {
@@ -241,7 +256,7 @@ export class PlotCell {
       shared: !!content.sharedLegend
     });
     const appended =
-      previous && frame === this._frame
+      previous && frame === this._frame && !this._pending
         ? appendedPoints(previous.traces, plot.traces)
         : undefined;
     this._frame = frame;
@@ -263,7 +278,40 @@ export class PlotCell {
     this.node.dataset.lastUpdate = 'redrawn';
     this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
     this._afterPlot = false;
+    const later = this._buildLater;
+    if (later && !this._built && this._sketch.draw(layout, drawnTraces)) {
+      const queued = this._pending !== undefined;
+      this._pending = { traces: drawnTraces, layout };
+      this.node.dataset.painted = 'sketch';
+      if (!queued) {
+        later(this);
+      }
+      return;
+    }
+    await this._draw(drawnTraces, layout);
+  }
+
+  /**
+   * plotly builds the sketched plot (hover, zoom, its legend clicks) if it
+   * hasn't yet; resolves when it has.
+   */
+  async interactive(): Promise<void> {
+    while (this._pending) {
+      const { traces, layout } = this._pending;
+      this._pending = undefined;
+      await this._draw(traces, layout);
+    }
+  }
+
+  /** plotly draws (or redraws) the plot. */
+  private async _draw(
+    drawnTraces: Record<string, unknown>[],
+    layout: Record<string, unknown>
+  ): Promise<void> {
     await this._plotly.react(this.area, drawnTraces, layout, CONFIG);
+    this._built = true;
+    this._sketch.remove();
+    this.node.dataset.painted = 'plotly';
     // The first draw comes before any listener (plotly makes `on` then).
     this._linesOnce();
     if (!this._listening) {
@@ -380,6 +428,7 @@ export class PlotCell {
     if (!this._content || this.area.hidden) {
       return;
     }
+    await this.interactive();
     await downloadPlotPng(
       this._plotly,
       this.area,
@@ -392,6 +441,7 @@ export class PlotCell {
     if (!this._plot || this.area.hidden) {
       return undefined;
     }
+    await this.interactive();
     return this._plotly.toImage(this.area, {
       format: 'png',
       width: this.area.clientWidth || 400,
@@ -413,6 +463,7 @@ export class PlotCell {
     const base = themeLayout(theme);
     const legend = content.entries.some(e => e.showLegend && e.legend);
     const legendCount = content.entries.filter(e => e.showLegend).length;
+    const showLegend = legend && legendCount > 0 && !content.sharedLegend;
     const layout: Record<string, unknown> = {
       ...base,
       title: {
@@ -424,8 +475,10 @@ export class PlotCell {
       },
       height: PLOT_HEIGHT,
       autosize: false,
-      margin: MARGIN,
-      showlegend: legend && legendCount > 0 && !content.sharedLegend,
+      // plotly would push the top margin there for the legend's row anyway:
+      // given, the sketch knows where the plot area starts.
+      margin: showLegend ? { ...MARGIN, t: LEGEND_TOP } : MARGIN,
+      showlegend: showLegend,
       legend: {
         orientation: 'h',
         x: 1,
@@ -611,6 +664,12 @@ export class PlotCell {
   private _xRevision = 0;
   private _yRange: [number, number] | undefined = undefined;
   private _listening = false;
+  private readonly _sketch: SketchCanvas;
+  /** What plotly has yet to draw (the sketch shows it). */
+  private _pending:
+    | { traces: Record<string, unknown>[]; layout: Record<string, unknown> }
+    | undefined = undefined;
+  private _built = false;
   private _afterPlot = false;
   private _frame = '';
   private _axes = '';

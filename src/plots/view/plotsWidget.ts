@@ -25,6 +25,7 @@ import { GridSpans } from '../series/gridSpan';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
+import { IdleQueue } from './idleQueue';
 import { drawGridPass, IGridPassState } from './gridPass';
 import { PlotCell } from './plotCell';
 import { PlotGrid } from './plotGrid';
@@ -212,9 +213,15 @@ export class PlotsWidget extends Widget {
 
   /** The drawn plots as one PNG (base64): what a saved notebook keeps. */
   async snapshotPng(): Promise<string | undefined> {
+    await this._plotlyLater.drained();
     const areas = [...this.cells.values()].filter(c => c.plot).map(c => c.area);
     return this._plotly
-      ? tiledPng(this._plotly, areas, this._theme.background)
+      ? tiledPng(
+          this._plotly,
+          areas,
+          this._theme.background,
+          () => this.isDisposed
+        )
       : undefined;
   }
 
@@ -223,6 +230,7 @@ export class PlotsWidget extends Widget {
       return;
     }
     this._draws.dispose();
+    this._plotlyLater.dispose();
     plotThemeChanged.disconnect(this._onThemeChanged, this);
     this._data.dispose();
     this._steer.dispose();
@@ -376,7 +384,11 @@ export class PlotsWidget extends Widget {
           plotly,
           c => this._onZoom(c),
           c => this._onCellResized(c),
-          key => this._toggleLegend(key)
+          key => this._toggleLegend(key),
+          // A review's plots are sketched first (a live view's draw often).
+          this.live
+            ? undefined
+            : cell => this._plotlyLater.add(() => cell.interactive())
         ),
       disposed: () => this.isDisposed,
       drawn: () => {
@@ -427,6 +439,8 @@ export class PlotsWidget extends Widget {
   private readonly _header: PlotsHeader;
   private readonly _grid = new PlotGrid();
   private readonly _spans = new GridSpans();
+  /** plotly builds of sketched plots, when the page is idle. */
+  private readonly _plotlyLater = new IdleQueue();
   private readonly _draws = new DrawScheduler({
     draw: pass => this._draw(pass),
     // A failed draw is said in the status, never left as a silent freeze;
