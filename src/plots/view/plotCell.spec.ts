@@ -256,3 +256,92 @@ describe('PlotCell axes of unrelated scales', () => {
     await cell.setLogY(false);
   });
 });
+
+/** A 2D context enough for a sketch, counting what it paints. */
+function sketchContext() {
+  const calls = { stroke: 0, fillText: 0 };
+  const context = new Proxy(
+    {
+      measureText: (text: string) => ({ width: 6 * text.length }),
+      stroke: () => void calls.stroke++,
+      fillText: () => void calls.fillText++
+    } as Record<string, unknown>,
+    {
+      get: (target, key: string) =>
+        key in target ? target[key] : () => undefined,
+      set: (target, key: string, value) => {
+        target[key] = value;
+        return true;
+      }
+    }
+  );
+  return { context, calls };
+}
+
+describe('PlotCell sketch first', () => {
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  let calls: { stroke: number; fillText: number };
+  beforeEach(() => {
+    const sketch = sketchContext();
+    calls = sketch.calls;
+    HTMLCanvasElement.prototype.getContext = (() =>
+      sketch.context) as unknown as typeof getContext;
+  });
+  afterEach(() => {
+    HTMLCanvasElement.prototype.getContext = getContext;
+  });
+
+  it('paints a sketch, and plotly draws it when asked', async () => {
+    const { plotly, drawn } = fakePlotly();
+    const later: PlotCell[] = [];
+    const cell = new PlotCell(
+      'acc',
+      plotly,
+      () => undefined,
+      () => undefined,
+      () => undefined,
+      c => later.push(c)
+    );
+    await cell.render(content(100), theme);
+    expect(cell.node.dataset.painted).toBe('sketch');
+    expect(cell.area.querySelector('canvas.jp-runwatch-plot-sketch')).not.toBe(
+      null
+    );
+    expect(calls.stroke).toBeGreaterThan(0);
+    expect(drawn).toHaveLength(0);
+    expect(later).toEqual([cell]);
+    // Drawn again before plotly came: still one build asked for.
+    await cell.render(content(120), theme);
+    expect(later).toHaveLength(1);
+    await cell.interactive();
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0].xaxis.range[1]).toBeGreaterThanOrEqual(120);
+    expect(cell.node.dataset.painted).toBe('plotly');
+    expect(cell.area.querySelector('canvas.jp-runwatch-plot-sketch')).toBe(
+      null
+    );
+  });
+
+  it('never draws an old sketch over what plotly drew since (log y)', async () => {
+    const { plotly, drawn } = fakePlotly();
+    // The log toggle redraws the plot, as the grid does.
+    const redraw = (c: PlotCell) => void c.render(content(100), theme);
+    const cell = new PlotCell(
+      'acc',
+      plotly,
+      () => undefined,
+      redraw,
+      () => undefined,
+      () => undefined
+    );
+    await cell.render(content(100), theme);
+    expect(cell.node.dataset.painted).toBe('sketch');
+    await cell.setLogY(true);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    // A log axis is plotly's to draw at once.
+    expect(drawn.map(l => l.yaxis.type)).toStrictEqual(['log']);
+    await cell.interactive();
+    expect(drawn.map(l => l.yaxis.type)).toStrictEqual(['log']);
+    expect(cell.node.dataset.painted).toBe('plotly');
+  });
+});

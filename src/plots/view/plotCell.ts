@@ -288,6 +288,8 @@ export class PlotCell {
       }
       return;
     }
+    // plotly draws this one: nothing sketched before it is left to draw.
+    this._pending = undefined;
     await this._draw(drawnTraces, layout);
   }
 
