@@ -12,7 +12,7 @@ import { toCanvasTraces } from './canvasTraces';
 import { downloadPlotPng } from './png';
 import { IPlotTheme, themeLayout } from './theme';
 import { addLineSamples, TraceCanvas } from './traceCanvas';
-import { hoverAgain, SketchCanvas } from './sketchCanvas';
+import { buildUnderPointer, SketchCanvas } from './sketchCanvas';
 import { LEGEND_TOP } from './plotSketch';
 import {
   appendedPoints,
@@ -118,10 +118,10 @@ export class PlotCell {
     this._lines = new TraceCanvas(this.area);
     this._sketch = new SketchCanvas(this.area);
     // The pointer is about to need plotly (hover, zoom): build it now.
-    this.area.addEventListener('pointerenter', event => {
-      if (this._pending) {
-        void this.interactive().then(() => hoverAgain(event));
-      }
+    buildUnderPointer(this.area, async () => {
+      const sketched = this._pending !== undefined;
+      await this.interactive();
+      return sketched;
     });
     this._errors = document.createElement('div');
     this._errors.className = 'jp-runwatch-plot-errors';

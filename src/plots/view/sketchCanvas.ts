@@ -58,13 +58,28 @@ export class SketchCanvas {
 }
 
 /**
- * plotly's hover starts at a mouse move over its plot: move the mouse there
- * again where `event` left it, now that plotly has built the plot.
+ * When the pointer enters `area`, `build` plotly's plot (it resolves true if
+ * it built one); then move the mouse again where the pointer is by then, if
+ * it is still over the plot: plotly's hover starts at a mouse move.
  */
-export function hoverAgain(event: PointerEvent): void {
-  const { clientX, clientY } = event;
-  const target = document.elementFromPoint(clientX, clientY);
-  target?.dispatchEvent(
-    new MouseEvent('mousemove', { clientX, clientY, bubbles: true })
-  );
+export function buildUnderPointer(
+  area: HTMLElement,
+  build: () => Promise<boolean>
+): void {
+  let pointer: PointerEvent | undefined;
+  area.addEventListener('pointerenter', event => {
+    pointer = event;
+    void build().then(built => {
+      if (built && pointer) {
+        const { clientX, clientY } = pointer;
+        document
+          .elementFromPoint(clientX, clientY)
+          ?.dispatchEvent(
+            new MouseEvent('mousemove', { clientX, clientY, bubbles: true })
+          );
+      }
+    });
+  });
+  area.addEventListener('pointermove', event => (pointer = event));
+  area.addEventListener('pointerleave', () => (pointer = undefined));
 }
