@@ -104,7 +104,13 @@ describe('sketchable', () => {
         [line('a', [1, 2]), line('b', [1, 3], { legendgroup: 'a' })]
       ],
       ['a legend wider than the plot', LAYOUT, [line('x'.repeat(60), [1, 2])]],
-      ['a flat plot', LAYOUT, [line('a', [1, 1])]]
+      ['a flat plot', LAYOUT, [line('a', [1, 1])]],
+      ['markup plotly renders (a tag)', LAYOUT, [line('<b>a</b>', [1, 2])]],
+      [
+        'an entity in the title',
+        { ...LAYOUT, title: { text: 'a &amp; b' } },
+        traces
+      ]
     ];
     for (const [what, layout, given] of cases) {
       expect([what, sketchable(layout, given as any, width)]).toEqual([

@@ -142,7 +142,7 @@ export function sketchable(
   if (traces.some(t => !(t.meta as { drawn?: unknown } | undefined)?.drawn)) {
     return false;
   }
-  if (!yRange(layout, traces)) {
+  if (!yRange(layout, traces) || markup(layout.title?.text)) {
     return false;
   }
   if (!layout.showlegend) {
@@ -150,6 +150,9 @@ export function sketchable(
   }
   const plotWidth = layout.width - layout.margin.l - layout.margin.r;
   const entries = legendEntries(traces);
+  if (entries.some(e => markup(e.name))) {
+    return false;
+  }
   // Measured with one item a legend group: plotly spaces groups apart.
   const groups = new Set(entries.map(e => e.group));
   const names = entries.map(e => e.name);
@@ -158,6 +161,11 @@ export function sketchable(
     layout.margin.t === LEGEND_TOP &&
     legendPlaces(names, textWidth).width <= plotWidth
   );
+}
+
+/** Text plotly reads as markup (tags, entities): drawn as it renders it. */
+function markup(text: string | undefined): boolean {
+  return /[<&]/.test(text ?? '');
 }
 
 /**
