@@ -68,11 +68,12 @@ export async function runMagic(
 /**
  * Which plots of the page plotly has built, in grid order (`plotly`, or
  * `sketch` while a review's plot is painted but not yet built): a test of
- * plotly's layout waits for every one.
+ * plotly's layout waits for every one. A plot showing only its errors
+ * draws nothing and is left out.
  */
 export function paintedBy(page: IJupyterLabPageFixture): Promise<string[]> {
   return page
-    .locator('.jp-OutputArea-output .jp-runwatch-plot')
+    .locator('.jp-OutputArea-output .jp-runwatch-plot:not(.jp-mod-error)')
     .evaluateAll(cells =>
       cells.map(c => (c as HTMLElement).dataset.painted ?? '')
     );

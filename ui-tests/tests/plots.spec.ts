@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { onDisk, PYTHON } from './helpers';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 import { IWriter, startWriter, STORE_ROOT } from './writer';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
@@ -172,6 +172,8 @@ test.describe('plots', () => {
     await expect(plots.locator('.jp-runwatch-plots-status')).toHaveText(
       '7 channels'
     );
+    // plotly builds each sketched plot when the page is idle.
+    await expect.poll(() => allBuilt(page)).toBe(true);
     const gpu = (await plotFacts(page, 'gpu'))!;
     expect(gpu.yRange).toEqual([0, 1]);
     expect(gpu.yTicks).toContain('100%');

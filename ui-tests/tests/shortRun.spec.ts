@@ -6,7 +6,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
@@ -56,6 +56,8 @@ test('a 25 s run and a value logged once are drawn, on one x axis', async ({
   await expect(
     page.locator(`${PLOTS} .jp-runwatch-plots-rule select`)
   ).not.toHaveValue('60');
+  // plotly builds each sketched plot when the page is idle.
+  await expect.poll(() => allBuilt(page)).toBe(true);
   const drawn = await plotsDrawn(page);
   for (const plot of drawn) {
     expect(plot.points, plot.group).toBeGreaterThan(5);
