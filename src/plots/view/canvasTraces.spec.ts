@@ -1,6 +1,7 @@
 import {
   drawCanvasTraces,
   ITraceAxes,
+  lineSample,
   plotlyDash,
   svgTraces,
   toCanvasTraces,
@@ -150,5 +151,29 @@ describe('drawCanvasTraces', () => {
     expect(plotlyDash('solid', 2)).toEqual([]);
     expect(plotlyDash('dash', 2)).toEqual([9, 9]);
     expect(plotlyDash('dashdot', 4)).toEqual([12, 4, 4, 4]);
+  });
+});
+
+describe('lineSample', () => {
+  it("is plotly's legend sample in the line's style, no wider than 5 px", () => {
+    expect(
+      lineSample({
+        line: { width: 8, color: '#123', dash: 'dot' },
+        opacity: 0.4
+      })
+    ).toEqual({
+      from: 5,
+      length: 30,
+      width: 5,
+      colour: '#123',
+      opacity: 0.4,
+      dash: plotlyDash('dot', 5)
+    });
+    expect(lineSample({})).toMatchObject({
+      width: 2,
+      colour: '#444',
+      opacity: 1,
+      dash: []
+    });
   });
 });

@@ -199,6 +199,29 @@ function tracePath(
   }
 }
 
+/**
+ * A legend's line sample for a canvas-drawn trace, as plotly draws one: 30
+ * px long from 5 px into the item, no wider than 5 px, in the line's style.
+ */
+export function lineSample(drawn: IDrawnStyle): {
+  readonly from: number;
+  readonly length: number;
+  readonly width: number;
+  readonly colour: string;
+  readonly opacity: number;
+  readonly dash: number[];
+} {
+  const width = Math.min(drawn.line?.width ?? 2, 5);
+  return {
+    from: 5,
+    length: 30,
+    width,
+    colour: drawn.line?.color ?? '#444',
+    opacity: drawn.opacity ?? 1,
+    dash: plotlyDash(drawn.line?.dash, width)
+  };
+}
+
 /** plotly's dash patterns (`Drawing.dashStyle`), in pixels. */
 export function plotlyDash(dash: string | undefined, width: number): number[] {
   const w = Math.max(width, 3);

@@ -17,7 +17,7 @@
  * height, the legend right-aligned above the plot area, tick labels 3 px
  * from the axis.
  */
-import { drawCanvasTraces, IDrawnStyle, plotlyDash } from './canvasTraces';
+import { drawCanvasTraces, IDrawnStyle, lineSample } from './canvasTraces';
 
 /** The layout keys the sketch reads (as `PlotCell` gives them to plotly). */
 export interface ISketchLayout {
@@ -311,16 +311,18 @@ function drawLegend(
   context.textAlign = 'left';
   entries.forEach((entry, i) => {
     const at = left + lefts[i];
+    const sample = lineSample(entry.drawn);
     // plotly dims a hidden entry to half.
-    context.globalAlpha = entry.hidden ? 0.5 : 1;
-    const lineWidth = Math.min(entry.drawn.line?.width ?? 2, 5);
-    context.strokeStyle = entry.drawn.line?.color ?? '#444';
-    context.lineWidth = lineWidth;
-    context.setLineDash(plotlyDash(entry.drawn.line?.dash, lineWidth));
+    const dim = entry.hidden ? 0.5 : 1;
+    context.globalAlpha = dim * sample.opacity;
+    context.strokeStyle = sample.colour;
+    context.lineWidth = sample.width;
+    context.setLineDash(sample.dash);
     context.beginPath();
-    context.moveTo(at + 5, middle);
-    context.lineTo(at + 35, middle);
+    context.moveTo(at + sample.from, middle);
+    context.lineTo(at + sample.from + sample.length, middle);
     context.stroke();
+    context.globalAlpha = dim;
     context.fillStyle = layout.legend?.font?.color ?? textColour;
     context.fillText(entry.name, at + LEGEND_GEOMETRY.textAt, middle + 3.9);
   });

@@ -7,7 +7,7 @@ import {
   drawCanvasTraces,
   IDrawnStyle,
   ITraceAxes,
-  plotlyDash
+  lineSample
 } from './canvasTraces';
 import { IPlotlyDiv } from './plotly';
 
@@ -107,17 +107,16 @@ export function addLineSamples(root: Element): void {
     if (!drawn || drawn.fill || !lines || lines.querySelector('path')) {
       continue;
     }
-    const width = Math.min(drawn.line?.width ?? 2, 5);
+    const look = lineSample(drawn);
     const sample = document.createElementNS(SVG, 'path');
     sample.setAttribute('class', 'js-line jp-runwatch-line-sample');
-    sample.setAttribute('d', 'M5,0h30');
+    sample.setAttribute('d', `M${look.from},0h${look.length}`);
     sample.style.fill = 'none';
-    sample.style.stroke = drawn.line?.color ?? '#444';
-    sample.style.strokeWidth = `${width}px`;
-    sample.style.strokeOpacity = String(drawn.opacity ?? 1);
-    const dash = plotlyDash(drawn.line?.dash, width);
-    if (dash.length > 0) {
-      sample.style.strokeDasharray = dash.map(d => `${d}px`).join(',');
+    sample.style.stroke = look.colour;
+    sample.style.strokeWidth = `${look.width}px`;
+    sample.style.strokeOpacity = String(look.opacity);
+    if (look.dash.length > 0) {
+      sample.style.strokeDasharray = look.dash.map(d => `${d}px`).join(',');
     }
     lines.appendChild(sample);
   }
