@@ -2,6 +2,7 @@
  * Where a run's params were changed while it trained (steering): a
  * vertical line on every plot of the run at the change, with its label.
  */
+import { plotlyText } from './plotlyText';
 import type { ISteerLogEntry } from '../../steering/steerState';
 import { shortRunName } from './grid';
 
@@ -74,7 +75,7 @@ export function markLayout(
       line: { color: colour, width: 1, dash: 'dot' }
     })),
     annotations: shown.map(m => ({
-      text: escapeText(m.text),
+      text: plotlyText(m.text),
       xref: 'x',
       yref: 'paper',
       x: m.x,
@@ -91,8 +92,4 @@ function formatValue(value: unknown): string {
   return typeof value === 'number'
     ? String(Number(value.toPrecision(4)))
     : JSON.stringify(value);
-}
-
-function escapeText(text: string): string {
-  return text.replace(/[<>&]/g, c => `&#${c.charCodeAt(0)};`);
 }

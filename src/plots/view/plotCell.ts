@@ -3,6 +3,7 @@
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
 import { IPlotMark, markLayout } from '../series/steerMarks';
+import { plotlyText } from '../series/plotlyText';
 import { exportFileName } from '../series/csv';
 import { axisDomains } from '../series/scales';
 import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
@@ -601,7 +602,7 @@ export class PlotCell {
       hoversubplots: 'axis',
       xaxis: { ...(layout.xaxis as object), anchor: axisName(extra) },
       annotations: axes.map((axis, k) => ({
-        text: escapeText(axis.labels.join(', ')),
+        text: plotlyText(axis.labels.join(', ')),
         xref: 'paper',
         yref: 'paper',
         x: 0,
@@ -713,11 +714,6 @@ function flatRange(
   return lo === hi && axis.yTickRange
     ? { range: [...axis.yTickRange], autorange: false }
     : undefined;
-}
-
-/** Text for plotly, which reads `<` and `&` as markup. */
-function escapeText(text: string): string {
-  return text.replace(/[<>&]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 function sameRange(

@@ -17,6 +17,7 @@
  * height, the legend right-aligned above the plot area, tick labels 3 px
  * from the axis.
  */
+import { readsAsMarkup } from '../series/plotlyText';
 import { drawCanvasTraces, IDrawnStyle, lineSample } from './canvasTraces';
 
 /** The layout keys the sketch reads (as `PlotCell` gives them to plotly). */
@@ -142,7 +143,7 @@ export function sketchable(
   if (traces.some(t => !(t.meta as { drawn?: unknown } | undefined)?.drawn)) {
     return false;
   }
-  if (!yRange(layout, traces) || markup(layout.title?.text)) {
+  if (!yRange(layout, traces) || readsAsMarkup(layout.title?.text)) {
     return false;
   }
   if (!layout.showlegend) {
@@ -150,7 +151,7 @@ export function sketchable(
   }
   const plotWidth = layout.width - layout.margin.l - layout.margin.r;
   const entries = legendEntries(traces);
-  if (entries.some(e => markup(e.name))) {
+  if (entries.some(e => readsAsMarkup(e.name))) {
     return false;
   }
   // Measured with one item a legend group: plotly spaces groups apart.
@@ -161,11 +162,6 @@ export function sketchable(
     layout.margin.t === LEGEND_TOP &&
     legendPlaces(names, textWidth).width <= plotWidth
   );
-}
-
-/** Text plotly reads as markup (tags, entities): drawn as it renders it. */
-function markup(text: string | undefined): boolean {
-  return /[<&]/.test(text ?? '');
 }
 
 /**
