@@ -72,6 +72,8 @@ test('search, log y, wide, reset zoom and a unified hover', async ({
   );
   await search.fill('');
   await expect.poll(() => groupsShown(page)).toHaveLength(4);
+  // The plots shown again are new: sketched, then built by plotly.
+  await expect.poll(() => allBuilt(page)).toBe(true);
 
   // Smoothing: each line gets its EMA on top, the line as it is faint below.
   const traces = () =>

@@ -6,7 +6,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
@@ -60,6 +60,7 @@ test('a 9-run sweep: one legend that hides a run everywhere, and a full PNG', as
   await expect
     .poll(() => visibleLines(page, 'loss'), { timeout: 60000 })
     .toBe(18); // 9 runs × train, val
+  await expect.poll(() => allBuilt(page)).toBe(true);
 
   // The params table is the legend: lr and seed differ, batch doesn't.
   const table = plots.locator('table.jp-runwatch-plots-params');

@@ -6,7 +6,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import { PYTHON } from './helpers';
-import { makeRun, runMagic } from './plotRuns';
+import { allBuilt, makeRun, runMagic } from './plotRuns';
 import { STORE_ROOT } from './writer';
 
 const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
@@ -92,6 +92,8 @@ test('runs of different speeds line up on step; a run without step is named', as
   await expect
     .poll(async () => lastX(page, 'step'), { timeout: 30000 })
     .toEqual({ [`${fast} step`]: STEPS - 1, [`${slow} step`]: STEPS - 1 });
+  // plotly builds each sketched plot when the page is idle.
+  await expect.poll(() => allBuilt(page)).toBe(true);
   // The loss lines up too: each loss row sits just after its step.
   const loss = await lastX(page, 'loss');
   expect(Object.keys(loss).sort()).toEqual(
