@@ -17,8 +17,6 @@ import { IPlotsData, IPlotView } from '../data/plotsData';
 import { IReviewSources, ReviewData } from '../data/reviewData';
 import { SteerLog } from '../data/steerLog';
 import { IPlotMark, steerMarks } from '../series/steerMarks';
-import { channelFilter } from '../series/channelFilter';
-import { smoothingWeight } from '../series/smooth';
 import { plotDefaults } from './plotDefaults';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
 import { GridSpans } from '../series/gridSpan';
@@ -28,6 +26,7 @@ import { DrawScheduler, IDrawPass } from './drawScheduler';
 import { IdleQueue } from './idleQueue';
 import { drawGridPass, IGridPassState } from './gridPass';
 import { PlotCell } from './plotCell';
+import { PlotChoice, PlotChoices } from './plotChoices';
 import { PlotGrid } from './plotGrid';
 import { IPlotly, loadPlotly } from './plotly';
 import { PlotsHeader } from './plotsHeader';
@@ -87,12 +86,9 @@ export class PlotsWidget extends Widget {
       rule: this._rule,
       onRule: rule => (this.rule = rule),
       onPause: () => (this.paused = !this.paused),
-      onFilter: text => this._onFilter(text),
-      smoothing: this._smoothing,
-      onSmoothing: weight => {
-        this._smoothing = smoothingWeight(weight);
-        this._renderAllSoon();
-      },
+      onFilter: text => this._choices.filter(text),
+      smoothing: this._choices.smoothing,
+      onSmoothing: weight => (this._choices.smoothing = weight),
       x: this.x,
       onX: x => (this.x = x),
       xDisabled: this.live
@@ -102,6 +98,7 @@ export class PlotsWidget extends Widget {
         : undefined,
       trans: this._trans
     });
+    this._choices.changed.connect(this._onChoice, this);
     this._params.className = 'jp-runwatch-plots-params';
     this._params.hidden = true;
     this._dashes.className = 'jp-runwatch-plots-dashes';
@@ -303,12 +300,12 @@ export class PlotsWidget extends Widget {
     this._draws.schedule();
   }
 
-  /** Hide a run (or a label) in every plot, or show it again. */
-  private _toggleLegend(key: string): void {
-    if (!this._hidden.delete(key)) {
-      this._hidden.add(key);
+  /** The user hid a run, searched the channels or smoothed: draw again. */
+  private _onChoice(_: PlotChoices, choice: PlotChoice): void {
+    // The head shows what is hidden and searched, not the smoothing.
+    if (choice !== 'smoothing') {
+      this._dirtyHead = true;
     }
-    this._dirtyHead = true;
     this._renderAllSoon();
   }
 
@@ -321,14 +318,6 @@ export class PlotsWidget extends Widget {
   private _onCellResized(cell: PlotCell): void {
     this._draws.mark([cell.group]);
     this._draws.schedule();
-  }
-
-  /** The channel search changed: lay the grid out again. */
-  private _onFilter(text: string): void {
-    this._channelFilter = channelFilter(text);
-    this._filterText = text.trim();
-    this._dirtyHead = true;
-    this._renderAllSoon();
   }
 
   private _touchHead(): void {
@@ -371,9 +360,9 @@ export class PlotsWidget extends Widget {
       live: this.live,
       rule: this._rule,
       x: this.x,
-      channelFilter: this._channelFilter,
-      smoothing: this._smoothing,
-      hidden: this._hidden,
+      channelFilter: this._choices.channelFilter,
+      smoothing: this._choices.smoothing,
+      hidden: this._choices.hidden,
       sharedLegend: this._sharedLegend(),
       theme: this._theme,
       trans: this._trans,
@@ -384,7 +373,7 @@ export class PlotsWidget extends Widget {
           plotly,
           c => this._onZoom(c),
           c => this._onCellResized(c),
-          key => this._toggleLegend(key),
+          key => this._choices.toggle(key),
           // A review's plots are sketched first (a live view's draw often).
           this.live
             ? undefined
@@ -425,10 +414,10 @@ export class PlotsWidget extends Widget {
         : '',
       x: this.x,
       xAsked: this._xAsked,
-      filterText: this._filterText,
-      channelFilter: this._channelFilter,
-      hidden: this._hidden,
-      toggle: key => this._toggleLegend(key),
+      filterText: this._choices.filterText,
+      channelFilter: this._choices.channelFilter,
+      hidden: this._choices.hidden,
+      toggle: key => this._choices.toggle(key),
       trans: this._trans
     });
   }
@@ -462,11 +451,8 @@ export class PlotsWidget extends Widget {
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
   private _paused = false;
   private _dirtyHead = true;
-  private _channelFilter: (channel: string) => boolean = () => true;
-  private _smoothing = plotDefaults.smoothing;
-  private readonly _hidden = new Set<string>();
+  private readonly _choices = new PlotChoices(plotDefaults.smoothing);
   private readonly _dashes = document.createElement('div');
-  private _filterText = '';
   private readonly _xAsked: string | undefined;
   private _started = 0;
 }
