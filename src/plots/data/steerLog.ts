@@ -6,6 +6,8 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { requestAPI } from '../../client/requestAPI';
 import type { ISteerLogEntry, ISteerState } from '../../steering/steerState';
+import { IPlotMark, steerMarks } from '../series/steerMarks';
+import type { IPlotRun } from './sources';
 
 /** How often a live view asks again (a change shows within this). */
 export const STEER_POLL_MS = 2_000;
@@ -36,6 +38,26 @@ export class SteerLog {
   /** A run's answers, oldest first (none if it declared nothing). */
   entries(run: string): readonly ISteerLogEntry[] {
     return this._entries.get(run) ?? [];
+  }
+
+  /**
+   * Every run's applied changes as marks on x `xChannel` (none: time),
+   * each run's from its `createdMs` in `sources`; when there are several
+   * runs, each label names its run.
+   */
+  marks(
+    sources: readonly Pick<IPlotRun, 'run' | 'createdMs'>[],
+    xChannel: string | undefined
+  ): IPlotMark[] {
+    return sources.flatMap(source =>
+      steerMarks(
+        source.run,
+        this.entries(source.run),
+        source.createdMs,
+        xChannel,
+        this._runs.length > 1
+      )
+    );
   }
 
   dispose(): void {

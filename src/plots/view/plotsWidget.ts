@@ -16,7 +16,6 @@ import { LiveData } from '../data/liveData';
 import { IPlotsData, IPlotView } from '../data/plotsData';
 import { IReviewSources, ReviewData } from '../data/reviewData';
 import { SteerLog } from '../data/steerLog';
-import { IPlotMark, steerMarks } from '../series/steerMarks';
 import { plotDefaults } from './plotDefaults';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
 import { GridSpans } from '../series/gridSpan';
@@ -366,7 +365,7 @@ export class PlotsWidget extends Widget {
       sharedLegend: this._sharedLegend(),
       theme: this._theme,
       trans: this._trans,
-      marks: xChannel => this._marks(xChannel),
+      marks: xChannel => this._steer.marks(this._data.sources, xChannel),
       createCell: group =>
         new PlotCell(
           group,
@@ -386,19 +385,6 @@ export class PlotsWidget extends Widget {
         }
       }
     };
-  }
-
-  /** Each run's applied param changes, on the grid's x. */
-  private _marks(xChannel: string | undefined): IPlotMark[] {
-    return this._data.sources.flatMap(source =>
-      steerMarks(
-        source.run,
-        this._steer.entries(source.run),
-        source.createdMs,
-        xChannel,
-        this.runs.length > 1
-      )
-    );
   }
 
   private _renderHead(): void {
