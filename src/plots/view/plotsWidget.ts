@@ -20,16 +20,15 @@ import { plotDefaults } from './plotDefaults';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
 import { GridSpans } from '../series/gridSpan';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
-import { Backlog, CAUGHT_UP_NOTE_MS } from './backlog';
+import { CAUGHT_UP_NOTE_MS } from './backlog';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
 import { IdleQueue } from './idleQueue';
 import { drawGridPass, IGridPassState } from './gridPass';
 import { PlotCell } from './plotCell';
-import { PlotChoice, PlotChoices } from './plotChoices';
+import { PlotChoices } from './plotChoices';
 import { PlotGrid } from './plotGrid';
 import { IPlotly, loadPlotly } from './plotly';
-import { PlotsHeader } from './plotsHeader';
-import { renderPlotsHead } from './plotsHead';
+import { PlotsHead } from './plotsHead';
 import { tiledPng } from './png';
 import { documentVariables, IPlotTheme, plotTheme } from './theme';
 import { plotThemeChanged } from './themeEvents';
@@ -71,13 +70,13 @@ export class PlotsWidget extends Widget {
           options.sources,
           options.x
         );
-    // A live view draws against time only (it resolves rows in the page).
-    this._xAsked = options.live ? options.x : undefined;
     this._data.changed.connect((_, groups) => this._onChanged(groups), this);
     // A group's label is no run: grouped plots carry no marks.
     this._steer = new SteerLog(options.sources ? [] : this.runs, this.live);
     this._steer.changed.connect(() => this._renderAllSoon(), this);
-    this._header = new PlotsHeader({
+    this._head = new PlotsHead({
+      data: this._data,
+      choices: this._choices,
       runs: this.runs,
       title: options.title,
       query: options.query,
@@ -85,30 +84,14 @@ export class PlotsWidget extends Widget {
       rule: this._rule,
       onRule: rule => (this.rule = rule),
       onPause: () => (this.paused = !this.paused),
-      onFilter: text => this._choices.filter(text),
-      smoothing: this._choices.smoothing,
-      onSmoothing: weight => (this._choices.smoothing = weight),
       x: this.x,
+      // A live view draws against time only (it resolves rows in the page).
+      xAsked: options.live ? options.x : undefined,
       onX: x => (this.x = x),
-      xDisabled: this.live
-        ? this._trans.__(
-            'A live view draws against time; %review --x CHANNEL draws against a step or counter'
-          )
-        : undefined,
       trans: this._trans
     });
-    this._choices.changed.connect(this._onChoice, this);
-    this._params.className = 'jp-runwatch-plots-params';
-    this._params.hidden = true;
-    this._dashes.className = 'jp-runwatch-plots-dashes';
-    this._dashes.hidden = true;
-    this.node.append(
-      this._header.node,
-      this._params,
-      this._dashes,
-      this._header.message,
-      this._grid.node
-    );
+    this._choices.changed.connect(() => this._renderAllSoon(), this);
+    this.node.append(...this._head.nodes, this._grid.node);
     this._theme = plotTheme(documentVariables());
     plotThemeChanged.connect(this._onThemeChanged, this);
     this.ready = this._start();
@@ -138,7 +121,7 @@ export class PlotsWidget extends Widget {
     if (rule !== this._rule) {
       this._rule = rule;
       this._spans.clear();
-      this._header.rule = rule;
+      this._head.rule = rule;
       const zoomed = [...this.cells.values()].filter(c => c.xRange);
       this._data.setRule(
         rule,
@@ -169,7 +152,7 @@ export class PlotsWidget extends Widget {
       }
     }
     this._data.setX(x);
-    this._dirtyHead = true;
+    this._head.markDirty();
     this._renderAllSoon();
   }
 
@@ -182,7 +165,7 @@ export class PlotsWidget extends Widget {
     for (;;) {
       await this._data.idle();
       await this._draws.lastPass;
-      if (!this._data.busy && this._draws.idle(this._paused)) {
+      if (!this._data.busy && this._draws.idle(this.paused)) {
         return;
       }
       await new Promise(resolve => requestAnimationFrame(resolve));
@@ -190,21 +173,16 @@ export class PlotsWidget extends Widget {
   }
 
   get paused(): boolean {
-    return this._paused;
+    return this._head.paused;
   }
 
   set paused(paused: boolean) {
-    if (paused !== this._paused) {
-      if (paused) {
-        this._backlog.pause(this._data.rowsHeld());
-      } else {
-        this._backlog.resume(this._data.rowsHeld(), Date.now());
-        setTimeout(() => this._touchHead(), CAUGHT_UP_NOTE_MS);
-      }
+    const resumed = this.paused && !paused;
+    this._head.paused = paused;
+    if (resumed) {
+      setTimeout(() => this._touchHead(), CAUGHT_UP_NOTE_MS);
     }
-    this._paused = paused;
-    this._header.paused = paused;
-    this._touchHead();
+    this._draws.schedule();
   }
 
   /** The drawn plots as one PNG (base64): what a saved notebook keeps. */
@@ -241,7 +219,7 @@ export class PlotsWidget extends Widget {
   readonly timings = { firstPlotMs: NaN, loadMs: NaN, renderMs: NaN };
 
   private async _start(): Promise<void> {
-    this._header.setStatus(this._trans.__('loading…'));
+    this._head.setStatus(this._trans.__('loading…'));
     const started = (this._started = performance.now());
     const [plotly] = await Promise.all([loadPlotly(), this._data.ready]);
     if (this.isDisposed) {
@@ -299,20 +277,6 @@ export class PlotsWidget extends Widget {
     this._draws.schedule();
   }
 
-  /** The user hid a run, searched the channels or smoothed: draw again. */
-  private _onChoice(_: PlotChoices, choice: PlotChoice): void {
-    // The head shows what is hidden and searched, not the smoothing.
-    if (choice !== 'smoothing') {
-      this._dirtyHead = true;
-    }
-    this._renderAllSoon();
-  }
-
-  /** Comparing runs whose params differ: their table is the one legend. */
-  private _sharedLegend(): boolean {
-    return this.runs.length > 1 && !this._params.hidden;
-  }
-
   /** A plot widened, narrowed or set to log: draw it again. */
   private _onCellResized(cell: PlotCell): void {
     this._draws.mark([cell.group]);
@@ -320,7 +284,7 @@ export class PlotsWidget extends Widget {
   }
 
   private _touchHead(): void {
-    this._dirtyHead = true;
+    this._head.markDirty();
     this._draws.schedule();
   }
 
@@ -336,7 +300,7 @@ export class PlotsWidget extends Widget {
     this._renderHead();
     const stale = await drawGridPass(
       this._passState(),
-      { grid: this._grid, spans: this._spans, dashes: this._dashes },
+      { grid: this._grid, spans: this._spans, dashes: this._head.dashes },
       pass
     );
     // What the plots show now (tests and benches wait for it after a
@@ -362,7 +326,7 @@ export class PlotsWidget extends Widget {
       channelFilter: this._choices.channelFilter,
       smoothing: this._choices.smoothing,
       hidden: this._choices.hidden,
-      sharedLegend: this._sharedLegend(),
+      sharedLegend: this._head.sharedLegend,
       theme: this._theme,
       trans: this._trans,
       marks: xChannel => this._steer.marks(this._data.sources, xChannel),
@@ -387,31 +351,15 @@ export class PlotsWidget extends Widget {
     };
   }
 
+  /** The head, when it changed (and at every pass while no plot is in). */
   private _renderHead(): void {
-    if (!this._dirtyHead && this._grid.cells.size > 0) {
-      return;
-    }
-    this._dirtyHead = false;
-    renderPlotsHead(this._header, this._params, {
-      data: this._data,
-      runs: this.runs,
-      backlog: this.live
-        ? this._backlog.note(this._data.rowsHeld(), Date.now())
-        : '',
-      x: this.x,
-      xAsked: this._xAsked,
-      filterText: this._choices.filterText,
-      channelFilter: this._choices.channelFilter,
-      hidden: this._choices.hidden,
-      toggle: key => this._choices.toggle(key),
-      trans: this._trans
-    });
+    this._head.render(this.x, this._grid.cells.size === 0);
   }
 
   private readonly _trans: TranslationBundle;
   private readonly _data: IPlotsData;
   private readonly _steer: SteerLog;
-  private readonly _header: PlotsHeader;
+  private readonly _head: PlotsHead;
   private readonly _grid = new PlotGrid();
   private readonly _spans = new GridSpans();
   /** plotly builds of sketched plots, when the page is idle. */
@@ -422,23 +370,17 @@ export class PlotsWidget extends Widget {
     // the next change draws again.
     failed: error => {
       console.error('runwatch: drawing the plots failed', error);
-      this._header.setStatus(
+      this._head.setStatus(
         this._trans.__('drawing failed: %1', (error as Error).message)
       );
     },
     // A paused view draws no new rows, but says how much is waiting.
-    held: () => this._paused && this._grid.cells.size > 0,
+    held: () => this.paused && this._grid.cells.size > 0,
     onHeld: () => this._renderHead()
   });
-  private readonly _params = document.createElement('table');
-  private readonly _backlog = new Backlog();
   private _plotly: IPlotly | undefined = undefined;
   private _theme: IPlotTheme;
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
-  private _paused = false;
-  private _dirtyHead = true;
   private readonly _choices = new PlotChoices(plotDefaults.smoothing);
-  private readonly _dashes = document.createElement('div');
-  private readonly _xAsked: string | undefined;
   private _started = 0;
 }
