@@ -7,7 +7,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IPlotsData } from '../data/plotsData';
 import { planGrid } from '../series/grid';
-import { GridSpans, seriesSpan } from '../series/gridSpan';
+import { seriesSpan } from '../series/gridSpan';
 import { PlotRule } from '../series/series';
 import { IPlotMark } from '../series/steerMarks';
 import { runsWithout } from '../series/xAxis';
@@ -46,7 +46,6 @@ export interface IGridPassState {
 /** The parts of the widget a pass lays out and draws into. */
 export interface IGridParts {
   readonly grid: PlotGrid;
-  readonly spans: GridSpans;
   /** The line under the params table that says which dash is which label. */
   readonly dashes: HTMLElement;
 }
@@ -61,7 +60,8 @@ export async function drawGridPass(
   { all, groups }: IDrawPass
 ): Promise<string[]> {
   const { data, rule, x } = state;
-  const { grid, spans } = parts;
+  const { grid } = parts;
+  const { spans } = grid;
   // On a counter x, the runs that don't log it are left out (and named).
   const leftOut = new Set(runsWithout(x, data.sources));
   const refs = data.sources

@@ -1,8 +1,11 @@
 /**
  * The grid of plots: its node, its plots by group in plan order (a new plot
- * goes before the next one already drawn, dropped ones are disposed), and
- * how many device pixels one plot spans.
+ * goes before the next one already drawn, dropped ones are disposed), how
+ * many device pixels one plot spans, the x span its plots share, and the
+ * plots the user zoomed.
  */
+import { IPlotView } from '../data/plotsData';
+import { GridSpans } from '../series/gridSpan';
 import { PlotCell } from './plotCell';
 
 /** The grid's least plot width and gap (style/plots.css). */
@@ -30,6 +33,9 @@ export class PlotGrid {
   }
 
   readonly node: HTMLDivElement;
+
+  /** The x span the plots are drawn with (see `GridSpans`). */
+  readonly spans = new GridSpans();
 
   /** The plots by group. */
   get cells(): ReadonlyMap<string, PlotCell> {
@@ -87,6 +93,30 @@ export class PlotGrid {
     const css = width || (grid ? grid / columns : FALLBACK_PLOT_WIDTH);
     const pixels = Math.ceil(css * (window.devicePixelRatio || 1));
     return Math.min(4096, Math.max(100, pixels));
+  }
+
+  /** A plot as the data needs it: its group, zoomed range and pixels. */
+  view(cell: PlotCell): IPlotView {
+    return {
+      group: cell.group,
+      range: cell.xRange,
+      bins: this.bins(cell.node.clientWidth)
+    };
+  }
+
+  /** The plots the user zoomed, as the data needs them. */
+  zoomedViews(): IPlotView[] {
+    const zoomed = [...this._cells.values()].filter(c => c.xRange);
+    return zoomed.map(cell => this.view(cell));
+  }
+
+  /** Zoom every zoomed plot out again. */
+  resetZooms(): void {
+    for (const cell of this._cells.values()) {
+      if (cell.xRange) {
+        void cell.resetZoom();
+      }
+    }
   }
 
   /** Call `resized` when the grid's width changes by more than a little. */

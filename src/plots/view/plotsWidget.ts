@@ -3,6 +3,9 @@
  * more runs: a grid of plotly plots, one per group, with a rule control,
  * and, when comparing, the params that differ. What it draws comes from
  * an `IPlotsData` (the server's reduced series, or a live view's rows).
+ * Its parts: the head above the grid (`PlotsHead`), the user's choices
+ * (`PlotChoices`), the grid (`PlotGrid`), and `PlotsDrawing`, which draws
+ * the head and the grid as they change.
  */
 import {
   ITranslator,
@@ -13,25 +16,19 @@ import { Widget } from '@lumino/widgets';
 import { IRunwatchAPI } from '../../client';
 import { IWatchSource } from '../../runs';
 import { LiveData } from '../data/liveData';
-import { IPlotsData, IPlotView } from '../data/plotsData';
+import { IPlotsData } from '../data/plotsData';
 import { IReviewSources, ReviewData } from '../data/reviewData';
 import { SteerLog } from '../data/steerLog';
 import { plotDefaults } from './plotDefaults';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
-import { GridSpans } from '../series/gridSpan';
 import { DEFAULT_PLOT_RULE, PlotRule } from '../series/series';
 import { CAUGHT_UP_NOTE_MS } from './backlog';
-import { DrawScheduler, IDrawPass } from './drawScheduler';
-import { IdleQueue } from './idleQueue';
-import { drawGridPass, IGridPassState } from './gridPass';
 import { PlotCell } from './plotCell';
 import { PlotChoices } from './plotChoices';
 import { PlotGrid } from './plotGrid';
-import { IPlotly, loadPlotly } from './plotly';
+import { loadPlotly } from './plotly';
+import { PlotsDrawing } from './plotsDrawing';
 import { PlotsHead } from './plotsHead';
-import { tiledPng } from './png';
-import { documentVariables, IPlotTheme, plotTheme } from './theme';
-import { plotThemeChanged } from './themeEvents';
 
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
@@ -70,10 +67,8 @@ export class PlotsWidget extends Widget {
           options.sources,
           options.x
         );
-    this._data.changed.connect((_, groups) => this._onChanged(groups), this);
     // A group's label is no run: grouped plots carry no marks.
     this._steer = new SteerLog(options.sources ? [] : this.runs, this.live);
-    this._steer.changed.connect(() => this._renderAllSoon(), this);
     this._head = new PlotsHead({
       data: this._data,
       choices: this._choices,
@@ -90,10 +85,25 @@ export class PlotsWidget extends Widget {
       onX: x => (this.x = x),
       trans: this._trans
     });
-    this._choices.changed.connect(() => this._renderAllSoon(), this);
+    this._drawing = new PlotsDrawing({
+      data: this._data,
+      runs: this.runs,
+      live: this.live,
+      head: this._head,
+      grid: this._grid,
+      choices: this._choices,
+      steer: this._steer,
+      trans: this._trans,
+      rule: () => this._rule,
+      x: () => this.x,
+      node: this.node,
+      drawn: () => {
+        if (Number.isNaN(this.timings.firstPlotMs)) {
+          this.timings.firstPlotMs = performance.now() - this._started;
+        }
+      }
+    });
     this.node.append(...this._head.nodes, this._grid.node);
-    this._theme = plotTheme(documentVariables());
-    plotThemeChanged.connect(this._onThemeChanged, this);
     this.ready = this._start();
   }
 
@@ -120,14 +130,10 @@ export class PlotsWidget extends Widget {
   set rule(rule: PlotRule) {
     if (rule !== this._rule) {
       this._rule = rule;
-      this._spans.clear();
+      this._grid.spans.clear();
       this._head.rule = rule;
-      const zoomed = [...this.cells.values()].filter(c => c.xRange);
-      this._data.setRule(
-        rule,
-        zoomed.map(cell => this._view(cell))
-      );
-      this._renderAllSoon();
+      this._data.setRule(rule, this._grid.zoomedViews());
+      this._drawing.drawAll();
     }
   }
 
@@ -145,15 +151,11 @@ export class PlotsWidget extends Widget {
     if (!(this._data instanceof ReviewData) || x === this.x) {
       return;
     }
-    this._spans.clear();
-    for (const cell of this.cells.values()) {
-      if (cell.xRange) {
-        void cell.resetZoom();
-      }
-    }
+    this._grid.spans.clear();
+    this._grid.resetZooms();
     this._data.setX(x);
     this._head.markDirty();
-    this._renderAllSoon();
+    this._drawing.drawAll();
   }
 
   /**
@@ -164,8 +166,8 @@ export class PlotsWidget extends Widget {
   async settled(): Promise<void> {
     for (;;) {
       await this._data.idle();
-      await this._draws.lastPass;
-      if (!this._data.busy && this._draws.idle(this.paused)) {
+      await this._drawing.lastPass;
+      if (!this._data.busy && this._drawing.idle(this.paused)) {
         return;
       }
       await new Promise(resolve => requestAnimationFrame(resolve));
@@ -180,32 +182,25 @@ export class PlotsWidget extends Widget {
     const resumed = this.paused && !paused;
     this._head.paused = paused;
     if (resumed) {
-      setTimeout(() => this._touchHead(), CAUGHT_UP_NOTE_MS);
+      // The head's "caught up" note goes once it has been shown a while.
+      setTimeout(() => {
+        this._head.markDirty();
+        this._drawing.schedule();
+      }, CAUGHT_UP_NOTE_MS);
     }
-    this._draws.schedule();
+    this._drawing.schedule();
   }
 
   /** The drawn plots as one PNG (base64): what a saved notebook keeps. */
-  async snapshotPng(): Promise<string | undefined> {
-    await this._plotlyLater.drained();
-    const areas = [...this.cells.values()].filter(c => c.plot).map(c => c.area);
-    return this._plotly
-      ? tiledPng(
-          this._plotly,
-          areas,
-          this._theme.background,
-          () => this.isDisposed
-        )
-      : undefined;
+  snapshotPng(): Promise<string | undefined> {
+    return this._drawing.png(() => this.isDisposed);
   }
 
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this._draws.dispose();
-    this._plotlyLater.dispose();
-    plotThemeChanged.disconnect(this._onThemeChanged, this);
+    this._drawing.dispose();
     this._data.dispose();
     this._steer.dispose();
     this._grid.dispose();
@@ -231,156 +226,28 @@ export class PlotsWidget extends Widget {
       this.rule = defaultRule(runsSpanS(this._data.sources));
     }
     // A review's plots are drawn as their groups' series arrive.
-    this._plotly = plotly;
-    this._grid.observeWidth(() => this._renderAllSoon());
-    this._draws.start();
-    this._draws.markAll();
+    this._drawing.start(plotly);
     if (this.live) {
       // Live: the first draw of what the runs hold now.
       this.timings.loadMs = performance.now() - started;
-      await this._draws.flush();
+      await this._drawing.flush();
       this.timings.renderMs = performance.now() - started - this.timings.loadMs;
       return;
     }
-    this._draws.schedule();
+    this._drawing.schedule();
     await this._data.idle();
     this.timings.loadMs = performance.now() - started;
     await this.settled();
     this.timings.renderMs = performance.now() - started - this.timings.loadMs;
   }
 
-  private _onChanged(groups: readonly string[]): void {
-    this._draws.mark(groups);
-    this._touchHead();
-  }
-
-  /** A plot as the data needs it: its group, zoomed range and pixels. */
-  private _view(cell: PlotCell): IPlotView {
-    return {
-      group: cell.group,
-      range: cell.xRange,
-      bins: this._grid.bins(cell.node.clientWidth)
-    };
-  }
-
-  private _onThemeChanged(): void {
-    // Let the new theme's CSS apply before reading its variables.
-    setTimeout(() => {
-      this._theme = plotTheme(documentVariables());
-      this._renderAllSoon();
-    }, 50);
-  }
-
-  private _onZoom(cell: PlotCell): void {
-    this._data.zoom(this._view(cell), this._rule);
-    this._draws.mark([cell.group]);
-    this._draws.schedule();
-  }
-
-  /** A plot widened, narrowed or set to log: draw it again. */
-  private _onCellResized(cell: PlotCell): void {
-    this._draws.mark([cell.group]);
-    this._draws.schedule();
-  }
-
-  private _touchHead(): void {
-    this._head.markDirty();
-    this._draws.schedule();
-  }
-
-  private _renderAllSoon(): void {
-    this._draws.markAll();
-    this._draws.schedule();
-  }
-
-  /** One pass: the header, then the plots due, top first. */
-  private async _draw(pass: IDrawPass): Promise<void> {
-    const rule = this._rule;
-    const x = this.x;
-    this._renderHead();
-    const stale = await drawGridPass(
-      this._passState(),
-      { grid: this._grid, spans: this._spans, dashes: this._head.dashes },
-      pass
-    );
-    // What the plots show now (tests and benches wait for it after a
-    // rule change; a change during this pass leaves it to the next).
-    if (rule === this._rule && x === this.x) {
-      this.node.dataset.drawnRule = String(rule);
-      this.node.dataset.drawnX = x ?? 'time';
-    }
-    if (stale.length > 0) {
-      this._draws.mark(stale);
-      this._draws.schedule();
-    }
-  }
-
-  private _passState(): IGridPassState {
-    const plotly = this._plotly!;
-    return {
-      data: this._data,
-      runs: this.runs,
-      live: this.live,
-      rule: this._rule,
-      x: this.x,
-      channelFilter: this._choices.channelFilter,
-      smoothing: this._choices.smoothing,
-      hidden: this._choices.hidden,
-      sharedLegend: this._head.sharedLegend,
-      theme: this._theme,
-      trans: this._trans,
-      marks: xChannel => this._steer.marks(this._data.sources, xChannel),
-      createCell: group =>
-        new PlotCell(
-          group,
-          plotly,
-          c => this._onZoom(c),
-          c => this._onCellResized(c),
-          key => this._choices.toggle(key),
-          // A review's plots are sketched first (a live view's draw often).
-          this.live
-            ? undefined
-            : cell => this._plotlyLater.add(() => cell.interactive())
-        ),
-      disposed: () => this.isDisposed,
-      drawn: () => {
-        if (Number.isNaN(this.timings.firstPlotMs)) {
-          this.timings.firstPlotMs = performance.now() - this._started;
-        }
-      }
-    };
-  }
-
-  /** The head, when it changed (and at every pass while no plot is in). */
-  private _renderHead(): void {
-    this._head.render(this.x, this._grid.cells.size === 0);
-  }
-
   private readonly _trans: TranslationBundle;
   private readonly _data: IPlotsData;
   private readonly _steer: SteerLog;
+  private readonly _choices = new PlotChoices(plotDefaults.smoothing);
   private readonly _head: PlotsHead;
   private readonly _grid = new PlotGrid();
-  private readonly _spans = new GridSpans();
-  /** plotly builds of sketched plots, when the page is idle. */
-  private readonly _plotlyLater = new IdleQueue();
-  private readonly _draws = new DrawScheduler({
-    draw: pass => this._draw(pass),
-    // A failed draw is said in the status, never left as a silent freeze;
-    // the next change draws again.
-    failed: error => {
-      console.error('runwatch: drawing the plots failed', error);
-      this._head.setStatus(
-        this._trans.__('drawing failed: %1', (error as Error).message)
-      );
-    },
-    // A paused view draws no new rows, but says how much is waiting.
-    held: () => this.paused && this._grid.cells.size > 0,
-    onHeld: () => this._renderHead()
-  });
-  private _plotly: IPlotly | undefined = undefined;
-  private _theme: IPlotTheme;
+  private readonly _drawing: PlotsDrawing;
   private _rule: PlotRule = DEFAULT_PLOT_RULE;
-  private readonly _choices = new PlotChoices(plotDefaults.smoothing);
   private _started = 0;
 }
