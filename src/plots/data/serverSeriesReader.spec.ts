@@ -117,6 +117,46 @@ describe('ServerSeriesReader', () => {
     ]);
   });
 
+  it("opens every run's request at once, a review's at low priority and a zoom's at high", async () => {
+    const opened: [string, RequestPriority | undefined][] = [];
+    const answers: (() => void)[] = [];
+    const reader = new ServerSeriesReader(
+      (path, _signal, priority) =>
+        new Promise<Response>(resolve => {
+          opened.push([path, priority]);
+          answers.push(() => resolve(reply([frame('a.x')])));
+        })
+    );
+    const runs = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
+    const got: string[] = [];
+    const review = reader.series(
+      {
+        channels: runs.map(run => channel(run, 'a.x')),
+        rule: 60,
+        bins: 300
+      },
+      resolved => got.push(resolved.run)
+    );
+    await Promise.resolve();
+    // None answered yet, and all eight are open: none waits for another.
+    expect(opened.map(([path]) => path.split('/')[1])).toEqual(runs);
+    expect(new Set(opened.map(([, priority]) => priority))).toEqual(
+      new Set(['low'])
+    );
+    answers.forEach(answer => answer());
+    await review.done;
+    expect(got.sort()).toEqual(runs);
+
+    const zoom = reader.series(
+      { channels: [channel('r0', 'a.x')], rule: 60, bins: 300, range: [1, 2] },
+      () => undefined
+    );
+    await Promise.resolve();
+    expect(opened[8][1]).toBe('high');
+    answers[8]();
+    await zoom.done;
+  });
+
   it('stops answering once cancelled', async () => {
     let release: () => void = () => undefined;
     const reader = new ServerSeriesReader(

@@ -18,14 +18,33 @@ import { IChannelRequest, IChannelResolved, ISeriesRequest } from '../protocol';
 /** Channels asked for in one request (the server's limit is 200). */
 export const CHANNELS_PER_REQUEST = 100;
 
-/** Requests under way at once: the browser's connections per host. */
-const PARALLEL_REQUESTS = 4;
-
-/** Opens a streamed GET of `path` (under `runwatch/api/`). */
+/**
+ * Opens a streamed GET of `path` (under `runwatch/api/`), at the browser's
+ * fetch `priority` (its default when not given).
+ */
 export type OpenStream = (
   path: string,
-  signal: AbortSignal
+  signal: AbortSignal,
+  priority?: RequestPriority
 ) => Promise<Response>;
+
+/**
+ * Requests opened at once (a glob of 32 runs opens all its requests). The
+ * browser queues them on its connections by priority and keeps fetching while
+ * the page draws: with 4 open, the next one was opened only once the page had
+ * read the last, so fetching stalled behind every draw. Far under what a page
+ * may have pending in Chromium.
+ */
+export const OPEN_REQUESTS = 128;
+
+/**
+ * How urgent a series request is to the browser's network stack: a zoom is
+ * waited on (high); a review's whole-span series are many requests opened
+ * at once (low), so JupyterLab's own requests go first meanwhile.
+ */
+export function seriesPriority(request: ISeriesRequest): RequestPriority {
+  return request.range ? 'high' : 'low';
+}
 
 /**
  * The query of a series request for some channels of one run; `x` plots
@@ -141,7 +160,10 @@ export class ServerSeriesReader implements ISeriesReader {
         onChannel(resolved);
       }
     };
-    const done = inParallel(batches, PARALLEL_REQUESTS, async batch => {
+    const priority = seriesPriority(request);
+    const open: OpenStream = (path, signal) =>
+      this._open(path, signal, priority);
+    const done = inParallel(batches, OPEN_REQUESTS, async batch => {
       const path =
         `runs/${encodeURIComponent(batch.run)}/series?` +
         seriesQuery(
@@ -152,7 +174,7 @@ export class ServerSeriesReader implements ISeriesReader {
           request.x
         );
       await streamFrames(
-        this._open,
+        open,
         path,
         abort.signal,
         batch.run,
@@ -222,7 +244,8 @@ export class ServerSeriesReader implements ISeriesReader {
 /** A streamed GET under `runwatch/api/`, with Jupyter's auth; throws the server's message. */
 export async function openStream(
   path: string,
-  signal: AbortSignal
+  signal: AbortSignal,
+  priority?: RequestPriority
 ): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, API_PATH, path);
@@ -231,7 +254,7 @@ export async function openStream(
   // `304` without a body, from the browser's cache.
   const response = await ServerConnection.makeRequest(
     url,
-    { signal, cache: 'no-cache' },
+    { signal, cache: 'no-cache', ...(priority ? { priority } : {}) },
     settings
   );
   if (!response.ok) {

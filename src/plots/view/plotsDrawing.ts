@@ -20,6 +20,7 @@ import { PlotGrid } from './plotGrid';
 import { IPlotly } from './plotly';
 import { PlotsHead } from './plotsHead';
 import { tiledPng } from './png';
+import { whenIdle } from './yieldToBrowser';
 
 export interface IPlotsDrawingOptions {
   /** What the plots are drawn from: a change in any draws them again. */
@@ -180,8 +181,13 @@ export class PlotsDrawing {
 
   private readonly _options: IPlotsDrawingOptions;
   private readonly _grid: PlotGrid;
-  /** plotly builds of sketched plots, when the page is idle. */
-  private readonly _plotlyLater = new IdleQueue();
+  /**
+   * plotly builds of sketched plots, once every series asked for is in and
+   * the page is idle: a build (tens of ms) would hold up reading the rest.
+   */
+  private readonly _plotlyLater = new IdleQueue(() =>
+    this._options.data.idle().then(() => whenIdle())
+  );
   private readonly _draws = new DrawScheduler({
     draw: pass => this._draw(pass),
     // A failed draw is said in the status, never left as a silent freeze;
