@@ -3,8 +3,7 @@
  * drops (runs of different lengths), and its runs drawn faintly.
  */
 import { downsampleMinMax } from '../../store';
-import { IChannelSeries } from './series';
-import type { Trace } from './traces';
+import { IChannelSeries, Trace } from './series';
 
 /** How faint a group's own runs show behind its line. */
 export const MEMBER_OPACITY = 0.25;

@@ -43,6 +43,9 @@ export const PLOT_RULES: readonly { label: string; rule: PlotRule }[] = (
 
 export const DEFAULT_PLOT_RULE: PlotRule = 60;
 
+/** A plotly trace as plain data (plotly takes typed arrays as they are). */
+export type Trace = Record<string, unknown>;
+
 /** A channel ready to plot: full-resolution x and columns. */
 export interface IChannelSeries {
   /** Seconds since the run was created, sorted. */

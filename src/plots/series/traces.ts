@@ -3,7 +3,7 @@
  * pixel resolution with min/max envelopes so no spike is ever hidden.
  */
 import { downsampleExtreme, downsampleMinMax, PlotStyle } from '../../store';
-import { IChannelSeries } from './series';
+import { IChannelSeries, Trace } from './series';
 import { axisStyle, scaleGroups } from './scales';
 import { memberTraces, nAt, nDropTrace } from './groupTraces';
 import { emaSmooth, smoothingWeight } from './smooth';
@@ -52,8 +52,7 @@ export interface IBuildPlotOptions {
   readonly xChannel?: string;
 }
 
-/** A plotly trace as plain data (plotly takes typed arrays as they are). */
-export type Trace = Record<string, unknown>;
+export type { Trace };
 
 /** One y axis of a plot: `y`, `y2` or `y3` (see `scaleGroups`). */
 export interface IPlotAxis {
