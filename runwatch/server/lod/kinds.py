@@ -120,20 +120,33 @@ def _reduce(ufunc, values: np.ndarray, row_start: np.ndarray, empty: float) -> n
     return out
 
 
-def bucket_sum(values: np.ndarray, buckets: Buckets) -> np.ndarray:
-    """Sum of the non-NaN values per bucket; empty -> 0."""
+def has_no_nan(values: np.ndarray) -> bool:
+    """Whether no value is NaN, in one pass with no copy: a NaN makes the sum NaN (a sum
+    NaN for another reason, inf - inf, only costs the masked path)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return not np.isnan(np.add.reduce(values))
+
+
+def bucket_sum(values: np.ndarray, buckets: Buckets, clean: bool | None = None) -> np.ndarray:
+    """Sum of the non-NaN values per bucket; empty -> 0. `clean`: `has_no_nan(values)`,
+    if known. Without a NaN the values are summed as they are: the same additions."""
+    if clean if clean is not None else has_no_nan(values):
+        return _reduce(np.add, values, buckets.row_start, 0.0)
     return _reduce(np.add, np.where(np.isnan(values), 0.0, values), buckets.row_start, 0.0)
 
 
-def bucket_count(values: np.ndarray, buckets: Buckets) -> np.ndarray:
+def bucket_count(values: np.ndarray, buckets: Buckets, clean: bool | None = None) -> np.ndarray:
+    if clean if clean is not None else has_no_nan(values):
+        return np.diff(buckets.row_start).astype(np.float64)  # every row counts
     return _reduce(np.add, (~np.isnan(values)).astype(np.float64), buckets.row_start, 0.0)
 
 
 def bucket_mean(values: np.ndarray, buckets: Buckets) -> np.ndarray:
     """Mean of the non-NaN values per bucket; none -> NaN."""
+    clean = has_no_nan(values)
     with np.errstate(invalid="ignore", divide="ignore"):
-        count = bucket_count(values, buckets)
-        return np.where(count > 0, bucket_sum(values, buckets) / count, np.nan)
+        count = bucket_count(values, buckets, clean)
+        return np.where(count > 0, bucket_sum(values, buckets, clean) / count, np.nan)
 
 
 def bucket_max(values: np.ndarray, buckets: Buckets) -> np.ndarray:
@@ -146,6 +159,12 @@ def bucket_min(values: np.ndarray, buckets: Buckets) -> np.ndarray:
 
 def bucket_last(values: np.ndarray, buckets: Buckets) -> np.ndarray:
     """The last non-NaN value per bucket; none -> NaN."""
+    if has_no_nan(values):  # each non-empty bucket's last row
+        starts, ends = buckets.row_start[:-1], buckets.row_start[1:]
+        out = np.full(len(buckets.labels), np.nan)
+        filled = ends > starts
+        out[filled] = values[ends[filled] - 1]
+        return out
     valid = np.flatnonzero(~np.isnan(values))
     at = np.searchsorted(valid, buckets.row_start[1:], "left") - 1
     found = at >= 0
