@@ -12,17 +12,9 @@ import {
   ISeriesReader,
   ISeriesRequest
 } from '../protocol';
-import { inParallel } from '../data/inParallel';
-import {
-  batchByRun,
-  openStream,
-  OpenStream,
-  streamFrames
-} from '../data/serverSeriesReader';
+import { batchByRun } from '../data/serverSeriesReader';
+import { openStream, OpenStream, SeriesStreams } from '../data/seriesStreams';
 import { IGroupOptions } from './grouping';
-
-/** Groups asked for at once. */
-const PARALLEL_REQUESTS = 4;
 
 /**
  * The query of one group's request; `x` aggregates against that channel
@@ -98,29 +90,24 @@ export class GroupSeriesReader implements ISeriesReader {
   constructor(
     private readonly _groups: ReadonlyMap<string, readonly string[]>,
     private readonly _options: () => IGroupOptions,
-    private readonly _open: OpenStream = openStream
-  ) {}
+    open: OpenStream = openStream
+  ) {
+    this._streams = new SeriesStreams(open);
+  }
 
   series(
     request: ISeriesRequest,
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
-    const abort = new AbortController();
-    const deliver = (resolved: IChannelResolved) => {
-      if (!abort.signal.aborted && !this._disposed) {
-        onChannel(resolved);
-      }
-    };
     const options = this._options();
-    const batches = batchByRun(request.channels);
-    const done = inParallel(batches, PARALLEL_REQUESTS, async batch => {
-      const { run: group, names } = batch;
-      const runs = this._groups.get(group) ?? [];
-      await streamFrames(
-        this._open,
-        'group?' +
+    const batches = batchByRun(request.channels).map(
+      ({ run: group, names }) => ({
+        run: group,
+        names,
+        path:
+          'group?' +
           groupQuery(
-            runs,
+            this._groups.get(group) ?? [],
             names,
             request.rule,
             request.bins,
@@ -128,18 +115,10 @@ export class GroupSeriesReader implements ISeriesReader {
             request.range,
             request.x
           ),
-        abort.signal,
-        group,
-        names,
-        frame => groupFrameResolved(group, frame),
-        deliver
-      );
-    });
-    this._aborts.add(abort);
-    return {
-      done: done.finally(() => this._aborts.delete(abort)),
-      cancel: () => abort.abort()
-    };
+        resolve: (frame: ISeriesFrame) => groupFrameResolved(group, frame)
+      })
+    );
+    return this._streams.read(request, batches, onChannel);
   }
 
   /** A group's CSV is its runs' rows: every row of each, as they are. */
@@ -150,11 +129,8 @@ export class GroupSeriesReader implements ISeriesReader {
   }
 
   dispose(): void {
-    this._disposed = true;
-    this._aborts.forEach(abort => abort.abort());
-    this._aborts.clear();
+    this._streams.dispose();
   }
 
-  private readonly _aborts = new Set<AbortController>();
-  private _disposed = false;
+  private readonly _streams: SeriesStreams;
 }
