@@ -2,27 +2,24 @@
 per channel (docs/server-api.md, "Grouped series").
 
 The same pool, streaming, ETag and gzip rules as runs/<run>/series (series_handlers.py):
-frames are computed two at a time in the series pool and written in request order.
+frames are computed in the series pool, FRAMES_AHEAD at a time, and written in request
+order (SeriesAPIHandler.write_frames).
 """
 
 from __future__ import annotations
 
 import json
-import zlib
-from collections import deque
 from hashlib import sha256
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
 from tornado import web
-from tornado.ioloop import IOLoop
-from tornado.iostream import StreamClosedError
 
 from .lod import request as lod_request
 from .lod import validators
 from .lod.rows import RunChannels
 from .paths import Refused
-from .series_handlers import GZIP_LEVEL, WORKERS, SeriesAPIHandler, compress, executor
+from .series_handlers import SeriesAPIHandler
 
 
 def open_runs(service, names: list[str]) -> tuple[list[tuple[str, RunChannels]], dict[str, str]]:
@@ -68,33 +65,11 @@ class GroupHandler(SeriesAPIHandler):
         self.set_header("Content-Type", "application/octet-stream")
         if await self.group_not_modified(runs, failed, request):
             return
-        gzip = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if self.gzip else None
-        loop = IOLoop.current()
-        pending: deque = deque()
-        queue = deque(request.channels)
         service = self.service
-        try:
-            while queue or pending:
-                while queue and len(pending) < WORKERS:
-                    channel = queue.popleft()
-                    pending.append(
-                        loop.run_in_executor(
-                            executor(), service.group_frame, runs, failed, channel, request
-                        )
-                    )
-                frame = await pending.popleft()
-                if gzip is not None:
-                    frame = await loop.run_in_executor(None, compress, gzip, frame)
-                self.write(frame)
-                await self.flush()
-            if gzip is not None:
-                self.write(gzip.flush())
-        except StreamClosedError:
-            return
-        finally:
-            for future in pending:
-                future.cancel()
-        self.finish()
+        await self.write_frames(
+            lambda channel: (service.group_frame, runs, failed, channel, request),
+            request.channels,
+        )
 
     async def group_not_modified(self, runs, failed, request) -> bool:
         """As `not_modified`, over every run of the group."""
