@@ -194,7 +194,7 @@ class RunwatchMagics(Magics):
         """A sweep launched by runwatch.launch: one row per variant (status, run, metrics)."""
         args = self._parse(RunwatchMagics.sweep, line)
         if args is not None:
-            from .sweeps.display import show
+            from .sweeps.sweep_magic import show
 
             show(args.name)
 

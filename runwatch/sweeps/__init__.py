@@ -1,9 +1,9 @@
 """Sweeps: launching variants as local processes, tracking them, stop and relaunch
 (docs/sweeps.md). Stdlib only, like the writer."""
 
-from .launcher import Launcher, LocalLauncher, launch, relaunch
+from .launcher import Launcher, LocalLauncher, relaunch
 from .record import NoSuchSweep
-from .sweep import Sweep, sweep, sweeps
+from .sweep import Sweep, launch, sweep, sweeps
 
 __all__ = [
     "Launcher",

@@ -1,20 +1,16 @@
 """A sweep as a notebook output: a MIME bundle (`{"widget": "sweep", "name"}`, drawn by
-the frontend) with a text table as its snapshot; `%sweep` shows one, or lists all."""
+the frontend) with a text table as its snapshot (`%sweep` is sweep_magic.py)."""
 
 from __future__ import annotations
 
-import sys
-
-from ..store import layout
 from ..store.lifecycle import seconds_text
-from . import record
-from .sweep import Sweep
 
 MIME_TYPE = "application/vnd.runwatch.v1+json"
 MAX_METRICS_SHOWN = 3
 
 
-def bundle(sweep: Sweep) -> dict:
+def bundle(sweep) -> dict:
+    """The output of a `Sweep` (sweep.py, which imports this module)."""
     spec = {"widget": "sweep", "name": sweep.name, "root": str(sweep.root)}
     return {MIME_TYPE: spec, "text/plain": text_table(sweep)}
 
@@ -31,7 +27,7 @@ def _metrics(metrics: dict) -> str:
     return " ".join(shown) + (" …" if len(metrics) > MAX_METRICS_SHOWN else "")
 
 
-def text_table(sweep: Sweep) -> str:
+def text_table(sweep) -> str:
     found = sweep.status()
     header = ["variant", "status", "params", "elapsed", "metrics", "run"]
     lines = [
@@ -51,30 +47,3 @@ def text_table(sweep: Sweep) -> str:
         for line in [header, *lines]
     ]
     return "\n".join([f"runwatch sweep: {sweep.name} ({len(found)} variants)", *text])
-
-
-def list_text(root=None) -> str:
-    names = record.names(root)
-    if not names:
-        return f"no sweeps in {layout.store_root() if root is None else root}"
-    lines = []
-    for name in names:
-        summary = Sweep(name, root).summary()
-        tally = ", ".join(f"{n} {status}" for status, n in summary["counts"].items())
-        lines.append(f"{name}  {summary['target']}  {summary['variants']} variants: {tally}")
-    return "\n".join(lines)
-
-
-def show(name: str | None) -> None:
-    """`%sweep [name]`: the sweep's widget, or the list of sweeps as text."""
-    if not name:
-        print(list_text())
-        return
-    try:
-        found = Sweep(name)
-    except (record.NoSuchSweep, ValueError) as error:
-        print(f"runwatch: %sweep: {error}", file=sys.stderr)
-        return
-    from IPython.display import display
-
-    display(bundle(found), raw=True)

@@ -1,23 +1,21 @@
-"""`runwatch.launch(...)`: record a sweep, queue its variants, make sure a supervisor runs.
+"""Queueing a sweep's variants and making sure a supervisor runs (`runwatch.launch`, in
+sweep.py, and relaunch).
 
-Returns at once: the variants are started by a detached supervisor
-(supervisor.py). The `Launcher` interface starts supervisors; `LocalLauncher`
-runs one on this machine (a cluster launcher can be added beside it).
+The variants are started by a detached supervisor (supervisor.py). The `Launcher`
+interface starts supervisors; `LocalLauncher` runs one on this machine (a cluster
+launcher can be added beside it).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import runwatch
 
 from ..store import layout
-from . import record, slots, targets
+from . import record
 from .status import now_ms, variant_state
 
 RUNNING_OR_DONE = ("running", "stalled", "starting", "finished")
@@ -59,73 +57,6 @@ def variant_id(params: dict) -> str:
     from ..variants import variant_id as stable_id
 
     return stable_id(params)
-
-
-def launch(
-    target,
-    variants,
-    parallel: int = 4,
-    name: str = "lr-sweep",
-    gpus: list | None = None,
-    pack: bool = False,
-    cpus=None,
-    env: dict | None = None,
-    args: list | None = None,
-    root: Path | None = None,
-):
-    """Start `target` once per variant, at most `parallel` at a time, and return the Sweep.
-
-    `target`: a script path, a module (`"-m pkg.mod"` or `"module:pkg.mod"`) or a
-    picklable callable (called with the variant's params as keywords). Each variant
-    gets its own process and run (the sweep's name as the run's suffix).
-    Safe to run twice: variants running or finished are not started again; crashed
-    and failed ones are. See docs/sweeps.md.
-    """
-    from .sweep import Sweep
-
-    record.check_name(name)
-    slots.check(parallel, gpus, cpus)
-    variants = [dict(v) for v in variants]
-    json.dumps(variants)  # fail here, not in the supervisor
-    if env is not None:
-        env = {str(k): str(v) for k, v in env.items()}
-    root = Path(root) if root is not None else layout.store_root()
-    folder = record.sweep_dir(name, root)
-    folder.mkdir(parents=True, exist_ok=True)
-    cwd = os.getcwd()
-    spec = targets.spec(target, cwd, folder, args)
-    settings = {
-        "target": spec,
-        "parallel": parallel,
-        "gpus": list(gpus) if gpus else None,
-        "pack": bool(pack),
-        "cpus": cpus,
-        "env": env,
-        "python": sys.executable,
-        "cwd": cwd,
-        "launcher": "local",
-    }
-    ids = [variant_id(v) for v in variants]
-    with record.locked(folder):
-        try:
-            sweep = record.read(folder)
-        except record.NoSuchSweep:
-            sweep = {
-                "name": name,
-                "id": secrets.token_hex(5),
-                "created_ms": now_ms(),
-                "variants": [],
-            }
-        sweep.update(settings)
-        known = {entry["id"]: entry for entry in sweep["variants"]}
-        for vid, params in zip(ids, variants):
-            if vid not in known:
-                known[vid] = {"id": vid, "params": params, "queued": False}
-                sweep["variants"].append(known[vid])
-        queue(sweep, [known[vid] for vid in dict.fromkeys(ids)], root)
-        record.write(folder, sweep)
-        LAUNCHERS[sweep["launcher"]].ensure_supervisor(folder, sweep)
-    return Sweep(name, root)
 
 
 def queue(sweep: dict, entries: list[dict], root: Path, only_fallen: bool = False) -> list[str]:

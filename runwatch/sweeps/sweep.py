@@ -1,15 +1,21 @@
-"""`Sweep`: a launched sweep, reopened from the store by name (`runwatch.sweep(name)`)."""
+"""`runwatch.launch(...)`, which records a sweep, queues its variants and makes sure a
+supervisor runs, returning at once; and `Sweep`, a launched sweep, reopened from the
+store by name (`runwatch.sweep(name)`)."""
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import signal
+import sys
 from pathlib import Path
 
 from ..store import layout
-from . import record, targets
-from .launcher import relaunch
-from .status import alive, counts, rows
+from . import record, slots, targets
+from .display import bundle
+from .launcher import LAUNCHERS, queue, relaunch, variant_id
+from .status import alive, counts, now_ms, rows
 
 
 class Sweep:
@@ -99,8 +105,6 @@ class Sweep:
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from .display import bundle
-
         return bundle(self)
 
     def __repr__(self) -> str:
@@ -115,3 +119,68 @@ def sweep(name: str, root: Path | None = None) -> Sweep:
 def sweeps(root: Path | None = None) -> list[str]:
     """The names of the store's sweeps."""
     return record.names(root)
+
+
+def launch(
+    target,
+    variants,
+    parallel: int = 4,
+    name: str = "lr-sweep",
+    gpus: list | None = None,
+    pack: bool = False,
+    cpus=None,
+    env: dict | None = None,
+    args: list | None = None,
+    root: Path | None = None,
+):
+    """Start `target` once per variant, at most `parallel` at a time, and return the Sweep.
+
+    `target`: a script path, a module (`"-m pkg.mod"` or `"module:pkg.mod"`) or a
+    picklable callable (called with the variant's params as keywords). Each variant
+    gets its own process and run (the sweep's name as the run's suffix).
+    Safe to run twice: variants running or finished are not started again; crashed
+    and failed ones are. See docs/sweeps.md.
+    """
+    record.check_name(name)
+    slots.check(parallel, gpus, cpus)
+    variants = [dict(v) for v in variants]
+    json.dumps(variants)  # fail here, not in the supervisor
+    if env is not None:
+        env = {str(k): str(v) for k, v in env.items()}
+    root = Path(root) if root is not None else layout.store_root()
+    folder = record.sweep_dir(name, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    cwd = os.getcwd()
+    spec = targets.spec(target, cwd, folder, args)
+    settings = {
+        "target": spec,
+        "parallel": parallel,
+        "gpus": list(gpus) if gpus else None,
+        "pack": bool(pack),
+        "cpus": cpus,
+        "env": env,
+        "python": sys.executable,
+        "cwd": cwd,
+        "launcher": "local",
+    }
+    ids = [variant_id(v) for v in variants]
+    with record.locked(folder):
+        try:
+            sweep = record.read(folder)
+        except record.NoSuchSweep:
+            sweep = {
+                "name": name,
+                "id": secrets.token_hex(5),
+                "created_ms": now_ms(),
+                "variants": [],
+            }
+        sweep.update(settings)
+        known = {entry["id"]: entry for entry in sweep["variants"]}
+        for vid, params in zip(ids, variants):
+            if vid not in known:
+                known[vid] = {"id": vid, "params": params, "queued": False}
+                sweep["variants"].append(known[vid])
+        queue(sweep, [known[vid] for vid in dict.fromkeys(ids)], root)
+        record.write(folder, sweep)
+        LAUNCHERS[sweep["launcher"]].ensure_supervisor(folder, sweep)
+    return Sweep(name, root)
