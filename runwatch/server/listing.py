@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from ..store import layout, safe_read, summary
 from ..store.resolve import StoreRootNotAFolder
+from ..store.run_order import order_key
 from .json_text import to_json
 from .paths import StorePaths
 from .startup_heap import freeze_startup_heap
@@ -57,7 +58,7 @@ class _Info(NamedTuple):
 class _Run(NamedTuple):
     folder_key: tuple  # (is a symlink, dev, inode, mtime) of the run folder
     info: _Info | None  # None: the folder was refused
-    order: tuple  # newest_first's sort key
+    order: tuple  # run_order.order_key
     summary: dict
     text: str  # the summary as JSON
     scanned_s: float  # time.monotonic() of the scan
@@ -74,26 +75,6 @@ def _created_ns(info: dict | None) -> int | None:
         return layout.parse_created(info["_created"]) if info else None
     except (KeyError, ValueError):
         return None
-
-
-def _order(name: str, created_ns: int | None) -> tuple:
-    """(placed, stamp, created, name): sorted in reverse, newest first, unplaced last."""
-    stamp = layout.run_stamp(name)
-    if stamp is None and created_ns is not None:
-        stamp = layout.run_name(created_ns, "")
-    if stamp is None:
-        return (0, "", 0, _reversed_name(name))
-    return (1, stamp, -1 if created_ns is None else created_ns, name)
-
-
-def _reversed_name(name: str) -> tuple:
-    return tuple(-ord(c) for c in name) + (1,)  # unplaced runs: by name, ascending
-
-
-def newest_first(names: list[str], created_ns: dict[str, int | None]) -> list[str]:
-    """The reverse of `runwatch.runs()`'s order (by name stamp, then `_created`, then name);
-    runs with neither a stamp nor a readable `_created` come last, by name."""
-    return sorted(names, key=lambda n: _order(n, created_ns.get(n)), reverse=True)
 
 
 class _Pass(NamedTuple):
@@ -249,7 +230,7 @@ class RunListing:
         same = cached is not None and cached.summary == fields
         text = cached.text if same else to_json(fields)
         same_info = cached is not None and cached.info is info
-        order = cached.order if same_info else _order(name, info.created_ns)
+        order = cached.order if same_info else order_key(name, info.created_ns)
         return _Run(folder_key, info, order, fields, text, now.now_s)
 
     def _read_info(self, now: _Pass, name: str, fd: int, scan, key) -> _Info:
@@ -301,4 +282,4 @@ def _refused(name: str, folder_key: tuple, error: str, now_s: float) -> _Run:
         "params": None,
         "params_truncated": False,
     }
-    return _Run(folder_key, None, _order(name, None), fields, to_json(fields), now_s)
+    return _Run(folder_key, None, order_key(name, None), fields, to_json(fields), now_s)

@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..server.json_text import to_json
-from ..server.listing import newest_first
 from ..server.lod.disk_cache import DiskCache
 from ..server.paths import StorePaths
 from ..store import layout, safe_read, summary
 from ..store.errors import RunNotFound
 from ..store.resolve import StoreRootNotAFolder, list_run_dirs, resolve_many
+from ..store.run_order import newest_first
 from . import run_facts
 from .channel_stats import ChannelStatsCache, entry_key
 from .columns import ordered_param_keys
