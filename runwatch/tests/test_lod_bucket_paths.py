@@ -77,3 +77,12 @@ def test_m4_keeps_each_picked_row_once_in_order():
     assert kept.reduced
     assert np.array_equal(kept.rows, np.unique(kept.rows))
     assert kept.rows[0] == 0 and kept.rows[-1] == 9_999
+
+
+def test_integer_values_are_summed_as_doubles_as_before(rows):
+    time, _ = rows
+    b = buckets(time, 10.0)
+    big = np.full(len(time), 2**53 + 1, np.int64)  # not a double: summed as 2**53 each
+    assert not kinds.has_no_nan(big)
+    as_doubles = kinds.bucket_sum(big.astype(np.float64), b, clean=False)
+    assert np.array_equal(kinds.bucket_sum(big, b), as_doubles)

@@ -122,7 +122,10 @@ def _reduce(ufunc, values: np.ndarray, row_start: np.ndarray, empty: float) -> n
 
 def has_no_nan(values: np.ndarray) -> bool:
     """Whether no value is NaN, in one pass with no copy: a NaN makes the sum NaN (a sum
-    NaN for another reason, inf - inf, only costs the masked path)."""
+    NaN for another reason, inf - inf, only costs the masked path). Not float64: False,
+    so the masked path sums it as doubles, as it always did."""
+    if values.dtype != np.float64:
+        return False
     with np.errstate(invalid="ignore", over="ignore"):
         return not np.isnan(np.add.reduce(values))
 
