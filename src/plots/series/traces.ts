@@ -52,8 +52,6 @@ export interface IBuildPlotOptions {
   readonly xChannel?: string;
 }
 
-export type { Trace };
-
 /** One y axis of a plot: `y`, `y2` or `y3` (see `scaleGroups`). */
 export interface IPlotAxis {
   readonly style: PlotStyle;

@@ -11,7 +11,7 @@
  * style in `meta.drawn`, so `svgTraces` gives plotly's own drawing back
  * (the PNG export renders those).
  */
-import { Trace } from '../series/traces';
+import { Trace } from '../series/series';
 
 /** How a trace is drawn on the canvas (its plotly style before `none`). */
 export interface IDrawnStyle {
