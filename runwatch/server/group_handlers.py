@@ -2,8 +2,8 @@
 per channel (docs/server-api.md, "Grouped series").
 
 The same pool, streaming, ETag and gzip rules as runs/<run>/series (series_handlers.py):
-frames are computed in the series pool, FRAMES_AHEAD at a time, and written in request
-order (SeriesAPIHandler.write_frames).
+frames are computed two at a time in the series pool and written in request order
+(SeriesAPIHandler.write_frames).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class GroupHandler(SeriesAPIHandler):
             return
         service = self.service
         await self.write_frames(
-            lambda channel: (service.group_frame, runs, failed, channel, request),
+            lambda channel: service.group_frame(runs, failed, channel, request),
             request.channels,
         )
 

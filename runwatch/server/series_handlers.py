@@ -35,9 +35,6 @@ from .lod.service import SeriesService
 from .paths import Refused
 
 WORKERS = 2
-# Frames of one request in the pool at once. One more (so both threads compute while a
-# frame is compressed and sent) measured the same: a cold 60 x 1 M request 0.87 s either way.
-FRAMES_AHEAD = WORKERS
 # gzip level 6 on the 60 x 1 M bench run's frames: 24-38 % fewer bytes for about 1 ms a
 # frame (docs/server-api.md, "Compression").
 # Level 6 saves 1-2 % of the bytes over 1 for 1.5-1.8x the CPU (docs/server-api.md):
@@ -105,18 +102,21 @@ class SeriesAPIHandler(StoreAPIHandler):
         except StoreRootNotAFolder as error:
             raise web.HTTPError(409, str(error)) from None
 
-    async def write_frames(self, call, items) -> None:
-        """Compute each item's frame in the pool (`call(item)` -> (function, *args)) and
-        write it, gzip-compressed when the browser accepts it, flushed frame by frame in
-        item order; stop computing when the browser goes away."""
+    async def write_frames(self, frame_of, items) -> None:
+        """Compute each item's frame (`frame_of(item)`, blocking) in the pool and write it,
+        gzip-compressed when the browser accepts it, flushed frame by frame in item order;
+        stop computing when the browser goes away."""
         gzip = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if self.gzip else None
         loop = IOLoop.current()
         pending: deque = deque()
         queue = deque(items)
         try:
             while queue or pending:
-                while queue and len(pending) < FRAMES_AHEAD:
-                    pending.append(loop.run_in_executor(executor(), *call(queue.popleft())))
+                # As many as the pool has threads. One more, so both compute while a
+                # frame is compressed and sent, measured the same (a cold 60 x 1 M
+                # request: 0.87 s either way).
+                while queue and len(pending) < WORKERS:
+                    pending.append(loop.run_in_executor(executor(), frame_of, queue.popleft()))
                 frame = await pending.popleft()
                 if gzip is not None:  # off the loop; in order, as the stream needs
                     frame = await loop.run_in_executor(None, compress, gzip, frame)
@@ -162,14 +162,8 @@ class SeriesHandler(SeriesAPIHandler):
             return
         service = self.service
         await self.write_frames(
-            lambda spec: (
-                service.frame,
-                found,
-                spec,
-                request.rule,
-                request.width,
-                request.x_range,
-                request.x,
+            lambda spec: service.frame(
+                found, spec, request.rule, request.width, request.x_range, request.x
             ),
             specs,
         )

@@ -133,13 +133,13 @@ def has_no_nan(values: np.ndarray) -> bool:
 def bucket_sum(values: np.ndarray, buckets: Buckets, clean: bool | None = None) -> np.ndarray:
     """Sum of the non-NaN values per bucket; empty -> 0. `clean`: `has_no_nan(values)`,
     if known. Without a NaN the values are summed as they are: the same additions."""
-    if clean if clean is not None else has_no_nan(values):
+    if has_no_nan(values) if clean is None else clean:
         return _reduce(np.add, values, buckets.row_start, 0.0)
     return _reduce(np.add, np.where(np.isnan(values), 0.0, values), buckets.row_start, 0.0)
 
 
 def bucket_count(values: np.ndarray, buckets: Buckets, clean: bool | None = None) -> np.ndarray:
-    if clean if clean is not None else has_no_nan(values):
+    if has_no_nan(values) if clean is None else clean:
         return np.diff(buckets.row_start).astype(np.float64)  # every row counts
     return _reduce(np.add, (~np.isnan(values)).astype(np.float64), buckets.row_start, 0.0)
 
