@@ -140,3 +140,28 @@ describe('ReviewData loading', () => {
     data.dispose();
   });
 });
+
+describe('ReviewData sources', () => {
+  it('disposes the runs it listed, and leaves borrowed ones to their owner', async () => {
+    const disposed: string[] = [];
+    const listed = (run: string) => {
+      const s = source(run, { 'loss.x': 'last' });
+      (s as { dispose: () => void }).dispose = () => void disposed.push(run);
+      return s;
+    };
+    const reader = new FakeReader();
+    const owned = new ReviewData(['a'], {} as IRunwatchAPI, 60, () => 300, {
+      sources: [listed('a')],
+      reader
+    });
+    const borrowed = new ReviewData(['b'], {} as IRunwatchAPI, 60, () => 300, {
+      sources: [listed('b')],
+      reader,
+      borrowed: true
+    });
+    await Promise.all([owned.ready, borrowed.ready]);
+    owned.dispose();
+    borrowed.dispose();
+    expect(disposed).toEqual(['a']);
+  });
+});

@@ -17,7 +17,10 @@ import { ISnapshotSource, SnapshotChannel, SnapshotRun } from './sources';
 export interface IReviewSources {
   /** One per name of `runs`, in that order. */
   readonly sources: readonly ISnapshotSource[];
-  readonly reader: ISeriesReader;
+  /** How their series are read (by default, as runs: from the server). */
+  readonly reader?: ISeriesReader;
+  /** The sources are the caller's: they outlive the review. */
+  readonly borrowed?: boolean;
 }
 
 export class ReviewData implements IPlotsData {
@@ -42,6 +45,7 @@ export class ReviewData implements IPlotsData {
     );
     this._series.reset(x);
     this.sources = given?.sources ?? runs.map(run => new SnapshotRun(run, api));
+    this._ownsSources = !given?.borrowed;
     this.sources.forEach(source =>
       source.changed.connect((_, channels) => {
         if (this._listed) {
@@ -141,7 +145,9 @@ export class ReviewData implements IPlotsData {
   }
 
   dispose(): void {
-    this.sources.forEach(source => source.dispose());
+    if (this._ownsSources) {
+      this.sources.forEach(source => source.dispose());
+    }
     this._series.dispose();
     Signal.clearData(this);
   }
@@ -205,6 +211,7 @@ export class ReviewData implements IPlotsData {
   }
 
   private readonly _runs: readonly string[];
+  private readonly _ownsSources: boolean;
   private readonly _series: SnapshotSeries;
   private _listed = false;
   private readonly _changed = new Signal<this, readonly string[]>(this);

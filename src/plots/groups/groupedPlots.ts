@@ -137,6 +137,7 @@ export class GroupedPlots extends Panel {
     const x = this._all.length > 0 ? this._all[0].x : this._options.x;
     const params = this._params().filter(p => runs.includes(p.run));
     const keys = groupKeys(params, this._grouping.by, seeds);
+    const byRun = new Map(this._members.map(m => [m.run, m]));
     if (keys === undefined) {
       return new PlotsWidget({
         runs,
@@ -145,11 +146,11 @@ export class GroupedPlots extends Panel {
         api,
         socket,
         translator,
-        x
+        x,
+        listed: runs.map(run => byRun.get(run)!)
       });
     }
     const groups = groupRuns(params, keys);
-    const byRun = new Map(this._members.map(m => [m.run, m]));
     const trans = (translator ?? nullTranslator).load('runwatch');
     const title = trans._n(
       '%1 group of %2 runs',

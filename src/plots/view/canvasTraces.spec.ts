@@ -1,5 +1,6 @@
 import {
   drawCanvasTraces,
+  hairlineOffsets,
   ITraceAxes,
   lineSample,
   plotlyDash,
@@ -94,7 +95,11 @@ describe('toCanvasTraces', () => {
 describe('drawCanvasTraces', () => {
   it('strokes a line clipped to its box, broken at NaN, in its dash', () => {
     const { context, calls } = recorder();
-    drawCanvasTraces(context, toCanvasTraces([line]), () => identity);
+    drawCanvasTraces(
+      context,
+      toCanvasTraces([{ ...line, line: { ...line.line, width: 3 } }]),
+      () => identity
+    );
     expect(calls).toEqual([
       'save',
       'begin',
@@ -104,8 +109,43 @@ describe('drawCanvasTraces', () => {
       'M 1 5',
       'M 3 7',
       'L 4 8',
-      `stroke red 2 [${plotlyDash('dot', 2)}] 1`,
+      `stroke red 3 [${plotlyDash('dot', 3)}] 1`,
       'restore'
+    ]);
+  });
+
+  it('strokes an opaque line up to 2 px wide as three hairlines spread across its width', () => {
+    const { context, calls } = recorder();
+    drawCanvasTraces(context, toCanvasTraces([line]), () => identity);
+    const stroke = `stroke red 1 [${plotlyDash('dot', 2)}] 1`;
+    expect(calls.slice(4)).toEqual([
+      'begin',
+      'M 0.5 4.5',
+      'M 2.5 6.5',
+      'L 3.5 7.5',
+      stroke,
+      'begin',
+      'M 1.5 5.5',
+      'M 3.5 7.5',
+      'L 4.5 8.5',
+      stroke,
+      'begin',
+      'M 1.5 4.5',
+      'M 3.5 6.5',
+      'L 4.5 7.5',
+      stroke,
+      'restore'
+    ]);
+  });
+
+  it('strokes a translucent, hairline or wider line once, at its width', () => {
+    expect(hairlineOffsets(1.75, 0.5)).toBeUndefined();
+    expect(hairlineOffsets(1, 1)).toBeUndefined();
+    expect(hairlineOffsets(2.5, 1)).toBeUndefined();
+    expect(hairlineOffsets(1.75, 1)).toEqual([
+      [-0.375, -0.375],
+      [0.375, 0.375],
+      [0.375, -0.375]
     ]);
   });
 
@@ -136,7 +176,9 @@ describe('drawCanvasTraces', () => {
       context,
       [
         ...toCanvasTraces([{ ...line, visible: 'legendonly' }, markers]),
-        ...toCanvasTraces([{ ...line, y: [0, 10, 100, 1000] }])
+        ...toCanvasTraces([
+          { ...line, y: [0, 10, 100, 1000], line: { color: 'red', width: 1 } }
+        ])
       ],
       () => logAxis
     );

@@ -18,7 +18,7 @@ function line(name: string, ys: number[], extra: object = {}) {
     showlegend: true,
     x: ys.map((_, i) => i * 10),
     y: ys,
-    meta: { drawn: { mode: 'lines', line: { color: '#123456', width: 2 } } },
+    meta: { drawn: { mode: 'lines', line: { color: '#123456', width: 1 } } },
     ...extra
   };
 }

@@ -18,6 +18,7 @@ import { IWatchSource } from '../../runs';
 import { LiveData } from '../data/liveData';
 import { IPlotsData } from '../data/plotsData';
 import { IReviewSources, ReviewData } from '../data/reviewData';
+import { ISnapshotSource } from '../data/sources';
 import { SteerLog } from '../data/steerLog';
 import { plotDefaults } from './plotDefaults';
 import { defaultRule, runsSpanS } from '../series/defaultRule';
@@ -44,6 +45,12 @@ export interface IPlotsWidgetOptions {
   translator?: ITranslator;
   /** A review of something else than `runs` themselves: groups of runs. */
   sources?: IReviewSources;
+  /**
+   * The runs' listings, loaded already (a grouped review's, shown
+   * ungrouped): read instead of listing the runs again; they stay the
+   * caller's.
+   */
+  listed?: readonly ISnapshotSource[];
   /** The header's title, when not the runs' own. */
   title?: string;
   /** The channel x starts on (a step or counter); none: time. */
@@ -64,7 +71,8 @@ export class PlotsWidget extends Widget {
           options.api,
           this._rule,
           () => this._grid.bins(),
-          options.sources,
+          options.sources ??
+            (options.listed && { sources: options.listed, borrowed: true }),
           options.x
         );
     // A group's label is no run: grouped plots carry no marks.
