@@ -122,7 +122,27 @@ def show_plots(
         spec["x"] = str(x).strip()
     if split:
         spec["split"] = str(split)
-    display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
+    if not in_kernel():
+        display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
+        return
+    # The text table reads every channel's last rows (0.3 s for 20 runs x 60 channels):
+    # the plots go out first, and the table follows into the same output.
+    title = plots_title(widget, names)
+    handle = display({MIME_TYPE: spec, "text/plain": title}, raw=True, display_id=True)
+    handle.update({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
+
+
+def in_kernel() -> bool:
+    """Whether a Jupyter kernel (whose frontend can update an output) runs this; not
+    in a terminal IPython, where an update would print the text again."""
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def plots_title(widget: str, runs: list[str]) -> str:
+    """The first line of the plots' text: the widget and its run, or how many."""
+    return f"runwatch {widget}: " + (runs[0] if len(runs) == 1 else f"{len(runs)} runs")
 
 
 def show_table(query: str | None, text: str) -> None:
@@ -155,7 +175,7 @@ def plots_snapshot(widget: str, root: Path, runs: list[str]) -> str:
             continue
         for channel, value in channel_values(run_dir, info, entries, now_ns, real_root):
             newest.setdefault(channel, {})[run] = newest_value(value)
-    title = f"runwatch {widget}: " + (runs[0] if len(runs) == 1 else f"{len(runs)} runs")
+    title = plots_title(widget, runs)
     if not newest:
         return f"{title}\n  (no stats yet)"
     header = ["channel", *(short_run_name(run) for run in runs)]

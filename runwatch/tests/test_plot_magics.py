@@ -50,6 +50,31 @@ def test_magic_publishes_the_runs_bundle_and_a_text_table(widget, shell, publish
     assert loss.split() == ["loss.value", "0.25", "0.25"]
 
 
+def test_in_a_kernel_the_plots_go_out_before_their_text_table(shell, monkeypatch, store: Path):
+    """The table reads every channel's last rows: the bundle is displayed with its title
+    first, then updated in place (same display id) with the whole table."""
+    write_run("old")
+    write_run("new")
+    messages = []
+    monkeypatch.setattr(
+        shell.display_pub,
+        "publish",
+        lambda data, metadata=None, transient=None, update=False, **kw: messages.append(
+            (data, (transient or {}).get("display_id"), update)
+        ),
+    )
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    shell.run_line_magic("review", "'*'")
+    (first, first_id, first_update), (table, table_id, table_update) = messages
+    assert first[MIME_TYPE] == table[MIME_TYPE]
+    assert first["text/plain"] == "runwatch review: 2 runs"
+    assert first_update is False and table_update is True
+    assert first_id and table_id == first_id
+    lines = table["text/plain"].splitlines()
+    assert lines[0] == "runwatch review: 2 runs"
+    assert any(line.split()[:2] == ["loss.value", "0.25"] for line in lines)
+
+
 def test_python_api_takes_a_query_a_list_and_a_limit(shell, published, store: Path):
     first, second, third = write_run("a"), write_run("b"), write_run("c")
     assert runwatch.review() is None

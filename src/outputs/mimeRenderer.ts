@@ -7,6 +7,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import type { IRunwatchClient } from '../tokens';
+import { OutputModel } from './outputModel';
 
 /** The MIME type of runwatch's widget bundles. */
 export const RUNWATCH_MIME_TYPE = 'application/vnd.runwatch.v1+json';
@@ -51,11 +52,15 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
       IRunwatchBundle | undefined;
     const key = JSON.stringify(bundle ?? null);
     if (key === this._key) {
-      return; // Re-rendering the same bundle must not restart the monitor.
+      // The same bundle again (its text came after it): the widget stays,
+      // and writes to the new model. Restarting would redo its work.
+      this._model?.replace(model);
+      return;
     }
     this._key = key;
     this._content?.dispose();
-    const content = await this._create(bundle, model);
+    this._model = new OutputModel(model);
+    const content = await this._create(bundle, this._model);
     if (this.isDisposed || key !== this._key) {
       content.dispose(); // Cleared or replaced while the code loaded.
       return;
@@ -66,7 +71,7 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
 
   private async _create(
     bundle: IRunwatchBundle | undefined,
-    model: IRenderMime.IMimeModel
+    model: OutputModel
   ): Promise<Widget> {
     if (bundle?.widget === 'monitor' && typeof bundle.run === 'string') {
       // Loaded on first use, to keep JupyterLab's start-up chunk small.
@@ -134,6 +139,7 @@ export class RunwatchRenderer extends Panel implements IRenderMime.IRenderer {
 
   private _content: Widget | undefined = undefined;
   private _key: string | undefined = undefined;
+  private _model: OutputModel | undefined = undefined;
 }
 
 /**

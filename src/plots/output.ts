@@ -2,13 +2,13 @@
  * `%review` and `%view` in a notebook output: the plots, the PNG a review
  * saves into the notebook, and that PNG again when the runs are gone.
  */
-import { IRenderMime } from '@jupyterlab/rendermime';
 import {
   ITranslator,
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
+import type { OutputModel } from '../outputs/outputModel';
 import type { IRunwatchClient } from '../tokens';
 import { GroupedPlots } from './groups/groupedPlots';
 import { PlotsWidget } from './view/plotsWidget';
@@ -34,13 +34,13 @@ const PNG = 'image/png';
  *
  * #### Notes
  * Once a review has drawn, its plots are written back into the output as
- * `image/png` (`model.setData`), so the saved notebook shows them where
+ * `image/png` (`model.write`), so the saved notebook shows them where
  * runwatch or the store is missing: without runwatch, JupyterLab renders
  * the PNG; with runwatch but without the runs, this shows it.
  */
 export function createPlotsOutput(
   bundle: IPlotsBundle,
-  model: IRenderMime.IMimeModel,
+  model: OutputModel,
   client: IRunwatchClient,
   translator?: ITranslator
 ): Widget {
@@ -92,7 +92,7 @@ export function createPlotsOutput(
     }
     const png = await plots.snapshotPng();
     if (png && !plots.isDisposed && png !== saved) {
-      model.setData({ data: { ...model.data, [PNG]: png } });
+      model.write(PNG, png);
     }
   });
   return host;
