@@ -69,6 +69,7 @@ class GroupHandler(SeriesAPIHandler):
         await self.write_frames(
             lambda channel: service.group_frame(runs, failed, channel, request),
             request.channels,
+            zoomed=request.x_range is not None,
         )
 
     async def group_not_modified(self, runs, failed, request) -> bool:
