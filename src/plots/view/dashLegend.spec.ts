@@ -1,4 +1,5 @@
 import { planGrid } from '../series/grid';
+import { plotlyDash } from './canvasTraces';
 import { dashKey, renderDashLegend } from './dashLegend';
 
 const refs = (runs: string[], channels: string[]) =>
@@ -35,6 +36,12 @@ describe('the dash legend', () => {
         i => `${i.textContent}:${(i as HTMLElement).dataset.dash}`
       )
     ).toEqual(['train:solid', 'val:dash']);
+    // Each sample in the dash its lines are drawn with (2 px wide, as styled).
+    expect(
+      Array.from(node.querySelectorAll('line')).map(l =>
+        l.getAttribute('stroke-dasharray')
+      )
+    ).toEqual(['', plotlyDash('dash', 2).join(',')]);
     renderDashLegend(node, members, false);
     expect(node.hidden).toBe(true);
   });

@@ -4,7 +4,7 @@
  */
 import { IGridMember, labelDash } from '../series/grid';
 import { drawnFrom } from './drawnFrom';
-import { dashPattern } from './pngLayout';
+import { plotlyDash } from './canvasTraces';
 
 /** Each label of the grid with its dash, in the grid's dash order. */
 export function dashKey(
@@ -41,7 +41,7 @@ export function renderDashLegend(
     line.setAttribute('x2', '28');
     line.setAttribute('y1', '4');
     line.setAttribute('y2', '4');
-    line.setAttribute('stroke-dasharray', dashPattern(dash).join(','));
+    line.setAttribute('stroke-dasharray', plotlyDash(dash, 2).join(','));
     svg.appendChild(line);
     item.append(svg, label || '(no label)');
     item.dataset.dash = dash;

@@ -4,11 +4,10 @@
  * notebook keeps). Each plot comes with its whole legend below it, and a
  * comparison with the params table the review shows above.
  */
-import { svgTraces } from './canvasTraces';
+import { plotlyDash, svgTraces } from './canvasTraces';
 import { paramsTableData } from './paramsTable';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import {
-  dashPattern,
   flowLegend,
   IPlaced,
   ILegendItem,
@@ -208,7 +207,7 @@ function drawLegend(
     const middle = top + y + LEGEND.row / 2;
     context.strokeStyle = item.colour;
     context.lineWidth = 2;
-    context.setLineDash(dashPattern(item.dash));
+    context.setLineDash(plotlyDash(item.dash, context.lineWidth));
     context.beginPath();
     context.moveTo(left + x, middle);
     context.lineTo(left + x + LEGEND.sample, middle);

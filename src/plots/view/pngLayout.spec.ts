@@ -1,5 +1,4 @@
 import {
-  dashPattern,
   flowLegend,
   legendItems,
   LEGEND,
@@ -108,12 +107,5 @@ describe('tileGrid', () => {
       { x: 0, y: 170 }
     ]);
     expect([grid.width, grid.height]).toEqual([1260, 290]);
-  });
-});
-
-describe('dashPattern', () => {
-  it('draws plotly dash names', () => {
-    expect(dashPattern('solid')).toEqual([]);
-    expect(dashPattern('dash')).toEqual([6, 3]);
   });
 });

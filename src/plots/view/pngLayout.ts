@@ -33,24 +33,6 @@ export const TABLE = { row: 18, cellPad: 8, swatch: 10, pad: 6, font: 11 };
 /** A trace as plotly holds it: the fields the legend reads. */
 type Trace = Record<string, any>;
 
-/** The `setLineDash` pattern of a plotly `dash` name. */
-export function dashPattern(dash: string): number[] {
-  switch (dash) {
-    case 'dash':
-      return [6, 3];
-    case 'dot':
-      return [2, 3];
-    case 'dashdot':
-      return [6, 3, 2, 3];
-    case 'longdash':
-      return [10, 4];
-    case 'longdashdot':
-      return [10, 4, 2, 4];
-    default:
-      return [];
-  }
-}
-
 /**
  * Every entry of a plot's legend, from its traces: each named trace shown
  * in the legend (a run or a label), once. When compared runs tell labels
