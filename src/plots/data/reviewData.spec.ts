@@ -154,14 +154,28 @@ describe('ReviewData sources', () => {
       sources: [listed('a')],
       reader
     });
-    const borrowed = new ReviewData(['b'], {} as IRunwatchAPI, 60, () => 300, {
+    let binsAsked = 0;
+    const bins = () => {
+      binsAsked++;
+      return 300;
+    };
+    const borrowed = new ReviewData(['b'], {} as IRunwatchAPI, 60, bins, {
       sources: [listed('b')],
       reader,
       borrowed: true
     });
     await Promise.all([owned.ready, borrowed.ready]);
+    const asked = binsAsked;
     owned.dispose();
     borrowed.dispose();
     expect(disposed).toEqual(['a']);
+    // The borrowed run lives on, but the disposed review no longer listens.
+    const changed = borrowed.sources[0].changed as Signal<
+      unknown,
+      readonly string[]
+    >;
+    changed.emit(['loss.x']);
+    expect(binsAsked).toBe(asked); // no load was started
+    expect(asked).toBeGreaterThan(0);
   });
 });

@@ -46,13 +46,10 @@ export class ReviewData implements IPlotsData {
     this._series.reset(x);
     this.sources = given?.sources ?? runs.map(run => new SnapshotRun(run, api));
     this._ownsSources = !given?.borrowed;
+    // Connected with `this`, so disposing the review disconnects it from
+    // sources it borrowed (which outlive it).
     this.sources.forEach(source =>
-      source.changed.connect((_, channels) => {
-        if (this._listed) {
-          this._load();
-        }
-        this._changed.emit(channels.map(groupOf));
-      })
+      source.changed.connect(this._onSourceChanged, this)
     );
     // One request for every run's channels once all are listed: in grid
     // order, so each plot's channels of every run come early (a request
@@ -150,6 +147,13 @@ export class ReviewData implements IPlotsData {
     }
     this._series.dispose();
     Signal.clearData(this);
+  }
+
+  private _onSourceChanged(_: unknown, channels: readonly string[]): void {
+    if (this._listed) {
+      this._load();
+    }
+    this._changed.emit(channels.map(groupOf));
   }
 
   /** Ask for every channel's series at the rule (those not in already). */
