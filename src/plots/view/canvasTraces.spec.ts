@@ -142,6 +142,9 @@ describe('drawCanvasTraces', () => {
     expect(hairlineOffsets(1.75, 0.5)).toBeUndefined();
     expect(hairlineOffsets(1, 1)).toBeUndefined();
     expect(hairlineOffsets(2.5, 1)).toBeUndefined();
+    expect(hairlineOffsets(1.75, 1, 'rgba(31,119,180,0.5)')).toBeUndefined();
+    expect(hairlineOffsets(1.75, 1, '#1f77b480')).toBeUndefined();
+    expect(hairlineOffsets(1.75, 1, '#1f77b4')).toHaveLength(3);
     expect(hairlineOffsets(1.75, 1)).toEqual([
       [-0.375, -0.375],
       [0.375, 0.375],

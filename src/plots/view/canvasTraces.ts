@@ -160,7 +160,11 @@ export function drawCanvasTraces(
       context.strokeStyle = drawn.line?.color ?? '#444';
       context.lineJoin = 'round';
       context.setLineDash(plotlyDash(drawn.line?.dash, lineWidth));
-      const offsets = hairlineOffsets(lineWidth, drawn.opacity ?? 1);
+      const offsets = hairlineOffsets(
+        lineWidth,
+        drawn.opacity ?? 1,
+        drawn.line?.color
+      );
       context.lineWidth = offsets ? 1 : lineWidth;
       for (const [dx, dy] of offsets ?? [[0, 0]]) {
         context.beginPath();
@@ -182,14 +186,16 @@ export function drawCanvasTraces(
  * costs 5-10× a one-pixel one: 60 lines of 1,460 points took 155 ms at
  * 1.75 px and 40 ms as three hairlines, which look the same (shifted by
  * half the extra width along each axis and one diagonal; the lines' dashes
- * stay in phase). A translucent line would darken where they overlap, and
- * a wider one would show gaps.
+ * stay in phase). A translucent line (its opacity, or a colour with an
+ * alpha) would darken where they overlap, and a wider one would show gaps.
  */
 export function hairlineOffsets(
   width: number,
-  opacity: number
+  opacity: number,
+  colour = ''
 ): (readonly [number, number])[] | undefined {
-  if (width <= 1 || width > 2 || opacity < 1) {
+  const alpha = /^(rgba|hsla)\(|^#([0-9a-f]{4}|[0-9a-f]{8})$/i.test(colour);
+  if (width <= 1 || width > 2 || opacity < 1 || alpha) {
     return undefined;
   }
   const d = (width - 1) / 2;
