@@ -16,18 +16,9 @@
 'use strict';
 
 const { execFileSync } = require('child_process');
-const crypto = require('crypto');
-const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const {
-  PYTHON,
-  freePort,
-  killGroup,
-  sleep,
-  spawnLab,
-  waitForServer
-} = require('./harness');
+const { PYTHON, sleep, startStoreLab } = require('./harness');
 
 function parseArgs(argv) {
   const options = {
@@ -68,21 +59,8 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const glob = manifest(options.store, 20, 60, 100_000);
   const big = manifest(options.store, 1, 60, 1_000_000).runs[0];
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zoom-load-'));
-  const port = await freePort();
-  const token = crypto.randomBytes(16).toString('hex');
-  const env = {
-    ...process.env,
-    RUNWATCH_ROOT: options.store,
-    XDG_CACHE_HOME: path.join(tmp, 'cache')
-  };
-  const { child: server } = spawnLab({ port, token, root: tmp, env });
+  const { port, token, stop } = await startStoreLab(options.store, 'zoom-load');
   try {
-    await waitForServer(
-      `http://127.0.0.1:${port}/api/status?token=${token}`,
-      Date.now() + 120000,
-      server
-    );
     const api = `http://127.0.0.1:${port}/runwatch/api/runs`;
     const headers = {
       Authorization: `token ${token}`,
@@ -157,8 +135,7 @@ async function main() {
       `  while a glob loads warm: ${ms(median(warm.zooms))} (${(median(warm.zooms) / median(alone)).toFixed(1)}x); the glob took ${ms(warm.globMs)}`
     );
   } finally {
-    killGroup(server);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    stop();
   }
 }
 
