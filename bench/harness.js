@@ -6,10 +6,8 @@
 'use strict';
 
 const { execFileSync, spawn } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
-const os = require('os');
 const path = require('path');
 const { chromium } = require('@playwright/test');
 const { CHROMIUM_FLAGS, CHROMIUM_PATH } = require('../ui-tests/chromium');
@@ -129,39 +127,6 @@ function killGroup(child, signal = 'SIGTERM') {
   }
 }
 
-/**
- * A `jupyter lab` of its own for a bench without a page: RUNWATCH_ROOT is
- * `store`, its folder and summary cache are new (`prefix`-named, so the
- * server starts cold), and it answers before this resolves. `stop()` ends
- * it and removes the folder.
- */
-async function startStoreLab(store, prefix) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const port = await freePort();
-  const token = crypto.randomBytes(16).toString('hex');
-  const env = {
-    ...process.env,
-    RUNWATCH_ROOT: store,
-    XDG_CACHE_HOME: path.join(tmp, 'cache')
-  };
-  const { child } = spawnLab({ port, token, root: tmp, env });
-  const stop = () => {
-    killGroup(child);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  try {
-    await waitForServer(
-      `http://127.0.0.1:${port}/api/status?token=${token}`,
-      Date.now() + 120000,
-      child
-    );
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  return { port, token, stop };
-}
-
 function waitExit(child, ms) {
   if (!child || child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve();
@@ -216,7 +181,6 @@ module.exports = {
   freePort,
   waitForServer,
   spawnLab,
-  startStoreLab,
   launchChromium,
   firstLine,
   killGroup,

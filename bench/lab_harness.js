@@ -21,29 +21,54 @@ const {
 } = require('./harness');
 
 /**
- * Run `body({ page, context, tmp, port, token })` against a fresh lab whose
- * RUNWATCH_ROOT is `store`, in `browser` (a new context of `viewport`); its
- * summary cache is its own, or `cacheHome` when given.
- * The server's folder `tmp` is removed afterwards.
+ * A fresh `jupyter lab` whose RUNWATCH_ROOT is `store`, answering: its own
+ * folder `tmp` (`prefix`-named) and summary cache, or `cacheHome` when
+ * given (a cache kept across labs, as a restarted server's). `log()` is the
+ * tail of its stderr; `stop()` ends it and removes `tmp`.
  */
-async function withLab({ browser, store, viewport, prefix, cacheHome }, body) {
+async function startLab({ store, prefix, cacheHome }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const port = await freePort();
   const token = crypto.randomBytes(16).toString('hex');
   const env = {
     ...process.env,
     RUNWATCH_ROOT: store,
-    // `cacheHome`: a cache kept across labs (a restarted server's).
     XDG_CACHE_HOME: cacheHome ?? path.join(tmp, 'cache')
   };
   const { child: server, log } = spawnLab({ port, token, root: tmp, env });
-  let context;
+  const stop = async () => {
+    killGroup(server);
+    await waitExit(server, 10000);
+    killGroup(server, 'SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
   try {
     await waitForServer(
       `http://127.0.0.1:${port}/api/status?token=${token}`,
       Date.now() + 120000,
       server
     );
+  } catch (error) {
+    console.error(`${prefix}: server log tail:\n${log().slice(-3000)}`);
+    await stop();
+    throw error;
+  }
+  return { tmp, port, token, log, stop };
+}
+
+/**
+ * Run `body({ page, context, tmp, port, token })` against a fresh lab
+ * (`startLab`) in `browser` (a new context of `viewport`); everything is
+ * stopped and the server's folder removed afterwards.
+ */
+async function withLab({ browser, store, viewport, prefix, cacheHome }, body) {
+  const { tmp, port, token, log, stop } = await startLab({
+    store,
+    prefix,
+    cacheHome
+  });
+  let context;
+  try {
     context = await browser.newContext({ viewport });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/lab?token=${token}`, {
@@ -59,10 +84,7 @@ async function withLab({ browser, store, viewport, prefix, cacheHome }, body) {
     throw error;
   } finally {
     await context?.close();
-    killGroup(server);
-    await waitExit(server, 10000);
-    killGroup(server, 'SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stop();
   }
 }
 
@@ -137,6 +159,7 @@ async function profileOf(page, label, action) {
 }
 
 module.exports = {
+  startLab,
   withLab,
   median,
   duration,

@@ -18,7 +18,8 @@
 const { execFileSync } = require('child_process');
 const os = require('os');
 const path = require('path');
-const { PYTHON, sleep, startStoreLab } = require('./harness');
+const { PYTHON, sleep } = require('./harness');
+const { startLab } = require('./lab_harness');
 
 function parseArgs(argv) {
   const options = {
@@ -59,7 +60,10 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const glob = manifest(options.store, 20, 60, 100_000);
   const big = manifest(options.store, 1, 60, 1_000_000).runs[0];
-  const { port, token, stop } = await startStoreLab(options.store, 'zoom-load');
+  const { port, token, stop } = await startLab({
+    store: options.store,
+    prefix: 'zoom-load'
+  });
   try {
     const api = `http://127.0.0.1:${port}/runwatch/api/runs`;
     const headers = {
@@ -135,7 +139,7 @@ async function main() {
       `  while a glob loads warm: ${ms(median(warm.zooms))} (${(median(warm.zooms) / median(alone)).toFixed(1)}x); the glob took ${ms(warm.globMs)}`
     );
   } finally {
-    stop();
+    await stop();
   }
 }
 
