@@ -140,8 +140,12 @@ export function drawCanvasTraces(
     if (!axes) {
       continue;
     }
-    const xs = trace.x as ArrayLike<number>;
-    const ys = trace.y as ArrayLike<number>;
+    // Placed once: a line is traced up to three times (`hairlineOffsets`).
+    const at = placed(
+      trace.x as ArrayLike<number>,
+      trace.y as ArrayLike<number>,
+      axes
+    );
     context.save();
     context.beginPath();
     const { left, top, width, height } = axes.box;
@@ -151,7 +155,7 @@ export function drawCanvasTraces(
     const closed = drawn.fill === 'toself';
     if (closed) {
       context.beginPath();
-      tracePath(context, xs, ys, axes, true);
+      tracePath(context, at, true);
       context.fillStyle = drawn.fillcolor ?? 'rgba(0,0,0,0.2)';
       context.fill();
     }
@@ -168,7 +172,7 @@ export function drawCanvasTraces(
       context.lineWidth = offsets ? 1 : lineWidth;
       for (const [dx, dy] of offsets ?? [[0, 0]]) {
         context.beginPath();
-        tracePath(context, xs, ys, axes, closed, dx, dy);
+        tracePath(context, at, closed, dx, dy);
         context.stroke();
       }
     }
@@ -206,22 +210,36 @@ export function hairlineOffsets(
   ];
 }
 
-/** Moves and lines through the placeable points, a new piece after a gap. */
-function tracePath(
-  context: TraceContext,
+/** The points' pixels; an unplaceable point (NaN, 0 on a log axis) is NaN. */
+function placed(
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
-  axes: ITraceAxes,
+  axes: ITraceAxes
+): { px: Float64Array; py: Float64Array } {
+  const n = Math.min(xs.length, ys.length);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = axes.x(xs[i]);
+    const y = axes.y(ys[i]);
+    const ok = Number.isFinite(x) && Number.isFinite(y);
+    px[i] = ok ? x : NaN;
+    py[i] = ok ? y : NaN;
+  }
+  return { px, py };
+}
+
+/** Moves and lines through the placed points, a new piece after a gap. */
+function tracePath(
+  context: TraceContext,
+  { px, py }: { px: Float64Array; py: Float64Array },
   closed: boolean,
   dx = 0,
   dy = 0
 ): void {
-  const n = Math.min(xs.length, ys.length);
   let open = false;
-  for (let i = 0; i < n; i++) {
-    const px = axes.x(xs[i]);
-    const py = axes.y(ys[i]);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) {
+  for (let i = 0; i < px.length; i++) {
+    if (Number.isNaN(px[i])) {
       if (open && closed) {
         context.closePath();
       }
@@ -229,9 +247,9 @@ function tracePath(
       continue;
     }
     if (open) {
-      context.lineTo(px + dx, py + dy);
+      context.lineTo(px[i] + dx, py[i] + dy);
     } else {
-      context.moveTo(px + dx, py + dy);
+      context.moveTo(px[i] + dx, py[i] + dy);
       open = true;
     }
   }
