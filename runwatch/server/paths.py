@@ -81,11 +81,12 @@ class StorePaths:
     def real_root(self) -> str:
         return os.path.realpath(self.root)
 
-    def run_dir(self, name: object) -> Path:
-        """The run's folder; Refused 400 (bad name), 403 (leads out of the root), 404 (none)."""
+    def run_dir(self, name: object, real_root: str | None = None) -> Path:
+        """The run's folder; Refused 400 (bad name), 403 (leads out of the root), 404 (none).
+        `real_root`: the root's real path, when the caller has it."""
         name = check_run_name(name)
         path = self.root / name
-        real_root = self.real_root()
+        real_root = real_root or self.real_root()
         real = os.path.realpath(path)
         if not layout.is_within(real, real_root) or real == real_root:
             raise Refused(403, f"run {name!r} is a symlink out of the store root, refused")
@@ -96,14 +97,15 @@ class StorePaths:
     def store_file(self, run: object, file: object) -> Path:
         """A servable store file of a run, checked like `run_dir`; a symlink must also
         lead to a store file of the type its name claims (see `open_store_file`)."""
-        run_dir = self.run_dir(run)
+        real_root = self.real_root()
+        run_dir = self.run_dir(run, real_root)
         name = check_file_name(file)
         path = run_dir / name
         if os.path.islink(path):
-            why = summary.symlink_refusal(name, str(path), self.real_root())
+            why = summary.symlink_refusal(name, str(path), real_root)
             if why:
                 raise Refused(403, f"{name!r} in run {run!r} is {why}")
-        if not layout.is_within(os.path.realpath(path), self.real_root()):
+        if not layout.is_within(os.path.realpath(path), real_root):
             raise Refused(
                 403, f"{name!r} in run {run!r} is a symlink out of the store root, refused"
             )

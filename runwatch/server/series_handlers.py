@@ -46,8 +46,9 @@ WORKERS = 2
 GZIP_LEVEL = 1
 GZIP_STRATEGY = zlib.Z_HUFFMAN_ONLY
 CSV_GZIP_LEVEL = 1  # CSV text shrinks about 3x even at 1; its chunks are 1 MB
-# The pool's ranks: short jobs, then a zoom's frames, then whole-span loads.
-SHORT, ZOOM, SPAN = 0, 1, 2
+# The pool's ranks: short jobs, then a zoom's frames, then whole-span loads, and the
+# summaries' disk entries once no frame waits.
+SHORT, ZOOM, SPAN, PERSIST = 0, 1, 2, 3
 _pool: FramePool | None = None
 _arrivals = itertools.count()
 
@@ -64,6 +65,11 @@ def in_thread(rank: int, function, *args) -> asyncio.Future:
     return asyncio.wrap_future(pool().submit((rank, next(_arrivals)), function, *args))
 
 
+def later(job) -> None:
+    """Run `job` in the pool after every waiting frame (a disk cache write)."""
+    pool().submit((PERSIST, next(_arrivals)), job)
+
+
 class SeriesAPIHandler(StoreAPIHandler):
     @property
     def service(self) -> SeriesService:
@@ -76,7 +82,7 @@ class SeriesAPIHandler(StoreAPIHandler):
             folder = getattr(settings, "lod_disk_cache_dir", "")
             folder = Path(folder).expanduser() if folder else default_folder()
             disk = DiskCache(folder, disk_mb * 2**20) if disk_mb > 0 else None
-            service = SeriesService(self.store.paths, int(limit_mb) * 2**20, disk)
+            service = SeriesService(self.store.paths, int(limit_mb) * 2**20, disk, later)
             self.settings["runwatch_lod"] = service
         return service
 

@@ -50,10 +50,10 @@ def run_dir(store):
     return make_run(store, RUN, {"c": ("last", [rows_at(rng, N)])})
 
 
-def new_service(store: Path, folder: Path | None, limit: int = 2**30):
+def new_service(store: Path, folder: Path | None, limit: int = 2**30, defer=None):
     """A server's series service, as after a restart: nothing in memory."""
     disk = DiskCache(folder, limit) if folder is not None else None
-    return service.SeriesService(StorePaths(store), 2**30, disk)
+    return service.SeriesService(StorePaths(store), 2**30, disk, defer)
 
 
 def frames(svc, channels=("c",), rules=RULES) -> list[bytes]:
@@ -86,6 +86,21 @@ def test_a_restarted_server_reads_the_summaries_from_disk(store, run_dir, tmp_pa
     # Without the disk cache a restart reads every row again.
     memory_only = new_service(store, None)
     assert frames(memory_only) == expected and memory_only.cache.rows_decoded >= 2 * N
+
+
+def test_the_server_writes_its_entries_after_the_answers(store, run_dir, tmp_path):
+    folder = tmp_path / "cache"
+    later = []
+    first = new_service(store, folder, defer=later.append)
+    expected = frames(first)
+    assert entries(folder) == [] and len(later) == 2  # answered; nothing written yet
+    frames(first)  # asked again before the writes ran: no second write queued
+    assert len(later) == 2
+    for job in later:
+        job()
+    assert len(entries(folder)) == 2
+    restarted = new_service(store, folder)
+    assert frames(restarted) == expected and restarted.cache.disk.hits == 2
 
 
 def test_a_grown_file_is_extended_from_its_appended_rows(store, run_dir, tmp_path):

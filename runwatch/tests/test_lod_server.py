@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import struct
 from urllib.parse import quote, urlencode
@@ -232,3 +233,14 @@ def test_writer_stays_numpy_free():
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     )
     assert result.stdout.strip() == "False"
+
+
+async def test_the_summaries_reach_the_disk_cache_after_the_answer(api, small_run, tmp_path):
+    folder = tmp_path / "xdg-cache" / "runwatch" / "lod"
+    code, _, _ = await series(api, {"channel": ["loss.train"], "rule": "60", "width": "300"})
+    assert code == 200
+    for _ in range(200):  # written by the pool once no frame waits
+        if list(folder.glob("*.lod")):
+            break
+        await asyncio.sleep(0.02)
+    assert len(list(folder.glob("*.lod"))) == 1

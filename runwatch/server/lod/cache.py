@@ -118,11 +118,16 @@ class Buckets(NamedTuple):
 
 class SeriesCache:
     def __init__(
-        self, paths: StorePaths, limit: int = DEFAULT_CACHE_BYTES, disk: DiskCache | None = None
+        self,
+        paths: StorePaths,
+        limit: int = DEFAULT_CACHE_BYTES,
+        disk: DiskCache | None = None,
+        defer=None,
     ):
+        """`defer`: how disk entries are written later (persisted.PersistedStates)."""
         self.paths = paths
         self.lru = LRU(limit)
-        self.disk = persisted.PersistedStates(disk) if disk is not None else None
+        self.disk = persisted.PersistedStates(disk, defer) if disk is not None else None
         self.rows_decoded = 0  # rows read and decoded from files (for tests and the bench)
 
     # ---- reading ----------------------------------------------------------------------

@@ -23,9 +23,12 @@ def extent(x: np.ndarray) -> tuple[float, float]:
 
 
 class SeriesService:
-    def __init__(self, paths: StorePaths, cache_bytes: int, disk: DiskCache | None = None):
+    def __init__(
+        self, paths: StorePaths, cache_bytes: int, disk: DiskCache | None = None, defer=None
+    ):
+        """`defer(job)`: run a disk cache write later (None: at once)."""
         self.paths = paths
-        self.cache = SeriesCache(paths, cache_bytes, disk)
+        self.cache = SeriesCache(paths, cache_bytes, disk, defer)
 
     def run(self, run: str) -> RunChannels:
         """The run's channels; Refused (-> its HTTP status) for a bad or missing run."""
