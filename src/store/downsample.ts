@@ -94,13 +94,24 @@ export function downsampleMinMax(
         hi = i;
       }
     }
+    // The column's picks in row order (an insertion sort of at most 5).
     let m = 0;
-    for (const p of [first, lo, hi, last, gap]) {
-      if (p >= 0) {
-        picks[m++] = p;
+    for (let k = 0; k < 5; k++) {
+      const p =
+        k === 0 ? first : k === 1 ? lo : k === 2 ? hi : k === 3 ? last : gap;
+      if (p < 0) {
+        continue;
       }
+      let at = m++;
+      while (at > 0 && picks[at - 1] > p) {
+        picks[at] = picks[at - 1];
+        at--;
+      }
+      picks[at] = p;
     }
-    picks.subarray(0, m).sort().forEach(keep);
+    for (let k = 0; k < m; k++) {
+      keep(picks[k]);
+    }
   }
   if (end < n) {
     keep(end);

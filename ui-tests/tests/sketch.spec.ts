@@ -45,9 +45,14 @@ test('plots are painted before plotly builds them, and the pointer builds one at
     const canvas = area.querySelector(
       'canvas.jp-runwatch-plot-sketch'
     ) as HTMLCanvasElement;
-    const { data } = canvas
-      .getContext('2d')!
-      .getImageData(0, 0, canvas.width, canvas.height);
+    // The sketch worker paints it (its control went to an OffscreenCanvas):
+    // read what it shows through a copy.
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d')!;
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
     let blue = 0;
     let orange = 0;
     for (let i = 0; i < data.length; i += 4) {

@@ -280,14 +280,22 @@ export class PlotCell {
     this._axes = JSON.stringify({ xaxis: layout.xaxis, yaxis: layout.yaxis });
     this._afterPlot = false;
     const later = this._buildLater;
-    if (later && !this._built && this._sketch.draw(layout, drawnTraces)) {
+    if (later && !this._built) {
       const queued = this._pending !== undefined;
-      this._pending = { traces: drawnTraces, layout };
-      this.node.dataset.painted = 'sketch';
-      if (!queued) {
-        later(this);
+      const pending = { traces: drawnTraces, layout };
+      this._pending = pending;
+      // Painted now, or by the sketch worker later: unless plotly drew since.
+      const painted = () => {
+        if (this._pending === pending) {
+          this.node.dataset.painted = 'sketch';
+        }
+      };
+      if (this._sketch.draw(layout, drawnTraces, painted)) {
+        if (!queued) {
+          later(this);
+        }
+        return;
       }
-      return;
     }
     // plotly draws this one: nothing sketched before it is left to draw.
     this._pending = undefined;

@@ -13,6 +13,7 @@ import { PlotRule } from '../series/series';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
 import { drawGridPass, IGridPassState } from './gridPass';
 import { IdleQueue } from './idleQueue';
+import { sharedSketchWorker } from './sketchWorker/client';
 import { PageTheme } from './pageTheme';
 import { PlotCell } from './plotCell';
 import { PlotChoices } from './plotChoices';
@@ -182,11 +183,15 @@ export class PlotsDrawing {
   private readonly _options: IPlotsDrawingOptions;
   private readonly _grid: PlotGrid;
   /**
-   * plotly builds of sketched plots, once every series asked for is in and
-   * the page is idle: a build (tens of ms) would hold up reading the rest.
+   * plotly builds of sketched plots, once every series asked for is in, the
+   * sketch worker has painted what it was given, and the page is idle: a
+   * build (tens of ms) would hold up reading the rest, and the sketches.
    */
   private readonly _plotlyLater = new IdleQueue(() =>
-    this._options.data.idle().then(() => whenIdle())
+    this._options.data
+      .idle()
+      .then(() => sharedSketchWorker()?.settled())
+      .then(() => whenIdle())
   );
   private readonly _draws = new DrawScheduler({
     draw: pass => this._draw(pass),

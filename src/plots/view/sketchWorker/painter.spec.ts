@@ -1,0 +1,106 @@
+import { ISketchLayout } from '../plotSketch';
+import { SketchPainter } from './painter';
+import { sketchTraces } from './protocol';
+
+const layout = { width: 300, height: 200 } as unknown as ISketchLayout;
+
+function fakeCanvas(context: unknown = { scale: jest.fn() }) {
+  return { width: 0, height: 0, getContext: jest.fn(() => context) };
+}
+
+describe('SketchPainter', () => {
+  it('paints an adopted canvas at its device size and says so', () => {
+    const draw = jest.fn();
+    const painter = new SketchPainter(draw);
+    const context = { scale: jest.fn() };
+    const canvas = fakeCanvas(context);
+    painter.handle({
+      type: 'adopt',
+      id: 1,
+      canvas: canvas as unknown as OffscreenCanvas
+    });
+    const traces = [{ x: [1, 2], y: [3, 4] }];
+    const reply = painter.handle({
+      type: 'paint',
+      id: 1,
+      paint: 7,
+      ratio: 2,
+      layout,
+      traces
+    });
+    expect(reply).toEqual({ type: 'painted', paint: 7, ok: true });
+    expect([canvas.width, canvas.height]).toEqual([600, 400]);
+    expect(context.scale).toHaveBeenCalledWith(2, 2);
+    expect(draw).toHaveBeenCalledWith(context, layout, traces);
+  });
+
+  it('answers a paint it cannot do, naming why', () => {
+    const painter = new SketchPainter(() => {
+      throw new Error('bad trace');
+    });
+    painter.handle({
+      type: 'adopt',
+      id: 1,
+      canvas: fakeCanvas() as unknown as OffscreenCanvas
+    });
+    const paint = (id: number) =>
+      painter.handle({
+        type: 'paint',
+        id,
+        paint: id,
+        ratio: 1,
+        layout,
+        traces: []
+      });
+    expect(paint(1)).toEqual({
+      type: 'painted',
+      paint: 1,
+      ok: false,
+      error: 'Error: bad trace'
+    });
+    expect(paint(2)).toEqual({
+      type: 'painted',
+      paint: 2,
+      ok: false,
+      error: 'no such canvas'
+    });
+  });
+
+  it('lets a dropped canvas go', () => {
+    const painter = new SketchPainter(jest.fn());
+    painter.handle({
+      type: 'adopt',
+      id: 3,
+      canvas: fakeCanvas() as unknown as OffscreenCanvas
+    });
+    expect(painter.held).toBe(1);
+    expect(painter.handle({ type: 'drop', id: 3 })).toBeUndefined();
+    expect(painter.held).toBe(0);
+  });
+});
+
+describe('sketchTraces', () => {
+  it('keeps what the sketch reads and leaves hover data behind', () => {
+    const x = new Float64Array([0, 1]);
+    const [kept] = sketchTraces([
+      {
+        x,
+        y: x,
+        name: 'run a',
+        legendgroup: 'a',
+        showlegend: false,
+        customdata: [5, 6],
+        hovertemplate: '%{y}',
+        meta: { run: 'a', drawn: { mode: 'lines' } }
+      }
+    ]);
+    expect(kept).toEqual({
+      x,
+      y: x,
+      name: 'run a',
+      legendgroup: 'a',
+      showlegend: false,
+      meta: { drawn: { mode: 'lines' } }
+    });
+  });
+});

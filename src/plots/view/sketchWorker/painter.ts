@@ -1,0 +1,66 @@
+/**
+ * The worker's side of sketch painting: the canvases it holds and what each
+ * request does to them. Apart from the worker's global scope, for tests.
+ */
+import { drawSketch, SketchContext } from '../plotSketch';
+import { SketchReply, SketchRequest } from './protocol';
+
+/** The canvas calls the painter makes (an `OffscreenCanvas`). */
+export interface IPaintedCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): unknown;
+}
+
+export class SketchPainter {
+  constructor(private readonly _draw: typeof drawSketch = drawSketch) {}
+
+  /** Handle one request; a paint's reply, or nothing. */
+  handle(request: SketchRequest): SketchReply | undefined {
+    switch (request.type) {
+      case 'adopt':
+        this._canvases.set(request.id, request.canvas as IPaintedCanvas);
+        return undefined;
+      case 'drop':
+        this._canvases.delete(request.id);
+        return undefined;
+      case 'paint':
+        return this._paint(request);
+    }
+  }
+
+  /** How many canvases are held (for tests). */
+  get held(): number {
+    return this._canvases.size;
+  }
+
+  private _paint(
+    request: Extract<SketchRequest, { type: 'paint' }>
+  ): SketchReply {
+    const { paint, layout, ratio } = request;
+    const canvas = this._canvases.get(request.id);
+    if (!canvas) {
+      return { type: 'painted', paint, ok: false, error: 'no such canvas' };
+    }
+    try {
+      // Setting the size clears the canvas (and its transform).
+      canvas.width = Math.round(layout.width * ratio);
+      canvas.height = Math.round(layout.height * ratio);
+      const context = canvas.getContext('2d') as
+        | (SketchContext & {
+            scale(x: number, y: number): void;
+          })
+        | null;
+      if (!context) {
+        return { type: 'painted', paint, ok: false, error: 'no 2d context' };
+      }
+      context.scale(ratio, ratio);
+      this._draw(context, layout, request.traces);
+      return { type: 'painted', paint, ok: true };
+    } catch (error) {
+      return { type: 'painted', paint, ok: false, error: String(error) };
+    }
+  }
+
+  private readonly _canvases = new Map<number, IPaintedCanvas>();
+}
