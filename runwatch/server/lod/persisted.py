@@ -146,7 +146,9 @@ class PersistedStates:
     """The disk side of the series cache: load a file's state if the file only grew
     since it was stored, and store states worth storing."""
 
-    def __init__(self, disk: DiskCache, defer: Callable[[Callable[[], None]], object] | None = None):
+    def __init__(
+        self, disk: DiskCache, defer: Callable[[Callable[[], None]], object] | None = None
+    ):
         """`defer(job)` runs a store later (the server: once no frame waits); None
         stores at once."""
         self.disk = disk
