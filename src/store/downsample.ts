@@ -149,12 +149,15 @@ export function downsampleExtreme(
 ): IDownsampled {
   const n = Math.min(x.length, y.length);
   const columns = Math.max(1, Math.floor(width));
-  const kept: number[] = [];
+  // At most one a column, the first and last points and one either side.
+  const kept = new Int32Array(Math.min(n, columns + 4));
+  let count = 0;
   const keep = (i: number): void => {
-    if (kept.length === 0 || kept[kept.length - 1] < i) {
-      kept.push(i);
+    if (count === 0 || kept[count - 1] < i) {
+      kept[count++] = i;
     }
   };
+  const sign = side === 'min' ? 1 : -1; // lower is better for 'min'
   if (n > 0) {
     const begin = lowerBound(x, x0);
     keep(0);
@@ -162,10 +165,6 @@ export function downsampleExtreme(
       keep(begin - 1);
     }
     const scale = x1 > x0 ? columns / (x1 - x0) : 0;
-    const better =
-      side === 'min'
-        ? (a: number, b: number) => a < b
-        : (a: number, b: number) => a > b;
     let i = begin;
     while (i < n && x[i] <= x1) {
       const column = Math.min(columns - 1, Math.floor((x[i] - x0) * scale));
@@ -178,7 +177,7 @@ export function downsampleExtreme(
         i++
       ) {
         const v = y[i];
-        if (v === v && (best < 0 || better(v, y[best]))) {
+        if (v === v && (best < 0 || sign * (v - y[best]) < 0)) {
           best = i;
         }
       }
@@ -191,12 +190,12 @@ export function downsampleExtreme(
     }
     keep(n - 1);
   }
-  const index = Int32Array.from(kept);
-  const outX = new Float64Array(index.length);
-  const outY = new Float64Array(index.length);
-  index.forEach((k, j) => {
-    outX[j] = x[k];
-    outY[j] = y[k];
-  });
+  const index = kept.slice(0, count);
+  const outX = new Float64Array(count);
+  const outY = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    outX[k] = x[index[k]];
+    outY[k] = y[index[k]];
+  }
   return { x: outX, y: outY, index };
 }
