@@ -69,4 +69,21 @@ describe('SteerLog', () => {
     ).toEqual([]);
     log.dispose();
   });
+
+  it("reads nothing until the plots' data is in", async () => {
+    const asked: string[] = [];
+    const fetch: FetchSteer = async run => {
+      asked.push(run);
+      return { run, declared: true, log: [] } as unknown as ISteerState;
+    };
+    let dataIn!: () => void;
+    const after = new Promise<void>(resolve => (dataIn = resolve));
+    const log = new SteerLog(['a', 'b'], false, fetch, after);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(asked).toEqual([]);
+    dataIn();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(asked).toEqual(['a', 'b']);
+    log.dispose();
+  });
 });

@@ -18,16 +18,24 @@ const fetchSteer: FetchSteer = run =>
   requestAPI<ISteerState>(`runs/${encodeURIComponent(run)}/steer`);
 
 export class SteerLog {
+  /**
+   * Reads once `after` settles: a review's plots first (20 runs' reads
+   * took connections from their listings, which the series wait for).
+   */
   constructor(
     private readonly _runs: readonly string[],
     live: boolean,
-    private readonly _fetch: FetchSteer = fetchSteer
+    private readonly _fetch: FetchSteer = fetchSteer,
+    after: Promise<unknown> = Promise.resolve()
   ) {
-    void this._load().then(() => {
-      if (live && !this._disposed && this._declared.size > 0) {
-        this._timer = setInterval(() => void this._load(), STEER_POLL_MS);
-      }
-    });
+    void after
+      .catch(() => undefined)
+      .then(() => (this._disposed ? undefined : this._load()))
+      .then(() => {
+        if (live && !this._disposed && this._declared.size > 0) {
+          this._timer = setInterval(() => void this._load(), STEER_POLL_MS);
+        }
+      });
   }
 
   /** Emits when a run's answers changed. */

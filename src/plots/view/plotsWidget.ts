@@ -76,7 +76,14 @@ export class PlotsWidget extends Widget {
           options.x
         );
     // A group's label is no run: grouped plots carry no marks.
-    this._steer = new SteerLog(options.sources ? [] : this.runs, this.live);
+    // Marks come after the plots' own data, which the page waits for.
+    const data = this._data;
+    this._steer = new SteerLog(
+      options.sources ? [] : this.runs,
+      this.live,
+      undefined,
+      data.ready.then(() => data.idle())
+    );
     this._head = new PlotsHead({
       data: this._data,
       choices: this._choices,
