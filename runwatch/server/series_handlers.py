@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import zlib
 from collections import deque
 from pathlib import Path
@@ -37,6 +38,8 @@ from .lod.cache import DEFAULT_CACHE_BYTES
 from .lod.disk_cache import DiskCache, default_folder
 from .lod.service import SeriesService
 from .paths import Refused
+
+log = logging.getLogger(__name__)
 
 WORKERS = 2
 # Frames are deflated with Huffman coding only (no match search): float64 frames hardly
@@ -66,8 +69,15 @@ def in_thread(rank: int, function, *args) -> asyncio.Future:
 
 
 def later(job) -> None:
-    """Run `job` in the pool after every waiting frame (a disk cache write)."""
-    pool().submit((PERSIST, next(_arrivals)), job)
+    """Run `job` in the pool after every waiting frame (a disk cache write); a job
+    that raises is logged (nobody awaits it)."""
+    future = pool().submit((PERSIST, next(_arrivals)), job)
+    future.add_done_callback(_log_failure)
+
+
+def _log_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("runwatch: a summaries' disk write failed", exc_info=future.exception())
 
 
 class SeriesAPIHandler(StoreAPIHandler):

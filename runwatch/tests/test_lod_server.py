@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
+import time
 from urllib.parse import quote, urlencode
 
 import numpy as np
 import pytest
 
+from runwatch.server import series_handlers
 from runwatch.server.lod import wire
 from runwatch.tests.lod_store import make_run, records
 
@@ -244,3 +246,17 @@ async def test_the_summaries_reach_the_disk_cache_after_the_answer(api, small_ru
             break
         await asyncio.sleep(0.02)
     assert len(list(folder.glob("*.lod"))) == 1
+
+
+def test_a_failed_disk_write_is_logged_not_lost(caplog):
+    def broken():
+        raise RuntimeError("the disk went away")
+
+    with caplog.at_level("WARNING", logger="runwatch.server.series_handlers"):
+        series_handlers.later(broken)
+        for _ in range(200):  # run by the pool's thread
+            if "disk write failed" in caplog.text:
+                break
+            time.sleep(0.01)
+    assert "a summaries' disk write failed" in caplog.text
+    assert "the disk went away" in caplog.text

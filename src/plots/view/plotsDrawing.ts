@@ -13,7 +13,7 @@ import { PlotRule } from '../series/series';
 import { DrawScheduler, IDrawPass } from './drawScheduler';
 import { drawGridPass, IGridPassState } from './gridPass';
 import { IdleQueue } from './idleQueue';
-import { sharedSketchWorker } from './sketchWorker/client';
+import { sketchWorkerSettled } from './sketchWorker/client';
 import { PageTheme } from './pageTheme';
 import { PlotCell } from './plotCell';
 import { PlotChoices } from './plotChoices';
@@ -190,7 +190,7 @@ export class PlotsDrawing {
   private readonly _plotlyLater = new IdleQueue(() =>
     this._options.data
       .idle()
-      .then(() => sharedSketchWorker()?.settled())
+      .then(() => sketchWorkerSettled())
       .then(() => whenIdle())
   );
   private readonly _draws = new DrawScheduler({

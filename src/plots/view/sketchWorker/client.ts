@@ -145,3 +145,8 @@ export function sharedSketchWorker(): SketchWorkerClient | undefined {
   );
   return shared.broken ? undefined : shared;
 }
+
+/** Resolves once the page's sketch worker, if started, has no paint waiting. */
+export function sketchWorkerSettled(): Promise<void> {
+  return shared?.settled() ?? Promise.resolve();
+}

@@ -4,7 +4,11 @@ import { sketchTraces } from './protocol';
 
 const layout = { width: 300, height: 200 } as unknown as ISketchLayout;
 
-function fakeCanvas(context: unknown = { scale: jest.fn() }) {
+function fakeContext() {
+  return { setTransform: jest.fn(), clearRect: jest.fn() };
+}
+
+function fakeCanvas(context: unknown = fakeContext()) {
   return { width: 0, height: 0, getContext: jest.fn(() => context) };
 }
 
@@ -12,7 +16,7 @@ describe('SketchPainter', () => {
   it('paints an adopted canvas at its device size and says so', () => {
     const draw = jest.fn();
     const painter = new SketchPainter(draw);
-    const context = { scale: jest.fn() };
+    const context = fakeContext();
     const canvas = fakeCanvas(context);
     painter.handle({
       type: 'adopt',
@@ -30,8 +34,25 @@ describe('SketchPainter', () => {
     });
     expect(reply).toEqual({ type: 'painted', paint: 7, ok: true });
     expect([canvas.width, canvas.height]).toEqual([600, 400]);
-    expect(context.scale).toHaveBeenCalledWith(2, 2);
+    expect(context.setTransform).toHaveBeenLastCalledWith(2, 0, 0, 2, 0, 0);
+    expect(context.clearRect).toHaveBeenCalledWith(0, 0, 600, 400);
     expect(draw).toHaveBeenCalledWith(context, layout, traces);
+    // Painted again at the same size: not resized (a new surface), cleared.
+    const sized = jest.fn();
+    Object.defineProperty(canvas, 'width', {
+      get: () => 600,
+      set: sized
+    });
+    painter.handle({
+      type: 'paint',
+      id: 1,
+      paint: 8,
+      ratio: 2,
+      layout,
+      traces
+    });
+    expect(sized).not.toHaveBeenCalled();
+    expect(context.clearRect).toHaveBeenCalledTimes(2);
   });
 
   it('answers a paint it cannot do, naming why', () => {

@@ -12,6 +12,18 @@ export interface IPaintedCanvas {
   getContext(kind: '2d'): unknown;
 }
 
+type PaintContext = SketchContext & {
+  setTransform(
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number
+  ): void;
+  clearRect(x: number, y: number, width: number, height: number): void;
+};
+
 export class SketchPainter {
   constructor(private readonly _draw: typeof drawSketch = drawSketch) {}
 
@@ -43,18 +55,21 @@ export class SketchPainter {
       return { type: 'painted', paint, ok: false, error: 'no such canvas' };
     }
     try {
-      // Setting the size clears the canvas (and its transform).
-      canvas.width = Math.round(layout.width * ratio);
-      canvas.height = Math.round(layout.height * ratio);
-      const context = canvas.getContext('2d') as
-        | (SketchContext & {
-            scale(x: number, y: number): void;
-          })
-        | null;
+      const width = Math.round(layout.width * ratio);
+      const height = Math.round(layout.height * ratio);
+      // Resized only when the plot's size changed: a new size makes a new
+      // surface, which the worker waits for while the page is busy.
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+      }
+      const context = canvas.getContext('2d') as PaintContext | null;
       if (!context) {
         return { type: 'painted', paint, ok: false, error: 'no 2d context' };
       }
-      context.scale(ratio, ratio);
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, width, height);
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
       this._draw(context, layout, request.traces);
       return { type: 'painted', paint, ok: true };
     } catch (error) {
