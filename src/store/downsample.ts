@@ -118,14 +118,7 @@ export function downsampleMinMax(
   }
   keep(n - 1);
 
-  const index = kept.slice(0, count);
-  const outX = new Float64Array(count);
-  const outY = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    outX[k] = x[index[k]];
-    outY[k] = y[index[k]];
-  }
-  return { x: outX, y: outY, index };
+  return picked(x, y, kept.slice(0, count));
 }
 
 /**
@@ -190,10 +183,18 @@ export function downsampleExtreme(
     }
     keep(n - 1);
   }
-  const index = kept.slice(0, count);
-  const outX = new Float64Array(count);
-  const outY = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
+  return picked(x, y, kept.slice(0, count));
+}
+
+/** The points at `index` (ascending). */
+function picked(
+  x: Float64Array,
+  y: Float64Array,
+  index: Int32Array
+): IDownsampled {
+  const outX = new Float64Array(index.length);
+  const outY = new Float64Array(index.length);
+  for (let k = 0; k < index.length; k++) {
     outX[k] = x[index[k]];
     outY[k] = y[index[k]];
   }

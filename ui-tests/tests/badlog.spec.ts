@@ -33,10 +33,9 @@ test('a 10 MB log line shows truncated and the page stays responsive', async ({
   const logFile = path.join(STORE_ROOT, run, 'logs.0.txt');
   expect(fs.existsSync(logFile)).toBe(true);
 
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:monitor-run', { run });
+  }, run);
   const monitor = page.locator(MONITOR);
   const lines = monitor.locator('.jp-runwatch-log-line');
   await expect(lines.filter({ hasText: 'first normal line' })).toHaveCount(1);
@@ -57,9 +56,11 @@ test('a 10 MB log line shows truncated and the page stays responsive', async ({
 
   // Responsive: a command runs and its UI shows promptly.
   const start = Date.now();
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('apputils:activate-command-palette')
-  );
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute(
+      'apputils:activate-command-palette'
+    );
+  });
   await expect(page.locator('#modal-command-palette')).toBeVisible({
     timeout: 2000
   });
@@ -72,10 +73,9 @@ test('a 10 MB log line shows truncated and the page stays responsive', async ({
   // A monitor opened afterwards reads only the log's tail, which starts
   // inside the big line: that line still shows, marked as cut off.
   await page.reload();
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:monitor-run', { run });
+  }, run);
   await expect(lines.filter({ hasText: 'second normal line' })).toHaveCount(1, {
     timeout: 20000
   });

@@ -57,10 +57,9 @@ test('a kill -9ed run shows crashed, and why, in the panel, the monitor and the 
   await expect(item.locator('.jp-runwatch-badge')).toHaveText('running', {
     timeout: 15000
   });
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:monitor-run', { run });
+  }, run);
   const monitor = page.locator(
     '.jp-runwatch-monitor-panel .jp-runwatch-monitor'
   );
@@ -87,11 +86,11 @@ test('a kill -9ed run shows crashed, and why, in the panel, the monitor and the 
   });
 
   // The runs table says the same, status and reason.
-  await page.evaluate(
-    query =>
-      window.jupyterapp.commands.execute('runwatch:open-runs-table', { query }),
-    run
-  );
+  await page.evaluate(async query => {
+    await window.jupyterapp.commands.execute('runwatch:open-runs-table', {
+      query
+    });
+  }, run);
   const table = page.locator('.jp-runwatch-table');
   await expect(table).toHaveAttribute('data-first-run', run, {
     timeout: 20000

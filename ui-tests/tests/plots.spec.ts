@@ -316,11 +316,11 @@ test.describe('plots', () => {
     const unwatch = JSON.stringify({ op: 'unwatch', run: writer.run });
     expect(sent).toContain(JSON.stringify({ op: 'watch', run: writer.run }));
     expect(sent).not.toContain(unwatch);
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute(
+    await page.evaluate(async () => {
+      await (window as any).jupyterapp.commands.execute(
         'notebook:clear-all-cell-outputs'
-      )
-    );
+      );
+    });
     await expect(plots).toHaveCount(0);
     await expect.poll(() => sent).toContain(unwatch);
   });

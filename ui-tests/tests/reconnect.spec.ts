@@ -163,10 +163,9 @@ test('the monitor resumes after a server restart with no duplicate or missing li
   writer = started.process;
   const run = started.run;
 
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:monitor-run', { run });
+  }, run);
   const monitor = page.locator(MONITOR);
   await expect(monitor.locator('.jp-runwatch-run-name')).toHaveText(run);
   await expect

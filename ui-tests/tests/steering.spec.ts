@@ -41,10 +41,9 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
   test.setTimeout(120000);
   writer = await startWriter({ source: JOB });
   const run = writer.run;
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:monitor-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:monitor-run', { run });
+  }, run);
   const params = page.locator(
     '.jp-runwatch-monitor-panel .jp-runwatch-monitor .jp-runwatch-params'
   );
@@ -76,10 +75,9 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
     .screenshot({ path: path.join(SCREENSHOTS, 'steering.png') });
 
   // The change is marked on the run's live plots: a dotted line, labelled.
-  await page.evaluate(
-    run => window.jupyterapp.commands.execute('runwatch:view-run', { run }),
-    run
-  );
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:view-run', { run });
+  }, run);
   await expect
     .poll(
       () =>
