@@ -76,6 +76,22 @@ describe('SketchCanvas with the sketch worker', () => {
     expect(client.drop).toHaveBeenCalledWith(5);
   });
 
+  it('is left to plotly when its worker has broken since', () => {
+    const area = document.createElement('div');
+    const sketch = sketchIn(area);
+    const painted = jest.fn();
+    expect(sketch.draw(LAYOUT, TRACES, painted)).toBe(true);
+    answers[0](true);
+    // The worker died: a paint fails at once.
+    client.paint.mockImplementation((...args: unknown[]) =>
+      (args[4] as (ok: boolean) => void)(false)
+    );
+    expect(sketch.draw(LAYOUT, TRACES, painted)).toBe(false);
+    expect(area.querySelector('canvas')).toBe(null);
+    expect(client.drop).toHaveBeenCalledWith(5);
+    expect(painted).toHaveBeenCalledTimes(1);
+  });
+
   it('never says a removed sketch was painted', () => {
     const area = document.createElement('div');
     const sketch = sketchIn(area);

@@ -48,6 +48,13 @@ export class SketchCanvas {
     canvas.style.width = `${sketch.width}px`;
     canvas.style.height = `${sketch.height}px`;
     const ratio = window.devicePixelRatio || 1;
+    if (!this._canvas) {
+      this._canvas = canvas;
+      this._paintedBy = worker;
+      this._area.prepend(canvas);
+    }
+    // The plot's place, until plotly's own drawing holds it.
+    this._area.style.minHeight = `${sketch.height}px`;
     if (worker) {
       this._id ||= worker.adopt(canvas);
       worker.paint(this._id, ratio, sketch, traces, ok => {
@@ -60,27 +67,20 @@ export class SketchCanvas {
           this.remove(); // plotly draws it when the page is idle
         }
       });
-    } else {
-      const context = canvas.getContext('2d');
-      if (!context) {
-        return false;
-      }
-      // Setting the size clears the canvas (and its transform).
-      canvas.width = Math.round(sketch.width * ratio);
-      canvas.height = Math.round(sketch.height * ratio);
-      context.scale(ratio, ratio);
-      drawSketch(context, sketch, traces);
+      // A worker that broke fails at once: then plotly draws it.
+      return canvas === this._canvas;
     }
-    if (!this._canvas) {
-      this._canvas = canvas;
-      this._paintedBy = worker;
-      this._area.prepend(canvas);
+    const context = canvas.getContext('2d');
+    if (!context) {
+      this.remove();
+      return false;
     }
-    // The plot's place, until plotly's own drawing holds it.
-    this._area.style.minHeight = `${sketch.height}px`;
-    if (!worker) {
-      painted();
-    }
+    // Setting the size clears the canvas (and its transform).
+    canvas.width = Math.round(sketch.width * ratio);
+    canvas.height = Math.round(sketch.height * ratio);
+    context.scale(ratio, ratio);
+    drawSketch(context, sketch, traces);
+    painted();
     return true;
   }
 
