@@ -94,10 +94,11 @@ class StorePaths:
             raise Refused(404, f"no run named {name!r} in {self.root}")
         return path
 
-    def store_file(self, run: object, file: object) -> Path:
+    def store_file(self, run: object, file: object, real_root: str | None = None) -> Path:
         """A servable store file of a run, checked like `run_dir`; a symlink must also
-        lead to a store file of the type its name claims (see `open_store_file`)."""
-        real_root = self.real_root()
+        lead to a store file of the type its name claims (see `open_store_file`).
+        `real_root`: the root's real path, when the caller has it."""
+        real_root = real_root or self.real_root()
         run_dir = self.run_dir(run, real_root)
         name = check_file_name(file)
         path = run_dir / name
@@ -112,6 +113,13 @@ class StorePaths:
         if not path.is_file():
             raise Refused(404, f"run {run!r} has no file {name!r}")
         return path
+
+    def open_file(self, run: object, file: object) -> tuple[Path, int]:
+        """(path, a read-only fd) of a servable store file: `store_file`, then
+        `open_store_file`, with the root's real path found once."""
+        real_root = self.real_root()
+        path = self.store_file(run, file, real_root)
+        return path, open_store_file(path, real_root)
 
 
 def open_store_file(path: Path, real_root: str) -> int:

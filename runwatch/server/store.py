@@ -8,7 +8,7 @@ from pathlib import Path
 from ..store import summary
 from .config import Runwatch
 from .listing import RunListing
-from .paths import Refused, StorePaths, open_store_file
+from .paths import Refused, StorePaths
 from .watcher import StoreWatcher
 
 MAX_READ = 16 * 2**20
@@ -58,8 +58,7 @@ class ServedStore:
         One size is observed first and nothing past it is returned, so a file
         that grows meanwhile never yields a torn view.
         """
-        path = self.paths.store_file(run, file)
-        fd = open_store_file(path, self.paths.real_root())
+        _, fd = self.paths.open_file(run, file)
         try:
             size = os.fstat(fd).st_size
             start = max(0, size + offset) if offset < 0 else offset

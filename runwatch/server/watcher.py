@@ -30,7 +30,7 @@ from ..store import layout, summary
 from . import inotify
 from .disk_work import DiskWork
 from .loop_slices import SLICE_S, SlicedCalls
-from .paths import Refused, StorePaths, check_run_name, open_store_file
+from .paths import Refused, StorePaths, check_run_name
 from .root_watch import ROOT_KEY, RootWatch
 from .startup_heap import freeze_startup_heap
 from .watch_jobs import InotifyAttach, RefreshJob, SnapshotJob
@@ -412,7 +412,7 @@ class StoreWatcher:
     def _read_bytes(self, run: str, file: str, start: int, count: int) -> bytes | None:
         """`count` bytes of a store file at `start`, checked like an HTTP read; None if not all."""
         try:
-            fd = open_store_file(self.paths.store_file(run, file), self.paths.real_root())
+            _, fd = self.paths.open_file(run, file)
         except (Refused, OSError):
             return None
         try:

@@ -18,7 +18,7 @@ import numpy as np
 from ...store import info as info_file
 from ...store import layout, npr, safe_read
 from ...store.errors import BadInfo, BadNpr
-from ..paths import Refused, StorePaths, open_store_file
+from ..paths import Refused, StorePaths
 
 TIME = npr.TIME_FIELD
 NAT = np.iinfo(np.int64).min
@@ -123,9 +123,7 @@ class OpenFile:
     def __init__(self, paths: StorePaths, run_dir: Path, name: str):
         self.name = name
         try:
-            path = paths.store_file(run_dir.name, name)
-            self.fd = open_store_file(path, paths.real_root())
-            self.path = path
+            self.path, self.fd = paths.open_file(run_dir.name, name)
         except Refused as refused:
             reason = refused.message.removeprefix(f"{name!r}: ")
             if refused.status == 404:
@@ -137,7 +135,9 @@ class OpenFile:
             # as the browser skips it.
             self.empty = self.stamp.size == 0
             self.layout = (
-                None if self.empty else npr.parse_header(path, npr._header_bytes(path, self.fd))
+                None
+                if self.empty
+                else npr.parse_header(self.path, npr._header_bytes(self.path, self.fd))
             )
             self.dtype = None if self.empty else record_dtype(self.layout)
         except BadNpr as error:
