@@ -60,11 +60,11 @@ async function waitForServer(url, deadlineMs, server) {
 /**
  * Spawn `jupyter lab` on 127.0.0.1:`port` (detached, in its own process
  * group) with `root` as its root and working directory, `token`, no news or
- * update checks and the app exposed to the page as `window.jupyterapp`.
- * The caller waits for it (`waitForServer`) and stops it (`killGroup`).
+ * update checks and the app exposed to the page as `window.jupyterapp`;
+ * the server's background summaries only with `ahead`. The caller waits for it (`waitForServer`) and stops it (`killGroup`).
  * Returns the child and the tail of its stderr.
  */
-function spawnLab({ port, token, root, env }) {
+function spawnLab({ port, token, root, env, ahead = false }) {
   const child = spawn(
     JUPYTER,
     [
@@ -78,7 +78,10 @@ function spawnLab({ port, token, root, env }) {
       `--ServerApp.root_dir=${root}`,
       '--LabApp.news_url=None',
       '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-      '--LabApp.expose_app_in_browser=True'
+      '--LabApp.expose_app_in_browser=True',
+      // The background summaries (docs/server-api.md) off unless asked for:
+      // the benches' "first review" figures are of a cold server.
+      ...(ahead ? [] : ['--Runwatch.lod_warm_runs=0'])
     ],
     { cwd: root, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] }
   );

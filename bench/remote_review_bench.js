@@ -4,7 +4,7 @@
  * direction, +20 ms round trip, one link shared by every connection) between
  * them, beside the same review over plain loopback as the baseline.
  *
- *     node bench/remote_review_bench.js [--quick] [--glob] [--reps 3]
+ *     node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--reps 3]
  *         [--store /tmp/runwatch-big-store] [--mbit 100] [--rtt-ms 20] [--timeout-min 45]
  *
  * The store is issue 10's shape, made once by bench/big_store.py and reused:
@@ -20,6 +20,11 @@
  *   kernel round trip included; bytes server → browser through the proxy in
  *   that interval; the server's resident memory above idle at its peak;
  * - later review: the same cell run again in the same page.
+ * With `--ahead` the servers summarise the newest runs in the background
+ * (docs/server-api.md, "Summaries built ahead") and the page opens once
+ * the server's log says that pass is done: "first" is then a fresh page
+ * (empty HTTP cache) on a server whose summaries were built before anyone
+ * asked, the usual case for runs written while the server ran.
  * Prints the median of the repetitions, and the targets. Stops everything
  * at the end or at the timeout.
  */
@@ -48,13 +53,14 @@ const {
 const shapingProxy = require('./shaping_proxy');
 
 const USAGE =
-  'usage: node bench/remote_review_bench.js [--quick] [--glob] [--reps 3] ' +
+  'usage: node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--reps 3] ' +
   '[--store DIR] [--mbit 100] [--rtt-ms 20] [--timeout-min 45]';
 
 function parseArgs(argv) {
   const options = {
     quick: false,
     glob: false,
+    ahead: false,
     reps: 3,
     store: path.join(os.tmpdir(), 'runwatch-big-store'),
     mbit: 100,
@@ -63,7 +69,7 @@ function parseArgs(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
-    if (key === 'quick' || key === 'glob') {
+    if (key === 'quick' || key === 'glob' || key === 'ahead') {
       options[key] = true;
     } else if (key in options && i + 1 < argv.length) {
       options[key] = key === 'store' ? argv[++i] : Number(argv[++i]);
@@ -135,15 +141,25 @@ async function onePage({
   // (`$XDG_CACHE_HOME/runwatch/lod`) start empty, so "first" is cold.
   const cache = fs.mkdtempSync(path.join(tmp, 'cache-'));
   const env = { ...process.env, RUNWATCH_ROOT: store, XDG_CACHE_HOME: cache };
-  const { child: server, log } = spawnLab({ port, token, root: tmp, env });
+  const { child: server, log } = spawnLab({
+    port,
+    token,
+    root: tmp,
+    env,
+    ahead: options.ahead
+  });
   let proxy;
   let context;
+  let aheadS;
   try {
     await waitForServer(
       `http://127.0.0.1:${port}/api/status?token=${token}`,
       Date.now() + 90000,
       server
     );
+    if (options.ahead) {
+      aheadS = await summarisedAhead(log, Date.now() + 300000);
+    }
     if (proxied) {
       proxy = await shapingProxy.start({
         targetPort: port,
@@ -185,7 +201,7 @@ async function onePage({
     const first = await measure();
     await sleep(2000); // the first review's PNG snapshot and other after-work
     const later = first.timedOut ? first : await measure();
-    return { first, later };
+    return { first, later, aheadS };
   } catch (error) {
     console.error(
       `remote_review_bench: server log tail:\n${log().slice(-3000)}`
@@ -198,6 +214,19 @@ async function onePage({
     await waitExit(server, 10000);
     killGroup(server, 'SIGKILL');
   }
+}
+
+/** Wait for the server's log line of its first background pass; its seconds. */
+async function summarisedAhead(log, deadline) {
+  const line = /summarised (\d+) channels of (\d+) runs ahead .* in ([\d.]+) s/;
+  while (Date.now() < deadline) {
+    const found = log().match(line);
+    if (found) {
+      return Number(found[3]);
+    }
+    await sleep(250);
+  }
+  throw new Error('the server logged no background pass in 5 minutes');
 }
 
 const median = values => {
@@ -264,9 +293,11 @@ async function main() {
           tmp
         });
         samples[proxied ? 'proxied' : 'local'].push(result);
-        const { first, later } = result;
+        const { first, later, aheadS } = result;
+        const ahead =
+          aheadS === undefined ? '' : ` (summarised ahead in ${aheadS} s)`;
         console.log(
-          `  rep ${rep + 1} ${proxied ? 'proxied' : 'local  '}: first ${first.timedOut ? 'timed out' : seconds(first.ms)}` +
+          `  rep ${rep + 1} ${proxied ? 'proxied' : 'local  '}${ahead}: first ${first.timedOut ? 'timed out' : seconds(first.ms)}` +
             (proxied ? ` ${mb(first.down)}` : '') +
             `, later ${later.timedOut ? 'timed out' : seconds(later.ms)}` +
             (proxied ? ` ${mb(later.down)}` : '') +
@@ -275,7 +306,8 @@ async function main() {
         );
       }
     }
-    const glob = options.glob ? 'glob ' : '';
+    const glob =
+      (options.glob ? 'glob ' : '') + (options.ahead ? 'ahead, ' : '');
     // The issue's targets; a glob has one (first complete render, local).
     const targets = options.glob
       ? ['', '', 'target ≤ 1.5 s', '']

@@ -24,3 +24,16 @@ def _load_jupyter_server_extension(server_app) -> None:
     web_app.settings["runwatch"] = ServedStore(root, settings)
     web_app.add_handlers(".*$", routes(web_app.settings["base_url"]))
     server_app.log.info("runwatch: serving the run store at %s", root)
+    if settings.lod_warm_runs > 0:
+        from .series_handlers import lod_service
+        from .warmup import Warmup
+
+        warmup = Warmup(
+            web_app.settings["runwatch"].listing,
+            lambda: lod_service(web_app.settings),
+            settings.lod_warm_runs,
+            settings.lod_warm_interval,
+            server_app.log,
+        )
+        web_app.settings["runwatch_warmup"] = warmup
+        warmup.start()

@@ -69,6 +69,23 @@ class Runwatch(Configurable):
         ),
     ).tag(config=True)
 
+    lod_warm_runs = Int(
+        50,
+        help=(
+            "How many of the newest runs the server summarises in the background, at the "
+            "rule a review opens at (60 s), so their first review reads no rows; 0: none "
+            "(docs/server-api.md)."
+        ),
+    ).tag(config=True)
+
+    lod_warm_interval = Float(
+        60.0,
+        help=(
+            "Seconds between the background passes, which extend the summaries of runs "
+            "being written from their appended rows."
+        ),
+    ).tag(config=True)
+
     def store_root(self, root_dir: str) -> Path:
         """$RUNWATCH_ROOT (relative to the cwd, as the writer reads it), else `root`, else
         `output/pavlov`, both relative to `root_dir`; absolute, and need not exist."""

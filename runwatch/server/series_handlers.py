@@ -49,9 +49,9 @@ WORKERS = 2
 GZIP_LEVEL = 1
 GZIP_STRATEGY = zlib.Z_HUFFMAN_ONLY
 CSV_GZIP_LEVEL = 1  # CSV text shrinks about 3x even at 1; its chunks are 1 MB
-# The pool's ranks: short jobs, then a zoom's frames, then whole-span loads, and the
-# summaries' disk entries once no frame waits.
-SHORT, ZOOM, SPAN, PERSIST = 0, 1, 2, 3
+# The pool's ranks: short jobs, then a zoom's frames, then whole-span loads, the
+# summaries' disk entries once no frame waits, and last the background pass (warmup.py).
+SHORT, ZOOM, SPAN, PERSIST, WARM = 0, 1, 2, 3, 4
 _pool: FramePool | None = None
 _arrivals = itertools.count()
 
@@ -61,6 +61,22 @@ def pool() -> FramePool:
     if _pool is None:
         _pool = FramePool(WORKERS, "runwatch-lod")
     return _pool
+
+
+def lod_service(settings: dict) -> SeriesService:
+    """The server's one SeriesService (its cache is shared by every request and the
+    background pass), made on first use from the web app's `settings`."""
+    service = settings.get("runwatch_lod")
+    if service is None:
+        config = settings["runwatch"].settings
+        limit_mb = getattr(config, "lod_cache_mb", DEFAULT_CACHE_BYTES >> 20)
+        disk_mb = int(getattr(config, "lod_disk_cache_mb", 0))
+        folder = getattr(config, "lod_disk_cache_dir", "")
+        folder = Path(folder).expanduser() if folder else default_folder()
+        disk = DiskCache(folder, disk_mb * 2**20) if disk_mb > 0 else None
+        service = SeriesService(settings["runwatch"].paths, int(limit_mb) * 2**20, disk, later)
+        settings["runwatch_lod"] = service
+    return service
 
 
 def in_thread(rank: int, function, *args) -> asyncio.Future:
@@ -83,18 +99,7 @@ def _log_failure(future) -> None:
 class SeriesAPIHandler(StoreAPIHandler):
     @property
     def service(self) -> SeriesService:
-        """One per server (its cache is shared by every request)."""
-        service = self.settings.get("runwatch_lod")
-        if service is None:
-            settings = self.store.settings
-            limit_mb = getattr(settings, "lod_cache_mb", DEFAULT_CACHE_BYTES >> 20)
-            disk_mb = int(getattr(settings, "lod_disk_cache_mb", 0))
-            folder = getattr(settings, "lod_disk_cache_dir", "")
-            folder = Path(folder).expanduser() if folder else default_folder()
-            disk = DiskCache(folder, disk_mb * 2**20) if disk_mb > 0 else None
-            service = SeriesService(self.store.paths, int(limit_mb) * 2**20, disk, later)
-            self.settings["runwatch_lod"] = service
-        return service
+        return lod_service(self.settings)
 
     async def not_modified(self, found, specs, params) -> bool:
         """Set the answer's ETag and Cache-Control; True (and a 304 sent) when the

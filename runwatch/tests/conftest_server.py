@@ -16,6 +16,16 @@ from pytest_jupyter.jupyter_server import *  # its fixtures and async-test hooks
 FAKE_SECRET = "FAKE-SECRET-d41d8cd98f00"
 
 
+@pytest.fixture(autouse=True)
+def no_background_pass(monkeypatch):
+    """The servers' background summaries (warmup.py) start only when a test calls them,
+    so no test's counts of rows read or entries written depend on when a timer fired;
+    test_lod_warmup.py runs the timer itself."""
+    from runwatch.server import warmup
+
+    monkeypatch.setattr(warmup, "START_DELAY_S", 10**6)
+
+
 @pytest.fixture
 def jp_server_config(store: Path):
     return {"ServerApp": {"jpserver_extensions": {"runwatch": True}}}

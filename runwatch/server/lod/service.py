@@ -61,6 +61,16 @@ class SeriesService:
             reason = f"{spec.name}: the server failed ({type(error).__name__})"
             return wire.error_frame(spec.name, spec.kind, reason, extra)
 
+    def warm(self, run: RunChannels, spec: ChannelSpec, rule: str | int) -> None:
+        """Build or extend the channel's series at `rule` before anyone asks (warm.py);
+        a channel that can't be read is left for a request to report."""
+        try:
+            self.cache.series(run, spec, rule)
+        except (ChannelError, OSError):
+            pass
+        except Exception:  # a bug or a file no check foresaw: the request will say
+            log.debug("runwatch: warming %r failed", spec.name, exc_info=True)
+
     def group_frame(self, runs, failed, channel, request) -> bytes:
         """One channel's grouped frame over `runs` (group_frame.py)."""
         return group_frame.frame(
