@@ -23,10 +23,11 @@ const {
 /**
  * A fresh `jupyter lab` whose RUNWATCH_ROOT is `store`, answering: its own
  * folder `tmp` (`prefix`-named) and summary cache, or `cacheHome` when
- * given (a cache kept across labs, as a restarted server's). `log()` is the
- * tail of its stderr; `stop()` ends it and removes `tmp`.
+ * given (a cache kept across labs, as a restarted server's); its background
+ * summaries only with `ahead`. `log()` is the tail of its stderr; `stop()`
+ * ends it and removes `tmp`.
  */
-async function startLab({ store, prefix, cacheHome }) {
+async function startLab({ store, prefix, cacheHome, ahead = false }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const port = await freePort();
   const token = crypto.randomBytes(16).toString('hex');
@@ -35,7 +36,13 @@ async function startLab({ store, prefix, cacheHome }) {
     RUNWATCH_ROOT: store,
     XDG_CACHE_HOME: cacheHome ?? path.join(tmp, 'cache')
   };
-  const { child: server, log } = spawnLab({ port, token, root: tmp, env });
+  const { child: server, log } = spawnLab({
+    port,
+    token,
+    root: tmp,
+    env,
+    ahead
+  });
   const stop = async () => {
     killGroup(server);
     await waitExit(server, 10000);
