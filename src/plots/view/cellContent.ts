@@ -7,7 +7,31 @@ import { IPlotsData } from '../data/plotsData';
 import { IGridMember, shortRunName } from '../series/grid';
 import { IChannelSeries, PlotRule } from '../series/series';
 import { IPlotEntry } from '../series/traces';
-import { ICellContent } from './plotCell';
+import { IPlotMark } from '../series/steerMarks';
+
+/** What a cell draws: its plot entries and every channel's error. */
+export interface ICellContent {
+  readonly entries: readonly IPlotEntry[];
+  /** `run: channel: reason` for each channel that can't be drawn. */
+  readonly errors: readonly string[];
+  /** Every row of the cell's channels and runs, as CSV. */
+  readonly csv: () => Promise<Blob>;
+  /** Where the server streams that CSV as a download, if it can. */
+  readonly csvUrl?: () => string | undefined;
+  readonly runs: readonly string[];
+  /** The x range the grid's plots share when not zoomed (`gridSpan`). */
+  readonly xSpan?: readonly [number, number];
+  /** The channel x is (a step or counter); none: time. */
+  readonly xChannel?: string;
+  /** The EMA weight drawn over each line (0 or none: off). */
+  readonly smoothing?: number;
+  /** Legend entries (runs, or labels) hidden in every plot of the grid. */
+  readonly hidden?: ReadonlySet<string>;
+  /** Params changed while the runs trained: a dotted line each. */
+  readonly marks?: readonly IPlotMark[];
+  /** The grid shows one legend for all plots (the params table). */
+  readonly sharedLegend?: boolean;
+}
 
 /** The part of `IPlotsData` a plot's content is read from. */
 export type ICellData = Pick<

@@ -1,6 +1,7 @@
 import { channelSeries } from '../series/series';
 import { IPlotEntry } from '../series/traces';
-import { ICellContent, PlotCell } from './plotCell';
+import { ICellContent } from './cellContent';
+import { PlotCell } from './plotCell';
 import { IPlotly, IPlotlyDiv } from './plotly';
 import { plotTheme } from './theme';
 

@@ -2,41 +2,20 @@
  * One plot of the grid (one group): a plotly div, its export buttons, and
  * its channels' errors. Re-resolves from full-resolution columns on zoom.
  */
-import { IPlotMark, markLayout } from '../series/steerMarks';
-import { plotlyText } from '../series/plotlyText';
 import { exportFileName } from '../series/csv';
-import { axisDomains } from '../series/scales';
+import { ICellContent } from './cellContent';
+import { download, downloadUrl } from './download';
 import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';
+import { MARGIN, PLOT_HEIGHT, plotLayout } from './plotLayout';
 import { toCanvasTraces } from './canvasTraces';
 import { downloadPlotPng } from './png';
-import { IPlotTheme, themeLayout } from './theme';
+import { axisRange, sameRange } from './relayoutRange';
+import { IPlotTheme } from './theme';
 import { addLineSamples, TraceCanvas } from './traceCanvas';
 import { buildUnderPointer, SketchCanvas } from './sketchCanvas';
-import { LEGEND_TOP } from './plotSketch';
-import {
-  appendedPoints,
-  buildPlot,
-  IAppended,
-  axisName,
-  IPlot,
-  IPlotAxis,
-  IPlotEntry,
-  percentRange
-} from '../series/traces';
-
-/** Margins of the plot area inside the cell, in pixels. */
-const MARGIN = { l: 46, r: 12, t: 32, b: 26 };
-
-/** The plot's height; the width follows the grid. */
-export const PLOT_HEIGHT = 250;
-
-/** Each y axis past the first adds this much height (`scaleGroups`). */
-export const EXTRA_AXIS_HEIGHT = 150;
-
-/** Room above each stacked axis for its channels' labels, in pixels. */
-const AXIS_LABEL_HEIGHT = 16;
+import { appendedPoints, buildPlot, IAppended, IPlot } from '../series/traces';
 
 const CONFIG = {
   displaylogo: false,
@@ -45,30 +24,6 @@ const CONFIG = {
   doubleClick: 'autosize',
   showTips: false
 };
-
-/** What a cell draws: its plot entries and every channel's error. */
-export interface ICellContent {
-  readonly entries: readonly IPlotEntry[];
-  /** `run: channel: reason` for each channel that can't be drawn. */
-  readonly errors: readonly string[];
-  /** Every row of the cell's channels and runs, as CSV. */
-  readonly csv: () => Promise<Blob>;
-  /** Where the server streams that CSV as a download, if it can. */
-  readonly csvUrl?: () => string | undefined;
-  readonly runs: readonly string[];
-  /** The x range the grid's plots share when not zoomed (`gridSpan`). */
-  readonly xSpan?: readonly [number, number];
-  /** The channel x is (a step or counter); none: time. */
-  readonly xChannel?: string;
-  /** The EMA weight drawn over each line (0 or none: off). */
-  readonly smoothing?: number;
-  /** Legend entries (runs, or labels) hidden in every plot of the grid. */
-  readonly hidden?: ReadonlySet<string>;
-  /** Params changed while the runs trained: a dotted line each. */
-  readonly marks?: readonly IPlotMark[];
-  /** The grid shows one legend for all plots (the params table). */
-  readonly sharedLegend?: boolean;
-}
 
 export class PlotCell {
   constructor(
@@ -244,7 +199,12 @@ export class PlotCell {
         : traces
     );
     const layout: Record<string, unknown> = {
-      ...this._layout(plot, theme, content),
+      ...plotLayout(plot, theme, content, {
+        group: this.group,
+        logY: this._log,
+        yZoom: this._yRange,
+        xRevision: this._xRevision
+      }),
       width,
       hovermode: this._many ? 'x' : 'x unified'
     };
@@ -466,169 +426,6 @@ export class PlotCell {
     this.node.remove();
   }
 
-  private _layout(
-    plot: IPlot,
-    theme: IPlotTheme,
-    content: ICellContent
-  ): Record<string, unknown> {
-    const base = themeLayout(theme);
-    const legend = content.entries.some(e => e.showLegend && e.legend);
-    const legendCount = content.entries.filter(e => e.showLegend).length;
-    const showLegend = legend && legendCount > 0 && !content.sharedLegend;
-    const layout: Record<string, unknown> = {
-      ...base,
-      title: {
-        text: this.group,
-        x: 0.01,
-        xanchor: 'left',
-        y: 0.98,
-        font: { size: 12, color: theme.text }
-      },
-      height: PLOT_HEIGHT,
-      autosize: false,
-      // plotly would push the top margin there for the legend's row anyway:
-      // given, the sketch knows where the plot area starts.
-      margin: showLegend ? { ...MARGIN, t: LEGEND_TOP } : MARGIN,
-      showlegend: showLegend,
-      legend: {
-        orientation: 'h',
-        x: 1,
-        xanchor: 'right',
-        y: 1,
-        yanchor: 'bottom',
-        bgcolor: 'rgba(0,0,0,0)',
-        font: { size: 10, color: theme.mutedText }
-      },
-      // One tooltip for the x under the cursor, every trace's value in it.
-      hovermode: 'x unified',
-      hoverlabel: { namelength: -1 },
-      dragmode: 'zoom',
-      uirevision: 'user',
-      xaxis: {
-        ...(base.xaxis as object),
-        tickmode: 'array',
-        tickvals: plot.xTicks.vals,
-        ticktext: plot.xTicks.text,
-        // Seconds since the run started, or `step 12.3k` on a counter x.
-        hoverformat: plot.xHoverTitle ? '.4~s' : '.1f',
-        ...(plot.xHoverTitle
-          ? { unifiedhovertitle: { text: plot.xHoverTitle } }
-          : {}),
-        // The grid's shared span when not zoomed, never plotly's own fit;
-        // a new revision after each user change, so plotly applies ours.
-        range: [...plot.xExtent],
-        autorange: false,
-        uirevision: `x${this._xRevision}`,
-        zeroline: false
-      },
-      yaxis: this._yAxis(plot.axes[0], base, this._yRange)
-    };
-    const laid =
-      plot.axes.length > 1
-        ? this._stackedLayout(layout, plot.axes, base, theme)
-        : layout;
-    if (!content.marks?.length) {
-      return laid;
-    }
-    const marks = markLayout(
-      content.marks,
-      plot.xExtent[0],
-      plot.xExtent[1],
-      theme.mutedText
-    );
-    return {
-      ...laid,
-      shapes: marks.shapes,
-      annotations: [
-        ...((laid.annotations as unknown[] | undefined) ?? []),
-        ...marks.annotations
-      ]
-    };
-  }
-
-  /**
-   * One y axis: log or linear (the log toggle applies to every axis), a
-   * percent axis 0–100 % unless zoomed.
-   */
-  private _yAxis(
-    axis: IPlotAxis,
-    base: Record<string, unknown>,
-    zoom: [number, number] | undefined
-  ): Record<string, unknown> {
-    const range = zoom ? { range: [...zoom], autorange: false } : undefined;
-    if (this._log) {
-      return {
-        ...(base.yaxis as object),
-        type: 'log',
-        ...(range ?? { autorange: true }),
-        zeroline: false
-      };
-    }
-    return {
-      ...(base.yaxis as object),
-      tickmode: 'array',
-      tickvals: axis.yTicks.vals,
-      ticktext: axis.yTicks.text,
-      ...(range ??
-        (axis.style === 'percent'
-          ? { range: percentRange(axis.yExtent), autorange: false }
-          : (flatRange(axis) ?? { autorange: true }))),
-      zeroline: false
-    };
-  }
-
-  /**
-   * Channels of unrelated scales as sub-plots stacked on one x axis, the
-   * first axis on top, each labelled with its channels, the cell taller by
-   * `EXTRA_AXIS_HEIGHT` per extra axis.
-   *
-   * #### Notes
-   * Sub-plots, not a right-hand `yaxis2` overlaid: each line stays against
-   * the ticks it is read by, and three scales fit as well as two. Only the
-   * first axis's y zoom is kept across redraws (`axisRange` reads
-   * `yaxis`); x zoom works from any sub-plot, the x axis being shared.
-   */
-  private _stackedLayout(
-    layout: Record<string, unknown>,
-    axes: readonly IPlotAxis[],
-    base: Record<string, unknown>,
-    theme: IPlotTheme
-  ): Record<string, unknown> {
-    const extra = axes.length - 1;
-    const height = PLOT_HEIGHT + EXTRA_AXIS_HEIGHT * extra;
-    const margin = { ...MARGIN, t: MARGIN.t + AXIS_LABEL_HEIGHT };
-    const domains = axisDomains(
-      axes.length,
-      height - margin.t - margin.b,
-      AXIS_LABEL_HEIGHT + 6
-    );
-    const stacked: Record<string, unknown> = {
-      ...layout,
-      height,
-      margin,
-      // One tooltip lists the lines of every sub-plot at that x.
-      hoversubplots: 'axis',
-      xaxis: { ...(layout.xaxis as object), anchor: axisName(extra) },
-      annotations: axes.map((axis, k) => ({
-        text: plotlyText(axis.labels.join(', ')),
-        xref: 'paper',
-        yref: 'paper',
-        x: 0,
-        y: domains[k][1],
-        xanchor: 'left',
-        yanchor: 'bottom',
-        showarrow: false,
-        font: { size: 10, color: theme.mutedText }
-      }))
-    };
-    axes.forEach((axis, k) => {
-      const key = k === 0 ? 'yaxis' : `yaxis${k + 1}`;
-      const yaxis = k === 0 ? layout.yaxis : this._yAxis(axis, base, undefined);
-      stacked[key] = { ...(yaxis as object), domain: domains[k], anchor: 'x' };
-    });
-    return stacked;
-  }
-
   private _onRelayout(event: Record<string, unknown>): void {
     const x = axisRange(event, 'xaxis');
     const y = axisRange(event, 'yaxis');
@@ -685,68 +482,4 @@ export class PlotCell {
   private _frame = '';
   private _axes = '';
   private readonly _errors: HTMLElement;
-}
-
-/**
- * The range a `plotly_relayout` event sets for `axis`: a range, `null` for
- * back to autorange, or `undefined` if the event leaves it alone.
- */
-export function axisRange(
-  event: Record<string, unknown>,
-  axis: 'xaxis' | 'yaxis'
-): [number, number] | null | undefined {
-  if (event[`${axis}.autorange`] === true) {
-    return null;
-  }
-  const pair = event[`${axis}.range`];
-  if (Array.isArray(pair) && pair.length === 2) {
-    return [Number(pair[0]), Number(pair[1])];
-  }
-  const lo = event[`${axis}.range[0]`];
-  const hi = event[`${axis}.range[1]`];
-  if (lo !== undefined && hi !== undefined) {
-    return [Number(lo), Number(hi)];
-  }
-  return undefined;
-}
-
-/**
- * A flat axis (one value) at the range its ticks were made for: plotly's
- * autorange would put it at ±1 whatever the value, and 0.0005's ticks then
- * all fall on one pixel.
- */
-function flatRange(
-  axis: IPlotAxis
-): { range: [number, number]; autorange: false } | undefined {
-  const [lo, hi] = axis.yExtent ?? [NaN, NaN];
-  return lo === hi && axis.yTickRange
-    ? { range: [...axis.yTickRange], autorange: false }
-    : undefined;
-}
-
-function sameRange(
-  a: [number, number] | null,
-  b: [number, number] | undefined
-): boolean {
-  if (a === null || b === undefined) {
-    return a === null && b === undefined;
-  }
-  return a[0] === b[0] && a[1] === b[1];
-}
-
-/** Download `url` as `name` through a temporary link. */
-export function downloadUrl(url: string, name: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-}
-
-/** Save `blob` as `name` through a temporary link. */
-export function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  downloadUrl(url, name);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
