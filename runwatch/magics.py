@@ -19,7 +19,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from .query import is_filter
 from .store import layout, summary
 from .store.errors import RunNotFound, StoreError
-from .store.resolve import resolve_many
+from .store.reading import resolve_many
 from .store.resolve import runs as ordered_runs
 from .widgets import PLOT_LIMIT, show_plots, show_table, show_widget
 

@@ -19,7 +19,8 @@ from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..store.errors import RunNotFound, StoreError
-from ..store.resolve import StoreRootNotAFolder, resolve_many
+from ..store.reading import resolve_many
+from ..store.resolve import StoreRootNotAFolder
 from .json_text import to_json
 from .loop_slices import SLICE_S
 from .paths import MAX_NAME_BYTES, Refused

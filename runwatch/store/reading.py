@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 from . import info as info_file
 from . import layout, npr, summary
-from .resolve import resolve, resolve_many
+from . import resolve as _resolve
+from .resolve import BadQuery, ordered, resolve
 from .resolve import runs as _runs
 
 __all__ = [
@@ -23,6 +24,26 @@ __all__ = [
     "runs",
     "status",
 ]
+
+
+def resolve_many(query: int | str | list | tuple, root: Path | None = None) -> list[str]:
+    """Every run a query (or list of queries) matches, oldest first; none is an error.
+    A filter expression (`lr < 1e-3 and loss.val.last < 0.3`: docs/queries.md) keeps
+    the runs whose table row it matches."""
+    return _resolve.resolve_many(query, root, filtered_runs)
+
+
+def filtered_runs(root: Path, expression: str) -> list[str]:
+    """The runs whose table row a filter expression matches, oldest first; BadQuery
+    for an expression that doesn't parse."""
+    from ..query import QueryError
+    from ..table import store_table  # numpy: only for a filter
+
+    try:
+        rows = store_table(root).table(expression, ["none"])["runs"]
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    return ordered(root, [row["name"] for row in rows])
 
 
 def runs(root: Path | None = None) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -190,29 +191,23 @@ def _is_filter(query: object) -> bool:
     return is_filter(query)
 
 
-def _filtered(root: Path, query: str) -> list[str]:
-    """The runs whose table row a filter expression matches (`lr < 1e-3 and
-    loss.val.last < 0.3`: docs/queries.md), oldest first."""
-    from ..query import QueryError
-    from ..table import store_table  # numpy: only for a filter
-
-    try:
-        rows = store_table(root).table(query, ["none"])["runs"]
-    except QueryError as error:
-        raise BadQuery(str(error)) from None
-    return ordered(root, [row["name"] for row in rows])
-
-
-def resolve_many(query: int | str | list | tuple, root: Path | None = None) -> list[str]:
+def resolve_many(
+    query: int | str | list | tuple,
+    root: Path | None = None,
+    filtered: Callable[[Path, str], list[str]] | None = None,
+) -> list[str]:
     """Every run a query (or list of queries) matches, oldest first; none is an error.
-    A filter expression (`lr < 1e-3`) keeps the runs whose table row it matches."""
+    A filter expression (`lr < 1e-3`) keeps the runs `filtered(root, expression)` gives
+    (oldest first): the runs table's rows it matches, which `reading.resolve_many`
+    passes; without `filtered` it is matched as a name."""
     root = root or layout.store_root()
     names = list_run_dirs(root)
     queries = list(query) if isinstance(query, (list, tuple)) else [query]
     found: list[str] = []
     for q in queries:
-        is_filter = _is_filter(q) and not _is_run_dir(root, q)  # an exact name still wins
-        matched = _filtered(root, q) if is_filter else _matches(root, q, names)
+        # An exact name still wins over a filter.
+        is_filter = filtered is not None and _is_filter(q) and not _is_run_dir(root, q)
+        matched = filtered(root, q) if is_filter else _matches(root, q, names)
         if not matched:
             why = "No run's table row matches the filter" if is_filter else "No run matches"
             raise _not_found(root, q, names, why)
