@@ -2,7 +2,7 @@
  * A grouped review of 30 runs × 20 channels × 100 k rows in the browser
  * (issue 12's target: ≤ 1.5 s to a complete render).
  *
- *     node bench/group_review_bench.js [--reps 3] [--timeout-min 20]
+ *     node bench/group_review_bench.js [--reps 3] [--timeout-min 20] [--ahead 1]
  *
  * The runs are bench/group_review_store.py's (group_bench.py's writer, with
  * params lr (3 values) × seed (10); made once and reused). Each repetition
@@ -19,6 +19,10 @@
  * timing of `runwatch/api` requests by kind (a run's listing, `group`, a
  * run's `series`): when the first started and the last answer ended, and
  * the longest time from a request sent to its last byte (the server's part).
+ * With `--ahead 1` the labs summarise the newest runs in the background
+ * (docs/server-api.md, "Summaries built ahead") and each notebook opens
+ * once that pass is done: "cold" is then a first review of runs the server
+ * summarised before anyone asked.
  */
 'use strict';
 
@@ -35,7 +39,7 @@ const {
 const { duration, figureLine, median, withLab } = require('./lab_harness');
 
 function parseArgs(argv) {
-  const options = { reps: 3, 'timeout-min': 20 };
+  const options = { reps: 3, 'timeout-min': 20, ahead: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     options[argv[i].replace(/^--/, '')] = Number(argv[i + 1]);
   }
@@ -144,7 +148,7 @@ async function failOnStderr(page, done) {
  * second lab over the first one's disk cache (a server restart): the magic
  * once more. [cold, warm, after a restart].
  */
-async function coldAndWarm(browser, store, magic, timeoutMs) {
+async function coldAndWarm(browser, store, magic, timeoutMs, ahead) {
   const cacheHome = fs.mkdtempSync(
     path.join(os.tmpdir(), 'runwatch-group-review-cache-')
   );
@@ -155,7 +159,8 @@ async function coldAndWarm(browser, store, magic, timeoutMs) {
       cacheHome,
       magic,
       ['cold.ipynb', 'warm.ipynb'],
-      timeoutMs
+      timeoutMs,
+      ahead
     );
     const [restart] = await reviewsInLab(
       browser,
@@ -163,7 +168,8 @@ async function coldAndWarm(browser, store, magic, timeoutMs) {
       cacheHome,
       magic,
       ['restart.ipynb'],
-      timeoutMs
+      timeoutMs,
+      ahead
     );
     return [cold, warm, restart];
   } finally {
@@ -178,13 +184,15 @@ async function reviewsInLab(
   cacheHome,
   magic,
   notebooks,
-  timeoutMs
+  timeoutMs,
+  ahead
 ) {
   return withLab(
     {
       browser,
       store,
       cacheHome,
+      ahead,
       viewport: { width: 1600, height: 1000 },
       prefix: 'runwatch-group-review-bench'
     },
@@ -240,7 +248,13 @@ async function main() {
       const order = rep % 2 ? ['baseline', 'grouped'] : ['grouped', 'baseline'];
       for (const which of order) {
         samples[which].push(
-          await coldAndWarm(browser, root, cases[which], timeoutMs)
+          await coldAndWarm(
+            browser,
+            root,
+            cases[which],
+            timeoutMs,
+            options.ahead > 0
+          )
         );
       }
     }
@@ -249,7 +263,10 @@ async function main() {
   }
   const shape = s => `${s.plots} plots, ${s.traces} traces`;
   console.log(
-    `grouped review of ${runs.length} runs x 20 channels x 100 k rows (lr x seed), medians of ${options.reps}:`
+    `grouped review of ${runs.length} runs x 20 channels x 100 k rows (lr x seed), medians of ${options.reps}` +
+      (options.ahead
+        ? ', summarised ahead ("cold": the first review after the background pass):'
+        : ':')
   );
   const rows = [
     ['grouped (--group auto), cold', samples.grouped.map(([cold]) => cold)],

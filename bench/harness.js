@@ -92,6 +92,19 @@ function spawnLab({ port, token, root, env, ahead = false }) {
   return { child, log: () => log };
 }
 
+/** Wait for the server's log line of its first background pass; its seconds. */
+async function summarisedAhead(log, deadline) {
+  const line = /summarised (\d+) channels of (\d+) runs ahead .* in ([\d.]+) s/;
+  while (Date.now() < deadline) {
+    const found = log().match(line);
+    if (found) {
+      return Number(found[3]);
+    }
+    await sleep(250);
+  }
+  throw new Error('the server logged no background pass in 5 minutes');
+}
+
 /** Debian's Chromium, headless, with the Galata config's flags. */
 function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -184,6 +197,7 @@ module.exports = {
   freePort,
   waitForServer,
   spawnLab,
+  summarisedAhead,
   launchChromium,
   firstLine,
   killGroup,

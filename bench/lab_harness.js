@@ -17,6 +17,7 @@ const {
   killGroup,
   spawnLab,
   waitExit,
+  summarisedAhead,
   waitForServer
 } = require('./harness');
 
@@ -24,8 +25,9 @@ const {
  * A fresh `jupyter lab` whose RUNWATCH_ROOT is `store`, answering: its own
  * folder `tmp` (`prefix`-named) and summary cache, or `cacheHome` when
  * given (a cache kept across labs, as a restarted server's); its background
- * summaries only with `ahead`. `log()` is the tail of its stderr; `stop()`
- * ends it and removes `tmp`.
+ * summaries only with `ahead`, and then it answers once their first pass is
+ * done (`aheadS`: how long it took). `log()` is the tail of its stderr;
+ * `stop()` ends it and removes `tmp`.
  */
 async function startLab({ store, prefix, cacheHome, ahead = false }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
@@ -55,12 +57,15 @@ async function startLab({ store, prefix, cacheHome, ahead = false }) {
       Date.now() + 120000,
       server
     );
+    const aheadS = ahead
+      ? await summarisedAhead(log, Date.now() + 300000)
+      : undefined;
+    return { tmp, port, token, log, stop, aheadS };
   } catch (error) {
     console.error(`${prefix}: server log tail:\n${log().slice(-3000)}`);
     await stop();
     throw error;
   }
-  return { tmp, port, token, log, stop };
 }
 
 /**
@@ -68,11 +73,15 @@ async function startLab({ store, prefix, cacheHome, ahead = false }) {
  * (`startLab`) in `browser` (a new context of `viewport`); everything is
  * stopped and the server's folder removed afterwards.
  */
-async function withLab({ browser, store, viewport, prefix, cacheHome }, body) {
+async function withLab(
+  { browser, store, viewport, prefix, cacheHome, ahead },
+  body
+) {
   const { tmp, port, token, log, stop } = await startLab({
     store,
     prefix,
-    cacheHome
+    cacheHome,
+    ahead
   });
   let context;
   try {

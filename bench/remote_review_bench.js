@@ -42,6 +42,7 @@ const {
   launchChromium,
   sleep,
   spawnLab,
+  summarisedAhead,
   waitExit,
   waitForServer
 } = require('./harness');
@@ -214,19 +215,6 @@ async function onePage({
     await waitExit(server, 10000);
     killGroup(server, 'SIGKILL');
   }
-}
-
-/** Wait for the server's log line of its first background pass; its seconds. */
-async function summarisedAhead(log, deadline) {
-  const line = /summarised (\d+) channels of (\d+) runs ahead .* in ([\d.]+) s/;
-  while (Date.now() < deadline) {
-    const found = log().match(line);
-    if (found) {
-      return Number(found[3]);
-    }
-    await sleep(250);
-  }
-  throw new Error('the server logged no background pass in 5 minutes');
 }
 
 const median = values => {

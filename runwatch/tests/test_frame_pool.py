@@ -44,3 +44,14 @@ def test_it_runs_on_as_many_threads_as_it_was_given():
     both = threading.Barrier(2, timeout=5)  # breaks unless two jobs run at once
     futures = [pool.submit((0, i), both.wait) for i in range(2)]
     assert sorted(f.result(timeout=5) for f in futures) == [0, 1]
+
+
+def test_a_job_computes_as_many_frames_as_take_about_five_ms():
+    from runwatch.server.series_handlers import BATCH_S, MAX_BATCH, frames_of, next_batch
+
+    assert next_batch(0.030) == 1  # a cold 1 M-row channel: alone, streamed at once
+    assert next_batch(BATCH_S / 3) == 3
+    assert next_batch(0.0003) == MAX_BATCH  # from warm summaries: batched
+    assert next_batch(0.0) == MAX_BATCH
+    frames, seconds = frames_of(lambda item: bytes([item]), [3, 1, 2])
+    assert frames == [b"\x03", b"\x01", b"\x02"] and seconds >= 0
