@@ -4,9 +4,9 @@ pixels need, or every row as CSV (docs/server-api.md, "Series" and "CSV").
 All file work runs in this module's own pool of 2 threads, never on the IOLoop, so
 a big or hostile file can't stall the server's other requests. The pool runs short
 jobs (a run's listing, a validator) first, then a zoom's frames, then whole-span ones,
-each request's in the order the requests came (frame_pool.py). Each channel's frame
-is written and flushed as soon as it is computed, in request order (gzip-compressed
-when the browser accepts it, one flush per frame).
+each request's in the order the requests came (frame_pool.py). The channels' frames
+are written and flushed as they are computed, in request order, quick ones in
+batches (gzip-compressed when the browser accepts it, one flush per batch).
 
 Answers carry an ETag (lod/validators.py) and an If-None-Match that matches is a 304
 with no body; the answer about a run not written to lately may be kept by the
