@@ -70,6 +70,7 @@ bench: build chromium
 	node bench/shaping_proxy_bench.js
 	node bench/remote_review_bench.js
 	node bench/remote_review_bench.js --glob --reps 1
+	node bench/remote_review_bench.js --glob --ahead --reps 1
 	node bench/zoom_under_load_bench.js
 	node bench/tensorboard_bench.js
 	node bench/zoom_bench.js
