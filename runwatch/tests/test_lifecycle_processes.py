@@ -32,6 +32,9 @@ WRITER = textwrap.dedent(
     import signal, sys, time
     import runwatch
 
+    # Ctrl-C as in a terminal: a shell's background job starts with SIGINT ignored,
+    # and Python then leaves it ignored (the test would wait forever).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     mode = sys.argv[1]
 
     def train(run):
@@ -179,7 +182,8 @@ def test_an_exception_with_the_run_still_open_goes_through_the_users_excepthook(
 def test_ctrl_c_is_failed_as_interrupted(writer, store):
     child = writer("forever")
     child.send_signal(signal.SIGINT)
-    assert child.wait() == -signal.SIGINT  # Python dies by SIGINT after KeyboardInterrupt
+    # Python dies by SIGINT after KeyboardInterrupt.
+    assert child.wait(timeout=DEADLINE_S) == -signal.SIGINT
     found = status_of(the_run(store))
     assert found.status == "failed"
     assert found.reason.startswith("interrupted (KeyboardInterrupt) at ")
