@@ -11,6 +11,7 @@ import {
 import { Message, MessageLoop } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { requestAPI } from '../client/requestAPI';
+import { download } from '../download';
 import { RunsDataModel } from './runsDataModel';
 import { ITableGrid, RunsGrid, TableGridFactory } from './tableGrid';
 import { tableCsv } from './tableCsv';
@@ -354,7 +355,7 @@ export class RunsTableWidget extends Widget {
   private _act(action: TableAction): void {
     if (action === 'csv') {
       const blob = new Blob([this.toCsv()], { type: 'text/csv' });
-      (this._options.download ?? downloadBlob)(blob, 'runwatch-runs.csv');
+      (this._options.download ?? download)(blob, 'runwatch-runs.csv');
       return;
     }
     const runs = this.selectedRuns();
@@ -386,17 +387,4 @@ function fetchTable(request: ITableRequest): Promise<unknown> {
   }
   const query = params.toString();
   return requestAPI<unknown>(query ? `table?${query}` : 'table');
-}
-
-/** Save a blob through a temporary link, as a browser download. */
-function downloadBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // The download has its own copy once started.
-  setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }

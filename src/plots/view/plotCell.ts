@@ -4,7 +4,7 @@
  */
 import { exportFileName } from '../series/csv';
 import { ICellContent } from './cellContent';
-import { download, downloadUrl } from './download';
+import { download, downloadUrl } from '../../download';
 import { HoverList, hoverRows, UNIFIED_HOVER_MAX_LINES } from './hoverList';
 import { logScales } from './logScales';
 import { IPlotly, IPlotlyDiv } from './plotly';

@@ -4,6 +4,7 @@
  * notebook keeps). Each plot comes with its whole legend below it, and a
  * comparison with the params table the review shows above.
  */
+import { downloadUrl } from '../../download';
 import { plotlyDash, svgTraces } from './canvasTraces';
 import { paramsTableData } from './paramsTable';
 import { IPlotly, IPlotlyDiv } from './plotly';
@@ -107,10 +108,7 @@ export async function downloadPlotPng(
   if (!canvas) {
     return;
   }
-  const link = document.createElement('a');
-  link.href = canvas.toDataURL('image/png');
-  link.download = fileName;
-  link.click();
+  downloadUrl(canvas.toDataURL('image/png'), fileName);
 }
 
 /** The params table above the plots of `area`'s view, if it shows one. */

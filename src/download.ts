@@ -1,4 +1,4 @@
-/** Saving what a plot exports, through a temporary link. */
+/** Saving an export (a plot's CSV or PNG, the runs table's CSV) as a browser download. */
 
 /** Download `url` as `name` through a temporary link. */
 export function downloadUrl(url: string, name: string): void {
