@@ -15,30 +15,27 @@ from runwatch.server import warmup as warmup_module
 from runwatch.server.lod import wire
 from runwatch.server.lod.rows import ChannelSpec
 from runwatch.server.lod.service import SeriesService
-from runwatch.server.lod.warm import FileStamps, runs_to_warm
+from runwatch.server.lod.warm import FileStamps, newest_runs, opens_at_warm_rule
 from runwatch.server.series_handlers import lod_service
 from runwatch.server.warmup import Warmup
 from runwatch.tests.lod_store import append_npr, make_run, records
 
 CREATED_S = 1704067200  # lod_store.CREATED
 NEW, OLD, SHORT = "2024-01-03 run-new", "2024-01-02 run-old", "2024-01-04 run-short"
+NEWEST = "2024-01-05 run-newest"
 
 
-def listed(name: str, created_ms, last_write_ms) -> dict:
-    return {"name": name, "created_ms": created_ms, "last_write_ms": last_write_ms}
-
-
-def test_the_newest_runs_a_review_opens_at_60_s_are_warmed():
-    runs = [
-        listed("hour", 0, 3_600_000),
-        listed("short", 0, 599_999),  # opens at 10 s: left alone
-        listed("unknown", None, 5_000_000),  # no _created: can't be placed in time
-        listed("ten minutes", 0, 600_000),
-        listed("older", 0, 7_200_000),
-    ]
-    assert runs_to_warm(runs, 10) == ["hour", "ten minutes", "older"]
-    assert runs_to_warm(runs, 4) == ["hour", "ten minutes"]  # the newest 4, of which 2 open at 60 s
-    assert runs_to_warm(runs, 0) == []
+def test_the_newest_runs_are_warmed_if_they_open_a_review_at_60_s():
+    runs = [{"name": "c"}, {"name": "b"}, {"name": "a"}]
+    assert newest_runs(runs, 2) == ["c", "b"]
+    assert newest_runs(runs, 0) == []
+    created = 10**18
+    file_at = lambda s: (1, 2, 3, created + int(s * 1e9))  # (dev, ino, size, mtime)
+    hour = [("mean", file_at(5)), ("last", file_at(3600), file_at(10))]
+    assert opens_at_warm_rule(created, hour)  # its last write an hour in
+    assert opens_at_warm_rule(created, [("mean", file_at(600))])
+    assert not opens_at_warm_rule(created, [("mean", file_at(599.9))])  # opens at 10 s
+    assert not opens_at_warm_rule(created, [("mean", 2)])  # every file gone (ENOENT)
 
 
 def mean_rows(seconds: np.ndarray, value: float = 1.0) -> np.ndarray:
@@ -49,29 +46,36 @@ def test_file_stamps_say_which_channels_changed(tmp_path: Path):
     run_dir = make_run(tmp_path, "run", {"c": ("mean", [mean_rows(np.arange(0, 700.0))])})
     spec = ChannelSpec("c", "mean", ("stats.c.0.npr",))
     stamps = FileStamps()
-    first = stamps.changed(run_dir, spec)
-    assert first is not None
-    stamps.seen(run_dir, spec, first)
-    assert stamps.changed(run_dir, spec) is None
+
+    def changed() -> bool:
+        return stamps.differs(run_dir, spec, FileStamps.now(run_dir, spec))
+
+    def read() -> None:
+        stamps.seen(run_dir, spec, FileStamps.now(run_dir, spec))
+
+    assert changed()
+    read()
+    assert not changed()
     append_npr(run_dir / "stats.c.0.npr", mean_rows(np.array([700.0])))
-    grown = stamps.changed(run_dir, spec)
-    assert grown is not None and grown != first
-    stamps.seen(run_dir, spec, grown)
+    assert changed()
+    read()
     replacement = tmp_path / "replacement.npr"
     replacement.write_bytes((run_dir / "stats.c.0.npr").read_bytes())
     os.replace(replacement, run_dir / "stats.c.0.npr")  # same bytes, another inode
-    assert stamps.changed(run_dir, spec) is not None
-    stamps.seen(run_dir, spec, stamps.changed(run_dir, spec))
+    assert changed()
+    read()
     (run_dir / "stats.c.0.npr").unlink()
-    assert stamps.changed(run_dir, spec) is not None  # deleted: its errno differs
-    stamps.seen(run_dir, spec, stamps.changed(run_dir, spec))
+    assert changed()  # deleted: its errno differs
+    read()
+    assert not changed()
     stamps.keep_only(set())
-    assert stamps.changed(run_dir, spec) is not None  # forgotten: read again if warmed
+    assert changed()  # forgotten: read again if warmed
 
 
 # ---- through the server -----------------------------------------------------------------
 
 SECONDS = np.arange(0, 1800.0, 0.25)  # 30 minutes: a review opens at 60 s
+LAST = records(np.arange(0, 900.0), [("x", "<f8")], x=1.0)
 
 
 def made_at(run_dir: Path, last_write_s: float) -> Path:
@@ -170,6 +174,19 @@ async def test_a_later_pass_reads_only_the_rows_appended(get, runs, jp_serverapp
     assert service.cache.rows_decoded == before
     assert frames[0][0]["rows"] == len(SECONDS) + len(extra)
     assert frames[0][1]["value"][-1] == 2.0
+
+
+async def test_the_runs_are_listed_again_only_when_the_store_changed(runs, store, jp_serverapp):
+    warmup, _ = served(jp_serverapp)
+    await warmup.one_pass()
+    assert await warmup.one_pass() == (0, 0) and warmup.listings == 1
+    # A run that grows past 10 minutes is found without a listing: its files are read.
+    append_npr(runs[SHORT] / "stats.loss.0.npr", mean_rows(np.arange(100.0, 700.0)))
+    made_at(runs[SHORT], CREATED_S + 700)
+    assert await warmup.one_pass() == (1, 1) and warmup.listings == 1
+    # A new run changes the store's folder: listed, then warmed.
+    made_at(make_run(store, NEWEST, {"acc": ("last", [LAST])}), CREATED_S + 900)
+    assert await warmup.one_pass() == (1, 1) and warmup.listings == 2
 
 
 async def test_a_broken_channel_is_left_for_its_review_to_report(get, runs, jp_serverapp):

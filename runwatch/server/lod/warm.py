@@ -17,19 +17,16 @@ WARM_RULE = 60
 MIN_SPAN_S = 10 * WARM_RULE  # the browser's MIN_DEFAULT_BUCKETS buckets of 60 s
 
 
-def runs_to_warm(summaries: list[dict], limit: int) -> list[str]:
-    """The names of the newest `limit` runs (`summaries` is the listing, newest first)
-    whose span, creation to last write, opens a review at `WARM_RULE`."""
-    names = []
-    for run in summaries[: max(0, limit)]:
-        created, last = run.get("created_ms"), run.get("last_write_ms")
-        if (
-            isinstance(created, int)
-            and isinstance(last, int)
-            and last - created >= MIN_SPAN_S * 1000
-        ):
-            names.append(run["name"])
-    return names
+def newest_runs(summaries: list[dict], limit: int) -> list[str]:
+    """The names of the newest `limit` runs (`summaries` is the listing, newest first)."""
+    return [run["name"] for run in summaries[: max(0, limit)]]
+
+
+def opens_at_warm_rule(created_ns: int, stamps: list[tuple]) -> bool:
+    """Whether a run created at `created_ns` whose channels' files are as `stamps` say
+    (`FileStamps.now` of each) spans the 10 minutes a review opens at 60 s for."""
+    written = [stamp[3] for channel in stamps for stamp in channel[1:] if isinstance(stamp, tuple)]
+    return bool(written) and max(written) - created_ns >= MIN_SPAN_S * 10**9
 
 
 class FileStamps:
@@ -39,11 +36,10 @@ class FileStamps:
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], tuple] = {}
 
-    def changed(self, run_dir: Path, spec: ChannelSpec) -> tuple | None:
-        """The channel's files' stamps now if they differ from those last `seen`, else
-        None. Taken before the files are read: what grows meanwhile is read next pass."""
-        now = self._now(run_dir, spec)
-        return None if now == self._seen.get((str(run_dir), spec.name)) else now
+    def differs(self, run_dir: Path, spec: ChannelSpec, stamps: tuple) -> bool:
+        """Whether `stamps` (`now`, taken before the files are read: what grows meanwhile
+        is read next pass) differ from those last `seen`."""
+        return stamps != self._seen.get((str(run_dir), spec.name))
 
     def seen(self, run_dir: Path, spec: ChannelSpec, stamps: tuple) -> None:
         self._seen[(str(run_dir), spec.name)] = stamps
@@ -54,8 +50,9 @@ class FileStamps:
             del self._seen[key]
 
     @staticmethod
-    def _now(run_dir: Path, spec: ChannelSpec) -> tuple:
-        stamps = []
+    def now(run_dir: Path, spec: ChannelSpec) -> tuple:
+        """(kind, then per file (device, inode, size, mtime_ns) or the errno of its stat)."""
+        stamps: list[object] = []
         for name in spec.files:
             try:
                 st = os.stat(run_dir / name)
