@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import numpy as np
 import pytest
@@ -115,36 +114,23 @@ def jp_server_config(store: Path):
     }
 
 
-@pytest.fixture
-def get(http_server_client, jp_base_url, jp_auth_header):
-    async def fetch(run: str, params: dict):
-        query = urlencode(params, doseq=True, quote_via=quote)
-        response = await http_server_client.fetch(
-            f"{jp_base_url}runwatch/api/runs/{quote(run)}/series?{query}",
-            headers={**dict(jp_auth_header), "Accept-Encoding": "identity"},
-            raise_error=False,
-        )
-        return response.code, response.body
-
-    return fetch
-
-
 def served(jp_serverapp) -> tuple[Warmup, SeriesService]:
     settings = jp_serverapp.web_app.settings
     return settings["runwatch_warmup"], lod_service(settings)
 
 
-async def review(get, run: str, channels: list[str]) -> list[tuple[dict, dict]]:
-    code, body = await get(run, {"channel": channels, "rule": "60", "width": "400"})
+async def review(api, run: str, channels: list[str]) -> list[tuple[dict, dict]]:
+    params = [("channel", c) for c in channels] + [("rule", "60"), ("width", "400")]
+    code, body, _ = await api("runs", run, "series", params=params)
     assert code == 200
     return wire.parse_frames(body)
 
 
-async def test_a_first_review_of_a_warmed_run_reads_no_rows(get, runs, jp_serverapp):
+async def test_a_first_review_of_a_warmed_run_reads_no_rows(api, runs, jp_serverapp):
     warmup, service = served(jp_serverapp)
     assert await warmup.one_pass() == (2, 3)  # NEW's 2 channels and OLD's; not SHORT
     before = service.cache.rows_decoded
-    frames = await review(get, NEW, ["loss", "lr"])
+    frames = await review(api, NEW, ["loss", "lr"])
     assert service.cache.rows_decoded == before  # answered from the summaries
     loss = frames[0][1]
     spike_bucket = slice(3840, 4080)  # 960-1020 s, 240 rows, row 4000 (1000 s) is 1e4
@@ -155,11 +141,11 @@ async def test_a_first_review_of_a_warmed_run_reads_no_rows(get, runs, jp_server
     expected = cold.frame(cold.run(NEW), cold.run(NEW).channels["loss"], 60, 400, None)
     assert wire.parse_frames(expected)[0][1]["value"].tolist() == loss["value"].tolist()
     before = service.cache.rows_decoded
-    await review(get, SHORT, ["loss"])  # not warmed: read when asked
+    await review(api, SHORT, ["loss"])  # not warmed: read when asked
     assert service.cache.rows_decoded - before == 100
 
 
-async def test_a_later_pass_reads_only_the_rows_appended(get, runs, jp_serverapp):
+async def test_a_later_pass_reads_only_the_rows_appended(api, runs, jp_serverapp):
     warmup, service = served(jp_serverapp)
     await warmup.one_pass()
     assert await warmup.one_pass() == (0, 0)  # nothing changed: nothing read
@@ -170,7 +156,7 @@ async def test_a_later_pass_reads_only_the_rows_appended(get, runs, jp_serverapp
     # The last bucket's rows are read again (240 a minute), then the 400 appended.
     assert 400 <= service.cache.rows_decoded - before <= 400 + 241
     before = service.cache.rows_decoded
-    frames = await review(get, NEW, ["loss"])
+    frames = await review(api, NEW, ["loss"])
     assert service.cache.rows_decoded == before
     assert frames[0][0]["rows"] == len(SECONDS) + len(extra)
     assert frames[0][1]["value"][-1] == 2.0
@@ -189,11 +175,11 @@ async def test_the_runs_are_listed_again_only_when_the_store_changed(runs, store
     assert await warmup.one_pass() == (1, 1) and warmup.listings == 2
 
 
-async def test_a_broken_channel_is_left_for_its_review_to_report(get, runs, jp_serverapp):
+async def test_a_broken_channel_is_left_for_its_review_to_report(api, runs, jp_serverapp):
     (runs[NEW] / "stats.lr.0.npr").write_bytes(b"\x93NUMPY not a header")
     warmup, _ = served(jp_serverapp)
     assert await warmup.one_pass() == (2, 3)
-    frames = await review(get, NEW, ["loss", "lr"])
+    frames = await review(api, NEW, ["loss", "lr"])
     assert frames[0][0]["error"] is None and len(frames[0][1]["value"]) > 0
     assert frames[1][0]["error"].startswith("stats.lr.0.npr: ")
 
@@ -215,7 +201,7 @@ def quick_timer(monkeypatch):
     monkeypatch.setattr(warmup_module, "START_DELAY_S", 0.05)
 
 
-async def test_the_server_runs_the_pass_soon_after_it_starts(quick_timer, get, runs, jp_serverapp):
+async def test_the_server_runs_the_pass_soon_after_it_starts(quick_timer, api, runs, jp_serverapp):
     warmup, service = served(jp_serverapp)
     for _ in range(200):
         if warmup.passes:
@@ -223,5 +209,5 @@ async def test_the_server_runs_the_pass_soon_after_it_starts(quick_timer, get, r
         await asyncio.sleep(0.05)
     assert warmup.passes >= 1
     before = service.cache.rows_decoded
-    await review(get, OLD, ["loss"])
+    await review(api, OLD, ["loss"])
     assert service.cache.rows_decoded == before
