@@ -130,6 +130,13 @@ class SeriesAPIHandler(StoreAPIHandler):
 
     @property
     def gzip(self) -> bool:
+        """Frames are gzipped only when the server is set to (`lod_gzip_frames`) and the
+        browser accepts it: float64 hardly shrinks (docs/server-api.md)."""
+        wanted = getattr(self.store.settings, "lod_gzip_frames", False)
+        return wanted and self.accepts_gzip
+
+    @property
+    def accepts_gzip(self) -> bool:
         return validators.accepts_gzip(self.request.headers.get("Accept-Encoding"))
 
     async def in_pool(self, function, *args):
@@ -225,6 +232,10 @@ class SeriesHandler(SeriesAPIHandler):
 
 
 class CsvHandler(SeriesAPIHandler):
+    @property
+    def gzip(self) -> bool:
+        return self.accepts_gzip  # text: about 3x smaller even at level 1
+
     @web.authenticated
     @authorized
     async def get(self, run: str) -> None:

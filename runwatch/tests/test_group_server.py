@@ -138,7 +138,8 @@ async def test_bucketed_values_are_the_per_run_series(group_api, sweep):
     np.testing.assert_allclose(arrays["hi"], series["band.hi"])  # the spike's bucket max
 
 
-async def test_an_etag_answers_304_and_gzip_is_used(group_api, sweep):
+async def test_an_etag_answers_304_and_gzip_is_used(group_api, sweep, jp_serverapp):
+    jp_serverapp.web_app.settings["runwatch"].settings.lod_gzip_frames = True
     code, body, headers = await group_api(BASE, headers={"Accept-Encoding": "gzip"})
     assert code == 200 and headers["Content-Encoding"] == "gzip"
     assert headers["Etag"].endswith('-gzip"')

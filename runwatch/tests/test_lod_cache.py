@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from runwatch.server.lod import cache, kinds, m4, raw_direct, service, summaries, wire
+from runwatch.server.lod import cache, envelope, kinds, m4, raw_direct, service, summaries, wire
 from runwatch.server.lod.rows import read_channel
 from runwatch.server.paths import StorePaths
 from runwatch.tests.lod_store import append_npr, make_run, records, write_npr
@@ -227,13 +227,13 @@ def test_cached_buckets_are_the_kinds_over_every_row(store, kind, chunk, monkeyp
     fields = read_channel(paths, run, spec)
     for rule in (1, 10, 60, 600):
         series = kinds.channel_series(kind, fields, rule, "c")
-        columns = list(series.columns.items())
-        if series.band is not None:
-            columns += [("band.lo", series.band[0]), ("band.hi", series.band[1])]
+        lines = list(series.columns.items())
         x0, x1 = service.extent(series.x)
-        kept = m4.reduce_series(series.x, [c for _, c in columns], x0, x1, 50)
+        kept = envelope.reduce_buckets(series.x, [c for _, c in lines], series.band, x0, x1, 50)
         arrays = [("x", m4.gather(kept.rows, series.x))]
-        arrays += [(n, m4.gather(kept.rows, c)) for n, c in columns]
+        arrays += [(n, m4.gather(kept.rows, c)) for n, c in lines]
+        if kept.band is not None:
+            arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
         expected = wire.frame("c", kind, len(fields["_time"]), kept.reduced, x0, x1, arrays)
         assert svc.frame(run, spec, rule, 50, None) == expected, rule
 

@@ -338,8 +338,22 @@ async def test_a_live_files_answer_is_never_kept_and_its_etag_moves(get, run_dir
     assert service.wire.parse_frames(grown)[0][0]["rows"] == N + 10
 
 
-async def test_gzip_when_accepted(get, run_dir):
+async def test_frames_are_not_gzipped_unless_the_server_is_set_to(get, run_dir, jp_serverapp):
     age(run_dir)
+    params = {**SERIES, "rule": ["raw"]}
+    code, plain, headers = await get("series", params, {"Accept-Encoding": "gzip, br"})
+    assert (
+        code == 200 and "Content-Encoding" not in headers and not headers["Etag"].endswith('-gzip"')
+    )
+    jp_serverapp.web_app.settings["runwatch"].settings.lod_gzip_frames = True
+    code, packed, zipped = await get("series", params, {"Accept-Encoding": "gzip, br"})
+    assert code == 200 and zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed) == plain and zipped["Etag"] != headers["Etag"]
+
+
+async def test_gzip_when_accepted(get, run_dir, jp_serverapp):
+    age(run_dir)
+    jp_serverapp.web_app.settings["runwatch"].settings.lod_gzip_frames = True
     for endpoint, params in (("series", {**SERIES, "rule": ["raw"]}), ("csv", {"channel": ["c"]})):
         code, plain, headers = await get(endpoint, params)
         assert code == 200 and "Content-Encoding" not in headers

@@ -9,7 +9,7 @@ import logging
 import numpy as np
 
 from ..paths import StorePaths
-from . import group_frame, m4, wire, xmap
+from . import envelope, group_frame, m4, wire, xmap
 from .cache import SeriesCache
 from .disk_cache import DiskCache
 from .rows import ChannelError, ChannelSpec, RunChannels, run_channels
@@ -94,12 +94,12 @@ class SeriesService:
                 return wire.frame(spec.name, spec.kind, *reduced)
         series, rows = self.cache.series(run, spec, rule)
         x0, x1 = x_range or extent(series.x)
-        columns = list(series.columns.items())
-        if series.band is not None:
-            columns += [("band.lo", series.band[0]), ("band.hi", series.band[1])]
-        kept = m4.reduce_series(series.x, [c for _, c in columns], x0, x1, width)
+        lines = list(series.columns.items())
+        kept = envelope.reduce_buckets(series.x, [c for _, c in lines], series.band, x0, x1, width)
         arrays = [("x", m4.gather(kept.rows, series.x))]
-        arrays += [(name, m4.gather(kept.rows, column)) for name, column in columns]
+        arrays += [(name, m4.gather(kept.rows, column)) for name, column in lines]
+        if kept.band is not None:
+            arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
         return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays)
 
     def _mapped_frame(self, run, spec, rule, width, x_range, x_name) -> bytes:
