@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from .low_priority import at_lowest_priority
 from .store import latest, latest_rows, layout, safe_read, summary
 from .store.errors import AmbiguousRun, BadNpr, RunNotFound
 from .store.reading import resolve, resolve_many
@@ -126,10 +127,12 @@ def show_plots(
         display({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
         return
     # The text table reads every channel's last rows (0.3 s for 20 runs x 60 channels):
-    # the plots go out first, and the table follows into the same output.
+    # the plots go out first, and the table follows into the same output, computed
+    # at the lowest priority while the plots' requests are served.
     title = plots_title(widget, names)
     handle = display({MIME_TYPE: spec, "text/plain": title}, raw=True, display_id=True)
-    handle.update({MIME_TYPE: spec, "text/plain": plots_snapshot(widget, root, names)}, raw=True)
+    text = at_lowest_priority(plots_snapshot, widget, root, names)
+    handle.update({MIME_TYPE: spec, "text/plain": text}, raw=True)
 
 
 def in_kernel() -> bool:
