@@ -187,6 +187,21 @@ describe('never hiding a spike', () => {
     expect(band.x.length).toBeLessThanOrEqual(2 * (500 + 4));
   });
 
+  it('draws a line already at the pixels as it is, and thins a longer one', () => {
+    // 60 s means: 167 buckets, under M4's bound at 100 pixels.
+    const few = entry('mean', data, 60);
+    const [kept] = lines(buildPlot({ entries: [few], widthPx: 100 }).traces);
+    expect(Array.from(kept.y)).toEqual(Array.from(few.series.columns.value));
+    expect(kept.x).toBe(few.series.x);
+    // 10 s means: 1,000 buckets, over it.
+    const many = entry('mean', data, 10);
+    const [thinned] = lines(
+      buildPlot({ entries: [many], widthPx: 100 }).traces
+    );
+    expect(thinned.x.length).toBeLessThanOrEqual(maxPointsFor(100));
+    expect(thinned.x.length).toBeLessThan(many.series.x.length);
+  });
+
   it('re-resolves a zoomed range from the full rows', () => {
     const x0 = data.columns._time[654_000];
     const x1 = data.columns._time[655_000];

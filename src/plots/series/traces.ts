@@ -129,9 +129,16 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   let extent = extents[0];
 
   const line = (x: Float64Array, y: Float64Array, side?: 'min' | 'max') => {
+    // A line inside the range with no more points than M4 may keep (the
+    // server's frames, reduced to the plot's width already) is drawn as it
+    // is: M4 would draw the same pixels.
+    const whole =
+      x.length <= 4 * columns + 4 && x[0] >= x0 && x[x.length - 1] <= x1;
     const d = side
       ? downsampleExtreme(x, y, x0, x1, columns, side)
-      : downsampleMinMax(x, y, x0, x1, columns);
+      : whole
+        ? { x, y }
+        : downsampleMinMax(x, y, x0, x1, columns);
     maxPoints = Math.max(maxPoints, d.x.length);
     for (let i = 0; i < d.x.length; i++) {
       const v = d.y[i];
