@@ -52,33 +52,40 @@ def reduce_buckets(
         gathered = None if band is None else tuple(m4.gather(kept.rows, b) for b in band)
         return Kept(kept.rows, kept.reduced, gathered)
     n = len(x)
-    starts = np.flatnonzero(np.diff(m4.pixel_of(x[begin:end], x0, x1, bins), prepend=-1))
+    changes = np.diff(m4.pixel_of(x[begin:end], x0, x1, bins), prepend=-1) != 0
+    starts = np.flatnonzero(changes)
+    owner = np.cumsum(changes) - 1  # each bucket's column, counted from the range's first
     picks = [np.array([0, n - 1], np.int64)]
     if begin > 0:
         picks.append(np.array([begin - 1], np.int64))
     if end < n:
         picks.append(np.array([end], np.int64))
     for line in lines:
-        picks.append(extreme_picks(line[begin:end], starts) + begin)
+        picks.append(extreme_picks(line[begin:end], starts, owner) + begin)
     rows = np.concatenate(picks)
     rows.sort()
     rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
     if band is None:
         return Kept(rows, True, None)
-    return Kept(rows, True, _band_at(rows, band, begin, end, starts))
+    return Kept(rows, True, _band_at(rows, band, begin, end, starts, owner))
 
 
-def extreme_picks(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def extreme_picks(
+    values: np.ndarray, starts: np.ndarray, owner: np.ndarray | None = None
+) -> np.ndarray:
     """Per segment [starts[i], starts[i + 1] or the end): the lowest and highest
-    non-NaN rows (the first of equal extremes) and the first NaN row."""
-    owner = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(values))))
+    non-NaN rows (the first of equal extremes) and the first NaN row. `owner`: each
+    row's segment, if known."""
+    if owner is None:
+        owner = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(values))))
     nan = np.isnan(values)
+    has_nan = bool(nan.any())
     picks = []
     for ufunc, fill in ((np.minimum, np.inf), (np.maximum, -np.inf)):
-        filled = np.where(nan, fill, values) if nan.any() else values
-        extreme = ufunc.reduceat(filled, starts)[owner]
-        picks.append(_first_each(np.flatnonzero((filled == extreme) & ~nan), owner))
-    if nan.any():
+        filled = np.where(nan, fill, values) if has_nan else values
+        hit = filled == ufunc.reduceat(filled, starts)[owner]
+        picks.append(_first_each(np.flatnonzero(hit & ~nan if has_nan else hit), owner))
+    if has_nan:
         picks.append(_first_each(np.flatnonzero(nan), owner))
     return np.concatenate(picks)
 
@@ -93,7 +100,7 @@ def _first_each(at: np.ndarray, owner: np.ndarray) -> np.ndarray:
     return at[first]
 
 
-def _band_at(rows, band, begin, end, starts):
+def _band_at(rows, band, begin, end, starts, owner):
     """The band at the kept rows: a row in range gets its column's lowest low and
     highest high (NaN ignored), a row outside its own."""
     lo, hi = band
@@ -101,8 +108,8 @@ def _band_at(rows, band, begin, end, starts):
         column_lo = np.fmin.reduceat(lo[begin:end], starts)
         column_hi = np.fmax.reduceat(hi[begin:end], starts)
     inside = (rows >= begin) & (rows < end)
-    column = np.searchsorted(starts, rows[inside] - begin, "right") - 1
-    out_lo, out_hi = lo[rows].copy(), hi[rows].copy()
+    column = owner[rows[inside] - begin]
+    out_lo, out_hi = lo[rows], hi[rows]  # copies (fancy indexing)
     out_lo[inside] = column_lo[column]
     out_hi[inside] = column_hi[column]
     return out_lo, out_hi
