@@ -131,3 +131,21 @@ def test_a_day_long_channel_at_60_s_sends_two_buckets_a_pixel(store):
     assert np.all(arrays["band.lo"] <= arrays["value"]) and np.all(
         arrays["value"] <= arrays["band.hi"]
     )
+
+
+def test_the_raw_rule_stays_m4_when_its_rows_are_merged(store):
+    """A channel of two files is merged from every row (no block summaries): its raw
+    frame is still M4 over the rows, never the buckets' envelope."""
+    rng = np.random.default_rng(13)
+    t = np.arange(20_000) * 0.5
+    v = rng.normal(0, 1, len(t))
+    halves = [records(t[:10_000], [("x", "<f8")], x=v[:10_000])]
+    halves.append(records(t[10_000:], [("x", "<f8")], x=v[10_000:]))
+    make_run(store, RUN, {"c": ("last", halves)})
+    svc = service.SeriesService(StorePaths(store), 2**30)
+    run = svc.run(RUN)
+    [(header, arrays)] = wire.parse_frames(svc.frame(run, run.channels["c"], "raw", 50, None))
+    kept = m4.reduce_series(t, [v], *service.extent(t), 50)
+    assert header["reduced"] and len(run.channels["c"].files) == 2
+    np.testing.assert_array_equal(arrays["x"], t[kept.rows])
+    np.testing.assert_array_equal(arrays["value"], v[kept.rows])

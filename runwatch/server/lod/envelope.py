@@ -47,10 +47,7 @@ def reduce_buckets(
     begin, end = m4.range_rows(x, x0, x1)
     columns = max(1, int(bins))
     if end - begin <= ENVELOPE_ABOVE * columns or not lines:
-        edges = [] if band is None else list(band)
-        kept = m4.reduce_series(x, lines + edges, x0, x1, bins)
-        gathered = None if band is None else tuple(m4.gather(kept.rows, b) for b in band)
-        return Kept(kept.rows, kept.reduced, gathered)
+        return m4_kept(x, lines, band, x0, x1, bins)
     n = len(x)
     changes = np.diff(m4.pixel_of(x[begin:end], x0, x1, bins), prepend=-1) != 0
     starts = np.flatnonzero(changes)
@@ -68,6 +65,22 @@ def reduce_buckets(
     if band is None:
         return Kept(rows, True, None)
     return Kept(rows, True, _band_at(rows, band, begin, end, starts, owner))
+
+
+def m4_kept(
+    x: np.ndarray,
+    lines: list[np.ndarray],
+    band: tuple[np.ndarray, np.ndarray] | None,
+    x0: float,
+    x1: float,
+    bins: int,
+) -> Kept:
+    """M4 over the lines and the band's edges (`m4.reduce_series`): the raw rule's
+    reduction, and a bucketed rule's at two buckets a pixel column or fewer."""
+    edges = [] if band is None else list(band)
+    kept = m4.reduce_series(x, lines + edges, x0, x1, bins)
+    gathered = None if band is None else tuple(m4.gather(kept.rows, b) for b in band)
+    return Kept(kept.rows, kept.reduced, gathered)
 
 
 def extreme_picks(

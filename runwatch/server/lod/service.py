@@ -95,7 +95,9 @@ class SeriesService:
         series, rows = self.cache.series(run, spec, rule)
         x0, x1 = x_range or extent(series.x)
         lines = list(series.columns.items())
-        kept = envelope.reduce_buckets(series.x, [c for _, c in lines], series.band, x0, x1, width)
+        # The raw rule's rows stay M4 (pixel-identical); only buckets get the envelope.
+        reduce = envelope.m4_kept if rule == "raw" else envelope.reduce_buckets
+        kept = reduce(series.x, [c for _, c in lines], series.band, x0, x1, width)
         arrays = [("x", m4.gather(kept.rows, series.x))]
         arrays += [(name, m4.gather(kept.rows, column)) for name, column in lines]
         if kept.band is not None:
