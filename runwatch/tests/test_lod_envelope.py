@@ -3,32 +3,15 @@ bucket a pixel column, the band's envelope, against plain loops over the buckets
 
 from __future__ import annotations
 
-import math
-from itertools import pairwise
-
 import numpy as np
 import pytest
 
 from runwatch.server.lod import envelope, m4, service, wire
 from runwatch.server.paths import StorePaths
 from runwatch.tests.lod_store import make_run, records
+from runwatch.tests.test_lod_m4 import picks_by_loop
 
 RUN = "2024-01-01 00-00-00 envelope-run"
-
-
-def extremes_by_loop(values: np.ndarray, starts: np.ndarray) -> list[int]:
-    """Per segment: the lowest and highest non-NaN rows (the first of equal ones) and
-    the first NaN row, one row at a time."""
-    picked = set()
-    for begin, stop in pairwise(list(starts) + [len(values)]):
-        valid = [i for i in range(begin, stop) if not math.isnan(values[i])]
-        nans = [i for i in range(begin, stop) if math.isnan(values[i])]
-        if valid:
-            picked.add(min(valid, key=lambda i: (values[i], i)))
-            picked.add(min(valid, key=lambda i: (-values[i], i)))
-        if nans:
-            picked.add(nans[0])
-    return sorted(picked)
 
 
 @pytest.mark.parametrize("nan_share", [0.0, 0.1, 1.0])
@@ -43,7 +26,7 @@ def test_extreme_picks_are_the_loops_picks(nan_share):
         cuts = np.unique(rng.integers(1, n + 1, int(rng.integers(0, 12))))
         starts = np.concatenate([[0], cuts[cuts < n]]).astype(np.int64)
         got = sorted(set(envelope.extreme_picks(values, starts).tolist()))
-        assert got == extremes_by_loop(values, starts), (values, starts)
+        assert got == picks_by_loop(values, starts, n, ends=False), (values, starts)
 
 
 def buckets(n: int, seed: int, nan_share: float = 0.0):

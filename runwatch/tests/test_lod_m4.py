@@ -18,16 +18,18 @@ from runwatch.tests.lod_store import make_run, records
 RUN = "2024-01-01 00-00-00 m4-run"
 
 
-def picks_by_loop(values: np.ndarray, starts: np.ndarray, end: int) -> list[int]:
+def picks_by_loop(values: np.ndarray, starts: np.ndarray, end: int, ends: bool = True) -> list[int]:
     """Per segment: the first, lowest, highest and last non-NaN rows (the first of equal
-    extremes) and the first NaN row, one row at a time."""
+    extremes) and the first NaN row, one row at a time; without the first and last
+    (`ends=False`), the envelope's picks (envelope.py)."""
     picked = set()
     bounds = list(starts) + [end]
     for begin, stop in pairwise(bounds):
         valid = [i for i in range(begin, stop) if not math.isnan(values[i])]
         nans = [i for i in range(begin, stop) if math.isnan(values[i])]
-        if valid:
+        if valid and ends:
             picked |= {valid[0], valid[-1]}
+        if valid:
             picked.add(min(valid, key=lambda i: (values[i], i)))
             picked.add(min(valid, key=lambda i: (-values[i], i)))
         if nans:
