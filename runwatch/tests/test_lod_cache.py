@@ -227,14 +227,8 @@ def test_cached_buckets_are_the_kinds_over_every_row(store, kind, chunk, monkeyp
     fields = read_channel(paths, run, spec)
     for rule in (1, 10, 60, 600):
         series = kinds.channel_series(kind, fields, rule, "c")
-        lines = list(series.columns.items())
-        x0, x1 = service.extent(series.x)
-        kept = envelope.reduce_buckets(series.x, [c for _, c in lines], series.band, x0, x1, 50)
-        arrays = [("x", m4.gather(kept.rows, series.x))]
-        arrays += [(n, m4.gather(kept.rows, c)) for n, c in lines]
-        if kept.band is not None:
-            arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
-        expected = wire.frame("c", kind, len(fields["_time"]), kept.reduced, x0, x1, arrays)
+        rows = len(fields["_time"])
+        expected = service.reduced_frame(spec, series, rows, 50, None, envelope.reduce_buckets)
         assert svc.frame(run, spec, rule, 50, None) == expected, rule
 
 

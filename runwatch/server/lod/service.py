@@ -93,16 +93,9 @@ class SeriesService:
             if reduced is not None:
                 return wire.frame(spec.name, spec.kind, *reduced)
         series, rows = self.cache.series(run, spec, rule)
-        x0, x1 = x_range or extent(series.x)
-        lines = list(series.columns.items())
         # The raw rule's rows stay M4 (pixel-identical); only buckets get the envelope.
         reduce = envelope.m4_kept if rule == "raw" else envelope.reduce_buckets
-        kept = reduce(series.x, [c for _, c in lines], series.band, x0, x1, width)
-        arrays = [("x", m4.gather(kept.rows, series.x))]
-        arrays += [(name, m4.gather(kept.rows, column)) for name, column in lines]
-        if kept.band is not None:
-            arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
-        return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays)
+        return reduced_frame(spec, series, rows, width, x_range, reduce)
 
     def _mapped_frame(self, run, spec, rule, width, x_range, x_name) -> bytes:
         """M4 over the series on the x channel's x (non-decreasing, as M4 needs);
@@ -110,12 +103,17 @@ class SeriesService:
         series, rows = xmap.mapped_series(
             self.cache, run, spec, rule, xmap.load(self.cache, run, x_name)
         )
-        x0, x1 = x_range or extent(series.x)
-        columns = list(series.columns.items())
-        if series.band is not None:
-            columns += [("band.lo", series.band[0]), ("band.hi", series.band[1])]
-        kept = m4.reduce_series(series.x, [c for _, c in columns], x0, x1, width)
-        arrays = [("x", m4.gather(kept.rows, series.x))]
-        arrays += [(name, m4.gather(kept.rows, column)) for name, column in columns]
-        extra = {"x": x_name}
-        return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays, None, extra)
+        return reduced_frame(spec, series, rows, width, x_range, envelope.m4_kept, {"x": x_name})
+
+
+def reduced_frame(spec, series, rows, width, x_range, reduce, extra=None) -> bytes:
+    """`series` over `x_range` (its whole span if None) at `width` pixel columns, kept by
+    `reduce` (`envelope.m4_kept` or `envelope.reduce_buckets`), as the channel's frame."""
+    x0, x1 = x_range or extent(series.x)
+    lines = list(series.columns.items())
+    kept = reduce(series.x, [c for _, c in lines], series.band, x0, x1, width)
+    arrays = [("x", m4.gather(kept.rows, series.x))]
+    arrays += [(name, m4.gather(kept.rows, column)) for name, column in lines]
+    if kept.band is not None:
+        arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
+    return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays, None, extra)
