@@ -59,9 +59,7 @@ def reduce_buckets(
         picks.append(np.array([end], np.int64))
     for line in lines:
         picks.append(extreme_picks(line[begin:end], starts, owner) + begin)
-    rows = np.concatenate(picks)
-    rows.sort()
-    rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+    rows = m4.sorted_unique(np.concatenate(picks))
     if band is None:
         return Kept(rows, True, None)
     return Kept(rows, True, _band_at(rows, band, begin, end, starts, owner))
