@@ -23,7 +23,7 @@ export class SeriesFrameDecoder {
     // copied to it (copying every chunk first cost a glob's review ~0.1 s).
     while (this.pending > 0 && at < bytes.length) {
       const held = this.pending;
-      const wanted = frameSize(this._buffer, this._start, held);
+      const wanted = measure(this._buffer, this._start, held).size;
       const take = Math.min(bytes.length - at, Math.max(0, wanted - held));
       this._append(bytes.subarray(at, at + take));
       at += take;
@@ -82,25 +82,17 @@ export class SeriesFrameDecoder {
 }
 
 /**
- * The size of the frame at `start` as far as `available` bytes tell: 4
+ * The frame at `start` as far as `available` bytes tell: its size is 4
  * before its header's length is there, the header's end before the header
- * is, then the whole frame's.
+ * is, then the whole frame's, with the header and where its arrays start.
  *
  * @throws an Error naming what is wrong with a malformed frame.
  */
-function frameSize(
-  buffer: Uint8Array,
-  start: number,
-  available: number
-): number {
-  return measure(buffer, start, available).size;
-}
-
 function measure(
   buffer: Uint8Array,
   start: number,
   available: number
-): { size: number; header?: ISeriesFrameHeader } {
+): { size: number; header?: ISeriesFrameHeader; arraysAt?: number } {
   if (available < 4) {
     return { size: 4 };
   }
@@ -122,7 +114,8 @@ function measure(
     throw new Error('a series frame with an invalid JSON header');
   }
   const arrays = Array.isArray(header.arrays) ? header.arrays : [];
-  let size = align8(4 + headerLength);
+  const arraysAt = align8(4 + headerLength);
+  let size = arraysAt;
   for (const [name, length] of arrays) {
     if (!Number.isInteger(length) || length < 0) {
       throw new Error(`series frame array ${name} has length ${length}`);
@@ -132,7 +125,7 @@ function measure(
   if (size > MAX_FRAME_BYTES) {
     throw new Error(`a series frame of ${size} bytes`);
   }
-  return { size, header: { ...header, arrays } };
+  return { size, header: { ...header, arrays }, arraysAt };
 }
 
 /** The whole frame at `start`, and its size; undefined if it isn't whole. */
@@ -141,12 +134,12 @@ function frameAt(
   start: number,
   available: number
 ): { frame: ISeriesFrame; size: number } | undefined {
-  const { size, header } = measure(buffer, start, available);
-  if (!header || available < size) {
+  const { size, header, arraysAt } = measure(buffer, start, available);
+  if (!header || arraysAt === undefined || available < size) {
     return undefined;
   }
   const out: Record<string, Float64Array> = {};
-  let at = start + (size - header.arrays.reduce((n, [, l]) => n + l * 8, 0));
+  let at = start + arraysAt;
   for (const [name, length] of header.arrays) {
     // A copy: aligned, and apart from the chunk it came in.
     const array = new Float64Array(length);
