@@ -79,7 +79,7 @@ class StorePaths:
         self.root = root
 
     def real_root(self) -> str:
-        return os.path.realpath(self.root)
+        return safe_read.real_path(self.root)
 
     def run_dir(self, name: object, real_root: str | None = None) -> Path:
         """The run's folder; Refused 400 (bad name), 403 (leads out of the root), 404 (none).
@@ -87,7 +87,7 @@ class StorePaths:
         name = check_run_name(name)
         path = self.root / name
         real_root = real_root or self.real_root()
-        real = os.path.realpath(path)
+        real = safe_read.real_path(path)
         if not layout.is_within(real, real_root) or real == real_root:
             raise Refused(403, f"run {name!r} is a symlink out of the store root, refused")
         if not os.path.isdir(real):
@@ -102,14 +102,16 @@ class StorePaths:
         run_dir = self.run_dir(run, real_root)
         name = check_file_name(file)
         path = run_dir / name
+        # A file that is no symlink lies in its run's folder, checked above (and
+        # `open_store_file` checks what was opened).
         if os.path.islink(path):
             why = summary.symlink_refusal(name, str(path), real_root)
             if why:
                 raise Refused(403, f"{name!r} in run {run!r} is {why}")
-        if not layout.is_within(os.path.realpath(path), real_root):
-            raise Refused(
-                403, f"{name!r} in run {run!r} is a symlink out of the store root, refused"
-            )
+            if not layout.is_within(safe_read.real_path(path), real_root):
+                raise Refused(
+                    403, f"{name!r} in run {run!r} is a symlink out of the store root, refused"
+                )
         if not path.is_file():
             raise Refused(404, f"run {run!r} has no file {name!r}")
         return path

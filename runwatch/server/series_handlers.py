@@ -42,7 +42,13 @@ from .paths import Refused
 
 log = logging.getLogger(__name__)
 
-WORKERS = 2
+# One thread computes frames. Two, on 2 cores, fought over the GIL: the glob's 1,200
+# frames took 1.3 s on two threads against 0.9 s on one, for 1.5-1.6 s of CPU against
+# 0.9 s, and cold 2.1-2.4 s either way for 3.0-3.4 s of CPU against 2.0-2.3 s
+# (docs/server-api.md, "Threads").
+WORKERS = 1
+# Jobs a request keeps queued: the next batch is computed while one is sent.
+QUEUED = 2
 # Frames are deflated with Huffman coding only (no match search): float64 frames hardly
 # repeat, so level 1's matching saved 25 % of a 20-run glob's 55 MB at 29-44 MB/s, and
 # Huffman alone saves 17 % at 88 MB/s. The glob's first review through the 100 Mbit/s
@@ -169,9 +175,8 @@ class SeriesAPIHandler(StoreAPIHandler):
         batch = 1
         try:
             while queue or pending:
-                # As many jobs as the pool has threads: both compute while a batch
-                # is compressed and sent.
-                while queue and len(pending) < WORKERS:
+                # The next batch computes while this one is compressed and sent.
+                while queue and len(pending) < QUEUED:
                     chunk = [queue.popleft() for _ in range(min(batch, len(queue)))]
                     key = (rank, arrival, chunk[0][0])
                     future = pool().submit(key, frames_of, frame_of, [i for _, i in chunk])

@@ -4,6 +4,7 @@ survives a broken, full, unwritable or booby-trapped cache folder."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import logging
@@ -304,7 +305,12 @@ async def test_a_restarted_server_answers_from_the_summaries_on_disk(
     get, run_dir, jp_serverapp, tmp_path
 ):
     code, before, _ = await get("series", SERIES)
-    assert code == 200 and len(list((tmp_path / "server-cache").glob("*.lod"))) == 1
+    folder = tmp_path / "server-cache"
+    for _ in range(200):  # written by the pool once no frame waits
+        if list(folder.glob("*.lod")):
+            break
+        await asyncio.sleep(0.02)
+    assert code == 200 and len(list(folder.glob("*.lod"))) == 1
     # What a restart leaves: the disk, and a service with nothing in memory.
     del jp_serverapp.web_app.settings["runwatch_lod"]
     code, after, _ = await get("series", SERIES)

@@ -140,6 +140,18 @@ export function downsampleExtreme(
   width: number,
   side: 'min' | 'max'
 ): IDownsampled {
+  return picked(x, y, extremeRows(x, y, x0, x1, width, side));
+}
+
+/** The rows `downsampleExtreme` keeps (ascending), without copying points. */
+export function extremeRows(
+  x: Float64Array,
+  y: Float64Array,
+  x0: number,
+  x1: number,
+  width: number,
+  side: 'min' | 'max'
+): Int32Array {
   const n = Math.min(x.length, y.length);
   const columns = Math.max(1, Math.floor(width));
   // At most one a column, the first and last points and one either side.
@@ -183,7 +195,7 @@ export function downsampleExtreme(
     }
     keep(n - 1);
   }
-  return picked(x, y, kept.slice(0, count));
+  return kept.subarray(0, count);
 }
 
 /** The points at `index` (ascending). */

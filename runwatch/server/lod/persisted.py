@@ -16,11 +16,11 @@ threads' time while the page waited.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import numpy as np
 
+from ...store import safe_read
 from .disk_cache import DiskCache
 from .rows import FileStamp, OpenFile
 from .summaries import Blocks, FileSummary
@@ -35,7 +35,7 @@ def file_key(what: str, opened: OpenFile, *extra) -> list:
     return [
         what,
         FORMAT,
-        os.path.realpath(opened.path),
+        safe_read.real_path(opened.path),
         opened.stamp.dev,
         opened.stamp.ino,
         [layout.header_len, layout.itemsize, layout.time_unit, fields],

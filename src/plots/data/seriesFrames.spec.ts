@@ -48,6 +48,31 @@ describe('SeriesFrameDecoder', () => {
     }
   });
 
+  it('views a whole frame where it arrived, aligned, and copies the rest', () => {
+    const one = encodeSeriesFrame(header('a.x'), { x: [0, 1], value: [7, 8] });
+    // Aligned in its chunk: a view of the chunk, no copy.
+    const chunk = new Uint8Array(one);
+    const [viewed] = new SeriesFrameDecoder().push(chunk);
+    expect(viewed.arrays.value.buffer).toBe(chunk.buffer);
+    // One byte off: a copy, with the same values.
+    const shifted = new Uint8Array(one.length + 1);
+    shifted.set(one, 1);
+    const [copied] = new SeriesFrameDecoder().push(shifted.subarray(1));
+    expect(copied.arrays.value.buffer).not.toBe(shifted.buffer);
+    expect(Array.from(copied.arrays.value)).toEqual([7, 8]);
+    // Split across chunks: a copy, which the decoder's next frames leave as
+    // it was.
+    const decoder = new SeriesFrameDecoder();
+    const half = one.length >> 1;
+    expect(decoder.push(one.slice(0, half))).toEqual([]);
+    const [joined] = decoder.push(one.slice(half));
+    const other = encodeSeriesFrame(header('a.y'), { x: [3], value: [-1] });
+    decoder.push(other.slice(0, 20));
+    decoder.push(other.slice(20));
+    expect(Array.from(joined.arrays.value)).toEqual([7, 8]);
+    expect(Array.from(joined.arrays.x)).toEqual([0, 1]);
+  });
+
   it('names what is wrong with a malformed frame', () => {
     const bad = new Uint8Array([3, 0, 0, 0, 0x7b, 0x7b, 0x7b, 0]);
     expect(() => new SeriesFrameDecoder().push(bad)).toThrow(/invalid JSON/);

@@ -331,6 +331,16 @@ describe('bandOutline', () => {
     expect(Array.from(outline.y)).toEqual([1, 3, 5, 4]);
   });
 
+  it('takes only the rows given, when given', () => {
+    const x = f(0, 1, 2, 3);
+    const outline = bandOutline(
+      { x, y: f(1, 9, NaN, 2), rows: Int32Array.from([0, 2, 3]) },
+      { x, y: f(5, 0, 6, 7), rows: Int32Array.from([0, 2]) }
+    );
+    expect(Array.from(outline.x)).toEqual([0, 3, 2, 0]);
+    expect(Array.from(outline.y)).toEqual([1, 2, 6, 5]);
+  });
+
   it('is empty when no bucket has a min or max', () => {
     const none = { x: f(0, 1), y: f(NaN, NaN) };
     expect(bandOutline(none, none).x.length).toBe(0);

@@ -2,7 +2,7 @@
  * Plotly traces for one plot (one group): kind-aware styles, downsampled to
  * pixel resolution with min/max envelopes so no spike is ever hidden.
  */
-import { downsampleExtreme, downsampleMinMax, PlotStyle } from '../../store';
+import { downsampleMinMax, extremeRows, PlotStyle } from '../../store';
 import { IChannelSeries, Trace } from './series';
 import { axisStyle, scaleGroups } from './scales';
 import { memberTraces, nAt, nDropTrace } from './groupTraces';
@@ -128,25 +128,25 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const extents = styles.map(() => ({ lo: Infinity, hi: -Infinity }));
   let extent = extents[0];
 
-  const line = (x: Float64Array, y: Float64Array, side?: 'min' | 'max') => {
+  /** The y extent takes in the finite points drawn inside the x range. */
+  const widen = (x: Float64Array, y: Float64Array) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = y[i];
+      if (x[i] >= x0 && x[i] <= x1 && Number.isFinite(v)) {
+        extent.lo = Math.min(extent.lo, v);
+        extent.hi = Math.max(extent.hi, v);
+      }
+    }
+  };
+  const line = (x: Float64Array, y: Float64Array) => {
     // A line inside the range with no more points than M4 may keep (the
     // server's frames, reduced to the plot's width already) is drawn as it
     // is: M4 would draw the same pixels.
     const whole =
       x.length <= 4 * columns + 4 && x[0] >= x0 && x[x.length - 1] <= x1;
-    const d = side
-      ? downsampleExtreme(x, y, x0, x1, columns, side)
-      : whole
-        ? { x, y }
-        : downsampleMinMax(x, y, x0, x1, columns);
+    const d = whole ? { x, y } : downsampleMinMax(x, y, x0, x1, columns);
     maxPoints = Math.max(maxPoints, d.x.length);
-    for (let i = 0; i < d.x.length; i++) {
-      const v = d.y[i];
-      if (d.x[i] >= x0 && d.x[i] <= x1 && Number.isFinite(v)) {
-        extent.lo = Math.min(extent.lo, v);
-        extent.hi = Math.max(extent.hi, v);
-      }
-    }
+    widen(d.x, d.y);
     return { x: d.x, y: d.y };
   };
 
@@ -173,10 +173,15 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     const band = (lo: Float64Array, hi: Float64Array, alpha: number) => {
       // One filled polygon (the lows, then the highs back): half the
       // traces of a lo/hi pair, and plotly's cost grows with traces.
+      const { x } = series;
+      const low = extremeRows(x, lo, x0, x1, columns, 'min');
+      const high = extremeRows(x, hi, x0, x1, columns, 'max');
+      maxPoints = Math.max(maxPoints, low.length, high.length);
       const outline = bandOutline(
-        line(series.x, lo, 'min'),
-        line(series.x, hi, 'max')
+        { x, y: lo, rows: low },
+        { x, y: hi, rows: high }
       );
+      widen(outline.x, outline.y);
       if (outline.x.length === 0) {
         return;
       }
@@ -350,30 +355,58 @@ export function isolatedMarkers(
   };
 }
 
+/** One edge of a band: its points at `rows` (all of them without). */
+export interface IBandEdge {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly rows?: Int32Array;
+}
+
 /**
  * A band's outline: the finite low points left to right, then the finite
  * high points right to left. Empty buckets (no min or max) are bridged,
  * as the lines bridge them.
  */
 export function bandOutline(
-  lo: { x: Float64Array; y: Float64Array },
-  hi: { x: Float64Array; y: Float64Array }
+  lo: IBandEdge,
+  hi: IBandEdge
 ): { x: Float64Array; y: Float64Array } {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < lo.x.length; i++) {
-    if (Number.isFinite(lo.y[i])) {
-      x.push(lo.x[i]);
-      y.push(lo.y[i]);
+  const finite = (edge: IBandEdge) => {
+    let count = 0;
+    edgeRows(edge, row => {
+      count += Number.isFinite(edge.y[row]) ? 1 : 0;
+    });
+    return count;
+  };
+  const length = finite(lo) + finite(hi);
+  const x = new Float64Array(length);
+  const y = new Float64Array(length);
+  let at = 0;
+  const add = (edge: IBandEdge) => (row: number) => {
+    const v = edge.y[row];
+    if (Number.isFinite(v)) {
+      x[at] = edge.x[row];
+      y[at++] = v;
     }
+  };
+  edgeRows(lo, add(lo));
+  edgeRows(hi, add(hi), true);
+  return { x, y };
+}
+
+/** Each of an edge's rows, in order (`backwards`: in reverse). */
+function edgeRows(
+  edge: IBandEdge,
+  visit: (row: number) => void,
+  backwards = false
+): void {
+  const n = edge.rows
+    ? edge.rows.length
+    : Math.min(edge.x.length, edge.y.length);
+  for (let k = 0; k < n; k++) {
+    const i = backwards ? n - 1 - k : k;
+    visit(edge.rows ? edge.rows[i] : i);
   }
-  for (let i = hi.x.length - 1; i >= 0; i--) {
-    if (Number.isFinite(hi.y[i])) {
-      x.push(hi.x[i]);
-      y.push(hi.y[i]);
-    }
-  }
-  return { x: Float64Array.from(x), y: Float64Array.from(y) };
 }
 
 /**

@@ -7,14 +7,18 @@ const layout = { width: 300, height: 200 } as unknown as ISketchLayout;
 /** A worker that answers paints when told to. */
 function fakeWorker() {
   const posted: SketchRequest[] = [];
+  const transferred: Transferable[][] = [];
   const port: ISketchWorkerPort = {
-    postMessage: message => posted.push(message),
+    postMessage: (message, transfer = []) => {
+      posted.push(message);
+      transferred.push(transfer);
+    },
     onmessage: null,
     onerror: null
   };
   const answer = (reply: SketchReply) =>
     port.onmessage?.({ data: reply } as MessageEvent<SketchReply>);
-  return { port, posted, answer };
+  return { port, posted, transferred, answer };
 }
 
 /** A page canvas whose control can be handed over. */
@@ -39,7 +43,9 @@ describe('SketchWorkerClient', () => {
     expect(worker.posted.map(m => m.type)).toEqual(['adopt', 'paint', 'drop']);
     const paint = worker.posted[1] as Extract<SketchRequest, { type: 'paint' }>;
     expect(paint.id).toBe(id);
-    expect(paint.traces).toEqual([{ x: [0], y: [1] }]);
+    expect(paint.traces.traces).toEqual([{ x: [0], y: [1] }]);
+    // The packed arrays are handed over, not copied.
+    expect(worker.transferred[1]).toEqual([paint.traces.values.buffer]);
     expect(done).not.toHaveBeenCalled();
     worker.answer({ type: 'painted', paint: paint.paint, ok: true });
     expect(done).toHaveBeenCalledWith(true);

@@ -55,14 +55,10 @@ export class SketchWorkerClient {
     }
     const paint = ++this._paints;
     this._waiting.set(paint, done);
-    this._post({
-      type: 'paint',
-      id,
-      paint,
-      ratio,
-      layout,
-      traces: sketchTraces(traces)
-    });
+    const packed = sketchTraces(traces);
+    this._post({ type: 'paint', id, paint, ratio, layout, traces: packed }, [
+      packed.values.buffer
+    ]);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ISketchLayout } from '../plotSketch';
 import { SketchPainter } from './painter';
-import { sketchTraces } from './protocol';
+import { sketchTraces, unpackTraces } from './protocol';
 
 const layout = { width: 300, height: 200 } as unknown as ISketchLayout;
 
@@ -23,7 +23,8 @@ describe('SketchPainter', () => {
       id: 1,
       canvas: canvas as unknown as OffscreenCanvas
     });
-    const traces = [{ x: [1, 2], y: [3, 4] }];
+    const x = new Float64Array([1, 2]);
+    const traces = sketchTraces([{ x, y: new Float64Array([3, 4]) }]);
     const reply = painter.handle({
       type: 'paint',
       id: 1,
@@ -36,7 +37,10 @@ describe('SketchPainter', () => {
     expect([canvas.width, canvas.height]).toEqual([600, 400]);
     expect(context.setTransform).toHaveBeenLastCalledWith(2, 0, 0, 2, 0, 0);
     expect(context.clearRect).toHaveBeenCalledWith(0, 0, 600, 400);
-    expect(draw).toHaveBeenCalledWith(context, layout, traces);
+    // The sketch gets the traces' arrays back from the packed buffer.
+    expect(draw).toHaveBeenCalledWith(context, layout, [
+      { x, y: new Float64Array([3, 4]) }
+    ]);
     // Painted again at the same size: not resized (a new surface), cleared.
     const sized = jest.fn();
     Object.defineProperty(canvas, 'width', {
@@ -71,7 +75,7 @@ describe('SketchPainter', () => {
         paint: id,
         ratio: 1,
         layout,
-        traces: []
+        traces: sketchTraces([])
       });
     expect(paint(1)).toEqual({
       type: 'painted',
@@ -103,18 +107,20 @@ describe('SketchPainter', () => {
 describe('sketchTraces', () => {
   it('keeps what the sketch reads and leaves hover data behind', () => {
     const x = new Float64Array([0, 1]);
-    const [kept] = sketchTraces([
-      {
-        x,
-        y: x,
-        name: 'run a',
-        legendgroup: 'a',
-        showlegend: false,
-        customdata: [5, 6],
-        hovertemplate: '%{y}',
-        meta: { run: 'a', drawn: { mode: 'lines' } }
-      }
-    ]);
+    const [kept] = unpackTraces(
+      sketchTraces([
+        {
+          x,
+          y: x,
+          name: 'run a',
+          legendgroup: 'a',
+          showlegend: false,
+          customdata: [5, 6],
+          hovertemplate: '%{y}',
+          meta: { run: 'a', drawn: { mode: 'lines' } }
+        }
+      ])
+    );
     expect(kept).toEqual({
       x,
       y: x,
@@ -123,5 +129,24 @@ describe('sketchTraces', () => {
       showlegend: false,
       meta: { drawn: { mode: 'lines' } }
     });
+  });
+});
+
+describe('unpackTraces', () => {
+  it('gives every trace its own arrays back, from one buffer', () => {
+    const a = {
+      x: new Float64Array([0, 1, 2]),
+      y: new Float64Array([5, 6, 7])
+    };
+    const b = { x: [10, 11], y: new Float64Array([NaN, -1]), name: 'b' };
+    const c = { name: 'no points' };
+    const packed = sketchTraces([a, b, c]);
+    // One buffer for all the typed arrays; a plain array travels as it is.
+    expect(packed.values.length).toBe(8);
+    const [ua, ub, uc] = unpackTraces(packed);
+    expect(ua).toEqual(a);
+    expect(ub).toEqual(b);
+    expect(uc).toEqual(c);
+    expect((ub.y as Float64Array).buffer).toBe(packed.values.buffer);
   });
 });

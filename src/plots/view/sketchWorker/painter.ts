@@ -3,7 +3,7 @@
  * request does to them. Apart from the worker's global scope, for tests.
  */
 import { drawSketch, SketchContext } from '../plotSketch';
-import { SketchReply, SketchRequest } from './protocol';
+import { SketchReply, SketchRequest, unpackTraces } from './protocol';
 
 /** The canvas calls the painter makes (an `OffscreenCanvas`). */
 export interface IPaintedCanvas {
@@ -70,7 +70,7 @@ export class SketchPainter {
       context.setTransform(1, 0, 0, 1, 0, 0);
       context.clearRect(0, 0, width, height);
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
-      this._draw(context, layout, request.traces);
+      this._draw(context, layout, unpackTraces(request.traces));
       return { type: 'painted', paint, ok: true };
     } catch (error) {
       return { type: 'painted', paint, ok: false, error: String(error) };
