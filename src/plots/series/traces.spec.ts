@@ -5,6 +5,7 @@ import {
   appendedPoints,
   bandOutline,
   buildPlot,
+  DENSE_LINES,
   IPlotEntry,
   maxPointsFor,
   mergeBands,
@@ -51,6 +52,19 @@ const max = (a: ArrayLike<number>) =>
   Math.max(...Array.from(a).filter(Number.isFinite));
 
 describe('buildPlot', () => {
+  it('draws the lines of a plot of many 1 px wide, of a few wider', () => {
+    const data = rows(600, { total: i => i % 7 });
+    const widths = (count: number) => {
+      const entries = Array.from({ length: count }, (_, i) =>
+        entry('mean', data, 60, `g.c${i}`)
+      );
+      const plot = buildPlot({ entries, widthPx: 300 });
+      return new Set(lines(plot.traces).map(t => t.line.width));
+    };
+    expect(widths(DENSE_LINES)).toEqual(new Set([1.75]));
+    expect(widths(DENSE_LINES + 1)).toEqual(new Set([1]));
+  });
+
   it('draws percent kinds on a 0–100 % axis', () => {
     const data = rows(600, { total: i => (i % 10) / 10 });
     const plot = buildPlot({

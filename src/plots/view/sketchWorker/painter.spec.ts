@@ -8,16 +8,41 @@ function fakeContext() {
   return { setTransform: jest.fn(), clearRect: jest.fn() };
 }
 
-function fakeCanvas(context: unknown = fakeContext()) {
-  return { width: 0, height: 0, getContext: jest.fn(() => context) };
+/** A page's canvas: what it shows is the last bitmap handed to it. */
+function fakeCanvas() {
+  const canvas = {
+    width: 0,
+    height: 0,
+    shown: undefined as unknown,
+    getContext: jest.fn(() => ({
+      transferFromImageBitmap: (bitmap: unknown) => (canvas.shown = bitmap)
+    }))
+  };
+  return canvas;
+}
+
+/** The scratch canvas: its bitmap is what was painted on it since the last. */
+function fakeScratch(context = fakeContext()) {
+  let bitmaps = 0;
+  return {
+    width: 0,
+    height: 0,
+    context,
+    getContext: () => context,
+    transferToImageBitmap: () => `bitmap ${++bitmaps}`
+  };
 }
 
 describe('SketchPainter', () => {
-  it('paints an adopted canvas at its device size and says so', () => {
+  it('paints on a scratch canvas, then shows its pixels on the page', () => {
     const draw = jest.fn();
-    const painter = new SketchPainter(draw);
-    const context = fakeContext();
-    const canvas = fakeCanvas(context);
+    const scratches: ReturnType<typeof fakeScratch>[] = [];
+    const painter = new SketchPainter(draw, (width, height) => {
+      const scratch = { ...fakeScratch(), width, height };
+      scratches.push(scratch);
+      return scratch;
+    });
+    const canvas = fakeCanvas();
     painter.handle({
       type: 'adopt',
       id: 1,
@@ -34,19 +59,19 @@ describe('SketchPainter', () => {
       traces
     });
     expect(reply).toEqual({ type: 'painted', paint: 7, ok: true });
-    expect([canvas.width, canvas.height]).toEqual([600, 400]);
+    // Painted at device size on the scratch canvas, its bitmap now shown.
+    expect(scratches.map(c => [c.width, c.height])).toEqual([[600, 400]]);
+    const { context } = scratches[0];
     expect(context.setTransform).toHaveBeenLastCalledWith(2, 0, 0, 2, 0, 0);
     expect(context.clearRect).toHaveBeenCalledWith(0, 0, 600, 400);
     // The sketch gets the traces' arrays back from the packed buffer.
     expect(draw).toHaveBeenCalledWith(context, layout, [
       { x, y: new Float64Array([3, 4]) }
     ]);
-    // Painted again at the same size: not resized (a new surface), cleared.
-    const sized = jest.fn();
-    Object.defineProperty(canvas, 'width', {
-      get: () => 600,
-      set: sized
-    });
+    expect([canvas.width, canvas.height]).toEqual([600, 400]);
+    expect(canvas.getContext).toHaveBeenCalledWith('bitmaprenderer');
+    expect(canvas.shown).toBe('bitmap 1');
+    // Painted again at the same size: the same scratch canvas, cleared.
     painter.handle({
       type: 'paint',
       id: 1,
@@ -55,14 +80,18 @@ describe('SketchPainter', () => {
       layout,
       traces
     });
-    expect(sized).not.toHaveBeenCalled();
+    expect(scratches).toHaveLength(1);
     expect(context.clearRect).toHaveBeenCalledTimes(2);
+    expect(canvas.shown).toBe('bitmap 2');
   });
 
   it('answers a paint it cannot do, naming why', () => {
-    const painter = new SketchPainter(() => {
-      throw new Error('bad trace');
-    });
+    const painter = new SketchPainter(
+      () => {
+        throw new Error('bad trace');
+      },
+      () => fakeScratch()
+    );
     painter.handle({
       type: 'adopt',
       id: 1,
@@ -92,7 +121,7 @@ describe('SketchPainter', () => {
   });
 
   it('lets a dropped canvas go', () => {
-    const painter = new SketchPainter(jest.fn());
+    const painter = new SketchPainter(jest.fn(), () => fakeScratch());
     painter.handle({
       type: 'adopt',
       id: 3,
