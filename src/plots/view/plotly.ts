@@ -64,3 +64,35 @@ export function loadPlotly(): Promise<IPlotly> {
   }
   return loading;
 }
+
+/**
+ * plotly as `load` gives it, loaded only when first used: a review's plots
+ * are sketched without it, so its parse and start-up (0.2-0.3 s of the
+ * page's thread) come after they are painted, not while their series
+ * arrive. Every call waits for the load.
+ */
+export function lazyPlotly(load: () => Promise<IPlotly>): IPlotly {
+  let loaded: IPlotly | undefined;
+  let asked = false;
+  const get = () => {
+    asked = true;
+    return load().then(plotly => {
+      loaded = plotly;
+      return plotly;
+    });
+  };
+  return {
+    newPlot: (...a) => get().then(p => p.newPlot(...a)),
+    react: (...a) => get().then(p => p.react(...a)),
+    relayout: (...a) => get().then(p => p.relayout(...a)),
+    extendTraces: (...a) => get().then(p => p.extendTraces(...a)),
+    toImage: (...a) => get().then(p => p.toImage(...a)),
+    downloadImage: (...a) => get().then(p => p.downloadImage(...a)),
+    // A draw asked for before the load ends is purged after it.
+    purge: root =>
+      loaded
+        ? loaded.purge(root)
+        : asked && void get().then(p => p.purge(root)),
+    Plots: { resize: root => get().then(p => p.Plots.resize(root)) }
+  };
+}

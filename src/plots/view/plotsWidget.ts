@@ -27,7 +27,7 @@ import { CAUGHT_UP_NOTE_MS } from './backlog';
 import { PlotCell } from './plotCell';
 import { PlotChoices } from './plotChoices';
 import { PlotGrid } from './plotGrid';
-import { loadPlotly } from './plotly';
+import { lazyPlotly, loadPlotly } from './plotly';
 import { PlotsDrawing } from './plotsDrawing';
 import { PlotsHead } from './plotsHead';
 
@@ -231,7 +231,10 @@ export class PlotsWidget extends Widget {
   private async _start(): Promise<void> {
     this._head.setStatus(this._trans.__('loading…'));
     const started = (this._started = performance.now());
-    const [plotly] = await Promise.all([loadPlotly(), this._data.ready]);
+    if (this.live) {
+      void loadPlotly(); // a live view's plots are plotly's from the first
+    }
+    await this._data.ready;
     if (this.isDisposed) {
       return;
     }
@@ -241,7 +244,7 @@ export class PlotsWidget extends Widget {
       this.rule = defaultRule(runsSpanS(this._data.sources));
     }
     // A review's plots are drawn as their groups' series arrive.
-    this._drawing.start(plotly);
+    this._drawing.start(lazyPlotly(loadPlotly));
     if (this.live) {
       // Live: the first draw of what the runs hold now.
       this.timings.loadMs = performance.now() - started;
