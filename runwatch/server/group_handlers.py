@@ -36,14 +36,14 @@ def open_runs(service, names: list[str]) -> tuple[list[tuple[str, RunChannels]],
     return runs, failed
 
 
-def group_validator(runs, failed, request) -> validators.Validator:
+def runs_validator(runs, failed, request, what: str) -> validators.Validator:
     """One validator over every run's: any file of any run that changes changes it."""
     etags, newest = [], 0
     for _, run in runs:
         read = [run.channels[c] for c in request.channels if c in run.channels]
         if request.x in run.channels:
             read.append(run.channels[request.x])
-        found = validators.answer_validator(run, read, ["group", request])
+        found = validators.answer_validator(run, read, [what, request])
         etags.append(found.etag)
         newest = max(newest, found.newest_mtime_ns)
     text = json.dumps([etags, failed], separators=(",", ":"))
@@ -74,7 +74,7 @@ class GroupHandler(SeriesAPIHandler):
 
     async def group_not_modified(self, runs, failed, request) -> bool:
         """As `not_modified`, over every run of the group."""
-        return self.revalidated(await self.in_pool(group_validator, runs, failed, request))
+        return self.revalidated(await self.in_pool(runs_validator, runs, failed, request, "group"))
 
 
 def handlers(base_url: str) -> list[tuple[str, type]]:

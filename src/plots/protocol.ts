@@ -83,6 +83,8 @@ export interface ISeriesFrameHeader {
   /** `[name, length]` of each array, in the order they follow. */
   readonly arrays: readonly (readonly [string, number])[];
   readonly error: string | null;
+  /** The frame's run, in an answer about several runs (`GET series`). */
+  readonly run?: string;
 }
 
 /** One channel's frame: its header and its arrays by name. */

@@ -16,6 +16,7 @@ MAX_CHANNELS = 200
 MAX_WIDTH = 10_000
 MAX_ABS_SECONDS = 1e10  # about 317 years from `_created`: anything past it is a mistake
 MAX_RUNS = 200  # runs in one grouped request
+MAX_FRAMES = 2000  # runs x channels in one request of several runs' series
 
 
 class BadParameter(ValueError):
@@ -28,6 +29,15 @@ class SeriesRequest(NamedTuple):
     width: int
     x_range: tuple[float, float] | None
     x: str | None = None  # a channel to plot against instead of time (lod/xmap.py)
+
+
+class RunsSeriesRequest(NamedTuple):
+    runs: list[str]
+    channels: list[str]
+    rule: str | int
+    width: int
+    x_range: tuple[float, float] | None
+    x: str | None
 
 
 class GroupRequest(NamedTuple):
@@ -113,19 +123,39 @@ def series(arguments: dict[str, list[str]]) -> SeriesRequest:
     return SeriesRequest(names, RULES[rule_text], width, x_range, x)
 
 
+def runs(arguments: dict[str, list[str]]) -> list[str]:
+    """The `run` parameters: 1 to 200 run names, none twice."""
+    names = arguments.get("run", [])
+    if not names:
+        raise BadParameter("run is required (one or more run=<name>)")
+    if len(names) > MAX_RUNS:
+        raise BadParameter(f"run: {len(names)} given, at most {MAX_RUNS} per request")
+    for at, name in enumerate(names):
+        if not name or len(os.fsencode(name)) > MAX_NAME_BYTES:
+            raise BadParameter(f"run: invalid run name {name[:60]!r}")
+        if name in names[:at]:
+            raise BadParameter(f"run: {name!r} is given twice")
+    return names
+
+
+def runs_series(arguments: dict[str, list[str]]) -> RunsSeriesRequest:
+    """Parse the series of several runs: `run` (1 to 200) and the series' own
+    parameters, at most MAX_FRAMES frames (runs x channels)."""
+    names = runs(arguments)
+    parsed = series(arguments)
+    frames = len(names) * len(parsed.channels)
+    if frames > MAX_FRAMES:
+        raise BadParameter(
+            f"run, channel: {len(names)} runs x {len(parsed.channels)} channels is "
+            f"{frames} frames, at most {MAX_FRAMES} per request"
+        )
+    return RunsSeriesRequest(names, *parsed)
+
+
 def group(arguments: dict[str, list[str]]) -> GroupRequest:
     """Parse the grouped series' `run` (1 to 200), `center` and `band`, and the
     series' own parameters."""
-    runs = arguments.get("run", [])
-    if not runs:
-        raise BadParameter("run is required (one or more run=<name>)")
-    if len(runs) > MAX_RUNS:
-        raise BadParameter(f"run: {len(runs)} given, at most {MAX_RUNS} per request")
-    for at, name in enumerate(runs):
-        if not name or len(os.fsencode(name)) > MAX_NAME_BYTES:
-            raise BadParameter(f"run: invalid run name {name[:60]!r}")
-        if name in runs[:at]:
-            raise BadParameter(f"run: {name!r} is given twice")
+    runs_ = runs(arguments)
     parsed = series(arguments)
     center = _one(arguments, "center") or "mean"
     if center not in CENTERS:
@@ -136,4 +166,4 @@ def group(arguments: dict[str, list[str]]) -> GroupRequest:
     members = _one(arguments, "members") or "0"
     if members not in ("0", "1"):
         raise BadParameter(f"members must be 0 or 1, got {members!r}")
-    return GroupRequest(runs, *parsed, center, band, members == "1")
+    return GroupRequest(runs_, *parsed, center, band, members == "1")

@@ -42,14 +42,19 @@ class SeriesService:
         width: int,
         x_range: tuple[float, float] | None,
         x_name: str | None = None,
+        run_name: str | None = None,
     ) -> bytes:
         """The channel's frame, or its error frame ("<file name>: <reason>"); on the x
-        channel `x_name` instead of time when given (xmap.py)."""
-        extra = None if x_name is None else {"x": x_name}
+        channel `x_name` instead of time when given (xmap.py); `run_name` in its header
+        when given (an answer about several runs)."""
+        extra = {
+            **({} if run_name is None else {"run": run_name}),
+            **({} if x_name is None else {"x": x_name}),
+        } or None
         try:
             if x_name is not None:
-                return self._mapped_frame(run, spec, rule, width, x_range, x_name)
-            return self._frame(run, spec, rule, width, x_range)
+                return self._mapped_frame(run, spec, rule, width, x_range, x_name, extra)
+            return self._frame(run, spec, rule, width, x_range, extra)
         except ChannelError as error:
             return wire.error_frame(spec.name, spec.kind, str(error), extra)
         except OSError as error:
@@ -87,23 +92,23 @@ class SeriesService:
             request.runs if request.members else None,
         )
 
-    def _frame(self, run, spec, rule, width, x_range) -> bytes:
+    def _frame(self, run, spec, rule, width, x_range, extra=None) -> bytes:
         if rule == "raw":
             reduced = self.cache.raw(run, spec, width, x_range)
             if reduced is not None:
-                return wire.frame(spec.name, spec.kind, *reduced)
+                return wire.frame(spec.name, spec.kind, *reduced, None, extra)
         series, rows = self.cache.series(run, spec, rule)
         # The raw rule's rows stay M4 (pixel-identical); only buckets get the envelope.
         reduce = envelope.m4_kept if rule == "raw" else envelope.reduce_buckets
-        return reduced_frame(spec, series, rows, width, x_range, reduce)
+        return reduced_frame(spec, series, rows, width, x_range, reduce, extra)
 
-    def _mapped_frame(self, run, spec, rule, width, x_range, x_name) -> bytes:
+    def _mapped_frame(self, run, spec, rule, width, x_range, x_name, extra) -> bytes:
         """M4 over the series on the x channel's x (non-decreasing, as M4 needs);
         x0/x1 are in the x channel's units."""
         series, rows = xmap.mapped_series(
             self.cache, run, spec, rule, xmap.load(self.cache, run, x_name)
         )
-        return reduced_frame(spec, series, rows, width, x_range, envelope.m4_kept, {"x": x_name})
+        return reduced_frame(spec, series, rows, width, x_range, envelope.m4_kept, extra)
 
 
 def reduced_frame(spec, series, rows, width, x_range, reduce, extra=None) -> bytes:

@@ -45,6 +45,12 @@ export function seriesPriority(request: ISeriesRequest): RequestPriority {
   return request.range ? 'high' : 'low';
 }
 
+/** A channel asked for: of a run (or a group, for grouped series). */
+export interface IAskedChannel {
+  readonly run: string;
+  readonly name: string;
+}
+
 /**
  * One streamed request's frames, each resolved and delivered as it comes;
  * then every asked channel the server left unanswered (or that the failure
@@ -55,12 +61,12 @@ export async function streamFrames(
   open: OpenStream,
   path: string,
   signal: AbortSignal,
-  run: string,
-  names: readonly string[],
+  asked: readonly IAskedChannel[],
   resolve: (frame: ISeriesFrame) => IChannelResolved,
   deliver: (resolved: IChannelResolved) => void
 ): Promise<void> {
-  const asked = new Set(names);
+  const key = (run: string, name: string) => `${run}\u0000${name}`;
+  const wanted = new Set(asked.map(a => key(a.run, a.name)));
   const answered = new Set<string>();
   let failure = 'the server sent no series';
   try {
@@ -73,9 +79,11 @@ export async function streamFrames(
         break;
       }
       for (const frame of decoder.push(value)) {
-        if (asked.has(frame.header.channel)) {
-          answered.add(frame.header.channel);
-          deliver(resolve(frame));
+        const resolved = resolve(frame);
+        const at = key(resolved.run, resolved.name);
+        if (wanted.has(at) && !answered.has(at)) {
+          answered.add(at);
+          deliver(resolved);
         }
       }
     }
@@ -85,8 +93,8 @@ export async function streamFrames(
     }
     failure = (error as Error).message;
   }
-  for (const name of names) {
-    if (!answered.has(name)) {
+  for (const { run, name } of asked) {
+    if (!answered.has(key(run, name))) {
       deliver({ run, name, error: failure });
     }
   }
@@ -94,10 +102,8 @@ export async function streamFrames(
 
 /** One request of a read: its path and how its frames become series. */
 export interface IStreamBatch {
-  /** The run (or group) its frames are of. */
-  readonly run: string;
   /** The channels asked for: each gets a frame or an error. */
-  readonly names: readonly string[];
+  readonly asked: readonly IAskedChannel[];
   /** Under `runwatch/api/`, with its query. */
   readonly path: string;
   readonly resolve: (frame: ISeriesFrame) => IChannelResolved;
@@ -129,8 +135,7 @@ export class SeriesStreams {
         open,
         batch.path,
         abort.signal,
-        batch.run,
-        batch.names,
+        batch.asked,
         batch.resolve,
         deliver
       )

@@ -1,7 +1,9 @@
 import { encodeSeriesFrame } from './seriesFrames';
 import {
+  batchAcrossRuns,
   batchByRun,
   CHANNELS_PER_REQUEST,
+  FRAMES_PER_REQUEST,
   seriesQuery,
   ServerSeriesReader
 } from './serverSeriesReader';
@@ -15,9 +17,23 @@ const channel = (run: string, name: string): IChannelRequest => ({
   files: []
 });
 
-const frame = (name: string, kind = 'last', error: string | null = null) =>
+const frame = (
+  name: string,
+  kind = 'last',
+  error: string | null = null,
+  run?: string
+) =>
   encodeSeriesFrame(
-    { channel: name, kind, rows: 2, reduced: true, x0: 0, x1: 1, error },
+    {
+      channel: name,
+      kind,
+      rows: 2,
+      reduced: true,
+      x0: 0,
+      x1: 1,
+      error,
+      ...(run === undefined ? {} : { run })
+    },
     error
       ? {}
       : { x: [0, 1], value: [1, 1e4], 'band.lo': [0, 1], 'band.hi': [2, 1e4] }
@@ -39,23 +55,27 @@ function reply(chunks: Uint8Array[]): Response {
 }
 
 describe('ServerSeriesReader', () => {
-  it('asks each run for its channels and hands over frames as they arrive', async () => {
+  it('asks for several runs in one request and hands over frames as they arrive', async () => {
     const paths: string[] = [];
     const reader = new ServerSeriesReader(async path => {
       paths.push(path);
-      const both = new Uint8Array([
-        ...frame('a.x'),
-        ...frame('a.bad', 'last', 'stats.a.bad.0.npr: bad header')
+      const all = new Uint8Array([
+        ...frame('a.x', 'last', null, 'r1'),
+        ...frame('a.x', 'last', null, 'r 2'),
+        ...frame('a.bad', 'last', 'stats.a.bad.0.npr: bad header', 'r1'),
+        // 'r 2' has a.bad too, but it wasn't asked for: dropped.
+        ...frame('a.bad', 'last', null, 'r 2')
       ]);
-      return reply([both.subarray(0, 13), both.subarray(13)]);
+      return reply([all.subarray(0, 13), all.subarray(13)]);
     });
     const got: IChannelResolved[] = [];
     await reader.series(
       {
         channels: [
           channel('r1', 'a.x'),
+          channel('r 2', 'a.x'),
           channel('r1', 'a.bad'),
-          channel('r 2', 'a.x')
+          channel('r 2', 'a.y')
         ],
         rule: 'raw',
         bins: 420,
@@ -64,16 +84,22 @@ describe('ServerSeriesReader', () => {
       resolved => got.push(resolved)
     ).done;
     expect(paths).toEqual([
-      `runs/r1/series?${seriesQuery(['a.x', 'a.bad'], 'raw', 420, [1, 2])}`,
-      'runs/r%202/series?channel=a.x&rule=raw&width=420&x0=1&x1=2'
+      'series?run=r1&run=r%202&' +
+        seriesQuery(['a.x', 'a.bad', 'a.y'], 'raw', 420, [1, 2])
     ]);
     const first = got.find(g => g.run === 'r1' && g.name === 'a.x')!;
     expect(Array.from(first.result!.series.columns.value)).toEqual([1, 1e4]);
     expect(Array.from(first.result!.series.band!.hi)).toEqual([2, 1e4]);
     expect(first.result!.reduced).toBe(true);
     expect(got.find(g => g.name === 'a.bad')!.error).toMatch(/bad header/);
-    // 'r 2' answered with a frame it wasn't asked for too: dropped.
-    expect(got.filter(g => g.run === 'r 2').map(g => g.name)).toEqual(['a.x']);
+    expect(got.map(g => [g.run, g.name, !!g.result])).toEqual([
+      ['r1', 'a.x', true],
+      ['r 2', 'a.x', true],
+      ['r1', 'a.bad', false],
+      // Asked for and never sent: its error, so its plot doesn't wait.
+      ['r 2', 'a.y', false]
+    ]);
+    expect(got[3].error).toBe('the server sent no series');
   });
 
   it('asks for the series against x when the review draws on a step', async () => {
@@ -117,7 +143,7 @@ describe('ServerSeriesReader', () => {
     ]);
   });
 
-  it("opens every run's request at once, a review's at low priority and a zoom's at high", async () => {
+  it("opens a review's requests at once, at low priority, and a zoom's at high", async () => {
     const opened: [string, RequestPriority | undefined][] = [];
     const answers: (() => void)[] = [];
     const reader = new ServerSeriesReader(
@@ -128,32 +154,40 @@ describe('ServerSeriesReader', () => {
         })
     );
     const runs = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
+    const names = Array.from({ length: 40 }, (_, c) => `g${c}.x`);
     const got: string[] = [];
     const review = reader.series(
       {
-        channels: runs.map(run => channel(run, 'a.x')),
+        channels: names.flatMap(name => runs.map(run => channel(run, name))),
         rule: 60,
         bins: 300
       },
       resolved => got.push(resolved.run)
     );
     await Promise.resolve();
-    // None answered yet, and all eight are open: none waits for another.
-    expect(opened.map(([path]) => path.split('/')[1])).toEqual(runs);
+    // None answered yet, and all four slices are open: none waits for another.
+    expect(opened).toHaveLength(4);
+    expect(opened.every(([path]) => path.startsWith('series?run=r0&'))).toBe(
+      true
+    );
     expect(new Set(opened.map(([, priority]) => priority))).toEqual(
       new Set(['low'])
     );
     answers.forEach(answer => answer());
     await review.done;
-    expect(got.sort()).toEqual(runs);
+    // Every run's every channel is answered (here: the server sent none).
+    expect(got).toHaveLength(runs.length * names.length);
 
     const zoom = reader.series(
       { channels: [channel('r0', 'a.x')], rule: 60, bins: 300, range: [1, 2] },
       () => undefined
     );
     await Promise.resolve();
-    expect(opened[8][1]).toBe('high');
-    answers[8]();
+    expect(opened[4]).toEqual([
+      'runs/r0/series?channel=a.x&rule=60&width=300&x0=1&x1=2',
+      'high'
+    ]);
+    answers[4]();
     await zoom.done;
   });
 
@@ -178,36 +212,52 @@ describe('ServerSeriesReader', () => {
 });
 
 describe('batchByRun', () => {
+  it('asks a run for at most the channels the server takes at once', () => {
+    const many = Array.from({ length: CHANNELS_PER_REQUEST + 1 }, (_, c) =>
+      channel('r', `g${c}.x`)
+    );
+    expect(batchByRun(many).map(b => b.names.length)).toEqual([
+      CHANNELS_PER_REQUEST,
+      1
+    ]);
+  });
+});
+
+describe('batchAcrossRuns', () => {
   /** `runs` runs of `channels` channels each, in grid order (channel-major). */
   const gridOrder = (runs: number, channels: number) =>
     Array.from({ length: channels }, (_, c) =>
       Array.from({ length: runs }, (_, r) => channel(`r${r}`, `g${c}.x`))
     ).flat();
 
-  it("asks every run's first slice before any run's second", () => {
-    const batches = batchByRun(gridOrder(3, 60), 4);
-    expect(batches.map(b => [b.run, b.names.length])).toEqual([
-      ...[0, 1, 2, 3].flatMap(() => [
-        ['r0', 15],
-        ['r1', 15],
-        ['r2', 15]
-      ])
+  it('cuts the grid into slices of channels, each of every run', () => {
+    const batches = batchAcrossRuns(gridOrder(20, 60), 4);
+    expect(batches.map(b => [b.runs.length, b.names.length])).toEqual([
+      [20, 15],
+      [20, 15],
+      [20, 15],
+      [20, 15]
     ]);
     expect(batches[0].names.slice(0, 2)).toEqual(['g0.x', 'g1.x']);
-    expect(batches[3].names[0]).toBe('g15.x');
+    expect(batches[1].names[0]).toBe('g15.x');
+    expect(batches[0].asked).toHaveLength(20 * 15);
   });
 
-  it('keeps one run, and small runs, to as few requests as the limit allows', () => {
-    expect(batchByRun(gridOrder(1, 60), 4).map(b => b.names.length)).toEqual([
-      60
+  it('names only the runs with a channel of the slice', () => {
+    const channels = [
+      channel('r0', 'a.x'),
+      channel('r1', 'a.x'),
+      channel('r1', 'b.x')
+    ];
+    expect(batchAcrossRuns(channels, 4)).toEqual([
+      { runs: ['r0', 'r1'], names: ['a.x', 'b.x'], asked: channels }
     ]);
-    expect(batchByRun(gridOrder(2, 10), 4).map(b => b.names.length)).toEqual([
-      8, 8, 2, 2
-    ]);
-    expect(
-      batchByRun(gridOrder(1, CHANNELS_PER_REQUEST + 1)).map(
-        b => b.names.length
-      )
-    ).toEqual([CHANNELS_PER_REQUEST, 1]);
+  });
+
+  it('keeps a request to the frames the server takes at once', () => {
+    const batches = batchAcrossRuns(gridOrder(200, 60), 4);
+    const frames = batches.map(b => b.runs.length * b.names.length);
+    expect(Math.max(...frames)).toBeLessThanOrEqual(FRAMES_PER_REQUEST);
+    expect(batches.flatMap(b => b.names)).toHaveLength(60);
   });
 });

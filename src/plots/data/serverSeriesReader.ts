@@ -83,19 +83,28 @@ export class ServerSeriesReader implements ISeriesReader {
     request: ISeriesRequest,
     onChannel: (resolved: IChannelResolved) => void
   ): IPendingRequest {
-    const batches = batchByRun(request.channels, RUN_SLICES).map(batch => ({
-      ...batch,
-      path:
-        `runs/${encodeURIComponent(batch.run)}/series?` +
-        seriesQuery(
-          batch.names,
-          request.rule,
-          request.bins,
-          request.range,
-          request.x
-        ),
-      resolve: (frame: ISeriesFrame) => frameResolved(batch.run, frame)
-    }));
+    const query = (names: readonly string[]) =>
+      seriesQuery(names, request.rule, request.bins, request.range, request.x);
+    const runs = new Set(request.channels.map(c => c.run));
+    // Several runs: a request a slice of the grid, each run's frames in it.
+    const batches =
+      runs.size > 1
+        ? batchAcrossRuns(request.channels, RUN_SLICES).map(batch => ({
+            asked: batch.asked,
+            path:
+              'series?' +
+              batch.runs.map(r => `run=${encodeURIComponent(r)}`).join('&') +
+              `&${query(batch.names)}`,
+            resolve: (frame: ISeriesFrame) =>
+              frameResolved(frame.header.run ?? '', frame)
+          }))
+        : batchByRun(request.channels).map(batch => ({
+            asked: batch.names.map(name => ({ run: batch.run, name })),
+            path:
+              `runs/${encodeURIComponent(batch.run)}/series?` +
+              query(batch.names),
+            resolve: (frame: ISeriesFrame) => frameResolved(batch.run, frame)
+          }));
     return this._streams.read(request, batches, onChannel);
   }
 
@@ -148,37 +157,62 @@ export class ServerSeriesReader implements ISeriesReader {
 }
 
 /**
- * When several runs are read, each run's channels are cut into this many
- * requests (of at least `MIN_SLICE` channels). Channels come in grid order,
- * so every run's first slice is asked for before any run's second: the top
- * plots fill in while the rest loads, instead of all at the end.
+ * When several runs are read, the channels are cut into this many requests
+ * (of at least `MIN_SLICE` channels), each asking for every run's frames of
+ * its channels (`GET series`). Channels come in grid order and the server
+ * answers channel by channel, so the top plots fill in while the rest loads.
  */
 export const RUN_SLICES = 4;
 const MIN_SLICE = 8;
 
+/** Frames (runs × channels) in one request of several runs: the server's limit. */
+export const FRAMES_PER_REQUEST = 2000;
+
+/**
+ * The channels of several runs cut into requests: each a slice of the
+ * channel names in their order, with the runs that have any of them, and
+ * the channels asked for (the server skips a run without a channel; a
+ * frame not asked for is ignored).
+ */
+export function batchAcrossRuns(
+  channels: readonly IChannelRequest[],
+  slices: number
+): { runs: string[]; names: string[]; asked: IChannelRequest[] }[] {
+  const names = [...new Set(channels.map(c => c.name))];
+  const runCount = new Set(channels.map(c => c.run)).size;
+  const cap = Math.max(
+    1,
+    Math.min(CHANNELS_PER_REQUEST, Math.floor(FRAMES_PER_REQUEST / runCount))
+  );
+  const per = Math.min(
+    cap,
+    Math.max(MIN_SLICE, Math.ceil(names.length / slices))
+  );
+  const batches = [];
+  for (let at = 0; at < names.length; at += per) {
+    const slice = new Set(names.slice(at, at + per));
+    const asked = channels.filter(c => slice.has(c.name));
+    batches.push({
+      runs: [...new Set(asked.map(c => c.run))],
+      names: [...slice],
+      asked
+    });
+  }
+  return batches;
+}
+
 /**
  * The channels grouped by run in their order, at most `CHANNELS_PER_REQUEST`
- * a batch; with several runs, a run's channels in `slices` batches.
+ * a batch.
  */
 export function batchByRun(
-  channels: readonly IChannelRequest[],
-  slices = 1
+  channels: readonly IChannelRequest[]
 ): { run: string; names: string[] }[] {
-  const perRun = new Map<string, number>();
-  for (const { run } of channels) {
-    perRun.set(run, (perRun.get(run) ?? 0) + 1);
-  }
-  const cut = perRun.size > 1 ? slices : 1;
-  const capOf = (run: string) =>
-    Math.min(
-      CHANNELS_PER_REQUEST,
-      Math.max(MIN_SLICE, Math.ceil(perRun.get(run)! / cut))
-    );
   const batches: { run: string; names: string[] }[] = [];
   const open = new Map<string, { run: string; names: string[] }>();
   for (const { run, name } of channels) {
     let batch = open.get(run);
-    if (!batch || batch.names.length >= capOf(run)) {
+    if (!batch || batch.names.length >= CHANNELS_PER_REQUEST) {
       batch = { run, names: [] };
       open.set(run, batch);
       batches.push(batch);

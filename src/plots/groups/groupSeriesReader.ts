@@ -102,8 +102,7 @@ export class GroupSeriesReader implements ISeriesReader {
     const options = this._options();
     const batches = batchByRun(request.channels).map(
       ({ run: group, names }) => ({
-        run: group,
-        names,
+        asked: names.map(name => ({ run: group, name })),
         path:
           'group?' +
           groupQuery(

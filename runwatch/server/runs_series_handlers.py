@@ -1,0 +1,92 @@
+"""GET series: the series of several runs in one answer, a frame per run and channel,
+channel by channel (docs/server-api.md, "Series of several runs").
+
+A glob's review asked for each run's series on its own: 80 requests for 20 runs of 60
+channels, each costing the server about 3.6 ms of CPU besides its frames (and the
+browser as much again). One request per slice of the grid carries every run's frames
+of those channels, in the grid's order, so each plot fills in as soon as its channels
+of every run are in. The frames are those of runs/<run>/series, with the run's name in
+the header; the same pool, streaming, ETag and gzip rules.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from .group_handlers import runs_validator
+from .lod import request as lod_request
+from .lod import wire
+from .paths import Refused
+from .series_handlers import SeriesAPIHandler
+
+
+def open_each(service, names: list[str]) -> tuple[list[tuple], dict[str, str]]:
+    """(the runs' channels, {run: why} for each run that can't be read): a deleted or
+    refused run gets its error in its frames, and the other runs still draw."""
+    runs, failed = [], {}
+    for name in names:
+        try:
+            runs.append((name, service.run(name)))
+        except Refused as refused:
+            failed[name] = refused.message
+    return runs, failed
+
+
+def frames_wanted(request, runs, failed) -> list[tuple]:
+    """Each frame the answer holds, in order: for each channel, each run that has it
+    (with the x channel, when one is given), or whose listing failed (its error)."""
+    by_name = {name: run for name, run in runs}
+    items = []
+    for channel in request.channels:
+        for name in request.runs:
+            if name in failed:
+                items.append((name, channel, None, failed[name]))
+                continue
+            run = by_name[name]
+            if channel not in run.channels:
+                continue
+            if request.x is not None and request.x not in run.channels:
+                why = f"run {name!r} has no stats channel {request.x!r}"
+                items.append((name, channel, None, why))
+                continue
+            items.append((name, channel, run, None))
+    return items
+
+
+class RunsSeriesHandler(SeriesAPIHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            request = lod_request.runs_series(self.arguments())
+        except lod_request.BadParameter as error:
+            raise web.HTTPError(400, str(error)) from None
+        runs, failed = await self.in_pool(open_each, self.service, request.runs)
+        for channel in request.channels:
+            if not failed and not any(channel in run.channels for _, run in runs):
+                raise web.HTTPError(400, f"channel: no run given has stats channel {channel!r}")
+        self.set_header("Content-Type", "application/octet-stream")
+        if self.revalidated(await self.in_pool(runs_validator, runs, failed, request, "series")):
+            return
+        service = self.service
+
+        def frame_of(item) -> bytes:
+            name, channel, run, error = item
+            if run is None:
+                return wire.error_frame(channel, "", error, {"run": name})
+            spec = run.channels[channel]
+            return service.frame(
+                run, spec, request.rule, request.width, request.x_range, request.x, name
+            )
+
+        await self.write_frames(
+            frame_of,
+            frames_wanted(request, runs, failed),
+            zoomed=request.x_range is not None,
+        )
+
+
+def handlers(base_url: str) -> list[tuple[str, type]]:
+    return [(url_path_join(base_url, "runwatch", "api", "series"), RunsSeriesHandler)]

@@ -1,0 +1,103 @@
+"""GET series: several runs' series in one answer over HTTP (docs/server-api.md,
+"Series of several runs"): frames channel by channel and run by run, each the one
+runs/<run>/series sends, named by its run; a run that can't be read gets its error
+while the others draw; ETag; bad parameters; authentication."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+from runwatch.server.lod import wire
+from runwatch.tests import test_group_server as group_tests
+from runwatch.tests.test_group_server import LONG, SHORT, SPIKY
+
+# The grouped series' runs and client, shared (pytest finds fixtures by name).
+cache_home = group_tests.cache_home
+sweep = group_tests.sweep
+group_api = group_tests.group_api
+
+BASE = {"run": [SHORT, LONG, SPIKY], "channel": ["acc", "loss"], "rule": "60", "width": "50"}
+GONE = "2020-01-01 00-00-00 gone"
+
+
+async def test_frames_come_channel_by_channel_each_as_its_runs_own(group_api, sweep):
+    code, body, _ = await group_api(BASE, path="series")
+    assert code == 200
+    frames = wire.parse_frames(body)
+    # acc: only the runs that log it; then loss of every run, in the runs' order.
+    assert [(h["channel"], h["run"]) for h, _ in frames] == [
+        ("acc", LONG),
+        ("acc", SPIKY),
+        ("loss", SHORT),
+        ("loss", LONG),
+        ("loss", SPIKY),
+    ]
+    for header, arrays in frames:
+        single = {"channel": header["channel"], "rule": "60", "width": "50"}
+        _, own, _ = await group_api(single, path=f"runs/{quote(header['run'])}/series")
+        [(own_header, own_arrays)] = wire.parse_frames(own)
+        assert {**own_header, "run": header["run"]} == header
+        for name, values in own_arrays.items():
+            np.testing.assert_array_equal(arrays[name], values)
+    spiky_loss = frames[-1][1]
+    assert np.nanmax(spiky_loss["band.hi"]) == 1e4  # the spike, in its bucket's band
+
+
+async def test_a_run_that_cannot_be_read_gets_its_error_and_the_others_draw(group_api, sweep):
+    (sweep / LONG / "stats.loss.0.npr").write_bytes(b"garbage")
+    params = {**BASE, "run": [SHORT, GONE, LONG], "channel": ["loss"]}
+    code, body, _ = await group_api(params, path="series")
+    assert code == 200
+    (short, short_arrays), (gone, _), (long, _) = wire.parse_frames(body)
+    assert short["run"] == SHORT and short["error"] is None and len(short_arrays["x"]) > 0
+    assert gone["run"] == GONE and "no run named" in gone["error"]
+    assert long["run"] == LONG and long["error"].startswith("stats.loss.0.npr: ")
+
+
+async def test_a_run_without_the_x_channel_is_named(group_api, sweep):
+    params = {**BASE, "channel": ["loss"], "x": "acc", "rule": "raw"}
+    _, body, _ = await group_api(params, path="series")
+    short, long, spiky = (header for header, _ in wire.parse_frames(body))
+    assert short["error"] == f"run {SHORT!r} has no stats channel 'acc'"
+    assert long["error"] is None and long["x"] == "acc" and spiky["x"] == "acc"
+
+
+async def test_an_etag_answers_304_until_a_run_grows(group_api, sweep):
+    code, _, headers = await group_api(BASE, path="series")
+    etag = {"If-None-Match": headers["Etag"]}
+    code, body, _ = await group_api(BASE, path="series", headers=etag)
+    assert code == 304 and body == b""
+    (sweep / SPIKY / "stats.loss.0.npr").open("ab").write(b"\0" * 16)  # a row more
+    code, _, _ = await group_api(BASE, path="series", headers=etag)
+    assert code == 200
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({**BASE, "run": []}, "run"),
+        ({**BASE, "run": [SHORT, SHORT]}, "run"),
+        ({**BASE, "run": [f"r{i}" for i in range(201)]}, "run"),
+        (
+            {**BASE, "run": [f"r{i}" for i in range(101)], "channel": [f"c{i}" for i in range(20)]},
+            "run, channel",
+        ),
+        ({**BASE, "channel": ["nope"]}, "channel"),
+        ({**BASE, "rule": "7"}, "rule"),
+        ({**BASE, "width": "0"}, "width"),
+        ({**BASE, "x0": "5", "x1": "1"}, "x0"),
+    ],
+)
+async def test_bad_parameters_are_400_naming_them(group_api, sweep, params, named):
+    code, body, _ = await group_api(params, path="series")
+    assert code == 400
+    assert body["message"].startswith(named), body["message"]
+
+
+async def test_needs_authentication(http_server_client, jp_base_url, sweep):
+    url = f"{jp_base_url}runwatch/api/series?run={quote(SHORT)}&channel=loss&rule=raw&width=9"
+    response = await http_server_client.fetch(url, raise_error=False)
+    assert response.code in (401, 403)
