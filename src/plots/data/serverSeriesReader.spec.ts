@@ -4,6 +4,7 @@ import {
   batchByRun,
   CHANNELS_PER_REQUEST,
   FRAMES_PER_REQUEST,
+  framesPerRequest,
   seriesQuery,
   ServerSeriesReader
 } from './serverSeriesReader';
@@ -165,8 +166,9 @@ describe('ServerSeriesReader', () => {
       resolved => got.push(resolved.run)
     );
     await Promise.resolve();
-    // None answered yet, and all four slices are open: none waits for another.
-    expect(opened).toHaveLength(4);
+    // None answered yet, and every slice is open: none waits for another
+    // (52 frames a request at 300 px: 6 channels of the 8 runs).
+    expect(opened).toHaveLength(7);
     expect(opened.every(([path]) => path.startsWith('series?run=r0&'))).toBe(
       true
     );
@@ -183,11 +185,11 @@ describe('ServerSeriesReader', () => {
       () => undefined
     );
     await Promise.resolve();
-    expect(opened[4]).toEqual([
+    expect(opened[7]).toEqual([
       'runs/r0/series?channel=a.x&rule=60&width=300&x0=1&x1=2',
       'high'
     ]);
-    answers[4]();
+    answers[7]();
     await zoom.done;
   });
 
@@ -231,16 +233,21 @@ describe('batchAcrossRuns', () => {
     ).flat();
 
   it('cuts the grid into slices of channels, each of every run', () => {
-    const batches = batchAcrossRuns(gridOrder(20, 60), 4);
-    expect(batches.map(b => [b.runs.length, b.names.length])).toEqual([
-      [20, 15],
-      [20, 15],
-      [20, 15],
-      [20, 15]
-    ]);
-    expect(batches[0].names.slice(0, 2)).toEqual(['g0.x', 'g1.x']);
-    expect(batches[1].names[0]).toBe('g15.x');
-    expect(batches[0].asked).toHaveLength(20 * 15);
+    const batches = batchAcrossRuns(gridOrder(20, 60), 50);
+    // 50 frames a request: 2 channels of the 20 runs each.
+    expect(batches).toHaveLength(30);
+    expect(batches.every(b => b.runs.length === 20)).toBe(true);
+    expect(batches[0].names).toEqual(['g0.x', 'g1.x']);
+    expect(batches[1].names).toEqual(['g2.x', 'g3.x']);
+    expect(batches[0].asked).toHaveLength(20 * 2);
+    // A run more than the frames: still a channel a request.
+    expect(batchAcrossRuns(gridOrder(60, 3), 50)).toHaveLength(3);
+  });
+
+  it('answers about a megabyte a request, whatever the plots are wide', () => {
+    expect(framesPerRequest(308)).toBe(50);
+    expect(framesPerRequest(1200)).toBe(13);
+    expect(framesPerRequest(20000)).toBe(1);
   });
 
   it('names only the runs with a channel of the slice', () => {
@@ -249,13 +256,13 @@ describe('batchAcrossRuns', () => {
       channel('r1', 'a.x'),
       channel('r1', 'b.x')
     ];
-    expect(batchAcrossRuns(channels, 4)).toEqual([
+    expect(batchAcrossRuns(channels, 50)).toEqual([
       { runs: ['r0', 'r1'], names: ['a.x', 'b.x'], asked: channels }
     ]);
   });
 
   it('keeps a request to the frames the server takes at once', () => {
-    const batches = batchAcrossRuns(gridOrder(200, 60), 4);
+    const batches = batchAcrossRuns(gridOrder(200, 60), 1e6);
     const frames = batches.map(b => b.runs.length * b.names.length);
     expect(Math.max(...frames)).toBeLessThanOrEqual(FRAMES_PER_REQUEST);
     expect(batches.flatMap(b => b.names)).toHaveLength(60);

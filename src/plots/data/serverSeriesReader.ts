@@ -89,15 +89,17 @@ export class ServerSeriesReader implements ISeriesReader {
     // Several runs: a request a slice of the grid, each run's frames in it.
     const batches =
       runs.size > 1
-        ? batchAcrossRuns(request.channels, RUN_SLICES).map(batch => ({
-            asked: batch.asked,
-            path:
-              'series?' +
-              batch.runs.map(r => `run=${encodeURIComponent(r)}`).join('&') +
-              `&${query(batch.names)}`,
-            resolve: (frame: ISeriesFrame) =>
-              frameResolved(frame.header.run ?? '', frame)
-          }))
+        ? batchAcrossRuns(request.channels, framesPerRequest(request.bins)).map(
+            batch => ({
+              asked: batch.asked,
+              path:
+                'series?' +
+                batch.runs.map(r => `run=${encodeURIComponent(r)}`).join('&') +
+                `&${query(batch.names)}`,
+              resolve: (frame: ISeriesFrame) =>
+                frameResolved(frame.header.run ?? '', frame)
+            })
+          )
         : batchByRun(request.channels).map(batch => ({
             asked: batch.names.map(name => ({ run: batch.run, name })),
             path:
@@ -156,37 +158,41 @@ export class ServerSeriesReader implements ISeriesReader {
   private readonly _streams: SeriesStreams;
 }
 
-/**
- * When several runs are read, the channels are cut into this many requests
- * (of at least `MIN_SLICE` channels), each asking for every run's frames of
- * its channels (`GET series`). Channels come in grid order and the server
- * answers channel by channel, so the top plots fill in while the rest loads.
- */
-export const RUN_SLICES = 4;
-const MIN_SLICE = 8;
-
 /** Frames (runs × channels) in one request of several runs: the server's limit. */
 export const FRAMES_PER_REQUEST = 2000;
 
 /**
- * The channels of several runs cut into requests: each a slice of the
- * channel names in their order, with the runs that have any of them, and
- * the channels asked for (the server skips a run without a channel; a
- * frame not asked for is ignored).
+ * About the most bytes one request of several runs is to answer. The
+ * browser keeps an answer for a later review (a `304` then) only if it is
+ * small enough: a glob's 28 MB in 4 answers was sent again in full, in 80
+ * it came back as 304s. A whole-span frame is about 64 bytes a pixel.
+ */
+export const BYTES_PER_REQUEST = 1_000_000;
+
+/** How many frames a request of several runs asks for at `bins` pixels. */
+export function framesPerRequest(bins: number): number {
+  return Math.max(1, Math.floor(BYTES_PER_REQUEST / (64 * Math.max(1, bins))));
+}
+
+/**
+ * The channels of several runs cut into requests of about `frames` frames:
+ * each a slice of the channel names in their order (the grid's), with the
+ * runs that have any of them and the channels asked for (the server skips
+ * a run without a channel; a frame not asked for is ignored). The server
+ * answers channel by channel, so the top plots fill in first.
  */
 export function batchAcrossRuns(
   channels: readonly IChannelRequest[],
-  slices: number
+  frames: number
 ): { runs: string[]; names: string[]; asked: IChannelRequest[] }[] {
   const names = [...new Set(channels.map(c => c.name))];
   const runCount = new Set(channels.map(c => c.run)).size;
-  const cap = Math.max(
+  const per = Math.max(
     1,
-    Math.min(CHANNELS_PER_REQUEST, Math.floor(FRAMES_PER_REQUEST / runCount))
-  );
-  const per = Math.min(
-    cap,
-    Math.max(MIN_SLICE, Math.ceil(names.length / slices))
+    Math.min(
+      CHANNELS_PER_REQUEST,
+      Math.floor(Math.min(frames, FRAMES_PER_REQUEST) / runCount)
+    )
   );
   const batches = [];
   for (let at = 0; at < names.length; at += per) {
