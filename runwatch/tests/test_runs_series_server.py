@@ -57,6 +57,20 @@ async def test_a_run_that_cannot_be_read_gets_its_error_and_the_others_draw(grou
     assert long["run"] == LONG and long["error"].startswith("stats.loss.0.npr: ")
 
 
+async def test_a_run_out_of_the_store_is_refused_in_its_frames(group_api, sweep, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (sweep / "2020-01-01 00-00-00 link").symlink_to(outside)
+    params = {**BASE, "run": ["../x", "2020-01-01 00-00-00 link", SHORT], "channel": ["loss"]}
+    code, body, _ = await group_api(params, path="series")
+    assert code == 200
+    dotted, linked, short = (header for header, _ in wire.parse_frames(body))
+    assert dotted["arrays"] == [] and dotted["error"]
+    assert linked["arrays"] == [] and "symlink out of the store root" in linked["error"]
+    assert str(outside) not in linked["error"]  # nothing of where it leads
+    assert short["error"] is None
+
+
 async def test_a_run_without_the_x_channel_is_named(group_api, sweep):
     params = {**BASE, "channel": ["loss"], "x": "acc", "rule": "raw"}
     _, body, _ = await group_api(params, path="series")
