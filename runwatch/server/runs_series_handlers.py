@@ -85,6 +85,7 @@ class RunsSeriesHandler(SeriesAPIHandler):
             frame_of,
             frames_wanted(request, runs, failed),
             zoomed=request.x_range is not None,
+            serial=True,
         )
 
 

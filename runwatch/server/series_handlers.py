@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import threading
 import time
 import zlib
 from collections import deque
@@ -42,11 +43,14 @@ from .paths import Refused
 
 log = logging.getLogger(__name__)
 
-# One thread computes frames. Two, on 2 cores, fought over the GIL: the glob's 1,200
-# frames took 1.3 s on two threads against 0.9 s on one, for 1.5-1.6 s of CPU against
-# 0.9 s, and cold 2.1-2.4 s either way for 3.0-3.4 s of CPU against 2.0-2.3 s
-# (docs/server-api.md, "Threads").
-WORKERS = 1
+# Two threads, but a series' frames are computed one batch at a time (`SERIAL`): they
+# are short numpy calls between Python lines, and two at once fought over the GIL on 2
+# cores: the glob's 1,200 frames took 1.3 s on two threads against 0.9 s on one, for
+# 1.5-1.6 s of CPU against 0.9 s (docs/server-api.md, "Threads"). Grouped frames bin
+# long arrays, where numpy lets go of the GIL: cold, 2.3-2.7 s on two threads against
+# 3.2-3.4 s on one.
+WORKERS = 2
+SERIAL = threading.Lock()
 # Jobs a request keeps queued: the next batch is computed while one is sent.
 QUEUED = 2
 # Frames are deflated with Huffman coding only (no match search): float64 frames hardly
@@ -154,7 +158,7 @@ class SeriesAPIHandler(StoreAPIHandler):
         except StoreRootNotAFolder as error:
             raise web.HTTPError(409, str(error)) from None
 
-    async def write_frames(self, frame_of, items, zoomed: bool) -> None:
+    async def write_frames(self, frame_of, items, zoomed: bool, serial: bool = False) -> None:
         """Compute each item's frame (`frame_of(item)`, blocking) in the pool and write it,
         gzip-compressed when the browser accepts it, flushed in item order; stop
         computing when the browser goes away. A zoom's frames go before whole-span
@@ -179,7 +183,8 @@ class SeriesAPIHandler(StoreAPIHandler):
                 while queue and len(pending) < QUEUED:
                     chunk = [queue.popleft() for _ in range(min(batch, len(queue)))]
                     key = (rank, arrival, chunk[0][0])
-                    future = pool().submit(key, frames_of, frame_of, [i for _, i in chunk])
+                    job = serial_frames_of if serial else frames_of
+                    future = pool().submit(key, job, frame_of, [i for _, i in chunk])
                     pending.append(asyncio.wrap_future(future))
                 frames, seconds = await pending.popleft()
                 batch = next_batch(seconds / len(frames))
@@ -233,6 +238,7 @@ class SeriesHandler(SeriesAPIHandler):
             ),
             specs,
             zoomed=request.x_range is not None,
+            serial=True,
         )
 
 
@@ -275,6 +281,12 @@ def frames_of(frame_of, items) -> tuple[list[bytes], float]:
     """(each item's frame, the seconds they took): one pool job's batch."""
     started = time.perf_counter()
     return [frame_of(item) for item in items], time.perf_counter() - started
+
+
+def serial_frames_of(frame_of, items) -> tuple[list[bytes], float]:
+    """`frames_of`, one such batch at a time across the pool (SERIAL)."""
+    with SERIAL:
+        return frames_of(frame_of, items)
 
 
 def next_batch(seconds_a_frame: float) -> int:
