@@ -22,15 +22,18 @@ from .paths import Refused
 from .series_handlers import SeriesAPIHandler
 
 
-def open_runs(service, names: list[str]) -> tuple[list[tuple[str, RunChannels]], dict[str, str]]:
+def open_runs(
+    service, names: list[str], each_fails_alone: bool = False
+) -> tuple[list[tuple[str, RunChannels]], dict[str, str]]:
     """(the runs' channels, {run: reason} for runs whose `_info.json` can't be read);
-    Refused naming the run for a bad name or a missing run."""
+    Refused naming the run for a bad name or a missing run, unless `each_fails_alone`
+    (then it is among the failed too, and the other runs still draw)."""
     runs, failed = [], {}
     for name in names:
         try:
             runs.append((name, service.run(name)))
         except Refused as refused:
-            if refused.status != 409:
+            if refused.status != 409 and not each_fails_alone:
                 raise Refused(refused.status, f"run: {refused.message}") from None
             failed[name] = refused.message
     return runs, failed

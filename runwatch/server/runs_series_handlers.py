@@ -15,23 +15,10 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .group_handlers import runs_validator
+from .group_handlers import open_runs, runs_validator
 from .lod import request as lod_request
 from .lod import wire
-from .paths import Refused
 from .series_handlers import SeriesAPIHandler
-
-
-def open_each(service, names: list[str]) -> tuple[list[tuple], dict[str, str]]:
-    """(the runs' channels, {run: why} for each run that can't be read): a deleted or
-    refused run gets its error in its frames, and the other runs still draw."""
-    runs, failed = [], {}
-    for name in names:
-        try:
-            runs.append((name, service.run(name)))
-        except Refused as refused:
-            failed[name] = refused.message
-    return runs, failed
 
 
 def frames_wanted(request, runs, failed) -> list[tuple]:
@@ -63,7 +50,8 @@ class RunsSeriesHandler(SeriesAPIHandler):
             request = lod_request.runs_series(self.arguments())
         except lod_request.BadParameter as error:
             raise web.HTTPError(400, str(error)) from None
-        runs, failed = await self.in_pool(open_each, self.service, request.runs)
+        # A deleted or refused run gets its error in its frames; the others draw.
+        runs, failed = await self.in_pool(open_runs, self.service, request.runs, True)
         for channel in request.channels:
             if not failed and not any(channel in run.channels for _, run in runs):
                 raise web.HTTPError(400, f"channel: no run given has stats channel {channel!r}")

@@ -1,4 +1,13 @@
-import { downsampleExtreme, downsampleMinMax } from './downsample';
+import { downsampleMinMax, extremeRows } from './downsample';
+
+/** The points at `rows`, as a band's edge draws them. */
+function edge(x: Float64Array, y: Float64Array, rows: Int32Array) {
+  return {
+    index: rows,
+    x: Float64Array.from(rows, i => x[i]),
+    y: Float64Array.from(rows, i => y[i])
+  };
+}
 import { prng } from './testing';
 
 function randomSeries(
@@ -115,7 +124,7 @@ describe('downsampleMinMax', () => {
   });
 });
 
-describe('downsampleExtreme', () => {
+describe('extremeRows', () => {
   it("keeps each column's extreme of its side, the ends, in order (property test)", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = prng(seed);
@@ -125,7 +134,7 @@ describe('downsampleExtreme', () => {
       const x0 = seed % 2 === 0 ? x[Math.floor(n / 4)] : x[0];
       const x1 = seed % 2 === 0 ? x[Math.floor((3 * n) / 4)] : x[n - 1];
       for (const side of ['min', 'max'] as const) {
-        const out = downsampleExtreme(x, y, x0, x1, width, side);
+        const out = edge(x, y, extremeRows(x, y, x0, x1, width, side));
         expect(out.index[0]).toBe(0);
         expect(out.index[out.index.length - 1]).toBe(n - 1);
         // Each column's extreme of `side` is among the kept values there.
@@ -167,8 +176,8 @@ describe('downsampleExtreme', () => {
     const y = new Float64Array(n).fill(1);
     y[54321] = 1e4;
     y[12345] = -1e4;
-    const high = downsampleExtreme(x, y, 0, n - 1, 400, 'max');
-    const low = downsampleExtreme(x, y, 0, n - 1, 400, 'min');
+    const high = edge(x, y, extremeRows(x, y, 0, n - 1, 400, 'max'));
+    const low = edge(x, y, extremeRows(x, y, 0, n - 1, 400, 'min'));
     expect(Math.max(...high.y)).toBe(1e4);
     expect(high.x[high.y.indexOf(1e4)]).toBe(54321);
     expect(Math.min(...low.y)).toBe(-1e4);
@@ -178,14 +187,8 @@ describe('downsampleExtreme', () => {
 
   it('gives nothing for an empty series', () => {
     expect(
-      downsampleExtreme(
-        new Float64Array(0),
-        new Float64Array(0),
-        0,
-        1,
-        10,
-        'min'
-      ).x.length
+      extremeRows(new Float64Array(0), new Float64Array(0), 0, 1, 10, 'min')
+        .length
     ).toBe(0);
   });
 });

@@ -122,28 +122,18 @@ export function downsampleMinMax(
 }
 
 /**
- * One edge of a band at pixel resolution: per pixel column over `[x0, x1]`
- * the lowest (`'min'`) or highest (`'max'`) non-NaN point, with its own x.
+ * One edge of a band at pixel resolution: the rows (ascending) of, per
+ * pixel column over `[x0, x1]`, the lowest (`'min'`) or highest (`'max'`)
+ * non-NaN point, each at its own x.
  *
  * A filled band needs no more: between its low and high edges a column is
  * filled from the lowest low to the highest high whichever points it keeps,
  * so this draws the band `downsampleMinMax` would, with a quarter of the
  * points (plotly's cost grows with them). Like `downsampleMinMax`, it keeps
  * the series' first and last points and the nearest point outside each
- * side of the range.
+ * side of the range. Rows, not points: the caller outlines the band from
+ * them without a copy (`bandOutline`).
  */
-export function downsampleExtreme(
-  x: Float64Array,
-  y: Float64Array,
-  x0: number,
-  x1: number,
-  width: number,
-  side: 'min' | 'max'
-): IDownsampled {
-  return picked(x, y, extremeRows(x, y, x0, x1, width, side));
-}
-
-/** The rows `downsampleExtreme` keeps (ascending), without copying points. */
 export function extremeRows(
   x: Float64Array,
   y: Float64Array,

@@ -61,6 +61,11 @@ export interface IPackedTraces {
 
 const PACKED_KEYS = ['x', 'y'] as const;
 
+/** `key` is one `sketchTraces` packs (what it counts is what it copies). */
+function isPacked(key: string): key is (typeof PACKED_KEYS)[number] {
+  return (PACKED_KEYS as readonly string[]).includes(key);
+}
+
 /** The traces as the worker gets them: only what the sketch reads, packed. */
 export function sketchTraces(
   traces: readonly Record<string, unknown>[]
@@ -81,9 +86,9 @@ export function sketchTraces(
     const kept: SketchTrace = {};
     for (const key of SKETCH_KEYS) {
       const value = trace[key];
-      if (value instanceof Float64Array) {
+      if (isPacked(key) && value instanceof Float64Array) {
         values.set(value, at);
-        (packed[index] ??= {})[key as 'x' | 'y'] = [at, value.length];
+        (packed[index] ??= {})[key] = [at, value.length];
         at += value.length;
       } else if (value !== undefined) {
         kept[key] = value;
