@@ -68,7 +68,12 @@ def run_channels(paths: StorePaths, run: str) -> RunChannels:
     Refused (400/403/404) for a bad run name, one out of the root, or no such run;
     Refused 409 when `_info.json` can't be read (nothing can be placed in time).
     """
-    run_dir = paths.run_dir(run)
+    return listed_channels(paths, paths.run_dir(run))
+
+
+def listed_channels(paths: StorePaths, run_dir: Path) -> RunChannels:
+    """`run_channels` of a folder `paths.run_dir` has checked."""
+    run = run_dir.name
     try:
         info = info_file.read_info(run_dir, real_root=paths.real_root())
         created = info_file.created_ns(run_dir, info)

@@ -12,7 +12,8 @@ from ..paths import StorePaths
 from . import envelope, group_frame, m4, wire, xmap
 from .cache import SeriesCache
 from .disk_cache import DiskCache
-from .rows import ChannelError, ChannelSpec, RunChannels, run_channels
+from .rows import ChannelError, ChannelSpec, RunChannels
+from .run_listings import RunListings
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,11 @@ class SeriesService:
         """`defer(job)`: run a disk cache write later (None: at once)."""
         self.paths = paths
         self.cache = SeriesCache(paths, cache_bytes, disk, defer)
+        self.listings = RunListings(paths)
 
     def run(self, run: str) -> RunChannels:
         """The run's channels; Refused (-> its HTTP status) for a bad or missing run."""
-        return run_channels(self.paths, run)
+        return self.listings.get(run)
 
     def frame(
         self,
