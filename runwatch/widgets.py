@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .low_priority import in_idle_process
+from .low_priority import at_lowest_priority, in_idle_process
 from .store import latest, latest_rows, layout, safe_read, summary
 from .store.errors import AmbiguousRun, BadNpr, RunNotFound
 from .store.reading import resolve, resolve_many
@@ -128,10 +128,12 @@ def show_plots(
         return
     # The text table reads every channel's last rows (0.4-0.5 s of CPU for 20 runs x 60
     # channels): the plots go out first, and the table follows into the same output,
-    # computed in a child process at the lowest priority while the page draws.
+    # computed at the lowest priority while the page draws. Several runs' in a child
+    # process (low_priority.py); one run's (about 30 ms) costs less than starting one.
     title = plots_title(widget, names)
     handle = display({MIME_TYPE: spec, "text/plain": title}, raw=True, display_id=True)
-    text = in_idle_process(plots_snapshot, widget, str(root), names)
+    lowest = in_idle_process if len(names) > 1 else at_lowest_priority
+    text = lowest(plots_snapshot, widget, str(root), names)
     handle.update({MIME_TYPE: spec, "text/plain": text}, raw=True)
 
 
