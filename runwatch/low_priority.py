@@ -24,6 +24,10 @@ from pathlib import Path
 
 LOWEST = 19  # nice
 CHILD_TIMEOUT_S = 300
+CHILD_CODE = (
+    "import sys; sys.path.append(sys.argv[1]); "
+    "from runwatch.low_priority import child_main; child_main(sys.argv[2])"
+)
 
 
 def at_lowest_priority(function, *args):
@@ -61,22 +65,16 @@ def in_idle_process(function, *args):
     if not sys.platform.startswith("linux"):
         return at_lowest_priority(function, *args)
     target = f"{function.__module__}:{function.__qualname__}"
-    # The child imports runwatch from where this kernel did, whatever its sys.path.
+    # The child finds runwatch where this kernel did, after its own path (a folder
+    # put before it, as PYTHONPATH would, could shadow the standard library).
     package_parent = str(Path(__file__).resolve().parent.parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            p for p in (package_parent, os.environ.get("PYTHONPATH")) if p
-        ),
-    }
     try:
         done = subprocess.run(
-            [sys.executable, "-m", __name__, target],
+            [sys.executable, "-c", CHILD_CODE, package_parent, target],
             check=False,
             input=json.dumps(args).encode(),
             capture_output=True,
             start_new_session=True,  # a new session: an autogroup of its own
-            env=env,
             timeout=CHILD_TIMEOUT_S,
         )
         if done.returncode == 0:
@@ -107,7 +105,3 @@ def child_main(target: str) -> None:
     function = getattr(import_module(module), name)
     value = function(*json.load(sys.stdin))
     json.dump({"value": value}, sys.stdout)
-
-
-if __name__ == "__main__":
-    child_main(sys.argv[1])
