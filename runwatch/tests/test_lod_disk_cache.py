@@ -369,3 +369,25 @@ async def test_gzip_when_accepted(get, run_dir, jp_serverapp):
         assert zipped["Etag"] != headers["Etag"] and zipped["Vary"] == "Accept-Encoding"
         code, _, refused = await get(endpoint, params, {"Accept-Encoding": "gzip;q=0"})
         assert code == 200 and "Content-Encoding" not in refused
+
+
+def test_buckets_current_in_memory_touch_no_disk_entry(store, run_dir, tmp_path, monkeypatch):
+    """A frame from buckets in memory that cover every row neither names nor writes a
+    disk entry (a glob's review hashed one for each of its 1,200 frames); rows appended
+    since are read, and kept on disk again, and the frame says so."""
+    from runwatch.server.lod import persisted
+
+    folder = tmp_path / "cache"
+    svc = new_service(store, folder)
+    named = []
+    real_key = persisted.file_key
+    monkeypatch.setattr(persisted, "file_key", lambda *a: named.append(a[0]) or real_key(*a))
+    first = frames(svc, rules=(60,))
+    assert named == ["buckets"]
+    assert frames(svc, rules=(60,)) == first
+    assert named == ["buckets"]
+    append_npr(run_dir / "stats.c.0.npr", rows_at(np.random.default_rng(2), 10_000, 3_000.0))
+    grown = frames(svc, rules=(60,))
+    assert named == ["buckets", "buckets"]
+    assert grown != first
+    assert grown == frames(new_service(store, None), rules=(60,))

@@ -186,6 +186,21 @@ class SeriesCache:
         rows = opened.rows
         if state is not None and not (opened.stamp.grew_from(state.stamp) and rows >= state.rows):
             state = None  # shrunk or replaced: never serve it
+        if state is None or state.rows < rows:
+            state = self._read_buckets(run, spec, rule, opened, key, state)
+        if state is None:
+            return None
+        spec_ = kinds.kind_spec(spec.kind, spec.name)
+        grid = kinds.Buckets(state.rule_ns, state.start_ns, state.labels, np.empty(0))
+        columns = kinds.finish(spec_, state.before, grid, state.last_time)
+        return kinds.Series(state.labels, columns, state.band), state.rows
+
+    def _read_buckets(self, run, spec, rule, opened: OpenFile, key, state: Buckets | None):
+        """The file's buckets from disk or its rows, or `state` extended from the rows
+        appended since; kept in memory and on disk. None when the rows are out of time
+        order. (A state in memory that covers every row needs none of this: a glob's
+        review found its disk entry's name, a hash, for each of its 1,200 frames.)"""
+        rows = opened.rows
         disk_key = persisted.file_key("buckets", opened, spec.kind, str(rule), run.created_ns)
         if state is None and self.disk is not None:
             state = self.disk.load(
@@ -208,10 +223,7 @@ class SeriesCache:
         self.lru.put(key, state)
         if self.disk is not None:
             self.disk.keep(disk_key, state.rows, lambda: persisted.buckets_entry(state), fresh)
-        spec_ = kinds.kind_spec(spec.kind, spec.name)
-        grid = kinds.Buckets(state.rule_ns, state.start_ns, state.labels, np.empty(0))
-        columns = kinds.finish(spec_, state.before, grid, state.last_time)
-        return kinds.Series(state.labels, columns, state.band), state.rows
+        return state
 
     def _buckets(self, spec, rule, opened: OpenFile, origin_ns: int, old, stop: int):
         """Buckets over rows [0, stop) (`old` None), or `old` extended to `stop`: its last
