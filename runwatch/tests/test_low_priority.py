@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 import pytest
 
@@ -35,19 +36,27 @@ def test_the_result_and_the_error_come_back_to_the_caller():
         at_lowest_priority(broken)
 
 
-def where_it_ran(tag: str) -> dict:
-    """Called in the idle child: its process, session, niceness and autogroup."""
+def autogroup_nice() -> str | None:
     try:
         with open("/proc/self/autogroup") as autogroup:
-            group = autogroup.read().split()
+            return autogroup.read().split()[-1]
     except OSError:
-        group = []
+        return None  # no autogroups here
+
+
+def where_it_ran(tag: str, after_s: float = 0.0) -> dict:
+    """Called in the idle child (after `after_s`): its process, session, niceness and
+    autogroup's niceness (as soon as the parent has set it)."""
+    time.sleep(after_s)
+    waited = time.monotonic() + 2
+    while autogroup_nice() == "0" and not after_s and time.monotonic() < waited:
+        time.sleep(0.01)
     return {
         "tag": tag,
         "pid": os.getpid(),
         "session": os.getsid(0),
         "nice": os.getpriority(os.PRIO_PROCESS, 0),
-        "autogroup": group,
+        "autogroup": autogroup_nice(),
     }
 
 
@@ -62,8 +71,17 @@ def test_the_idle_process_is_another_session_at_the_lowest_priority():
     assert found["pid"] != os.getpid()
     assert found["session"] != os.getsid(0)  # an autogroup of its own
     assert found["nice"] == LOWEST
-    if found["autogroup"]:  # a kernel without autogroups has no such file
-        assert found["autogroup"][-2:] == ["nice", str(LOWEST)]
+    if found["autogroup"] is not None:  # a kernel without autogroups has no such file
+        assert found["autogroup"] == str(LOWEST)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sessions and autogroups")
+def test_a_child_still_busy_after_the_idle_wait_gets_its_share_back(monkeypatch):
+    monkeypatch.setattr(low_priority, "IDLE_WAIT_S", 0.2)
+    found = in_idle_process(where_it_ran, "late", 1.0)
+    assert found["tag"] == "late"
+    if found["autogroup"] is not None:
+        assert found["autogroup"] == "0"
 
 
 def test_where_no_child_can_run_a_thread_does_the_work(monkeypatch):
