@@ -19,18 +19,18 @@ from collections import OrderedDict
 
 from ...store import layout
 from ..paths import StorePaths
-from .rows import RunChannels, listed_channels
+from .rows import FileStamp, RunChannels, listed_channels
 
 KEPT_RUNS = 1024
 
 
-def info_stamp(run_dir) -> tuple[int, int, int, int] | None:
+def info_stamp(run_dir) -> FileStamp | None:
     """The run's `_info.json` as `lstat` sees it, or None if it can't be stat'ed."""
     try:
         st = os.lstat(run_dir / layout.INFO_FILE)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return FileStamp(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class RunListings:
@@ -39,7 +39,7 @@ class RunListings:
     def __init__(self, paths: StorePaths, limit: int = KEPT_RUNS):
         self.paths = paths
         self.limit = limit
-        self._kept: OrderedDict[str, tuple[tuple, RunChannels]] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[FileStamp, RunChannels]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, run: str) -> RunChannels:
