@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from tornado.ioloop import IOLoop
 
+from ..store import summary
 from ..store.resolve import StoreRootNotAFolder
 from .listing import RunListing
 from .lod.rows import ChannelSpec, RunChannels
@@ -94,6 +95,9 @@ class Warmup:
             changed = await in_thread(WARM, self._changed, run)
             for spec, stamps in changed:
                 await in_thread(WARM, self._warm, service, run, spec, stamps)
+            if changed:
+                # Its listing's header checks too, as `GET runs/<run>` makes them.
+                await in_thread(WARM, self._check_headers, run)
             warmed_runs += bool(changed)
             warmed += len(changed)
         self.stamps.keep_only(kept)
@@ -107,6 +111,14 @@ class Warmup:
                 time.monotonic() - started,
             )
         return warmed_runs, warmed
+
+    def _check_headers(self, run: RunChannels) -> None:
+        real_root = self.listing.paths.real_root()
+        try:
+            scan, info, _ = summary.inspect_run(run.run_dir, real_root)
+        except OSError:
+            return  # deleted since, or unreadable: a request reports why
+        summary.file_entries(run.run_dir, info, scan)
 
     def _root_stamp(self) -> object:
         try:

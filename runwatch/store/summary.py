@@ -19,6 +19,7 @@ from typing import NamedTuple
 from . import info as info_file
 from . import layout, lifecycle, listed, npr, process, safe_read
 from .errors import BadInfo, BadNpr
+from .header_memo import HEADERS_FINE, file_stamp
 
 # live/stale/finished by mtime for runs without lifecycle evidence (pavlov's);
 # lifecycle.STATUSES for runs whose writers record it (docs/run-store.md).
@@ -324,14 +325,24 @@ def store_file_names(info: dict | None, scan: RunDir) -> list[str]:
     return sorted(names, key=_sort_key)
 
 
-def header_error(path: Path, real_root: str | None = None) -> str | None:
-    """Why a `.npr` file's header can't be read, or None if it is fine."""
+def header_error(
+    path: Path, real_root: str | None = None, st: os.stat_result | None = None
+) -> str | None:
+    """Why a `.npr` file's header can't be read, or None if it is fine.
+
+    With `st`, the file's stat as listed: a header found fine at that stamp
+    before is not read again (see header_memo)."""
+    stamp = file_stamp(str(path), st) if st is not None else None
+    if stamp is not None and HEADERS_FINE.known_fine(stamp):
+        return None
     try:
         npr.read_header(path, real_root=real_root)
     except BadNpr as error:
         return error.reason
     except OSError as error:
         return error.strerror or str(error)
+    if stamp is not None:
+        HEADERS_FINE.remember_fine(stamp)
     return None
 
 
@@ -348,7 +359,7 @@ def file_entry(run_dir: Path, name: str, info: dict | None, scan: RunDir) -> dic
     elif kind == "stats" and error is None:
         # Through the folder's real path when listed: the name may have been swapped since.
         folder = Path(scan.real_dir) if scan.real_dir else run_dir
-        error = header_error(folder / name, scan.real_root)
+        error = header_error(folder / name, scan.real_root, st)
     stat_kind = writer.get("kind") if writer else None
     return {
         "name": name,

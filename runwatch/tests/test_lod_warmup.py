@@ -17,6 +17,8 @@ from runwatch.server.lod.service import SeriesService
 from runwatch.server.lod.warm import FileStamps, newest_runs, opens_at_warm_rule
 from runwatch.server.series_handlers import lod_service
 from runwatch.server.warmup import Warmup
+from runwatch.store import npr
+from runwatch.store.header_memo import HEADERS_FINE
 from runwatch.tests.lod_store import append_npr, make_run, records
 
 CREATED_S = 1704067200  # lod_store.CREATED
@@ -143,6 +145,24 @@ async def test_a_first_review_of_a_warmed_run_reads_no_rows(api, runs, jp_server
     before = service.cache.rows_decoded
     await review(api, SHORT, ["loss"])  # not warmed: read when asked
     assert service.cache.rows_decoded - before == 100
+
+
+async def test_a_warmed_run_is_listed_without_reading_its_headers(
+    api, runs, jp_serverapp, monkeypatch
+):
+    warmup, _ = served(jp_serverapp)
+    HEADERS_FINE._fine.clear()
+    await warmup.one_pass()
+    read = []
+    real = npr.read_header
+    monkeypatch.setattr(
+        npr, "read_header", lambda path, **kw: read.append(path) or real(path, **kw)
+    )
+    code, new, _ = await api("runs", NEW)
+    assert code == 200 and [f["error"] for f in new["files"]] == [None] * len(new["files"])
+    assert read == []  # checked by the pass, at these stamps
+    code, _, _ = await api("runs", SHORT)  # not warmed: its header is read
+    assert code == 200 and len(read) == 1
 
 
 async def test_a_later_pass_reads_only_the_rows_appended(api, runs, jp_serverapp):
