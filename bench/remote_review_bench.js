@@ -229,6 +229,7 @@ function report(label, samples, target) {
   const line =
     `  ${label.padEnd(30)} ${seconds(median(ms)).padStart(9)}` +
     ` (each: ${samples.map(s => (s.timedOut ? 'timed out' : seconds(s.ms))).join(', ')})` +
+    `, the window's plots ${seconds(median(samples.map(s => (s.timedOut ? NaN : s.viewMs))))}` +
     `, plotly built ${seconds(median(samples.map(s => (s.timedOut ? NaN : s.interactiveMs))))}`;
   const bytes = samples.some(s => s.down > 0)
     ? `, ${mb(median(samples.map(s => s.down)))} to the browser`
@@ -286,6 +287,7 @@ async function main() {
           aheadS === undefined ? '' : ` (summarised ahead in ${aheadS} s)`;
         console.log(
           `  rep ${rep + 1} ${proxied ? 'proxied' : 'local  '}${ahead}: first ${first.timedOut ? 'timed out' : seconds(first.ms)}` +
+            ` (window ${seconds(first.viewMs)})` +
             (proxied ? ` ${mb(first.down)}` : '') +
             `, later ${later.timedOut ? 'timed out' : seconds(later.ms)}` +
             (proxied ? ` ${mb(later.down)}` : '') +
@@ -309,6 +311,7 @@ async function main() {
         ];
     console.log(
       `\nmedians of ${options.reps} (from the cell's run to every plot painted;` +
+        ` to the window's plots painted down to its bottom;` +
         ` then to every plot built by plotly, hover and zoom ready):`
     );
     report(

@@ -8,6 +8,7 @@ import {
 } from '../protocol';
 import { ReviewData } from './reviewData';
 import { ISnapshotSource, SnapshotChannel } from './sources';
+import { IGridMember } from '../series/grid';
 
 /** A listed run with `channels` (name → kind), listed once `ready` settles. */
 function source(
@@ -177,5 +178,94 @@ describe('ReviewData sources', () => {
     changed.emit(['loss.x']);
     expect(binsAsked).toBe(asked); // no load was started
     expect(asked).toBeGreaterThan(0);
+  });
+});
+
+describe('ReviewData in view first', () => {
+  /** The widget's side: `plots` in view; `painted` settles on `release`. */
+  function inView(plots: number) {
+    const waiting: (() => void)[] = [];
+    return {
+      plots: async () => plots,
+      painted: () => new Promise<void>(resolve => waiting.push(resolve)),
+      release: () => waiting.splice(0).forEach(resolve => resolve()),
+      get asked() {
+        return waiting.length;
+      }
+    };
+  }
+  const member = (run: string, channel: string) =>
+    ({ run, channel }) as unknown as IGridMember;
+  const names = (request: ISeriesRequest) =>
+    request.channels.map(c => `${c.run}:${c.name}`);
+
+  async function review(view: ReturnType<typeof inView>) {
+    const reader = new FakeReader();
+    const sources = ['a', 'b'].map(run =>
+      source(run, { 'g1.x': 'last', 'g2.x': 'last', 'g3.x': 'last' })
+    );
+    const data = new ReviewData(
+      ['a', 'b'],
+      {} as IRunwatchAPI,
+      60,
+      () => 300,
+      { sources, reader },
+      undefined,
+      view
+    );
+    await data.ready;
+    // The split waits for `plots`, a microtask away.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    return { data, reader };
+  }
+
+  it("asks for the plots in view first, the rest once they're painted", async () => {
+    const view = inView(1);
+    const { data, reader } = await review(view);
+    expect(reader.requests.map(names)).toEqual([['a:g1.x', 'b:g1.x']]);
+    // The rest wait as if asked: no plot is drawn without its series.
+    expect(data.waiting([member('a', 'g1.x')], 60)).toBe(false);
+    expect(data.waiting([member('b', 'g3.x')], 60)).toBe(true);
+    expect(data.busy).toBe(true);
+    let idle = false;
+    void data.idle().then(() => (idle = true));
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(idle).toBe(false);
+    expect(view.asked).toBe(1);
+
+    view.release();
+    await data.idle();
+    expect(reader.requests.map(names)).toEqual([
+      ['a:g1.x', 'b:g1.x'],
+      ['a:g2.x', 'b:g2.x', 'a:g3.x', 'b:g3.x']
+    ]);
+    expect(data.waiting([member('b', 'g3.x')], 60)).toBe(false);
+    expect(data.busy).toBe(false);
+    data.dispose();
+  });
+
+  it('asks for nothing more of a load a new rule superseded', async () => {
+    const view = inView(1);
+    const { data, reader } = await review(view);
+    data.setRule(10, []);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    view.release();
+    await data.idle();
+    expect(reader.requests.map(r => [r.rule, ...names(r)])).toEqual([
+      [60, 'a:g1.x', 'b:g1.x'],
+      [10, 'a:g1.x', 'b:g1.x'],
+      [10, 'a:g2.x', 'b:g2.x', 'a:g3.x', 'b:g3.x']
+    ]);
+    data.dispose();
+  });
+
+  it('asks for everything at once when every plot is in view', async () => {
+    const view = inView(3);
+    const { data, reader } = await review(view);
+    await data.idle();
+    expect(reader.requests).toHaveLength(1);
+    expect(reader.requests[0].channels).toHaveLength(6);
+    expect(view.asked).toBe(0);
+    data.dispose();
   });
 });

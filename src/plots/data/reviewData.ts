@@ -12,6 +12,7 @@ import { createSeriesReader } from './seriesReader';
 import { channelKey, SnapshotSeries } from './snapshotSeries';
 import { ISeriesReader } from '../protocol';
 import { ISnapshotSource, SnapshotChannel, SnapshotRun } from './sources';
+import { IInView, splitInView } from './inViewFirst';
 
 /** What a review reads instead of its runs: e.g. groups of them. */
 export interface IReviewSources {
@@ -28,6 +29,7 @@ export class ReviewData implements IPlotsData {
    * @param bins - the pixels across a plot now: what a whole-span series
    *   is reduced to when it is asked for.
    * @param x - the channel x is (a step or counter); none: time.
+   * @param inView - the plots in view, loaded first (none: all at once).
    */
   constructor(
     runs: readonly string[],
@@ -35,7 +37,8 @@ export class ReviewData implements IPlotsData {
     private _rule: PlotRule,
     private readonly _bins: () => number,
     given?: IReviewSources,
-    x?: string
+    x?: string,
+    private readonly _inView?: IInView
   ) {
     this._runs = runs;
     this._series = new SnapshotSeries(
@@ -69,11 +72,14 @@ export class ReviewData implements IPlotsData {
   }
 
   get busy(): boolean {
-    return this._series.busy;
+    return this._series.busy || this._staged !== undefined;
   }
 
-  idle(): Promise<void> {
-    return this._series.idle();
+  async idle(): Promise<void> {
+    while (this._staged) {
+      await this._staged;
+    }
+    await this._series.idle();
   }
 
   setRule(rule: PlotRule, zoomed: readonly IPlotView[]): void {
@@ -120,9 +126,13 @@ export class ReviewData implements IPlotsData {
   }
 
   waiting(members: readonly IGridMember[], rule: PlotRule): boolean {
-    return members.some(m =>
-      this._series.waiting(channelKey(m.run, m.channel), rule)
-    );
+    return members.some(m => {
+      const key = channelKey(m.run, m.channel);
+      return (
+        (rule === this._rule && this._deferred.has(key)) ||
+        this._series.waiting(key, rule)
+      );
+    });
   }
 
   csv(members: readonly IGridMember[]): Promise<Blob> {
@@ -142,6 +152,7 @@ export class ReviewData implements IPlotsData {
   }
 
   dispose(): void {
+    this._disposed = true;
     if (this._ownsSources) {
       this.sources.forEach(source => source.dispose());
     }
@@ -156,14 +167,69 @@ export class ReviewData implements IPlotsData {
     this._changed.emit(channels.map(groupOf));
   }
 
-  /** Ask for every channel's series at the rule (those not in already). */
+  /**
+   * Ask for every channel's series at the rule (those not in already): the
+   * plots in view first, the rest once those are painted.
+   */
   private _load(): void {
     this._series.bins = this._bins();
-    this._series.load(
-      this._rule,
-      this._channels().map(c => c.request)
-    );
-    void this._series.idle().then(() => this._changed.emit([]));
+    const load = ++this._loads;
+    const rule = this._rule;
+    const channels = this._channels();
+    if (!this._inView) {
+      this._series.load(
+        rule,
+        channels.map(c => c.request)
+      );
+    } else {
+      // Until asked for, the channels wait as if asked: no plot is drawn
+      // without its series.
+      this._deferred = new Set(
+        channels
+          .map(c => channelKey(c.run, c.name))
+          .filter(key => this._series.whole(key)?.rule !== rule)
+      );
+      this._staged = this._loadInViewFirst(load, rule, channels);
+    }
+    void this.idle().then(() => this._changed.emit([]));
+  }
+
+  /**
+   * The channels of the plots in view, then, once those are drawn and
+   * painted, the rest; a later load supersedes what is left of this one.
+   */
+  private async _loadInViewFirst(
+    load: number,
+    rule: PlotRule,
+    channels: readonly SnapshotChannel[]
+  ): Promise<void> {
+    const current = () => load === this._loads && !this._disposed;
+    const ask = (some: readonly SnapshotChannel[]) => {
+      this._series.load(
+        rule,
+        some.map(c => c.request)
+      );
+      some.forEach(c => this._deferred.delete(channelKey(c.run, c.name)));
+    };
+    try {
+      const [first, rest] = splitInView(channels, await this._inView!.plots());
+      if (!current()) {
+        return;
+      }
+      ask(first);
+      if (rest.length > 0) {
+        await this._series.idle();
+        await this._inView!.painted();
+        if (current()) {
+          ask(rest);
+        }
+      }
+    } finally {
+      if (load === this._loads) {
+        this._staged = undefined;
+        this._deferred.clear();
+      }
+    }
   }
 
   /**
@@ -218,6 +284,13 @@ export class ReviewData implements IPlotsData {
   private readonly _ownsSources: boolean;
   private readonly _series: SnapshotSeries;
   private _listed = false;
+  private _disposed = false;
+  /** Loads asked for so far: a later one supersedes the rest of an earlier. */
+  private _loads = 0;
+  /** A load of the plots in view first, under way. */
+  private _staged: Promise<void> | undefined = undefined;
+  /** The channels of that load not asked for yet. */
+  private _deferred = new Set<string>();
   private readonly _changed = new Signal<this, readonly string[]>(this);
 }
 

@@ -1,5 +1,5 @@
 import { PlotCell } from './plotCell';
-import { PlotGrid } from './plotGrid';
+import { gridColumns, PlotGrid, plotsInView } from './plotGrid';
 
 /** A stand-in plot: its group, node and zoom, and whether it was reset. */
 function fakeCell(group: string, xRange?: [number, number]) {
@@ -60,5 +60,27 @@ describe('PlotGrid', () => {
       (made.cells.get(group)!.resetZoom as jest.Mock).mock.calls.length;
     expect(reset('a')).toBe(0);
     expect(reset('b')).toBe(1);
+  });
+});
+
+describe('plots in view', () => {
+  it('fits as many plots in a row as the least plot width allows', () => {
+    expect(gridColumns(300)).toBe(1);
+    expect(gridColumns(1000)).toBe(2);
+    expect(gridColumns(1040)).toBe(3);
+  });
+
+  it('counts whole rows from the grid down to the bottom, a partial one too', () => {
+    // Rows of 256 px (a 250 px plot and the gap): 384 px show 1.5 rows.
+    expect(plotsInView(616, 1000, 3)).toBe(6);
+    expect(plotsInView(0, 1000, 3)).toBe(12);
+  });
+
+  it('counts the first row even when the grid starts below the window', () => {
+    expect(plotsInView(1200, 1000, 3)).toBe(3);
+  });
+
+  it('counts every plot while the grid is not laid out', () => {
+    expect(new PlotGrid().plotsInView()).toBe(Infinity);
   });
 });

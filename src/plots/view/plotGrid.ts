@@ -7,6 +7,7 @@
 import { IPlotView } from '../data/plotsData';
 import { GridSpans } from '../series/gridSpan';
 import { PlotCell } from './plotCell';
+import { PLOT_HEIGHT } from './plotLayout';
 
 /** The grid's least plot width and gap (style/plots.css). */
 const MIN_PLOT = 340;
@@ -15,6 +16,24 @@ const GRID_GAP = 6;
 const FALLBACK_PLOT_WIDTH = 1000;
 /** Width changes of this many CSS px or fewer don't redraw. */
 const RESIZE_SLACK = 8;
+
+/** How many plots a row of a grid `width` CSS px wide holds. */
+export function gridColumns(width: number): number {
+  return Math.max(1, Math.floor((width + GRID_GAP) / (MIN_PLOT + GRID_GAP)));
+}
+
+/**
+ * The plots in whole rows from a grid's `top` down to the window's
+ * `bottom` (a row partly in counts), at least one row.
+ */
+export function plotsInView(
+  top: number,
+  bottom: number,
+  columns: number
+): number {
+  const rows = Math.ceil((bottom - top) / (PLOT_HEIGHT + GRID_GAP));
+  return columns * Math.max(1, rows);
+}
 
 /** How `PlotGrid.layout` treats each planned group. */
 export interface ILayoutOptions<M> {
@@ -86,13 +105,22 @@ export class PlotGrid {
    */
   bins(width?: number): number {
     const grid = this.node.clientWidth;
-    const columns = Math.max(
-      1,
-      Math.floor((grid + GRID_GAP) / (MIN_PLOT + GRID_GAP))
-    );
-    const css = width || (grid ? grid / columns : FALLBACK_PLOT_WIDTH);
+    const css =
+      width || (grid ? grid / gridColumns(grid) : FALLBACK_PLOT_WIDTH);
     const pixels = Math.ceil(css * (window.devicePixelRatio || 1));
     return Math.min(4096, Math.max(100, pixels));
+  }
+
+  /**
+   * How many of the grid's first plots are in the window now (whole rows,
+   * at least one); every plot while the grid is not laid out.
+   */
+  plotsInView(): number {
+    const { top, width } = this.node.getBoundingClientRect();
+    if (width === 0) {
+      return Infinity;
+    }
+    return plotsInView(top, window.innerHeight, gridColumns(width));
   }
 
   /** A plot as the data needs it: its group, zoomed range and pixels. */

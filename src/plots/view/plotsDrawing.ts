@@ -6,6 +6,7 @@
  * first and built by plotly when the page is idle.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
+import { PromiseDelegate } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { IPlotsData } from '../data/plotsData';
 import { SteerLog } from '../data/steerLog';
@@ -22,6 +23,9 @@ import { IPlotly } from './plotly';
 import { PlotsHead } from './plotsHead';
 import { tiledPng } from './png';
 import { whenIdle } from './yieldToBrowser';
+
+/** How often a wait for the drawing checks whether the page was hidden. */
+const HIDDEN_CHECK_MS = 250;
 
 export interface IPlotsDrawingOptions {
   /** What the plots are drawn from: a change in any draws them again. */
@@ -96,6 +100,33 @@ export class PlotsDrawing {
     return this._draws.lastPass;
   }
 
+  /**
+   * Settles once a pass has filled the head (or on disposal): where the
+   * grid starts is known from then.
+   */
+  get headRendered(): Promise<void> {
+    return this._headRendered.promise;
+  }
+
+  /**
+   * Settles once every pass due is drawn and the sketch worker has painted
+   * what it was given (at once when disposed or hidden).
+   */
+  async painted(): Promise<void> {
+    // A hidden page draws nothing (no animation frames): nothing to wait for.
+    while (!this._disposed && !document.hidden) {
+      await this._draws.lastPass;
+      if (this._draws.idle(false)) {
+        break;
+      }
+      await new Promise(resolve => {
+        requestAnimationFrame(resolve);
+        setTimeout(resolve, HIDDEN_CHECK_MS);
+      });
+    }
+    await sketchWorkerSettled();
+  }
+
   /** The drawn plots as one PNG (base64), once plotly has built them. */
   async png(disposed: () => boolean): Promise<string | undefined> {
     await this._plotlyLater.drained();
@@ -109,6 +140,7 @@ export class PlotsDrawing {
 
   dispose(): void {
     this._disposed = true;
+    this._headRendered.resolve();
     this._draws.dispose();
     this._plotlyLater.dispose();
     this._theme.dispose();
@@ -136,6 +168,7 @@ export class PlotsDrawing {
     const rule = this._options.rule();
     const x = this._options.x();
     this._renderHead();
+    this._headRendered.resolve();
     const stale = await drawGridPass(
       this._passState(),
       { grid: this._grid, dashes: this._options.head.dashes },
@@ -216,4 +249,5 @@ export class PlotsDrawing {
   private readonly _theme = new PageTheme(() => this.drawAll());
   private _plotly: IPlotly | undefined = undefined;
   private _disposed = false;
+  private readonly _headRendered = new PromiseDelegate<void>();
 }

@@ -31,6 +31,12 @@ import { lazyPlotly, loadPlotly } from './plotly';
 import { PlotsDrawing } from './plotsDrawing';
 import { PlotsHead } from './plotsHead';
 
+/**
+ * How long a review waits for its head to be laid out before it judges
+ * which plots are in view (a pass renders it within a frame or two).
+ */
+const HEAD_WAIT_MS = 250;
+
 /** Options for a `PlotsWidget`. */
 export interface IPlotsWidgetOptions {
   /** The runs, already resolved (oldest first, as the kernel sends them). */
@@ -73,7 +79,18 @@ export class PlotsWidget extends Widget {
           () => this._grid.bins(),
           options.sources ??
             (options.listed && { sources: options.listed, borrowed: true }),
-          options.x
+          options.x,
+          {
+            plots: async () => {
+              // A hidden page renders no head: the grid's top is then a guess.
+              await Promise.race([
+                this._drawing.headRendered,
+                new Promise(resolve => setTimeout(resolve, HEAD_WAIT_MS))
+              ]);
+              return this._grid.plotsInView();
+            },
+            painted: () => this._drawing.painted()
+          }
         );
     // A group's label is no run: grouped plots carry no marks.
     // Marks come after the plots' own data, which the page waits for.
