@@ -7,6 +7,7 @@ describe('splitInView', () => {
   it("cuts after the first plots' channels, every run's", () => {
     const [first, rest] = splitInView(
       channels('loss.train', 'loss.test', 'acc.train', 'lr'),
+      1,
       1
     );
     expect(first.map(c => `${c.run}:${c.name}`)).toEqual([
@@ -31,6 +32,12 @@ describe('splitInView', () => {
 
   it('asks for no plot first when none is in view', () => {
     const all = channels('loss.train');
-    expect(splitInView(all, 0)).toEqual([[], all]);
+    expect(splitInView(all, 0, 1)).toEqual([[], all]);
+  });
+
+  it('asks for everything at once when the rest is too few to wait for', () => {
+    const all = channels('loss.train', 'acc.train', 'lr');
+    expect(splitInView(all, 1, 5)).toEqual([all, []]);
+    expect(splitInView(all, 1, 4)[1]).toHaveLength(4);
   });
 });

@@ -186,6 +186,7 @@ describe('ReviewData in view first', () => {
   function inView(plots: number) {
     const waiting: (() => void)[] = [];
     return {
+      minLater: 1,
       plots: async () => plots,
       painted: () => new Promise<void>(resolve => waiting.push(resolve)),
       release: () => waiting.splice(0).forEach(resolve => resolve()),

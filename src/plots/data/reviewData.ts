@@ -212,14 +212,19 @@ export class ReviewData implements IPlotsData {
       some.forEach(c => this._deferred.delete(channelKey(c.run, c.name)));
     };
     try {
-      const [first, rest] = splitInView(channels, await this._inView!.plots());
+      const view = this._inView!;
+      const [first, rest] = splitInView(
+        channels,
+        await view.plots(),
+        view.minLater
+      );
       if (!current()) {
         return;
       }
       ask(first);
       if (rest.length > 0) {
         await this._series.idle();
-        await this._inView!.painted();
+        await view.painted();
         if (current()) {
           ask(rest);
         }
