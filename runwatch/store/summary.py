@@ -333,7 +333,7 @@ def header_error(
     With `st`, the file's stat as listed: a header found fine at that stamp
     before is not read again (see header_memo)."""
     stamp = file_stamp(str(path), st) if st is not None else None
-    if stamp is not None and HEADERS_FINE.known_fine(stamp):
+    if stamp is not None and HEADERS_FINE.get(stamp, False):
         return None
     try:
         npr.read_header(path, real_root=real_root)
@@ -342,7 +342,7 @@ def header_error(
     except OSError as error:
         return error.strerror or str(error)
     if stamp is not None:
-        HEADERS_FINE.remember_fine(stamp)
+        HEADERS_FINE.put(stamp, True)
     return None
 
 

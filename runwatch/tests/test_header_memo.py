@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from runwatch.store import npr, summary
-from runwatch.store.header_memo import HEADERS_FINE, HeaderMemo, file_stamp
+from runwatch.store.header_memo import HEADERS_FINE, file_stamp
+from runwatch.store.recently_used import RecentlyUsed
 from runwatch.tests.conftest_server import pavlov_info, pavlov_run
 
 RUN = "2021-01-01 00-00-00 memo-run"
@@ -86,21 +87,21 @@ def test_a_bad_header_is_read_every_time(tmp_path, reads):
 
 
 def test_the_memo_drops_the_least_recently_used():
-    memo = HeaderMemo(max_files=2)
+    memo = RecentlyUsed(2)
     st = os.stat(__file__)
     a, b, c = (file_stamp(name, st) for name in "abc")
-    memo.remember_fine(a)
-    memo.remember_fine(b)
-    assert memo.known_fine(a)  # a is now the most recent
-    memo.remember_fine(c)
-    assert memo.known_fine(a) and memo.known_fine(c)
-    assert not memo.known_fine(b)
+    memo.put(a, True)
+    memo.put(b, True)
+    assert memo.get(a, False)  # a is now the most recent
+    memo.put(c, True)
+    assert memo.get(a, False) and memo.get(c, False)
+    assert not memo.get(b, False)
     assert len(memo) == 2
 
 
 @pytest.fixture(autouse=True)
 def fresh_memo():
     """Each test starts from a memo that knows none of its files (tmp paths repeat)."""
-    HEADERS_FINE._fine.clear()
+    HEADERS_FINE.clear()
     yield
-    HEADERS_FINE._fine.clear()
+    HEADERS_FINE.clear()

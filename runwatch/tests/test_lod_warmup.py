@@ -151,7 +151,7 @@ async def test_a_warmed_run_is_listed_without_reading_its_headers(
     api, runs, jp_serverapp, monkeypatch
 ):
     warmup, _ = served(jp_serverapp)
-    HEADERS_FINE._fine.clear()
+    HEADERS_FINE.clear()
     await warmup.one_pass()
     read = []
     real = npr.read_header

@@ -14,10 +14,9 @@ is never served from here.
 from __future__ import annotations
 
 import os
-import threading
-from collections import OrderedDict
 
 from ...store import layout
+from ...store.recently_used import RecentlyUsed
 from ..paths import StorePaths
 from .rows import FileStamp, RunChannels, listed_channels
 
@@ -38,25 +37,18 @@ class RunListings:
 
     def __init__(self, paths: StorePaths, limit: int = KEPT_RUNS):
         self.paths = paths
-        self.limit = limit
-        self._kept: OrderedDict[str, tuple[FileStamp, RunChannels]] = OrderedDict()
-        self._lock = threading.Lock()
+        # run -> (its _info.json's stamp, its channels)
+        self._kept = RecentlyUsed(limit)
 
     def get(self, run: str) -> RunChannels:
         """The run's channels; Refused as `run_channels` refuses."""
         run_dir = self.paths.run_dir(run)
         # Taken before the read: a file replaced meanwhile differs from it next time.
         stamp = info_stamp(run_dir)
-        with self._lock:
-            kept = self._kept.get(run)
-            if kept is not None and stamp is not None and kept[0] == stamp:
-                self._kept.move_to_end(run)
-                return kept[1]
+        kept = self._kept.get(run)
+        if kept is not None and stamp is not None and kept[0] == stamp:
+            return kept[1]
         found = listed_channels(self.paths, run_dir)
         if stamp is not None:
-            with self._lock:
-                self._kept[run] = (stamp, found)
-                self._kept.move_to_end(run)
-                while len(self._kept) > self.limit:
-                    self._kept.popitem(last=False)
+            self._kept.put(run, (stamp, found))
         return found
