@@ -71,7 +71,7 @@ export function groupFrameResolved(
       series: {
         x,
         columns: { value: arrays.center ?? new Float64Array(x.length) },
-        ...(lo && hi ? { band: { lo, hi } } : {}),
+        ...(lo && hi ? { band: { lo, hi }, groupBand: true } : {}),
         ...(n ? { n } : {}),
         ...(members.length > 0 ? { members } : {}),
         // Quantile fans and ± bands don't average: a group draws one line.

@@ -135,6 +135,7 @@ function gather(series: IChannelSeries, rows: Int32Array): IChannelSeries {
       lo: pick(series.band.lo),
       hi: pick(series.band.hi)
     },
+    ...(series.groupBand ? { groupBand: true } : {}),
     style: series.style
   };
 }

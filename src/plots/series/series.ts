@@ -57,6 +57,11 @@ export interface IChannelSeries {
   readonly columns: Record<string, Float64Array>;
   /** A faint band behind the line: each bucket's raw min and max. */
   readonly band?: { readonly lo: Float64Array; readonly hi: Float64Array };
+  /**
+   * The band is a group's spread over its runs (min–max, ± std), not one
+   * run's buckets: it is drawn as the group's own, however many groups.
+   */
+  readonly groupBand?: boolean;
   readonly style: PlotStyle;
   /** A group's line: how many runs have data at each x. */
   readonly n?: Float64Array;

@@ -6,6 +6,7 @@ import {
   bandOutline,
   buildPlot,
   DENSE_LINES,
+  ENVELOPE_FILL,
   IPlotEntry,
   maxPointsFor,
   mergeBands,
@@ -229,6 +230,68 @@ describe('never hiding a spike', () => {
     expect(line.x.length).toBeGreaterThan(1000);
     expect(max(line.y)).toBe(1e6);
     expect(plot.xExtent).toEqual([x0, x1]);
+  });
+});
+
+describe('many runs in one plot', () => {
+  const data = rows(6000, { total: i => Math.sin(i / 300) });
+  const spiked = rows(6000, {
+    total: i => (i === 4321 ? 1e4 : Math.sin(i / 300))
+  });
+  const runs = (count: number, channels = ['g.a']) =>
+    Array.from({ length: count }, (_, r) =>
+      channels.map(channel => ({
+        ...entry('mean', r === count - 1 ? spiked : data, 60, channel),
+        run: `run${r}`,
+        legend: `run${r}`,
+        colour: `#${String(r).padStart(2, '0')}77b4`
+      }))
+    ).flat();
+
+  it('keeps each run its own band up to four runs', () => {
+    const plot = buildPlot({ entries: runs(4), widthPx: 300 });
+    const drawn = bands(plot.traces);
+    expect(drawn).toHaveLength(4);
+    expect(new Set(drawn.map(t => t.fillcolor)).size).toBe(4);
+    expect(drawn.some(t => t.fillcolor === ENVELOPE_FILL)).toBe(false);
+  });
+
+  it("gives five runs' channel one grey band, their spike still in it", () => {
+    const plot = buildPlot({ entries: runs(5), widthPx: 300 });
+    const drawn = bands(plot.traces);
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0].fillcolor).toBe(ENVELOPE_FILL);
+    expect(drawn[0].showlegend).toBe(false);
+    // The 60 s means average the spike away; the shared band keeps it.
+    expect(max(lines(plot.traces)[4].y)).toBeLessThan(1e3);
+    expect(max(drawn[0].y)).toBe(1e4);
+    expect(plot.yExtent![1]).toBe(1e4);
+    // Every run's line is still drawn, in its colour.
+    expect(lines(plot.traces).map(t => t.line.color)).toEqual(
+      runs(5).map(e => e.colour)
+    );
+  });
+
+  it("keeps each group's band, its runs' spread, however many groups", () => {
+    const groups = runs(6).map(e => ({
+      ...e,
+      series: { ...e.series, groupBand: true }
+    }));
+    const drawn = bands(buildPlot({ entries: groups, widthPx: 300 }).traces);
+    expect(drawn).toHaveLength(6);
+    expect(drawn.some(t => t.fillcolor === ENVELOPE_FILL)).toBe(false);
+  });
+
+  it('shares a band per channel: three labels, three outlines in one trace', () => {
+    const entries = runs(20, ['g.a', 'g.b', 'g.c']);
+    const plot = buildPlot({ entries, widthPx: 300 });
+    const drawn = bands(plot.traces);
+    expect(drawn).toHaveLength(1);
+    // The labels' outlines, NaN between them.
+    const gaps = Array.from(drawn[0].y as Float64Array).filter(Number.isNaN);
+    expect(gaps).toHaveLength(2);
+    expect(drawn[0].meta.channels).toEqual(['g.a', 'g.b', 'g.c']);
+    expect(lines(plot.traces)).toHaveLength(60);
   });
 });
 

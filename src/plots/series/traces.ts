@@ -6,6 +6,7 @@ import { downsampleMinMax, extremeRows, PlotStyle } from '../../store';
 import { IChannelSeries, Trace } from './series';
 import { axisStyle, scaleGroups } from './scales';
 import { memberTraces, nAt, nDropTrace } from './groupTraces';
+import { IRunBand, MAX_RUN_BANDS, runsEnvelope } from './runsEnvelope';
 import { emaSmooth, smoothingWeight } from './smooth';
 import { ITicks, siTicks, xTicksFor } from './ticks';
 import { xHoverTitle } from './xAxis';
@@ -173,6 +174,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const bands: Trace[] = [];
   const lines: Trace[] = [];
   const dense = lineCount(entries) > DENSE_LINES;
+  const shared = sharedBands(entries, axisOf);
   entries.forEach((entry, index) => {
     const { series, colour } = entry;
     const name = entry.legend;
@@ -260,7 +262,10 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         lines.push(drops);
       }
     };
-    if (series.band) {
+    const sharing = shared.get(bandKey(axis, entry.channel));
+    if (series.band && !series.groupBand && sharing) {
+      sharing.push({ x: series.x, ...series.band });
+    } else if (series.band) {
       band(series.band.lo, series.band.hi, 0.18);
     }
     bands.push(...memberTraces(series, x0, x1, columns, base, colour));
@@ -293,6 +298,27 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       );
     }
   });
+  for (const [key, runBands] of shared) {
+    const [axis, channel] = JSON.parse(key) as [number, string];
+    const outline = runsEnvelope(runBands, x0, x1, columns);
+    extent = extents[axis];
+    widen(outline.x, outline.y);
+    maxPoints = Math.max(maxPoints, Math.ceil(outline.x.length / 2));
+    if (outline.x.length > 0) {
+      bands.push({
+        type: 'scatter',
+        mode: 'lines',
+        ...(axisCount > 1 ? { yaxis: axisName(axis) } : {}),
+        ...outline,
+        line: { width: 0, color: ENVELOPE_COLOUR },
+        fill: 'toself',
+        fillcolor: ENVELOPE_FILL,
+        showlegend: false,
+        hoverinfo: 'skip',
+        meta: { channel, runs: runBands.length }
+      });
+    }
+  }
   const axes = styles.map((style, a): IPlotAxis => {
     const { lo, hi } = extents[a];
     const yExtent: [number, number] | undefined =
@@ -328,6 +354,40 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     axes,
     maxPoints
   };
+}
+
+/** The fill of the min–max band a channel's runs share (`runsEnvelope`). */
+export const ENVELOPE_FILL = 'rgba(128,128,128,0.3)';
+const ENVELOPE_COLOUR = 'rgb(128,128,128)';
+
+function bandKey(axis: number, channel: string): string {
+  return JSON.stringify([axis, channel]);
+}
+
+/**
+ * The channels (by axis) whose bucket min–max bands come from more than
+ * `MAX_RUN_BANDS` runs, each with an empty list to gather them in: those
+ * runs share one band (`runsEnvelope`). A group's band (its runs' spread)
+ * is never shared.
+ */
+function sharedBands(
+  entries: readonly IPlotEntry[],
+  axisOf: readonly number[]
+): Map<string, IRunBand[]> {
+  const counts = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    if (entry.series.band && !entry.series.groupBand) {
+      const key = bandKey(axisOf[i], entry.channel);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  });
+  const shared = new Map<string, IRunBand[]>();
+  for (const [key, count] of counts) {
+    if (count > MAX_RUN_BANDS) {
+      shared.set(key, []);
+    }
+  }
+  return shared;
 }
 
 /** plotly's name of y axis `index` in a trace: `y`, `y2`, `y3`. */

@@ -55,4 +55,38 @@ describe('PlotsHeader x control', () => {
     expect(select.title).toBe('A live view draws against time');
     expect(header({}).select.disabled).toBe(false);
   });
+
+  it('leaves the selects alone when what they show is unchanged', () => {
+    // A browser's form tracking (Chrome's autofill) handles each value
+    // assignment with a forced layout; the header is filled at every pass.
+    const { head, select } = header({});
+    const rule = head.node.querySelector<HTMLSelectElement>(
+      'select[aria-label="bucket rule"]'
+    )!;
+    const setter = Object.getOwnPropertyDescriptor(
+      HTMLSelectElement.prototype,
+      'value'
+    )!.set!;
+    const assigned: string[] = [];
+    const spy = jest
+      .spyOn(HTMLSelectElement.prototype, 'value', 'set')
+      .mockImplementation(function (this: HTMLSelectElement, value: string) {
+        assigned.push(value);
+        setter.call(this, value);
+      });
+    try {
+      head.setXChoices(['step'], undefined);
+      head.setXChoices(['step'], undefined);
+      head.rule = 60;
+      head.rule = 60;
+      expect(assigned).toEqual([]);
+      head.setXChoices(['step'], 'step');
+      head.rule = 10;
+      expect(assigned).toEqual(['step', '10']);
+      expect(select.value).toBe('step');
+      expect(rule.value).toBe('10');
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

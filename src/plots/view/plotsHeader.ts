@@ -141,7 +141,7 @@ export class PlotsHeader {
   readonly message: HTMLElement;
 
   set rule(rule: PlotRule) {
-    this._rule.value = String(rule);
+    setValue(this._rule, String(rule));
   }
 
   /**
@@ -165,7 +165,7 @@ export class PlotsHeader {
         })
       );
     }
-    this._x.value = current ?? TIME;
+    setValue(this._x, current ?? TIME);
   }
 
   set paused(paused: boolean) {
@@ -210,6 +210,17 @@ function element<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   node.className = className;
   return node;
+}
+
+/**
+ * Select `value` only if it isn't: a browser's form tracking (Chrome's
+ * autofill) handles every assignment, at a forced layout each, and the
+ * header is filled again at every draw pass.
+ */
+function setValue(select: HTMLSelectElement, value: string): void {
+  if (select.value !== value) {
+    select.value = value;
+  }
 }
 
 function setText(node: HTMLElement, text: string): void {
