@@ -77,6 +77,7 @@ class StorePaths:
 
     def __init__(self, root: Path):
         self.root = root
+        self._root_text = str(root)
 
     def real_root(self) -> str:
         return safe_read.real_path(self.root)
@@ -122,6 +123,31 @@ class StorePaths:
         real_root = self.real_root()
         path = self.store_file(run, file, real_root)
         return path, open_store_file(path, real_root)
+
+    def open_in_run(self, run: object, file: object) -> tuple[Path, int]:
+        """`open_file`'s answer, the common case in fewer system calls: through an fd
+        on the run folder, checked to lie under the root once opened, a regular file
+        of that name, no symlink, is opened relative to it (so it lies in that folder,
+        whatever its name leads to by then). Anything else (a symlink, a missing file,
+        a refused folder) is left to `open_file`, which says why.
+
+        A series frame opens its files on every request: `open_file` resolves and
+        checks the root, the folder and the name in turn, about a quarter of a frame
+        computed from summaries in memory."""
+        run, file = check_run_name(run), check_file_name(file)
+        real_root = self.real_root()
+        folder = os.path.join(self._root_text, run)
+        try:
+            dir_fd = safe_read.open_dir(folder, real_root)
+        except OSError:
+            return self.open_file(run, file)
+        try:
+            fd = safe_read.open_regular(file, dir_fd=dir_fd, follow_symlinks=False)
+        except OSError:
+            return self.open_file(run, file)
+        finally:
+            os.close(dir_fd)
+        return Path(folder, file), fd
 
 
 def open_store_file(path: Path, real_root: str) -> int:

@@ -128,7 +128,7 @@ class OpenFile:
     def __init__(self, paths: StorePaths, run_dir: Path, name: str):
         self.name = name
         try:
-            self.path, self.fd = paths.open_file(run_dir.name, name)
+            self.path, self.fd = paths.open_in_run(run_dir.name, name)
         except Refused as refused:
             reason = refused.message.removeprefix(f"{name!r}: ")
             if refused.status == 404:
