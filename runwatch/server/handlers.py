@@ -22,6 +22,7 @@ from ..store.errors import RunNotFound, StoreError
 from ..store.reading import resolve_many
 from ..store.resolve import StoreRootNotAFolder
 from .json_text import to_json
+from .lod import request as lod_request
 from .loop_slices import SLICE_S
 from .paths import MAX_NAME_BYTES, Refused
 from .store import MAX_READ, ServedStore
@@ -101,6 +102,22 @@ class RunHandler(StoreAPIHandler):
         except FileNotFoundError:
             raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
         self.send_json(detail)
+
+
+class RunDetailsHandler(StoreAPIHandler):
+    """GET run-details?run=<r>[&run=<r>…]: several runs' GET runs/<name> in one answer
+    (a glob's review lists its runs at once: 20 requests cost the page 4 round trips
+    of 6, and the server a request's overhead each)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            names = lod_request.runs({"run": self.get_arguments("run", strip=False)})
+        except lod_request.BadParameter as error:
+            raise web.HTTPError(400, str(error)) from None
+        details = await self.in_thread(self.store.run_details, names, _now_ms())
+        self.send_json({"runs": details})
 
 
 class FileHandler(StoreAPIHandler):
@@ -219,6 +236,7 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(api, "runs"), RunsHandler),
         (url_path_join(api, "resolve"), ResolveHandler),
         (url_path_join(api, "runs", RUN), RunHandler),
+        (url_path_join(api, "run-details"), RunDetailsHandler),
         (url_path_join(api, "runs", RUN, "files", FILE), FileHandler),
         (url_path_join(api, "watch"), WatchSocket),
     ]

@@ -52,6 +52,21 @@ class ServedStore:
             "files": summary.file_entries(path, info, scan),
         }
 
+    def run_details(self, names: list[str], now_ms: int) -> list[dict]:
+        """GET run-details: each run's `run_detail`, in the order given, or what
+        refused it: `{"name", "status", "message"}` (the status `GET runs/<name>`
+        would answer), so one run that can't be listed never hides the others."""
+        details = []
+        for name in names:
+            try:
+                details.append(self.run_detail(name, now_ms))
+            except Refused as refused:
+                details.append({"name": name, "status": refused.status, "message": refused.message})
+            except FileNotFoundError:
+                message = f"no run named {name!r} (deleted)"
+                details.append({"name": name, "status": 404, "message": message})
+        return details
+
     def read_file(self, run: str, file: str, offset: int, length: int) -> tuple[bytes, int, int]:
         """(bytes, file size when read, start offset); a negative offset counts from the end.
 

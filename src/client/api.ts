@@ -3,6 +3,7 @@
  * replace with a fake.
  */
 import { requestAPI, requestBytes } from './requestAPI';
+import { IRunRefusal, RUN_DETAILS, RunDetailsBatch } from './runDetails';
 
 /**
  * A run's status, as the server judges it from evidence (docs/server-api.md,
@@ -120,9 +121,21 @@ export class RunwatchAPI implements IRunwatchAPI {
     return reply.runs;
   }
 
+  /** Fetched with the other runs asked for in the same turn (`runDetails`). */
   getRun(name: string): Promise<IRunDetail> {
-    return requestAPI<IRunDetail>(`runs/${encodeURIComponent(name)}`);
+    return this._details.get(name);
   }
+
+  private readonly _details = new RunDetailsBatch(
+    name => requestAPI<IRunDetail>(`runs/${encodeURIComponent(name)}`),
+    async names => {
+      const query = names.map(n => `run=${encodeURIComponent(n)}`).join('&');
+      const reply = await requestAPI<{
+        runs: (IRunDetail | IRunRefusal)[];
+      }>(`${RUN_DETAILS}?${query}`);
+      return reply.runs;
+    }
+  );
 
   async readFile(
     run: string,

@@ -1,7 +1,8 @@
 /**
  * A comparison of many runs asks for the plots in the window first and the
  * rest once those are painted (src/plots/data/inViewFirst.ts): the user's
- * first screen doesn't wait for the plots below it.
+ * first screen doesn't wait for the plots below it. Its runs are listed in
+ * one request (src/client/runDetails.ts).
  */
 import { expect, test } from '@jupyterlab/galata';
 import { IChannelSpec, makeRun, paintedBy, runMagic } from './plotRuns';
@@ -39,12 +40,19 @@ test('a glob of many runs paints the plots in the window before it asks for the 
   await page.evaluate(() => {
     const w = window as any;
     w.seriesAsked = [];
+    w.listed = [];
     const realFetch = window.fetch;
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(
         input instanceof Request ? input.url : String(input),
         location.href
       );
+      // The runs' listings: several at once, or one (runs/<name>).
+      if (url.pathname.endsWith('/runwatch/api/run-details')) {
+        w.listed.push(url.searchParams.getAll('run'));
+      } else if (/\/runwatch\/api\/runs\/[^/]+$/.test(url.pathname)) {
+        w.listed.push([decodeURIComponent(url.pathname.split('/').pop()!)]);
+      }
       if (url.pathname.endsWith('/runwatch/api/series')) {
         w.seriesAsked.push({
           groups: [
@@ -103,4 +111,9 @@ test('a glob of many runs paints the plots in the window before it asks for the 
   }
   const allAsked = new Set(asked.flatMap(a => a.groups));
   expect(allAsked.size).toBe(GROUPS);
+  // The 10 runs were listed in one request.
+  const listed: string[][] = await page.evaluate(() => (window as any).listed);
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).toHaveLength(RUNS);
+  expect(listed[0].every(run => run.endsWith(suffix))).toBe(true);
 });

@@ -495,6 +495,45 @@ test.describe('plots', () => {
     await expect(params).not.toContainText('batch');
   });
 
+  test("a glob over 6 runs shares one grey band that keeps one run's spike", async ({
+    page,
+    request,
+    tmpPath
+  }) => {
+    for (let run = 0; run < 6; run++) {
+      const spike: [number, number] | undefined =
+        run === 3 ? [2000, 1e4] : undefined;
+      makeRun(
+        [{ name: 'loss.train', kind: 'mean', rows: 3900, spike }],
+        { lr: run },
+        'compare-six',
+        run
+      );
+    }
+    await runMagic(
+      page,
+      request,
+      `${tmpPath}/compare-six.ipynb`,
+      "%review '*compare-six*'"
+    );
+    await expect
+      .poll(() => plotFacts(page, 'loss').then(f => f?.colours.length))
+      .toBe(6);
+    const facts = (await plotFacts(page, 'loss'))!;
+    // The 60 s means average the spike away; the one shared band keeps it.
+    expect(facts.bands).toBe(1);
+    expect(facts.bandMax).toBe(1e4);
+    expect(facts.lineMax).toBeLessThan(1e3);
+    const fill = await page.evaluate(() => {
+      const area = document.querySelector(
+        '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+      ) as any;
+      const band = area.data.find((t: any) => t.hoverinfo === 'skip');
+      return band.meta.drawn.fillcolor;
+    });
+    expect(fill).toBe('rgba(128,128,128,0.3)');
+  });
+
   test('a saved review reopened without its runs still shows the plots', async ({
     page,
     request,
