@@ -43,42 +43,42 @@ export function planGrid(
   channels: readonly IChannelRef[],
   runs: readonly string[]
 ): Map<string, IGridMember[]> {
-  const byGroup = new Map<string, IChannelRef[]>();
+  // Each ref's label, found once: a draw pass plans the grid again.
+  const byGroup = new Map<string, { ref: IChannelRef; label: string }[]>();
   for (const ref of channels) {
     if (statKind(ref.kind)?.plot === 'null') {
       continue;
     }
-    const { group } = splitChannel(ref.channel);
-    byGroup.set(group, [...(byGroup.get(group) ?? []), ref]);
+    const { group, label } = splitChannel(ref.channel);
+    let members = byGroup.get(group);
+    if (!members) {
+      members = [];
+      byGroup.set(group, members);
+    }
+    members.push({ ref, label });
   }
   const comparing = runs.length > 1;
   const colours = runColours(runs);
   // One dash per label across the grid, so the dash legend holds everywhere.
   const allLabels = [
-    ...new Set(
-      [...byGroup.values()].flat().map(r => splitChannel(r.channel).label)
-    )
+    ...new Set([...byGroup.values()].flat().map(m => m.label))
   ].sort();
+  const dashes = new Map(allLabels.map(l => [l, labelDash(l, allLabels)]));
   const runOrder = new Map(runs.map((r, i) => [r, i]));
   const plan = new Map<string, IGridMember[]>();
   for (const group of [...byGroup.keys()].sort()) {
-    const refs = byGroup
+    const members = byGroup
       .get(group)!
-      .slice()
       .sort(
         (a, b) =>
-          (runOrder.get(a.run) ?? 0) - (runOrder.get(b.run) ?? 0) ||
-          a.channel.localeCompare(b.channel)
+          (runOrder.get(a.ref.run) ?? 0) - (runOrder.get(b.ref.run) ?? 0) ||
+          a.ref.channel.localeCompare(b.ref.channel)
       );
-    const labels = [...new Set(refs.map(r => splitChannel(r.channel).label))]
-      .slice()
-      .sort();
+    const labels = [...new Set(members.map(m => m.label))].sort();
     const shownRuns = new Set<string>();
     plan.set(
       group,
-      refs.map(ref => {
-        const label = splitChannel(ref.channel).label;
-        const labelIndex = labels.indexOf(label);
+      members.map(({ ref, label }) => {
         if (comparing) {
           const first = !shownRuns.has(ref.run);
           shownRuns.add(ref.run);
@@ -86,7 +86,7 @@ export function planGrid(
             ...ref,
             label,
             colour: colours.get(ref.run) ?? RUN_PALETTE[0],
-            dash: labelDash(label, allLabels),
+            dash: dashes.get(label)!,
             legend: shortRunName(ref.run),
             showLegend: first
           };
@@ -94,7 +94,7 @@ export function planGrid(
         return {
           ...ref,
           label,
-          colour: RUN_PALETTE[labelIndex % RUN_PALETTE.length],
+          colour: RUN_PALETTE[labels.indexOf(label) % RUN_PALETTE.length],
           dash: 'solid',
           legend: label || group,
           showLegend: labels.length > 1

@@ -10,7 +10,6 @@
  * keeps every run's extremes, so a spike that a bucket's mean averages
  * away still shows as an excursion of the envelope, under the runs' lines.
  */
-import { extremeRows } from '../../store';
 
 /** Above this many runs with a band in one channel, they share one band. */
 export const MAX_RUN_BANDS = 4;
@@ -38,42 +37,37 @@ export function runsEnvelope(
   const low = new EdgePicks(columns, 1);
   const high = new EdgePicks(columns, -1);
   const scale = x1 > x0 ? columns / (x1 - x0) : 0;
-  const slot = (x: number) =>
-    x < x0
-      ? 0
-      : x > x1
-        ? columns + 1
-        : 1 + Math.min(columns - 1, Math.floor((x - x0) * scale));
+  const last = columns + 1;
   for (const { x, lo, hi } of bands) {
-    // A run's own extreme rows: at most one a column, and its neighbours
-    // beyond the range.
-    for (const row of extremeRows(x, lo, x0, x1, columns, 'min')) {
-      low.offer(slot(x[row]), x[row], lo[row]);
-    }
-    for (const row of extremeRows(x, hi, x0, x1, columns, 'max')) {
-      high.offer(slot(x[row]), x[row], hi[row]);
+    const n = Math.min(x.length, lo.length, hi.length);
+    for (let i = 0; i < n; i++) {
+      const at = x[i];
+      if (at !== at) {
+        continue;
+      }
+      const slot =
+        at < x0
+          ? 0
+          : at > x1
+            ? last
+            : 1 + Math.min(columns - 1, Math.floor((at - x0) * scale));
+      low.offer(slot, at, lo[i]);
+      high.offer(slot, at, hi[i]);
     }
   }
   const length = low.count() + high.count();
   const outX = new Float64Array(length);
   const outY = new Float64Array(length);
-  let at = 0;
-  for (const [x, y] of low.points(false)) {
-    outX[at] = x;
-    outY[at++] = y;
-  }
-  for (const [x, y] of high.points(true)) {
-    outX[at] = x;
-    outY[at++] = y;
-  }
+  const at = low.copyInto(outX, outY, 0, false);
+  high.copyInto(outX, outY, at, true);
   return { x: outX, y: outY };
 }
 
 /**
  * The best point of each slot: slot 0 before the range, then one a pixel
  * column, then one after it. Within a column the lowest value wins (`sign`
- * 1) or the highest (-1); beyond the range, the point nearest to it, and at
- * the same x the more extreme one.
+ * 1) or the highest (-1), the first of equal ones; beyond the range, the
+ * point nearest to it, and at the same x the more extreme one.
  */
 class EdgePicks {
   constructor(
@@ -85,19 +79,21 @@ class EdgePicks {
   }
 
   offer(slot: number, x: number, y: number): void {
-    if (!(y === y) || !(x === x)) {
+    if (y !== y) {
       return;
     }
     const bestX = this._x[slot];
+    let better: boolean;
     if (bestX !== bestX) {
-      this._x[slot] = x;
-      this._y[slot] = y;
-      return;
+      better = true;
+    } else if (slot === 0 && x !== bestX) {
+      better = x > bestX;
+    } else if (slot === this._columns + 1 && x !== bestX) {
+      better = x < bestX;
+    } else {
+      better = this._sign * (y - this._y[slot]) < 0;
     }
-    const nearer =
-      slot === 0 ? x > bestX : slot === this._columns + 1 ? x < bestX : false;
-    const sameX = slot === 0 || slot === this._columns + 1 ? x === bestX : true;
-    if (nearer || (sameX && this._sign * (y - this._y[slot]) < 0)) {
+    if (better) {
       this._x[slot] = x;
       this._y[slot] = y;
     }
@@ -111,15 +107,22 @@ class EdgePicks {
     return n;
   }
 
-  /** The slots' points in x order (`backwards`: right to left). */
-  *points(backwards: boolean): Generator<[number, number]> {
+  /** Write the slots' points from `at`, in x order (`backwards`: right to left). */
+  copyInto(
+    outX: Float64Array,
+    outY: Float64Array,
+    at: number,
+    backwards: boolean
+  ): number {
     const n = this._x.length;
     for (let k = 0; k < n; k++) {
       const i = backwards ? n - 1 - k : k;
       if (this._x[i] === this._x[i]) {
-        yield [this._x[i], this._y[i]];
+        outX[at] = this._x[i];
+        outY[at++] = this._y[i];
       }
     }
+    return at;
   }
 
   private readonly _x: Float64Array;
