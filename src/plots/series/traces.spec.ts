@@ -272,6 +272,31 @@ describe('many runs in one plot', () => {
     );
   });
 
+  it("leaves a hidden run's band out of the shared one", () => {
+    // The last run holds the spike; hiding it (the params table) takes its
+    // excursion out of the grey band, which the shown runs keep sharing.
+    const hidden = new Set(['run5']);
+    const plot = buildPlot({ entries: runs(6), widthPx: 300, hidden });
+    const shared = bands(plot.traces).filter(
+      t => t.fillcolor === ENVELOPE_FILL
+    );
+    expect(shared).toHaveLength(1);
+    expect(max(shared[0].y)).toBeLessThan(2);
+    // Its own band is there, for the plot to keep hidden with its line.
+    const own = bands(plot.traces).filter(t => t.legendgroup === 'run5');
+    expect(own).toHaveLength(1);
+    expect(max(own[0].y)).toBe(1e4);
+    // With two hidden, four are shown: each keeps its own band.
+    const four = buildPlot({
+      entries: runs(6),
+      widthPx: 300,
+      hidden: new Set(['run4', 'run5'])
+    });
+    expect(
+      bands(four.traces).filter(t => t.fillcolor === ENVELOPE_FILL)
+    ).toHaveLength(0);
+  });
+
   it("keeps each group's band, its runs' spread, however many groups", () => {
     const groups = runs(6).map(e => ({
       ...e,

@@ -51,6 +51,11 @@ export interface IBuildPlotOptions {
    * hover; none for the time since the run started.
    */
   readonly xChannel?: string;
+  /**
+   * Legend entries hidden in every plot (the params table's runs): their
+   * bands stay out of a band the runs share (`runsEnvelope`).
+   */
+  readonly hidden?: ReadonlySet<string>;
 }
 
 /** One y axis of a plot: `y`, `y2` or `y3` (see `scaleGroups`). */
@@ -174,7 +179,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
   const bands: Trace[] = [];
   const lines: Trace[] = [];
   const dense = lineCount(entries) > DENSE_LINES;
-  const shared = sharedBands(entries, axisOf);
+  const shared = sharedBands(entries, axisOf, options.hidden);
   entries.forEach((entry, index) => {
     const { series, colour } = entry;
     const name = entry.legend;
@@ -262,7 +267,9 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         lines.push(drops);
       }
     };
-    const sharing = shared.get(bandKey(axis, entry.channel));
+    const sharing = options.hidden?.has(entry.legend)
+      ? undefined
+      : shared.get(bandKey(axis, entry.channel));
     if (series.band && !series.groupBand && sharing) {
       sharing.push({ x: series.x, ...series.band });
     } else if (series.band) {
@@ -366,17 +373,19 @@ function bandKey(axis: number, channel: string): string {
 
 /**
  * The channels (by axis) whose bucket min–max bands come from more than
- * `MAX_RUN_BANDS` runs, each with an empty list to gather them in: those
- * runs share one band (`runsEnvelope`). A group's band (its runs' spread)
- * is never shared.
+ * `MAX_RUN_BANDS` shown runs, each with an empty list to gather them in:
+ * those runs share one band (`runsEnvelope`). A group's band (its runs'
+ * spread) is never shared, nor a hidden run's.
  */
 function sharedBands(
   entries: readonly IPlotEntry[],
-  axisOf: readonly number[]
+  axisOf: readonly number[],
+  hidden: ReadonlySet<string> = new Set()
 ): Map<string, IRunBand[]> {
   const counts = new Map<string, number>();
   entries.forEach((entry, i) => {
-    if (entry.series.band && !entry.series.groupBand) {
+    const { band, groupBand } = entry.series;
+    if (band && !groupBand && !hidden.has(entry.legend)) {
       const key = bandKey(axisOf[i], entry.channel);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }

@@ -172,7 +172,8 @@ export class PlotCell {
       xSpan: content.xSpan,
       xChannel: content.xChannel,
       yRange: this._yRange,
-      smoothing: content.smoothing
+      smoothing: content.smoothing,
+      hidden: content.hidden
     });
     const previous = this._plot;
     this._plot = plot;
