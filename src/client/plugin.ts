@@ -4,9 +4,11 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IRunwatchClient } from '../tokens';
+// The service hands out the API and the socket at activation, so they can't
+// load later; the API sends nothing until asked, and the socket connects only
+// on the first subscription.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { RunwatchAPI } from './api';
-// The service hands out the socket at activation, so it can't load later;
-// it connects only on the first subscription.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { WatchSocket } from './watchSocket';
 
