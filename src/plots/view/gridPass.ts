@@ -50,6 +50,32 @@ export interface IGridParts {
   readonly dashes: HTMLElement;
 }
 
+/** Each grid's last plan, and the channels and runs it was made from. */
+const plans = new WeakMap<
+  PlotGrid,
+  { key: string; plan: ReturnType<typeof planGrid> }
+>();
+
+/**
+ * `planGrid`'s plan, kept while the channels and runs are the same: a review
+ * passes over its grid at every batch of frames, and a glob's 1,200
+ * channels took 3 ms to plan each time.
+ */
+function plannedFor(
+  grid: PlotGrid,
+  refs: readonly { run: string; channel: string; kind: string }[],
+  runs: readonly string[]
+): ReturnType<typeof planGrid> {
+  const key = JSON.stringify([runs, refs.map(r => [r.run, r.channel, r.kind])]);
+  const kept = plans.get(grid);
+  if (kept?.key === key) {
+    return kept.plan;
+  }
+  const plan = planGrid(refs, runs);
+  plans.set(grid, { key, plan });
+  return plan;
+}
+
 /**
  * Draw one pass; resolves to the groups drawn before the grid's span grew
  * (to draw again with it), none once the widget is disposed.
@@ -70,7 +96,7 @@ export async function drawGridPass(
       [...channels.values()].map(c => ({ run, channel: c.name, kind: c.kind }))
     )
     .filter(ref => state.channelFilter(ref.channel));
-  const plan = planGrid(refs, state.runs);
+  const plan = plannedFor(grid, refs, state.runs);
   renderDashLegend(
     parts.dashes,
     [...plan.values()].flat(),
