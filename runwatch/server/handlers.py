@@ -97,10 +97,7 @@ class RunHandler(StoreAPIHandler):
     @web.authenticated
     @authorized
     async def get(self, run: str) -> None:
-        try:
-            detail = await self.in_thread(self.store.run_detail, run, _now_ms())
-        except FileNotFoundError:
-            raise web.HTTPError(404, f"no run named {run!r} (deleted)") from None
+        detail = await self.in_thread(self.store.run_detail, run, _now_ms())
         self.send_json(detail)
 
 

@@ -35,12 +35,13 @@ class ServedStore:
         return self._watcher
 
     def run_detail(self, name: str, now_ms: int) -> dict:
-        """GET runs/<name>: the run's info (without `_env`), status and store files."""
+        """GET runs/<name>: the run's info (without `_env`), status and store files;
+        Refused (its HTTP status) for a bad, refused, missing or just deleted run."""
         path = self.paths.run_dir(name)
         try:
             scan, info, error = summary.inspect_run(path, self.paths.real_root())
         except FileNotFoundError:
-            raise  # deleted meanwhile: 404
+            raise Refused(404, f"no run named {name!r} (deleted)") from None
         except OSError as problem:  # e.g. a folder without read permission
             raise Refused(403, f"run {name!r} can't be read: {problem.strerror}") from None
         return {
@@ -62,9 +63,6 @@ class ServedStore:
                 details.append(self.run_detail(name, now_ms))
             except Refused as refused:
                 details.append({"name": name, "status": refused.status, "message": refused.message})
-            except FileNotFoundError:
-                message = f"no run named {name!r} (deleted)"
-                details.append({"name": name, "status": 404, "message": message})
         return details
 
     def read_file(self, run: str, file: str, offset: int, length: int) -> tuple[bytes, int, int]:
