@@ -267,10 +267,10 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         lines.push(drops);
       }
     };
-    const sharing = options.hidden?.has(entry.legend)
-      ? undefined
-      : shared.get(bandKey(axis, entry.channel));
-    if (series.band && !series.groupBand && sharing) {
+    const sharing = mayShareBand(entry, options.hidden)
+      ? shared.get(bandKey(axis, entry.channel))
+      : undefined;
+    if (series.band && sharing) {
       sharing.push({ x: series.x, ...series.band });
     } else if (series.band) {
       band(series.band.lo, series.band.hi, 0.18);
@@ -380,12 +380,11 @@ function bandKey(axis: number, channel: string): string {
 function sharedBands(
   entries: readonly IPlotEntry[],
   axisOf: readonly number[],
-  hidden: ReadonlySet<string> = new Set()
+  hidden?: ReadonlySet<string>
 ): Map<string, IRunBand[]> {
   const counts = new Map<string, number>();
   entries.forEach((entry, i) => {
-    const { band, groupBand } = entry.series;
-    if (band && !groupBand && !hidden.has(entry.legend)) {
+    if (mayShareBand(entry, hidden)) {
       const key = bandKey(axisOf[i], entry.channel);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
@@ -397,6 +396,15 @@ function sharedBands(
     }
   }
   return shared;
+}
+
+/** A shown run's bucket min–max band: one that more runs' may join. */
+function mayShareBand(
+  entry: IPlotEntry,
+  hidden: ReadonlySet<string> | undefined
+): boolean {
+  const { band, groupBand } = entry.series;
+  return !!band && !groupBand && !hidden?.has(entry.legend);
 }
 
 /** plotly's name of y axis `index` in a trace: `y`, `y2`, `y3`. */
