@@ -190,10 +190,19 @@ class SeriesCache:
             state = self._read_buckets(run, spec, rule, opened, key, state)
         if state is None:
             return None
+        # The finished series of these very buckets, if kept: the same file, rows and
+        # stamp give the same buckets, however they were built.
+        finished_key = ("finished", *key[1:])
+        which = (state.stamp, state.rows, spec.name)
+        kept = self.lru.get(finished_key)
+        if kept is not None and kept[0] == which:
+            return kept[1], state.rows
         spec_ = kinds.kind_spec(spec.kind, spec.name)
         grid = kinds.Buckets(state.rule_ns, state.start_ns, state.labels, np.empty(0))
         columns = kinds.finish(spec_, state.before, grid, state.last_time)
-        return kinds.Series(state.labels, columns, state.band), state.rows
+        series = kinds.Series(state.labels, columns, state.band)
+        self.lru.put(finished_key, (which, series))
+        return series, state.rows
 
     def _read_buckets(self, run, spec, rule, opened: OpenFile, key, state: Buckets | None):
         """The file's buckets from disk or its rows, or `state` extended from the rows

@@ -8,6 +8,7 @@ under a mapping raises SIGBUS, which would kill the whole server.
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import closing
 from pathlib import Path
@@ -108,6 +109,7 @@ def _missing_reason(path: Path) -> str:
     return f"{safe_read.file_type(mode)}, not a regular file, refused"
 
 
+@functools.lru_cache(maxsize=1024)  # a glob's review opens 1,200 files of a few layouts
 def record_dtype(layout_: npr.NprLayout) -> np.dtype:
     """The rows' numpy dtype; `_time` is read as int64 units (NaT is its minimum)."""
     names, formats, offsets = [], [], []
