@@ -18,6 +18,7 @@ from tornado import web
 from .group_handlers import open_runs, runs_validator
 from .lod import request as lod_request
 from .lod import wire
+from .lod.runs_envelope import runs_envelope
 from .series_handlers import SeriesAPIHandler
 
 
@@ -60,21 +61,60 @@ class RunsSeriesHandler(SeriesAPIHandler):
             return
         service = self.service
 
-        def frame_of(item) -> bytes:
+        def frame_of(item, shared_band: list | None = None) -> bytes:
             name, channel, run, error = item
             if run is None:
                 return wire.error_frame(channel, "", error, {"run": name})
             spec = run.channels[channel]
             return service.frame(
-                run, spec, request.rule, request.width, request.x_range, request.x, name
+                run,
+                spec,
+                request.rule,
+                request.width,
+                request.x_range,
+                request.x,
+                name,
+                shared_band,
             )
 
+        def channel_of(items) -> bytes:
+            """A channel's frames with the runs' bands folded into one frame, first."""
+            bands: list = []
+            frames = [frame_of(item, bands) for item in items]
+            kinds = [run.channels[channel].kind for _, channel, run, _ in items if run]
+            return shared_band_frame(items[0][1], kinds, bands, request) + b"".join(frames)
+
+        wanted = frames_wanted(request, runs, failed)
+        shared = request.band == "shared"
         await self.write_frames(
-            frame_of,
-            frames_wanted(request, runs, failed),
+            channel_of if shared else frame_of,
+            by_channel(wanted) if shared else wanted,
             zoomed=request.x_range is not None,
             serial=True,
         )
+
+
+def by_channel(items: list[tuple]) -> list[list[tuple]]:
+    """`frames_wanted`'s items, a list per channel (they come channel by channel)."""
+    out: list[list[tuple]] = []
+    for item in items:
+        if not out or out[-1][0][1] != item[1]:
+            out.append([])
+        out[-1].append(item)
+    return out
+
+
+def shared_band_frame(channel: str, kinds: list[str], bands: list, request) -> bytes:
+    """The frame of a channel's runs' bands folded into one (runs_envelope.py), with
+    the runs' names; nothing when no run's frame had a band."""
+    if not bands:
+        return b""
+    x0 = min(band[3] for band in bands)
+    x1 = max(band[4] for band in bands)
+    x, lo, hi = runs_envelope([band[:3] for band in bands], x0, x1, request.width)
+    arrays = [("x", x), ("band.lo", lo), ("band.hi", hi)]
+    extra = {"band": "shared", **({} if request.x is None else {"x": request.x})}
+    return wire.frame(channel, kinds[0] if kinds else "", 0, True, x0, x1, arrays, None, extra)
 
 
 def handlers(base_url: str) -> list[tuple[str, type]]:

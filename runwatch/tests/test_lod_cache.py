@@ -229,7 +229,7 @@ def test_cached_buckets_are_the_kinds_over_every_row(store, kind, chunk, monkeyp
         series = kinds.channel_series(kind, fields, rule, "c")
         rows = len(fields["_time"])
         expected = service.reduced_frame(spec, series, rows, 50, None, envelope.reduce_buckets)
-        assert svc.frame(run, spec, rule, 50, None) == expected, rule
+        assert svc.frame(run, spec, rule, 50, None) == wire.frame(*expected), rule
 
 
 @pytest.mark.parametrize("kind", ["last", "mean_std"])

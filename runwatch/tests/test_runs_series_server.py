@@ -103,6 +103,7 @@ async def test_an_etag_answers_304_until_a_run_grows(group_api, sweep):
         ({**BASE, "rule": "7"}, "rule"),
         ({**BASE, "width": "0"}, "width"),
         ({**BASE, "x0": "5", "x1": "1"}, "x0"),
+        ({**BASE, "band": "all"}, "band: unknown band 'all' (each or shared)"),
     ],
 )
 async def test_bad_parameters_are_400_naming_them(group_api, sweep, params, named):
@@ -115,3 +116,56 @@ async def test_needs_authentication(http_server_client, jp_base_url, sweep):
     url = f"{jp_base_url}runwatch/api/series?run={quote(SHORT)}&channel=loss&rule=raw&width=9"
     response = await http_server_client.fetch(url, raise_error=False)
     assert response.code in (401, 403)
+
+
+async def test_band_shared_sends_the_runs_bands_folded_into_one_frame_first(group_api, sweep):
+    _, each, _ = await group_api(BASE, path="series")
+    code, body, _ = await group_api({**BASE, "band": "shared"}, path="series")
+    assert code == 200
+    frames = wire.parse_frames(body)
+    # Each channel: its shared band, then each run's frame without a band.
+    assert [(h["channel"], h.get("run")) for h, _ in frames] == [
+        ("acc", None),
+        ("acc", LONG),
+        ("acc", SPIKY),
+        ("loss", None),
+        ("loss", SHORT),
+        ("loss", LONG),
+        ("loss", SPIKY),
+    ]
+    own = {(h["channel"], h["run"]): (h, a) for h, a in wire.parse_frames(each)}
+    for header, arrays in frames:
+        if "run" not in header:
+            assert header["band"] == "shared" and list(arrays) == ["x", "band.lo", "band.hi"]
+            continue
+        own_header, own_arrays = own[(header["channel"], header["run"])]
+        assert "band.lo" not in arrays
+        lines = [a for a in own_header["arrays"] if not a[0].startswith("band.")]
+        assert header == {**own_header, "arrays": lines, "band": "shared"}
+        for name, values in arrays.items():
+            np.testing.assert_array_equal(values, own_arrays[name])
+    # The loss band: every run's extremes, the spike among them, and no more points
+    # than a low and a high a pixel column.
+    loss_band = frames[3][1]
+    highs = [own[("loss", run)][1]["band.hi"] for run in (SHORT, LONG, SPIKY)]
+    lows = [own[("loss", run)][1]["band.lo"] for run in (SHORT, LONG, SPIKY)]
+    assert np.nanmax(loss_band["band.hi"]) == max(np.nanmax(h) for h in highs) == 1e4
+    assert np.nanmin(loss_band["band.lo"]) == min(np.nanmin(lo) for lo in lows)
+    assert len(loss_band["x"]) <= 2 * 50 + 6
+    assert len(loss_band["x"]) < sum(len(h) for h in highs)  # fewer points than the runs'
+
+
+async def test_band_shared_has_its_own_etag(group_api, sweep):
+    _, _, each = await group_api(BASE, path="series")
+    _, _, shared = await group_api({**BASE, "band": "shared"}, path="series")
+    assert each["ETag"] != shared["ETag"]
+
+
+async def test_band_shared_leaves_a_failed_run_its_error(group_api, sweep):
+    params = {**BASE, "run": [SHORT, GONE, LONG], "channel": ["loss"], "band": "shared"}
+    _, body, _ = await group_api(params, path="series")
+    band, short, gone, long = wire.parse_frames(body)
+    assert "run" not in band[0] and len(band[1]["x"]) > 0
+    assert short[0]["run"] == SHORT and short[0]["error"] is None
+    assert gone[0]["run"] == GONE and "no run named" in gone[0]["error"]
+    assert long[0]["run"] == LONG and long[0]["error"] is None

@@ -17,6 +17,7 @@ MAX_WIDTH = 10_000
 MAX_ABS_SECONDS = 1e10  # about 317 years from `_created`: anything past it is a mistake
 MAX_RUNS = 200  # runs in one grouped request
 MAX_FRAMES = 2000  # runs x channels in one request of several runs' series
+RUN_BANDS = ("each", "shared")  # several runs' bands: each run's own, or folded into one
 
 
 class BadParameter(ValueError):
@@ -38,6 +39,7 @@ class RunsSeriesRequest(NamedTuple):
     width: int
     x_range: tuple[float, float] | None
     x: str | None
+    band: str = "each"  # or "shared": the runs' bands folded into one (runs_envelope.py)
 
 
 class GroupRequest(NamedTuple):
@@ -139,8 +141,8 @@ def runs(arguments: dict[str, list[str]]) -> list[str]:
 
 
 def runs_series(arguments: dict[str, list[str]]) -> RunsSeriesRequest:
-    """Parse the series of several runs: `run` (1 to 200) and the series' own
-    parameters, at most MAX_FRAMES frames (runs x channels)."""
+    """Parse the series of several runs: `run` (1 to 200), `band` (each or shared)
+    and the series' own parameters, at most MAX_FRAMES frames (runs x channels)."""
     names = runs(arguments)
     parsed = series(arguments)
     frames = len(names) * len(parsed.channels)
@@ -149,7 +151,10 @@ def runs_series(arguments: dict[str, list[str]]) -> RunsSeriesRequest:
             f"run, channel: {len(names)} runs x {len(parsed.channels)} channels is "
             f"{frames} frames, at most {MAX_FRAMES} per request"
         )
-    return RunsSeriesRequest(names, *parsed)
+    band = _one(arguments, "band") or "each"
+    if band not in RUN_BANDS:
+        raise BadParameter(f"band: unknown band {band!r} (each or shared)")
+    return RunsSeriesRequest(names, *parsed, band)
 
 
 def group(arguments: dict[str, list[str]]) -> GroupRequest:

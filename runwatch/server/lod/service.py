@@ -45,18 +45,25 @@ class SeriesService:
         x_range: tuple[float, float] | None,
         x_name: str | None = None,
         run_name: str | None = None,
+        shared_band: list | None = None,
     ) -> bytes:
         """The channel's frame, or its error frame ("<file name>: <reason>"); on the x
         channel `x_name` instead of time when given (xmap.py); `run_name` in its header
-        when given (an answer about several runs)."""
+        when given (an answer about several runs). With `shared_band` (a list), the
+        band is left out of the frame (its header says `"band": "shared"`) and added
+        to the list as (x, lo, hi, x0, x1), for the runs' shared band (runs_envelope)."""
         extra = {
             **({} if run_name is None else {"run": run_name}),
             **({} if x_name is None else {"x": x_name}),
         } or None
         try:
             if x_name is not None:
-                return self._mapped_frame(run, spec, rule, width, x_range, x_name, extra)
-            return self._frame(run, spec, rule, width, x_range, extra)
+                found = self._mapped_frame(run, spec, rule, width, x_range, x_name, extra)
+            else:
+                found = self._frame(run, spec, rule, width, x_range, extra)
+            if shared_band is not None:
+                found = _band_apart(found, shared_band)
+            return wire.frame(*found)
         except ChannelError as error:
             return wire.error_frame(spec.name, spec.kind, str(error), extra)
         except OSError as error:
@@ -94,17 +101,17 @@ class SeriesService:
             request.runs if request.members else None,
         )
 
-    def _frame(self, run, spec, rule, width, x_range, extra=None) -> bytes:
+    def _frame(self, run, spec, rule, width, x_range, extra=None) -> wire.Frame:
         if rule == "raw":
             reduced = self.cache.raw(run, spec, width, x_range)
             if reduced is not None:
-                return wire.frame(spec.name, spec.kind, *reduced, None, extra)
+                return wire.Frame(spec.name, spec.kind, *reduced, None, extra)
         series, rows = self.cache.series(run, spec, rule)
         # The raw rule's rows stay M4 (pixel-identical); only buckets get the envelope.
         reduce = envelope.m4_kept if rule == "raw" else envelope.reduce_buckets
         return reduced_frame(spec, series, rows, width, x_range, reduce, extra)
 
-    def _mapped_frame(self, run, spec, rule, width, x_range, x_name, extra) -> bytes:
+    def _mapped_frame(self, run, spec, rule, width, x_range, x_name, extra) -> wire.Frame:
         """M4 over the series on the x channel's x (non-decreasing, as M4 needs);
         x0/x1 are in the x channel's units."""
         series, rows = xmap.mapped_series(
@@ -113,7 +120,7 @@ class SeriesService:
         return reduced_frame(spec, series, rows, width, x_range, envelope.m4_kept, extra)
 
 
-def reduced_frame(spec, series, rows, width, x_range, reduce, extra=None) -> bytes:
+def reduced_frame(spec, series, rows, width, x_range, reduce, extra=None) -> wire.Frame:
     """`series` over `x_range` (its whole span if None) at `width` pixel columns, kept by
     `reduce` (`envelope.m4_kept` or `envelope.reduce_buckets`), as the channel's frame."""
     x0, x1 = x_range or extent(series.x)
@@ -123,4 +130,16 @@ def reduced_frame(spec, series, rows, width, x_range, reduce, extra=None) -> byt
     arrays += [(name, m4.gather(kept.rows, column)) for name, column in lines]
     if kept.band is not None:
         arrays += [("band.lo", kept.band[0]), ("band.hi", kept.band[1])]
-    return wire.frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays, None, extra)
+    return wire.Frame(spec.name, spec.kind, rows, kept.reduced, x0, x1, arrays, None, extra)
+
+
+def _band_apart(found: wire.Frame, shared_band: list) -> wire.Frame:
+    """`found` without its band, which goes to `shared_band` as (x, lo, hi, x0, x1)."""
+    arrays = dict(found.arrays)
+    if "band.lo" not in arrays:
+        return found
+    shared_band.append(
+        (arrays["x"], arrays.pop("band.lo"), arrays.pop("band.hi"), found.x0, found.x1)
+    )
+    extra = {**(found.extra or {}), "band": "shared"}
+    return found._replace(arrays=list(arrays.items()), extra=extra)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import struct
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,6 +19,20 @@ LENGTH = struct.Struct("<I")
 
 def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
+
+
+class Frame(NamedTuple):
+    """A frame before it is encoded: `frame`'s arguments."""
+
+    channel: str
+    kind: str
+    rows: int
+    reduced: bool
+    x0: float
+    x1: float
+    arrays: list[tuple[str, np.ndarray]]
+    error: str | None = None
+    extra: dict | None = None
 
 
 def frame(
