@@ -29,6 +29,12 @@ export interface ISeriesRequest {
    * the time since the run started if absent.
    */
   readonly x?: string;
+  /**
+   * Whether a request of more than `MAX_RUN_BANDS` runs may have their
+   * bands folded into one by the server (`band=shared`): what a plot of
+   * that many runs draws, unless some of them are hidden.
+   */
+  readonly shareBands?: boolean;
 }
 
 /** One channel resolved, or why not. */
@@ -85,6 +91,11 @@ export interface ISeriesFrameHeader {
   readonly error: string | null;
   /** The frame's run, in an answer about several runs (`GET series`). */
   readonly run?: string;
+  /**
+   * `shared` (`GET series?band=shared`): a run's frame whose band is left
+   * out, or, with no `run`, the channel's runs' bands folded into one.
+   */
+  readonly band?: 'shared';
 }
 
 /** One channel's frame: its header and its arrays by name. */

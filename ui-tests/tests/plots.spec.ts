@@ -510,6 +510,12 @@ test.describe('plots', () => {
         run
       );
     }
+    const asked: string[] = [];
+    page.on('request', r => {
+      if (r.url().includes('/runwatch/api/series?')) {
+        asked.push(r.url());
+      }
+    });
     await runMagic(
       page,
       request,
@@ -524,14 +530,39 @@ test.describe('plots', () => {
     expect(facts.bands).toBe(1);
     expect(facts.bandMax).toBe(1e4);
     expect(facts.lineMax).toBeLessThan(1e3);
-    const fill = await page.evaluate(() => {
-      const area = document.querySelector(
-        '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
-      ) as any;
-      const band = area.data.find((t: any) => t.hoverinfo === 'skip');
-      return band.meta.drawn.fillcolor;
+    const sharedBand = () =>
+      page.evaluate(() => {
+        const area = document.querySelector(
+          '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+        ) as any;
+        const band = area.data.find((t: any) => t.meta?.runs);
+        return {
+          fill: band.meta.drawn.fillcolor as string,
+          runs: band.meta.runs as number,
+          max: Math.max(...(Array.from(band.y) as number[]).filter(isFinite))
+        };
+      });
+    expect(await sharedBand()).toEqual({
+      fill: 'rgba(128,128,128,0.3)',
+      runs: 6,
+      max: 1e4
     });
-    expect(fill).toBe('rgba(128,128,128,0.3)');
+    // The server folded the six runs' bands into the one sent.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('&band=shared');
+
+    // Hiding the spiked run (a row of the params table) takes its spike out
+    // of the band: each run's own band is asked for, and the five shown
+    // runs' are folded in the page.
+    const row = page
+      .locator('table.jp-runwatch-plots-params tbody tr')
+      .filter({ has: page.locator('td:last-child', { hasText: /^3$/ }) });
+    await row.click();
+    await expect(row).toHaveClass(/jp-runwatch-run-off/);
+    await expect.poll(() => sharedBand().then(b => b.runs)).toBe(5);
+    await expect.poll(() => sharedBand().then(b => b.max)).toBeLessThan(1e3);
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).not.toContain('band=');
   });
 
   test('a saved review reopened without its runs still shows the plots', async ({

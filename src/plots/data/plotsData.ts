@@ -35,6 +35,12 @@ export interface IPlotsData {
   /** A plot was zoomed (or reset, with no range). */
   zoom(view: IPlotView, rule: PlotRule): void;
   /**
+   * Whether plots of many runs may take their bands folded into one by the
+   * server: not while some runs are hidden, whose bands the fold holds
+   * (`zoomed`: the plots the user zoomed in, asked for again then).
+   */
+  setShareBands?(share: boolean, zoomed: readonly IPlotView[]): void;
+  /**
    * A channel's series for a plot of `group` at `rule` over `range`;
    * `undefined` while there is none yet.
    *

@@ -270,3 +270,52 @@ describe('ReviewData in view first', () => {
     data.dispose();
   });
 });
+
+describe('ReviewData shared bands', () => {
+  it("asks for each run's own band once a run is hidden, and for the zoomed plots too", async () => {
+    // The reader answers every channel with only its runs' folded band.
+    const reader = new FakeReader();
+    const fold = {
+      x: Float64Array.of(1),
+      lo: Float64Array.of(0),
+      hi: Float64Array.of(1)
+    };
+    const answer = reader.series.bind(reader);
+    reader.series = (request, onChannel) =>
+      answer(request, resolved =>
+        onChannel({
+          ...resolved,
+          result: {
+            ...resolved.result!,
+            series: request.shareBands
+              ? { ...resolved.result!.series, sharedBand: fold }
+              : resolved.result!.series
+          }
+        })
+      );
+    const runs = ['r0', 'r1', 'r2', 'r3', 'r4'];
+    const data = new ReviewData(runs, {} as IRunwatchAPI, 60, () => 300, {
+      sources: runs.map(run => source(run, { 'g.a': 'mean' })),
+      reader
+    });
+    await data.ready;
+    await data.idle();
+    expect(reader.requests.map(r => r.shareBands)).toEqual([true]);
+    data.setShareBands(true, []);
+    expect(reader.requests).toHaveLength(1);
+    const view = { group: 'g', range: [0, 1] as const, bins: 300 };
+    data.setShareBands(false, [view]);
+    await data.idle();
+    expect(reader.requests.map(r => [r.shareBands, r.range])).toEqual([
+      [true, undefined],
+      [false, undefined],
+      [false, [0, 1]]
+    ]);
+    expect(reader.requests[1].channels).toHaveLength(5);
+    const member = { run: 'r0', channel: 'g.a' } as IGridMember;
+    expect(data.series('g', member, 60, undefined)?.sharedBand).toBeUndefined();
+    // Shown again: the runs' own bands stay; nothing is asked.
+    data.setShareBands(true, []);
+    expect(reader.requests).toHaveLength(3);
+  });
+});

@@ -90,6 +90,17 @@ export class ReviewData implements IPlotsData {
   }
 
   /** The channel x is (none: time). */
+  setShareBands(share: boolean, zoomed: readonly IPlotView[]): void {
+    if (share === this._series.shareBands) {
+      return;
+    }
+    this._series.shareBands = share;
+    if (!share) {
+      this._load();
+      zoomed.forEach(view => this._zoom(view, this._rule, true));
+    }
+  }
+
   get x(): string | undefined {
     return this._series.x;
   }

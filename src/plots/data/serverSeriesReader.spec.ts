@@ -193,6 +193,72 @@ describe('ServerSeriesReader', () => {
     await zoom.done;
   });
 
+  it('asks for the bands of more than four runs folded, and gives each run the fold', async () => {
+    const runs = ['r0', 'r1', 'r2', 'r3', 'r4'];
+    const fold = encodeSeriesFrame(
+      {
+        channel: 'a.x',
+        kind: 'last',
+        rows: 0,
+        reduced: true,
+        x0: 0,
+        x1: 1,
+        error: null,
+        band: 'shared'
+      },
+      { x: [0, 1], 'band.lo': [-1, NaN], 'band.hi': [NaN, 1e4] }
+    );
+    const runFrame = (run: string) =>
+      encodeSeriesFrame(
+        {
+          channel: 'a.x',
+          kind: 'last',
+          rows: 2,
+          reduced: true,
+          x0: 0,
+          x1: 1,
+          error: null,
+          run,
+          band: 'shared'
+        },
+        { x: [0, 1], value: [1, 2] }
+      );
+    const paths: string[] = [];
+    const reader = new ServerSeriesReader(async path => {
+      paths.push(path);
+      return reply([
+        new Uint8Array([...fold, ...runs.flatMap(r => [...runFrame(r)])])
+      ]);
+    });
+    const ask = async (some: string[], shareBands?: boolean) => {
+      const got: IChannelResolved[] = [];
+      await reader.series(
+        {
+          channels: some.map(run => channel(run, 'a.x')),
+          rule: 60,
+          bins: 100,
+          ...(shareBands === undefined ? {} : { shareBands })
+        },
+        resolved => got.push(resolved)
+      ).done;
+      return got;
+    };
+    const got = await ask(runs, true);
+    expect(paths[0]).toMatch(/&band=shared$/);
+    // Each run once (the fold itself is no run's), each with the same fold.
+    expect(got.map(g => g.run)).toEqual(runs);
+    const folds = got.map(g => g.result?.series.sharedBand);
+    expect(folds.every(f => f === folds[0])).toBe(true);
+    expect(Array.from(folds[0]!.hi)).toEqual([NaN, 1e4]);
+    expect(got[0].result?.series.band).toBeUndefined();
+    expect(Array.from(got[0].result!.series.columns.value)).toEqual([1, 2]);
+    // Four runs draw their own bands, and so does a review with runs hidden.
+    await ask(runs.slice(0, 4), true);
+    await ask(runs, false);
+    await ask(runs);
+    expect(paths.slice(1).some(path => path.includes('band='))).toBe(false);
+  });
+
   it('stops answering once cancelled', async () => {
     let release: () => void = () => undefined;
     const reader = new ServerSeriesReader(

@@ -7,6 +7,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { API_PATH } from '../../client';
 import { statKind } from '../../store';
+import { IRunBand, MAX_RUN_BANDS } from '../series/runsEnvelope';
 import { IChannelSeries, PlotRule } from '../series/series';
 import {
   IChannelRequest,
@@ -43,10 +44,15 @@ export function seriesQuery(
   return parts.join('&');
 }
 
-/** A decoded frame as the plots take it, or its channel's error. */
+/**
+ * A decoded frame as the plots take it, or its channel's error; with the
+ * band its run shares with the request's other runs when the frame left
+ * its own out (`"band": "shared"`).
+ */
 export function frameResolved(
   run: string,
-  frame: ISeriesFrame
+  frame: ISeriesFrame,
+  sharedBand?: IRunBand
 ): IChannelResolved {
   const { header, arrays } = frame;
   if (header.error) {
@@ -64,12 +70,33 @@ export function frameResolved(
     x: arrays.x ?? new Float64Array(0),
     columns,
     ...(lo && hi ? { band: { lo, hi } } : {}),
+    ...(header.band === 'shared' && sharedBand ? { sharedBand } : {}),
     style: statKind(header.kind)?.plot ?? 'line'
   };
   return {
     run,
     name: header.channel,
     result: { series, reduced: header.reduced }
+  };
+}
+
+/**
+ * Resolves the frames of a `band=shared` request: a channel's folded band
+ * comes first (no run in its header), then its runs' frames, which share
+ * it. The band's frame resolves to no run, so it is delivered to none.
+ */
+function sharedBandResolver(): (frame: ISeriesFrame) => IChannelResolved {
+  const bands = new Map<string, IRunBand>();
+  return frame => {
+    const { header, arrays } = frame;
+    if (header.run === undefined) {
+      const { x, 'band.lo': lo, 'band.hi': hi } = arrays;
+      if (header.band === 'shared' && x && lo && hi) {
+        bands.set(header.channel, { x, lo, hi });
+      }
+      return { run: '', name: header.channel, error: 'a band, no run' };
+    }
+    return frameResolved(header.run, frame, bands.get(header.channel));
   };
 }
 
@@ -90,15 +117,24 @@ export class ServerSeriesReader implements ISeriesReader {
     const batches =
       runs.size > 1
         ? batchAcrossRuns(request.channels, framesPerRequest(request.bins)).map(
-            batch => ({
-              asked: batch.asked,
-              path:
-                'series?' +
-                batch.runs.map(r => `run=${encodeURIComponent(r)}`).join('&') +
-                `&${query(batch.names)}`,
-              resolve: (frame: ISeriesFrame) =>
-                frameResolved(frame.header.run ?? '', frame)
-            })
+            batch => {
+              const shared =
+                request.shareBands && batch.runs.length > MAX_RUN_BANDS;
+              return {
+                asked: batch.asked,
+                path:
+                  'series?' +
+                  batch.runs
+                    .map(r => `run=${encodeURIComponent(r)}`)
+                    .join('&') +
+                  `&${query(batch.names)}` +
+                  (shared ? '&band=shared' : ''),
+                resolve: shared
+                  ? sharedBandResolver()
+                  : (frame: ISeriesFrame) =>
+                      frameResolved(frame.header.run ?? '', frame)
+              };
+            }
           )
         : batchByRun(request.channels).map(batch => ({
             asked: batch.names.map(name => ({ run: batch.run, name })),

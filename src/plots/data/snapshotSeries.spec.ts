@@ -9,6 +9,7 @@ import { InlineSeriesReader } from './seriesReader';
 import { IPendingRequest, ISeriesReader } from '../protocol';
 import { channelKey, IResolvedAt, SnapshotSeries } from './snapshotSeries';
 import { IChannelRequest, IChannelResolved, ISeriesRequest } from '../protocol';
+import { IChannelSeries } from '../series/series';
 
 const RUN = '2024-01-02 03-04-05 neat-river';
 const CREATED_NS = 1704164645000000000n;
@@ -29,8 +30,13 @@ function channel(name: string, run = RUN): IChannelRequest {
 interface IAsked {
   readonly request: ISeriesRequest;
   cancelled: boolean;
-  /** Answer one channel with a one-point series of `value`. */
-  answer(name: string, value: number, run?: string): void;
+  /** Answer one channel with a one-point series of `value` (and `more`). */
+  answer(
+    name: string,
+    value: number,
+    run?: string,
+    more?: Partial<IChannelSeries>
+  ): void;
   /** Answer one channel with an error. */
   fail(name: string, error: string, run?: string): void;
   /** Every channel has been answered. */
@@ -51,7 +57,7 @@ class FakeReader implements ISeriesReader {
     const asked: IAsked = {
       request,
       cancelled: false,
-      answer: (name, value, run = RUN) =>
+      answer: (name, value, run = RUN, more = {}) =>
         onChannel({
           run,
           name,
@@ -59,7 +65,8 @@ class FakeReader implements ISeriesReader {
             series: {
               x: Float64Array.of(0),
               columns: { value: Float64Array.of(value) },
-              style: 'line'
+              style: 'line',
+              ...more
             },
             reduced: false
           }
@@ -183,6 +190,28 @@ describe('SnapshotSeries.load', () => {
     expect(reader.asked).toHaveLength(2);
     expect(reader.asked[1].cancelled).toBe(true);
     expect(series.whole(KEY_A)?.rule).toBe(60);
+  });
+
+  it("asks again, with their own bands, for series that came with only their runs' fold", () => {
+    series.load(60, [channel('a'), channel('b')]);
+    expect(reader.asked[0].request.shareBands).toBe(true);
+    // a came with the fold of its runs' bands; b with a band of its own.
+    const fold = {
+      x: Float64Array.of(0),
+      lo: Float64Array.of(0),
+      hi: Float64Array.of(9)
+    };
+    reader.asked[0].answer('a', 1, RUN, { sharedBand: fold });
+    reader.asked[0].answer('b', 1, RUN, { band: { lo: fold.lo, hi: fold.hi } });
+    reader.asked[0].finish();
+    series.load(60, [channel('a'), channel('b')]);
+    expect(reader.asked).toHaveLength(1); // sharing is fine: nothing to ask
+    series.shareBands = false;
+    series.load(60, [channel('a'), channel('b')]);
+    expect(reader.names()).toEqual([['a', 'b'], ['a']]);
+    expect(reader.asked[1].request.shareBands).toBe(false);
+    // Until it comes, the fold still draws.
+    expect(series.whole(KEY_A)?.result?.series.sharedBand).toBe(fold);
   });
 
   it('tells which channels resolved by their keys', () => {

@@ -38,6 +38,13 @@ export class SnapshotSeries {
    */
   bins = RESOLVE_BINS;
 
+  /**
+   * Whether requests may have their runs' bands folded into one by the
+   * server (`ISeriesRequest.shareBands`). Once not, a whole-span series
+   * that came with only the fold is asked for again, with its own band.
+   */
+  shareBands = true;
+
   /** The channel x is (none: time); set through `reset`. */
   get x(): string | undefined {
     return this._x;
@@ -113,7 +120,12 @@ export class SnapshotSeries {
     }
     const todo = channels.filter(c => {
       const key = channelKey(c.run, c.name);
-      return !this._waiting.has(key) && this._whole.get(key)?.rule !== rule;
+      const whole = this._whole.get(key);
+      return (
+        !this._waiting.has(key) &&
+        (whole?.rule !== rule ||
+          (!this.shareBands && !!whole.result?.series.sharedBand))
+      );
     });
     if (todo.length === 0) {
       return;
@@ -121,7 +133,13 @@ export class SnapshotSeries {
     todo.forEach(c => this._waiting.add(channelKey(c.run, c.name)));
     const request = this._track(
       this._reader.series(
-        { channels: todo, rule, bins: this.bins, ...this._xRequest() },
+        {
+          channels: todo,
+          rule,
+          bins: this.bins,
+          shareBands: this.shareBands,
+          ...this._xRequest()
+        },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           this._waiting.delete(key);
@@ -159,7 +177,14 @@ export class SnapshotSeries {
     this._zooms.set(group, zoom);
     zoom.request = this._track(
       this._reader.series(
-        { channels, rule, range: zoom.range, bins, ...this._xRequest() },
+        {
+          channels,
+          rule,
+          range: zoom.range,
+          bins,
+          shareBands: this.shareBands,
+          ...this._xRequest()
+        },
         resolved => {
           const key = channelKey(resolved.run, resolved.name);
           zoom.resolved.set(key, at(rule, resolved));

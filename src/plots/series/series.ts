@@ -11,6 +11,7 @@ import {
   quantileColumnNames,
   statKind
 } from '../../store';
+import { IRunBand } from './runsEnvelope';
 
 /** A bucket rule in seconds, or every row as written. */
 export type PlotRule = number | 'raw';
@@ -57,6 +58,13 @@ export interface IChannelSeries {
   readonly columns: Record<string, Float64Array>;
   /** A faint band behind the line: each bucket's raw min and max. */
   readonly band?: { readonly lo: Float64Array; readonly hi: Float64Array };
+  /**
+   * Instead of `band`: the bands of this channel's runs in one request,
+   * folded into one by the server (`band=shared`), the same object in each
+   * of those runs' series. A plot of more runs than `MAX_RUN_BANDS` draws
+   * it as their shared band.
+   */
+  readonly sharedBand?: IRunBand;
   /**
    * The band is a group's spread over its runs (min–max, ± std), not one
    * run's buckets: it is drawn as the group's own, however many groups.

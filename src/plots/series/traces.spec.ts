@@ -1,6 +1,7 @@
 import { IColumnSet } from '../../store';
 import { planGrid, shortRunName } from './grid';
-import { channelSeries, rawColumns } from './series';
+import { channelSeries, IChannelSeries, rawColumns } from './series';
+import { IRunBand } from './runsEnvelope';
 import {
   appendedPoints,
   bandOutline,
@@ -270,6 +271,33 @@ describe('many runs in one plot', () => {
     expect(lines(plot.traces).map(t => t.line.color)).toEqual(
       runs(5).map(e => e.colour)
     );
+  });
+
+  it("draws the server's fold of the runs' bands as their shared band", () => {
+    // The server sends each run's line without its band, and the runs'
+    // bands folded into one: every run's points, as far as this plot goes.
+    const own = runs(5);
+    const all = own.map(e => e.series);
+    const concat = (pick: (s: IChannelSeries) => Float64Array) =>
+      Float64Array.from(all.flatMap(s => Array.from(pick(s))));
+    const fold: IRunBand = {
+      x: concat(s => s.x),
+      lo: concat(s => s.band!.lo),
+      hi: concat(s => s.band!.hi)
+    };
+    const folded = own.map(e => ({
+      ...e,
+      series: { ...e.series, band: undefined, sharedBand: fold }
+    }));
+    const plot = buildPlot({ entries: folded, widthPx: 300 });
+    const drawn = bands(plot.traces);
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0].meta).toEqual({ channel: 'g.a', runs: 5 });
+    expect(max(drawn[0].y)).toBe(1e4);
+    // The same band as folding each run's own in the page.
+    const fromOwn = bands(buildPlot({ entries: own, widthPx: 300 }).traces);
+    expect(Array.from(drawn[0].y)).toEqual(Array.from(fromOwn[0].y));
+    expect(Array.from(drawn[0].x)).toEqual(Array.from(fromOwn[0].x));
   });
 
   it("leaves a hidden run's band out of the shared one", () => {

@@ -270,8 +270,16 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
     const sharing = mayShareBand(entry, options.hidden)
       ? shared.get(bandKey(axis, entry.channel))
       : undefined;
-    if (series.band && sharing) {
-      sharing.push({ x: series.x, ...series.band });
+    if (sharing) {
+      sharing.runs++;
+      if (series.band) {
+        sharing.bands.push({ x: series.x, ...series.band });
+      } else if (
+        series.sharedBand &&
+        !sharing.bands.includes(series.sharedBand)
+      ) {
+        sharing.bands.push(series.sharedBand);
+      }
     } else if (series.band) {
       band(series.band.lo, series.band.hi, 0.18);
     }
@@ -305,7 +313,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       );
     }
   });
-  for (const [key, runBands] of shared) {
+  for (const [key, { bands: runBands, runs }] of shared) {
     const [axis, channel] = JSON.parse(key) as [number, string];
     const outline = runsEnvelope(runBands, x0, x1, columns);
     extent = extents[axis];
@@ -322,7 +330,7 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
         fillcolor: ENVELOPE_FILL,
         showlegend: false,
         hoverinfo: 'skip',
-        meta: { channel, runs: runBands.length }
+        meta: { channel, runs }
       });
     }
   }
@@ -371,6 +379,12 @@ function bandKey(axis: number, channel: string): string {
   return JSON.stringify([axis, channel]);
 }
 
+/** The bands a channel's runs share, gathered, and how many runs they are. */
+interface ISharing {
+  readonly bands: IRunBand[];
+  runs: number;
+}
+
 /**
  * The channels (by axis) whose bucket min–max bands come from more than
  * `MAX_RUN_BANDS` shown runs, each with an empty list to gather them in:
@@ -381,7 +395,7 @@ function sharedBands(
   entries: readonly IPlotEntry[],
   axisOf: readonly number[],
   hidden?: ReadonlySet<string>
-): Map<string, IRunBand[]> {
+): Map<string, ISharing> {
   const counts = new Map<string, number>();
   entries.forEach((entry, i) => {
     if (mayShareBand(entry, hidden)) {
@@ -389,22 +403,25 @@ function sharedBands(
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   });
-  const shared = new Map<string, IRunBand[]>();
+  const shared = new Map<string, ISharing>();
   for (const [key, count] of counts) {
     if (count > MAX_RUN_BANDS) {
-      shared.set(key, []);
+      shared.set(key, { bands: [], runs: 0 });
     }
   }
   return shared;
 }
 
-/** A shown run's bucket min–max band: one that more runs' may join. */
+/**
+ * A shown run's bucket min–max band (its own, or the server's fold of its
+ * request's runs): one that more runs' may join.
+ */
 function mayShareBand(
   entry: IPlotEntry,
   hidden: ReadonlySet<string> | undefined
 ): boolean {
-  const { band, groupBand } = entry.series;
-  return !!band && !groupBand && !hidden?.has(entry.legend);
+  const { band, sharedBand, groupBand } = entry.series;
+  return (!!band || !!sharedBand) && !groupBand && !hidden?.has(entry.legend);
 }
 
 /** plotly's name of y axis `index` in a trace: `y`, `y2`, `y3`. */

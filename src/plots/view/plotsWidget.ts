@@ -135,6 +135,16 @@ export class PlotsWidget extends Widget {
         }
       }
     });
+    // A hidden run leaves the band its plots' runs share: the server's fold
+    // of their bands holds its extremes, so each run's own band is needed.
+    this._choices.changed.connect((_, choice) => {
+      if (choice === 'hidden') {
+        this._data.setShareBands?.(
+          this._choices.hidden.size === 0,
+          this._grid.zoomedViews()
+        );
+      }
+    }, this);
     this.node.append(...this._head.nodes, this._grid.node);
     this.ready = this._start();
   }
