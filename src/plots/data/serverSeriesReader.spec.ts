@@ -314,6 +314,8 @@ describe('batchAcrossRuns', () => {
     expect(framesPerRequest(308)).toBe(50);
     expect(framesPerRequest(1200)).toBe(13);
     expect(framesPerRequest(20000)).toBe(1);
+    // Without their bands (folded into one a channel), frames are half as big.
+    expect(framesPerRequest(308, true)).toBe(101);
   });
 
   it('names only the runs with a channel of the slice', () => {

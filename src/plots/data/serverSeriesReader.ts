@@ -113,29 +113,26 @@ export class ServerSeriesReader implements ISeriesReader {
     const query = (names: readonly string[]) =>
       seriesQuery(names, request.rule, request.bins, request.range, request.x);
     const runs = new Set(request.channels.map(c => c.run));
+    const folded = !!request.shareBands && runs.size > MAX_RUN_BANDS;
+    const frames = framesPerRequest(request.bins, folded);
     // Several runs: a request a slice of the grid, each run's frames in it.
     const batches =
       runs.size > 1
-        ? batchAcrossRuns(request.channels, framesPerRequest(request.bins)).map(
-            batch => {
-              const shared =
-                request.shareBands && batch.runs.length > MAX_RUN_BANDS;
-              return {
-                asked: batch.asked,
-                path:
-                  'series?' +
-                  batch.runs
-                    .map(r => `run=${encodeURIComponent(r)}`)
-                    .join('&') +
-                  `&${query(batch.names)}` +
-                  (shared ? '&band=shared' : ''),
-                resolve: shared
-                  ? sharedBandResolver()
-                  : (frame: ISeriesFrame) =>
-                      frameResolved(frame.header.run ?? '', frame)
-              };
-            }
-          )
+        ? batchAcrossRuns(request.channels, frames).map(batch => {
+            const shared = folded && batch.runs.length > MAX_RUN_BANDS;
+            return {
+              asked: batch.asked,
+              path:
+                'series?' +
+                batch.runs.map(r => `run=${encodeURIComponent(r)}`).join('&') +
+                `&${query(batch.names)}` +
+                (shared ? '&band=shared' : ''),
+              resolve: shared
+                ? sharedBandResolver()
+                : (frame: ISeriesFrame) =>
+                    frameResolved(frame.header.run ?? '', frame)
+            };
+          })
         : batchByRun(request.channels).map(batch => ({
             asked: batch.names.map(name => ({ run: batch.run, name })),
             path:
@@ -201,13 +198,21 @@ export const FRAMES_PER_REQUEST = 2000;
  * About the most bytes one request of several runs is to answer. The
  * browser keeps an answer for a later review (a `304` then) only if it is
  * small enough: a glob's 28 MB in 4 answers was sent again in full, in 80
- * it came back as 304s. A whole-span frame is about 64 bytes a pixel.
+ * it came back as 304s. A whole-span frame is about 64 bytes a pixel, half
+ * that without its band (the runs' bands folded: `band=shared`).
  */
 export const BYTES_PER_REQUEST = 1_000_000;
 
-/** How many frames a request of several runs asks for at `bins` pixels. */
-export function framesPerRequest(bins: number): number {
-  return Math.max(1, Math.floor(BYTES_PER_REQUEST / (64 * Math.max(1, bins))));
+/**
+ * How many frames a request of several runs asks for at `bins` pixels
+ * (`folded`: their bands folded into one a channel).
+ */
+export function framesPerRequest(bins: number, folded = false): number {
+  const perPixel = folded ? 32 : 64;
+  return Math.max(
+    1,
+    Math.floor(BYTES_PER_REQUEST / (perPixel * Math.max(1, bins)))
+  );
 }
 
 /**
