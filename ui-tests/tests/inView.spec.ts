@@ -1,6 +1,6 @@
 /**
  * A comparison of many runs asks for the plots in the window first and the
- * rest once those are painted (src/plots/data/inViewFirst.ts): the user's
+ * rest once their series are in (src/plots/data/inViewFirst.ts): the user's
  * first screen doesn't wait for the plots below it. Its runs are listed in
  * one request (src/client/runDetails.ts).
  */
@@ -11,13 +11,13 @@ const PLOTS = '.jp-OutputArea-output .jp-runwatch-plots';
 const GROUPS = 20;
 const RUNS = 10;
 
-/** A series request as the page sent it, and the plots painted by then. */
+/** A series request as the page sent it, and the requests answered by then. */
 interface IAsked {
   groups: string[];
-  painted: string[];
+  answered: number[];
 }
 
-test('a glob of many runs paints the plots in the window before it asks for the rest', async ({
+test('a glob of many runs asks for the plots in the window first, the rest once those are in', async ({
   page,
   request,
   tmpPath
@@ -35,11 +35,12 @@ test('a glob of many runs paints the plots in the window before it asks for the 
   for (let run = 0; run < RUNS; run++) {
     makeRun(channels, { lr: run }, suffix, run);
   }
-  // Note each series request's plots, and which plots were painted when it
-  // was sent.
+  // Note each series request's plots, and which requests were answered in
+  // full (their bodies read to the end) when it was sent.
   await page.evaluate(() => {
     const w = window as any;
     w.seriesAsked = [];
+    w.answered = [];
     w.listed = [];
     const realFetch = window.fetch;
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
@@ -54,17 +55,30 @@ test('a glob of many runs paints the plots in the window before it asks for the 
         w.listed.push([decodeURIComponent(url.pathname.split('/').pop()!)]);
       }
       if (url.pathname.endsWith('/runwatch/api/series')) {
+        const id = w.seriesAsked.length;
         w.seriesAsked.push({
           groups: [
             ...new Set(
               url.searchParams.getAll('channel').map(c => c.split('.')[0])
             )
           ],
-          painted: [
-            ...document.querySelectorAll<HTMLElement>(
-              '.jp-runwatch-plot[data-painted]'
-            )
-          ].map(c => c.dataset.group)
+          answered: [...w.answered]
+        });
+        // Answered once the page reads the body's end: noted before it sees it.
+        return realFetch(input, init).then(response => {
+          const body = response.body!.getReader();
+          const watched = new ReadableStream({
+            async pull(controller) {
+              const { done, value } = await body.read();
+              if (done) {
+                w.answered.push(id);
+                controller.close();
+              } else {
+                controller.enqueue(value);
+              }
+            }
+          });
+          return new Response(watched, response);
         });
       }
       return realFetch(input, init);
@@ -95,19 +109,20 @@ test('a glob of many runs paints the plots in the window before it asks for the 
         .filter(c => c.getBoundingClientRect().top < window.innerHeight)
         .map(c => (c as HTMLElement).dataset.group!)
     );
-  // Asked for before any plot was painted: the first screen's plots.
-  const first = new Set(
-    asked.filter(a => a.painted.length === 0).flatMap(a => a.groups)
-  );
+  // Asked for before any answer was in: the first screen's plots.
+  const firstIds = asked
+    .map((a, id) => (a.answered.length === 0 ? id : -1))
+    .filter(id => id >= 0);
+  const first = new Set(firstIds.flatMap(id => asked[id].groups));
   expect(inWindow.length).toBeGreaterThan(0);
   expect(inWindow.length).toBeLessThan(GROUPS);
   expect([...first].sort()).toEqual(expect.arrayContaining(inWindow));
   expect(first.size).toBeLessThan(GROUPS);
-  // Every other plot was asked for once the first screen was painted.
+  // Every other plot was asked for once the first screen's series were in.
   const later = asked.filter(a => a.groups.some(g => !first.has(g)));
   expect(later.length).toBeGreaterThan(0);
   for (const a of later) {
-    expect(a.painted).toEqual(expect.arrayContaining([...first]));
+    expect(a.answered).toEqual(expect.arrayContaining(firstIds));
   }
   const allAsked = new Set(asked.flatMap(a => a.groups));
   expect(allAsked.size).toBe(GROUPS);

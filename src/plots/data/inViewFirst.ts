@@ -1,8 +1,10 @@
 /**
  * A review loads the plots in view first: the channels of the grid's first
- * plots, then, once those are painted, the rest. The first screen of a glob
- * then waits for its own series only, and its painting has the CPU to
- * itself, not shared with the server computing the rest.
+ * plots, then, once their series are in, the rest. The first screen of a
+ * glob then waits for its own series only, and the server computes the
+ * rest while the page draws it. (Waiting until the first screen was painted
+ * left the server idle meanwhile: interleaved, a 20-run glob's every plot
+ * came 0.08–0.17 s later, its window 0.07–0.2 s sooner.)
  */
 import { splitChannel } from '../../store';
 
@@ -24,8 +26,6 @@ export interface IInView {
    * above them (the review's head) is laid out.
    */
   plots(): Promise<number>;
-  /** Settles once what has come in so far is drawn and painted. */
-  painted(): Promise<void>;
 }
 
 /**

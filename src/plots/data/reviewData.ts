@@ -235,7 +235,6 @@ export class ReviewData implements IPlotsData {
       ask(first);
       if (rest.length > 0) {
         await this._series.idle();
-        await view.painted();
         if (current()) {
           ask(rest);
         }

@@ -24,9 +24,6 @@ import { PlotsHead } from './plotsHead';
 import { tiledPng } from './png';
 import { whenIdle } from './yieldToBrowser';
 
-/** How often a wait for the drawing checks whether the page was hidden. */
-const HIDDEN_CHECK_MS = 250;
-
 export interface IPlotsDrawingOptions {
   /** What the plots are drawn from: a change in any draws them again. */
   readonly data: IPlotsData;
@@ -106,25 +103,6 @@ export class PlotsDrawing {
    */
   get headRendered(): Promise<void> {
     return this._headRendered.promise;
-  }
-
-  /**
-   * Settles once every pass due is drawn and the sketch worker has painted
-   * what it was given (at once when disposed or hidden).
-   */
-  async painted(): Promise<void> {
-    // A hidden page draws nothing (no animation frames): nothing to wait for.
-    while (!this._disposed && !document.hidden) {
-      await this._draws.lastPass;
-      if (this._draws.idle(false)) {
-        break;
-      }
-      await new Promise(resolve => {
-        requestAnimationFrame(resolve);
-        setTimeout(resolve, HIDDEN_CHECK_MS);
-      });
-    }
-    await sketchWorkerSettled();
   }
 
   /** The drawn plots as one PNG (base64), once plotly has built them. */

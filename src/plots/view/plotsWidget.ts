@@ -88,8 +88,7 @@ export class PlotsWidget extends Widget {
                 new Promise(resolve => setTimeout(resolve, HEAD_WAIT_MS))
               ]);
               return this._grid.plotsInView();
-            },
-            painted: () => this._drawing.painted()
+            }
           }
         );
     // A group's label is no run: grouped plots carry no marks.
