@@ -169,3 +169,16 @@ async def test_band_shared_leaves_a_failed_run_its_error(group_api, sweep):
     assert short[0]["run"] == SHORT and short[0]["error"] is None
     assert gone[0]["run"] == GONE and "no run named" in gone[0]["error"]
     assert long[0]["run"] == LONG and long[0]["error"] is None
+
+
+async def test_a_fold_that_fails_leaves_each_run_its_own_band(group_api, sweep, monkeypatch):
+    from runwatch.server import runs_series_handlers
+
+    def broken(*_):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(runs_series_handlers, "runs_envelope", broken)
+    _, each, _ = await group_api(BASE, path="series")
+    code, body, _ = await group_api({**BASE, "band": "shared"}, path="series")
+    assert code == 200
+    assert body == each  # the same frames, each with its band: no spike is lost

@@ -3,8 +3,8 @@
 A review of many runs draws their bucket min-max bands as one grey band, each pixel
 column's lowest low and highest high over the runs (the page's `runsEnvelope`,
 src/plots/series/runsEnvelope.ts). Each run's frame carried its own band for that,
-half of a 20-run glob's bytes (31 MB of 63 through a 100 Mbit/s link: 1.2 s), only
-for the page to fold the 20 into one. Asked with `band=shared`, the server folds
+about half of a 20-run glob's bytes (14.5 MB of 31.4: 1.2 s through a 100 Mbit/s
+link), only for the page to fold the 20 into one. Asked with `band=shared`, the server folds
 them and sends the fold instead: per pixel column, the point with the lowest low and
 the point with the highest high (each at its own x, the other edge NaN), and every
 point outside the range as it is. Folding that again in the page gives what folding
