@@ -271,7 +271,6 @@ export function buildPlot(options: IBuildPlotOptions): IPlot {
       ? shared.get(bandKey(axis, entry.channel))
       : undefined;
     if (sharing) {
-      sharing.runs++;
       if (series.band) {
         sharing.bands.push({ x: series.x, ...series.band });
       } else if (
@@ -382,7 +381,7 @@ function bandKey(axis: number, channel: string): string {
 /** The bands a channel's runs share, gathered, and how many runs they are. */
 interface ISharing {
   readonly bands: IRunBand[];
-  runs: number;
+  readonly runs: number;
 }
 
 /**
@@ -406,7 +405,7 @@ function sharedBands(
   const shared = new Map<string, ISharing>();
   for (const [key, count] of counts) {
     if (count > MAX_RUN_BANDS) {
-      shared.set(key, { bands: [], runs: 0 });
+      shared.set(key, { bands: [], runs: count });
     }
   }
   return shared;
