@@ -89,7 +89,6 @@ export class ReviewData implements IPlotsData {
     zoomed.forEach(view => this._zoom(view, rule, true));
   }
 
-  /** The channel x is (none: time). */
   setShareBands(share: boolean, zoomed: readonly IPlotView[]): void {
     if (share === this._series.shareBands) {
       return;
@@ -101,6 +100,7 @@ export class ReviewData implements IPlotsData {
     }
   }
 
+  /** The channel x is (none: time). */
   get x(): string | undefined {
     return this._series.x;
   }
