@@ -85,9 +85,9 @@ class RunsSeriesHandler(SeriesAPIHandler):
             """A channel's frames with the runs' bands folded into one frame, first."""
             bands: list = []
             frames = [frame_of(item, bands) for item in items]
-            kinds = [run.channels[channel].kind for _, channel, run, _ in items if run]
+            kind = next((run.channels[c].kind for _, c, run, _ in items if run), "")
             try:
-                fold = shared_band_frame(items[0][1], kinds, bands, request)
+                fold = shared_band_frame(items[0][1], kind, bands, request)
             except Exception:  # a bug: each run's own band then, as without band=shared
                 log.exception("runwatch: folding the bands of %r failed", items[0][1])
                 return b"".join(frame_of(item) for item in items)
@@ -113,7 +113,7 @@ def by_channel(items: list[tuple]) -> list[list[tuple]]:
     return out
 
 
-def shared_band_frame(channel: str, kinds: list[str], bands: list, request) -> bytes:
+def shared_band_frame(channel: str, kind: str, bands: list, request) -> bytes:
     """The frame of a channel's runs' bands folded into one (runs_envelope.py), with
     the runs' names; nothing when no run's frame had a band."""
     if not bands:
@@ -123,7 +123,7 @@ def shared_band_frame(channel: str, kinds: list[str], bands: list, request) -> b
     x, lo, hi = runs_envelope([band[:3] for band in bands], x0, x1, request.width)
     arrays = [("x", x), ("band.lo", lo), ("band.hi", hi)]
     extra = {"band": "shared", **({} if request.x is None else {"x": request.x})}
-    return wire.frame(channel, kinds[0] if kinds else "", 0, True, x0, x1, arrays, None, extra)
+    return wire.frame(channel, kind, 0, True, x0, x1, arrays, None, extra)
 
 
 def handlers(base_url: str) -> list[tuple[str, type]]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import m4
+
 
 def runs_envelope(
     bands: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
@@ -34,8 +36,7 @@ def runs_envelope(
     columns = max(1, int(width))
     inside = np.flatnonzero((x >= x0) & (x <= x1))
     outside = np.flatnonzero((x < x0) | (x > x1))
-    scale = columns / (x1 - x0) if x1 > x0 else 0.0
-    column = np.minimum(columns - 1, np.floor((x[inside] - x0) * scale)).astype(np.int64)
+    column = m4.pixel_of(x[inside], x0, x1, columns)
     low = _extreme_each(inside, column, lo[inside], columns)
     high = _extreme_each(inside, column, -hi[inside], columns)
     nan_low = np.full(len(high), np.nan)
