@@ -4,7 +4,7 @@
  * direction, +20 ms round trip, one link shared by every connection) between
  * them, beside the same review over plain loopback as the baseline.
  *
- *     node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--reps 3]
+ *     node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--attached] [--reps 3]
  *         [--store /tmp/runwatch-big-store] [--mbit 100] [--rtt-ms 20] [--timeout-min 45]
  *
  * The store is issue 10's shape, made once by bench/big_store.py and reused:
@@ -25,6 +25,12 @@
  * the server's log says that pass is done: "first" is then a fresh page
  * (empty HTTP cache) on a server whose summaries were built before anyone
  * asked, the usual case for runs written while the server ran.
+ * The page is measured as a user's browser runs it: Chromium is the
+ * bench's own (a fresh profile per page), and Playwright, which opens the
+ * lab and the notebook, lets go of it before the reviews start; the page
+ * reports each review by a beacon (bench/detached_page.js). `--attached`
+ * measures as before, with Playwright's DevTools session on the page
+ * throughout (its network agent copies and decodes every response body).
  * Prints the median of the repetitions, and the targets. Stops everything
  * at the end or at the timeout.
  */
@@ -52,9 +58,12 @@ const {
   reviewInCell
 } = require('./notebook_review');
 const shapingProxy = require('./shaping_proxy');
+const { beaconSink, ownChromium, reviewDetached } = require('./detached_page');
+
+const VIEWPORT = { width: 1600, height: 1000 };
 
 const USAGE =
-  'usage: node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--reps 3] ' +
+  'usage: node bench/remote_review_bench.js [--quick] [--glob] [--ahead] [--attached] [--reps 3] ' +
   '[--store DIR] [--mbit 100] [--rtt-ms 20] [--timeout-min 45]';
 
 function parseArgs(argv) {
@@ -62,6 +71,7 @@ function parseArgs(argv) {
     quick: false,
     glob: false,
     ahead: false,
+    attached: false,
     reps: 3,
     store: path.join(os.tmpdir(), 'runwatch-big-store'),
     mbit: 100,
@@ -70,7 +80,7 @@ function parseArgs(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
-    if (key === 'quick' || key === 'glob' || key === 'ahead') {
+    if (['quick', 'glob', 'ahead', 'attached'].includes(key)) {
       options[key] = true;
     } else if (key in options && i + 1 < argv.length) {
       options[key] = key === 'store' ? argv[++i] : Number(argv[++i]);
@@ -137,6 +147,7 @@ async function onePage({
   tmp
 }) {
   const port = await freePort();
+  const attached = options.attached;
   const token = crypto.randomBytes(16).toString('hex');
   // A cache folder of its own: the server's summaries on disk
   // (`$XDG_CACHE_HOME/runwatch/lod`) start empty, so "first" is cold.
@@ -151,6 +162,8 @@ async function onePage({
   });
   let proxy;
   let context;
+  let own;
+  let sink;
   let aheadS;
   try {
     await waitForServer(
@@ -169,40 +182,69 @@ async function onePage({
       });
     }
     const base = `http://127.0.0.1:${proxied ? proxy.port : port}`;
-    context = await browser.newContext({
-      viewport: { width: 1600, height: 1000 }
-    });
-    const page = await context.newPage();
+    let driver;
+    if (attached) {
+      context = await browser.newContext({ viewport: VIEWPORT });
+      driver = { page: await context.newPage() };
+    } else {
+      own = await ownChromium(VIEWPORT);
+      driver = await own.connect();
+    }
+    const { page } = driver;
     await page.goto(`${base}/lab?token=${token}`, { timeout: 120000 });
     const notebook = `review-${proxied ? 'proxied' : 'local'}.ipynb`;
     fs.writeFileSync(path.join(tmp, notebook), notebookJson());
     await openNotebook(page, notebook, 120000);
     await sleep(1000); // let the lab's start-up traffic settle
-    const measure = async () => {
-      const idle = rss(server.pid);
-      let peak = idle;
-      const sampler = setInterval(
-        () => (peak = Math.max(peak, rss(server.pid))),
-        100
-      );
-      const before = proxy?.bytes().down ?? 0;
-      const result = await reviewInCell(
-        page,
+    // The server's peak RSS above idle and the bytes to the browser, from a
+    // review's start to its result.
+    let idle = 0;
+    let peak = 0;
+    let before = 0;
+    const sampler = setInterval(
+      () => (peak = Math.max(peak, rss(server.pid))),
+      100
+    );
+    const started = () => {
+      idle = peak = rss(server.pid);
+      before = proxy?.bytes().down ?? 0;
+    };
+    const ended = result => ({
+      ...result,
+      down: (proxy?.bytes().down ?? before) - before,
+      rssAbove: peak - idle
+    });
+    const timeoutMs = options['timeout-min'] * 60000;
+    try {
+      if (attached) {
+        const measure = async () => {
+          started();
+          return ended(await reviewInCell(page, magic, plots, timeoutMs));
+        };
+        const first = await measure();
+        await sleep(2000); // the first review's PNG snapshot and other after-work
+        const later = first.timedOut ? first : await measure();
+        return { first, later, aheadS };
+      }
+      sink = await beaconSink();
+      await reviewDetached(driver, {
+        sinkUrl: sink.url,
         magic,
         plots,
-        options['timeout-min'] * 60000
-      );
+        timeoutMs,
+        reviews: 2,
+        pauseMs: 2000
+      });
+      const results = [];
+      for (let review = 0; review < 2; review++) {
+        await sink.next(timeoutMs + 60000); // its start
+        started();
+        results.push(ended((await sink.next(timeoutMs + 60000)).result));
+      }
+      return { first: results[0], later: results[1], aheadS };
+    } finally {
       clearInterval(sampler);
-      return {
-        ...result,
-        down: (proxy?.bytes().down ?? before) - before,
-        rssAbove: peak - idle
-      };
-    };
-    const first = await measure();
-    await sleep(2000); // the first review's PNG snapshot and other after-work
-    const later = first.timedOut ? first : await measure();
-    return { first, later, aheadS };
+    }
   } catch (error) {
     console.error(
       `remote_review_bench: server log tail:\n${log().slice(-3000)}`
@@ -210,6 +252,8 @@ async function onePage({
     throw error;
   } finally {
     await context?.close();
+    await own?.stop();
+    await sink?.close();
     await proxy?.close();
     killGroup(server);
     await waitExit(server, 10000);
@@ -267,7 +311,7 @@ async function main() {
       `remote review: ${magic}: ${runs} run(s) × ${channels} channels × ${rows} rows, ${mb(size)} on disk, ${plots} plots; ` +
         `link ${options.mbit} Mbit/s, +${options['rtt-ms']} ms round trip; ${options.reps} repetition(s)`
     );
-    browser = await launchChromium();
+    browser = options.attached ? await launchChromium() : undefined;
     const samples = { proxied: [], local: [] };
     for (let rep = 0; rep < options.reps; rep++) {
       const order = rep % 2 === 0 ? [true, false] : [false, true];
@@ -310,7 +354,8 @@ async function main() {
           'target ≤ 0.5 s'
         ];
     console.log(
-      `\nmedians of ${options.reps} (from the cell's run to every plot painted;` +
+      `\nmedians of ${options.reps}, ${options.attached ? 'Playwright attached' : 'no automation attached while measuring'}` +
+        ` (from the cell's run to every plot painted;` +
         ` to the window's plots painted down to its bottom;` +
         ` then to every plot built by plotly, hover and zoom ready):`
     );
