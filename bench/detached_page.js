@@ -24,6 +24,11 @@ const { chromium } = require('@playwright/test');
 const { CHROMIUM, CHROMIUM_FLAGS, killGroup, sleep } = require('./harness');
 const { reviewInPage } = require('./notebook_review');
 
+// Every Chromium started here, killed if the bench exits without stopping
+// it (its deadline's `process.exit`): each runs in a process group of its own.
+const running = new Set();
+process.on('exit', () => running.forEach(child => killGroup(child, 'SIGKILL')));
+
 /**
  * Chromium of the bench's own, headless with the usual flags, its window
  * (and so its viewport) `width` × `height`, listening for CDP on a port it
@@ -45,8 +50,10 @@ async function ownChromium({ width, height }) {
     ],
     { detached: true, stdio: 'ignore' }
   );
+  running.add(child);
   const stop = async () => {
     killGroup(child, 'SIGKILL');
+    running.delete(child);
     await sleep(200);
     fs.rmSync(profile, { recursive: true, force: true });
   };
