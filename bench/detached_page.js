@@ -139,7 +139,8 @@ async function beaconSink() {
  * `delayMs` from now, each review announced (`{event: 'start', review}`)
  * and reported (`{event: 'done', review, result}`) by a beacon to
  * `sinkUrl`; then let go of the browser: nothing is attached while the
- * page works.
+ * page works. Resolves with when it let go (`Date.now()`), which must come
+ * before the first review's start.
  */
 async function reviewDetached(
   { browser, page },
@@ -175,6 +176,7 @@ async function reviewDetached(
   })()`;
   await page.evaluate(script);
   await browser.close(); // over CDP: disconnects, the browser and page stay
+  return Date.now();
 }
 
 module.exports = { ownChromium, beaconSink, reviewDetached };

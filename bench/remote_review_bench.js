@@ -227,7 +227,7 @@ async function onePage({
         return { first, later, aheadS };
       }
       sink = await beaconSink();
-      await reviewDetached(driver, {
+      const letGo = await reviewDetached(driver, {
         sinkUrl: sink.url,
         magic,
         plots,
@@ -237,9 +237,25 @@ async function onePage({
       });
       const results = [];
       for (let review = 0; review < 2; review++) {
-        await sink.next(timeoutMs + 60000); // its start
+        const start = await sink.next(timeoutMs + 60000);
+        if (start.event !== 'start' || start.review !== review) {
+          throw new Error(
+            `expected review ${review}'s start, got ${JSON.stringify(start)}`
+          );
+        }
+        if (start.at < letGo) {
+          throw new Error(
+            'the review started before Playwright let go of the page'
+          );
+        }
         started();
-        results.push(ended((await sink.next(timeoutMs + 60000)).result));
+        const done = await sink.next(timeoutMs + 60000);
+        if (done.event !== 'done' || done.review !== review) {
+          throw new Error(
+            `expected review ${review}'s result, got ${JSON.stringify(done)}`
+          );
+        }
+        results.push(ended(done.result));
       }
       return { first: results[0], later: results[1], aheadS };
     } finally {
