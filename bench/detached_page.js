@@ -179,4 +179,29 @@ async function reviewDetached(
   return Date.now();
 }
 
-module.exports = { ownChromium, beaconSink, reviewDetached };
+/**
+ * Review `review`'s beacons from `sink`: its start (then `started()` is
+ * called), which must come after `letGo` (`reviewDetached`'s answer), and
+ * its result, which this resolves with; each must be the one expected.
+ */
+async function nextReview(sink, review, letGo, timeoutMs, started) {
+  const start = await sink.next(timeoutMs);
+  if (start.event !== 'start' || start.review !== review) {
+    throw new Error(
+      `expected review ${review}'s start, got ${JSON.stringify(start)}`
+    );
+  }
+  if (start.at < letGo) {
+    throw new Error('the review started before Playwright let go of the page');
+  }
+  started();
+  const done = await sink.next(timeoutMs);
+  if (done.event !== 'done' || done.review !== review) {
+    throw new Error(
+      `expected review ${review}'s result, got ${JSON.stringify(done)}`
+    );
+  }
+  return done.result;
+}
+
+module.exports = { ownChromium, beaconSink, reviewDetached, nextReview };

@@ -58,7 +58,12 @@ const {
   reviewInCell
 } = require('./notebook_review');
 const shapingProxy = require('./shaping_proxy');
-const { beaconSink, ownChromium, reviewDetached } = require('./detached_page');
+const {
+  beaconSink,
+  nextReview,
+  ownChromium,
+  reviewDetached
+} = require('./detached_page');
 
 const VIEWPORT = { width: 1600, height: 1000 };
 
@@ -237,25 +242,14 @@ async function onePage({
       });
       const results = [];
       for (let review = 0; review < 2; review++) {
-        const start = await sink.next(timeoutMs + 60000);
-        if (start.event !== 'start' || start.review !== review) {
-          throw new Error(
-            `expected review ${review}'s start, got ${JSON.stringify(start)}`
-          );
-        }
-        if (start.at < letGo) {
-          throw new Error(
-            'the review started before Playwright let go of the page'
-          );
-        }
-        started();
-        const done = await sink.next(timeoutMs + 60000);
-        if (done.event !== 'done' || done.review !== review) {
-          throw new Error(
-            `expected review ${review}'s result, got ${JSON.stringify(done)}`
-          );
-        }
-        results.push(ended(done.result));
+        const result = await nextReview(
+          sink,
+          review,
+          letGo,
+          timeoutMs + 60000,
+          started
+        );
+        results.push(ended(result));
       }
       return { first: results[0], later: results[1], aheadS };
     } finally {
