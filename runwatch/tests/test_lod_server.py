@@ -98,7 +98,10 @@ async def test_frames_are_padded_to_8_bytes(api, small_run):
     start = 4 + length + (-(4 + length) % 8)
     assert body[4 + length : start] == b"\0" * (start - 4 - length)
     header, arrays = parse(body)[0]
-    assert len(body) == start + 8 * sum(n for _, n in header["arrays"])
+    width = {"f8": 8, "f4": 4, "u2": 2, "u4": 4}
+    types = {name: p[0] for name, p in header.get("packed", {}).items()}
+    padded = [-(-n * width[types.get(name, "f8")] // 8) * 8 for name, n in header["arrays"]]
+    assert len(body) == start + sum(padded)
     assert header["reduced"] is True and len(arrays["x"]) <= 4 * 10 + 4
 
 

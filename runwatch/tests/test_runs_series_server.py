@@ -141,7 +141,8 @@ async def test_band_shared_sends_the_runs_bands_folded_into_one_frame_first(grou
         own_header, own_arrays = own[(header["channel"], header["run"])]
         assert "band.lo" not in arrays
         lines = [a for a in own_header["arrays"] if not a[0].startswith("band.")]
-        assert header == {**own_header, "arrays": lines, "band": "shared"}
+        packed = {n: p for n, p in own_header.get("packed", {}).items() if n in dict(lines)}
+        assert header == {**own_header, "arrays": lines, "packed": packed, "band": "shared"}
         for name, values in arrays.items():
             np.testing.assert_array_equal(values, own_arrays[name])
     # The loss band: every run's extremes, the spike among them, and no more points

@@ -88,6 +88,8 @@ export interface ISeriesFrameHeader {
   readonly x1: number;
   /** `[name, length]` of each array, in the order they follow. */
   readonly arrays: readonly (readonly [string, number])[];
+  /** The arrays sent narrower than float64, exactly (absent: none). */
+  readonly packed?: Readonly<Record<string, PackedArray>>;
   readonly error: string | null;
   /** The frame's run, in an answer about several runs (`GET series`). */
   readonly run?: string;
@@ -97,6 +99,14 @@ export interface ISeriesFrameHeader {
    */
   readonly band?: 'shared';
 }
+
+/**
+ * How an array crosses narrower than float64 and still decodes to the same
+ * values: `['f4']` float32; `['u2' | 'u4', from, step]` unsigned steps `k`,
+ * each value `from + k * step` in float64.
+ */
+export type PackedArray =
+  readonly ['f4'] | readonly ['u2' | 'u4', number, number];
 
 /** One channel's frame: its header and its arrays by name. */
 export interface ISeriesFrame {

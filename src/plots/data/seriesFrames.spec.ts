@@ -1,4 +1,36 @@
+/// <reference types="node" />
+import * as fs from 'fs';
+import * as path from 'path';
+
 import { encodeSeriesFrame, SeriesFrameDecoder } from './seriesFrames';
+
+/** test/vectors/frames.json: frames as the server's encoder writes them. */
+const SHARED = (
+  JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '../../../test/vectors/frames.json'),
+      'utf-8'
+    )
+  ) as {
+    frames: {
+      about: string;
+      arrays: Record<string, (number | null)[]>;
+      packed: Record<string, unknown>;
+      bytes: string;
+    }[];
+  }
+).frames;
+
+/** The bytes of a hex string. */
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g)!, pair => parseInt(pair, 16));
+}
+
+/** Each float64's bits, so that NaN and -0.0 compare too. */
+function bits(values: ArrayLike<number | null>): string[] {
+  const floats = Float64Array.from(values, v => (v === null ? NaN : v));
+  return Array.from(new BigUint64Array(floats.buffer), b => b.toString(16));
+}
 
 const header = (channel: string, error: string | null = null) => ({
   channel,
@@ -76,5 +108,49 @@ describe('SeriesFrameDecoder', () => {
   it('names what is wrong with a malformed frame', () => {
     const bad = new Uint8Array([3, 0, 0, 0, 0x7b, 0x7b, 0x7b, 0]);
     expect(() => new SeriesFrameDecoder().push(bad)).toThrow(/invalid JSON/);
+  });
+
+  it.each(SHARED.map(c => [c.about, c] as const))(
+    "decodes the server's frame bit for bit: %s",
+    (_, shared) => {
+      const bytes = fromHex(shared.bytes);
+      // Whole and aligned, one byte off (copies), and byte by byte.
+      const shifted = new Uint8Array(bytes.length + 1);
+      shifted.set(bytes, 1);
+      const byByte = new SeriesFrameDecoder();
+      const ways = [
+        new SeriesFrameDecoder().push(bytes),
+        new SeriesFrameDecoder().push(shifted.subarray(1)),
+        Array.from(bytes).flatMap(b => byByte.push(new Uint8Array([b])))
+      ];
+      for (const [frame] of ways) {
+        expect(frame.header.packed ?? {}).toEqual(shared.packed);
+        for (const [name, values] of Object.entries(shared.arrays)) {
+          expect(frame.arrays[name]).toBeInstanceOf(Float64Array);
+          expect(bits(frame.arrays[name])).toEqual(bits(values));
+        }
+      }
+      // The test fakes' encoder packs the same way (its JSON differs).
+      const { header, arrays } = ways[0][0];
+      const [again] = new SeriesFrameDecoder().push(
+        encodeSeriesFrame(header, arrays)
+      );
+      expect(again.header.packed).toEqual(header.packed);
+      for (const name of Object.keys(arrays)) {
+        expect(bits(again.arrays[name])).toEqual(bits(arrays[name]));
+      }
+    }
+  );
+
+  it('names an array whose packing it does not know', () => {
+    const frame = encodeSeriesFrame(
+      { ...header('a.x'), packed: { x: ['f4'] } },
+      { x: [0, 1] }
+    );
+    const text = new TextDecoder().decode(frame);
+    const broken = new TextEncoder().encode(text.replace('"f4"', '"f2"'));
+    expect(() => new SeriesFrameDecoder().push(broken)).toThrow(
+      /array x has an unknown packing \["f2"\]/
+    );
   });
 });

@@ -1,10 +1,17 @@
 /**
  * Decoding the server's series frames (`GET runs/<run>/series`, see
  * docs/server-api.md): per channel, a `uint32` header length, the JSON
- * header, padding to 8 bytes, then little-endian float64 arrays in the
- * order the header lists them.
+ * header, padding to 8 bytes, then the arrays in the order the header
+ * lists them, each padded to 8 bytes: little-endian float64, or narrower
+ * where the header's `packed` says so (packedArrays.ts).
  */
-import { ISeriesFrame, ISeriesFrameHeader } from '../protocol';
+import { ISeriesFrame, ISeriesFrameHeader, PackedArray } from '../protocol';
+import {
+  checkedPacking,
+  packedBytes,
+  readPacked,
+  writePacked
+} from './packedArrays';
 
 /** Frames larger than this are refused (a broken or hostile reply). */
 export const MAX_FRAME_BYTES = 512 * 1024 * 1024;
@@ -118,18 +125,27 @@ function measure(
     throw new Error('a series frame with an invalid JSON header');
   }
   const arrays = Array.isArray(header.arrays) ? header.arrays : [];
+  const packed: Record<string, PackedArray> = {};
   const arraysAt = align8(4 + headerLength);
   let size = arraysAt;
   for (const [name, length] of arrays) {
     if (!Number.isInteger(length) || length < 0) {
       throw new Error(`series frame array ${name} has length ${length}`);
     }
-    size += length * 8;
+    const packing = checkedPacking(name, header.packed?.[name]);
+    if (packing) {
+      packed[name] = packing;
+    }
+    size += packedBytes(length, packing);
   }
   if (size > MAX_FRAME_BYTES) {
     throw new Error(`a series frame of ${size} bytes`);
   }
-  return { size, header: { ...header, arrays }, arraysAt };
+  const checked = { ...header, arrays };
+  if (header.packed !== undefined) {
+    Object.assign(checked, { packed });
+  }
+  return { size, header: checked, arraysAt };
 }
 
 /**
@@ -149,22 +165,12 @@ function frameAt(
   }
   // Views where they can be: a copy writes fresh memory, and the first touch
   // of a page is what costs (a glob's 28 MB took the page 40-200 ms).
-  const from = buffer.byteOffset + start + arraysAt;
-  const count = (size - arraysAt) / 8;
-  let values: Float64Array;
-  if (mayView && from % 8 === 0) {
-    values = new Float64Array(buffer.buffer, from, count);
-  } else {
-    values = new Float64Array(count);
-    new Uint8Array(values.buffer).set(
-      buffer.subarray(start + arraysAt, start + size)
-    );
-  }
   const out: Record<string, Float64Array> = {};
-  let at = 0;
+  let at = start + arraysAt;
   for (const [name, length] of header.arrays) {
-    out[name] = values.subarray(at, at + length);
-    at += length;
+    const packing = header.packed?.[name];
+    out[name] = readPacked(buffer, at, length, packing, mayView);
+    at += packedBytes(length, packing);
   }
   return { frame: { header, arrays: out }, size };
 }
@@ -184,16 +190,18 @@ export function encodeSeriesFrame(
   const json = new TextEncoder().encode(
     JSON.stringify({ ...header, arrays: list })
   );
+  const bodies = Object.entries(arrays).map(([name, values]) =>
+    writePacked(values, header.packed?.[name])
+  );
   const dataStart = align8(4 + json.length);
-  const total = dataStart + list.reduce((n, [, length]) => n + length * 8, 0);
+  const total = dataStart + bodies.reduce((n, body) => n + body.length, 0);
   const bytes = new Uint8Array(total);
   new DataView(bytes.buffer).setUint32(0, json.length, true);
   bytes.set(json, 4);
   let at = dataStart;
-  for (const values of Object.values(arrays)) {
-    const array = Float64Array.from(values);
-    bytes.set(new Uint8Array(array.buffer), at);
-    at += array.length * 8;
+  for (const body of bodies) {
+    bytes.set(body, at);
+    at += body.length;
   }
   return bytes;
 }
