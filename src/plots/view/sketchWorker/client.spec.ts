@@ -1,5 +1,9 @@
 import { ISketchLayout } from '../plotSketch';
-import { ISketchWorkerPort, SketchWorkerClient } from './client';
+import {
+  ISketchWorkerPort,
+  SketchWorkerClient,
+  sketchWorkerCount
+} from './client';
 import { SketchReply, SketchRequest } from './protocol';
 
 const layout = { width: 300, height: 200 } as unknown as ISketchLayout;
@@ -96,5 +100,13 @@ describe('SketchWorkerClient', () => {
     await settle();
     expect(done).toHaveBeenCalledWith(false);
     expect(client.broken).toBe(true);
+  });
+});
+
+describe('sketchWorkerCount', () => {
+  it('is two, or half the cores up to four', () => {
+    expect([undefined, 1, 2, 4, 6, 8, 16, 64].map(sketchWorkerCount)).toEqual([
+      2, 2, 2, 2, 3, 4, 4, 4
+    ]);
   });
 });

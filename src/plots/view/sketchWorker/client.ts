@@ -1,7 +1,7 @@
 /**
- * The page's side of the sketch worker: hands it canvases, asks for paints
- * and calls back when each is on its canvas. One worker for the page,
- * started at the first sketch.
+ * The page's side of the sketch workers: hands one canvases, asks for
+ * paints and calls back when each is on its canvas. A few workers for the
+ * page (`sketchWorkerCount`), started at the first sketch.
  */
 import { ISketchLayout } from '../plotSketch';
 import { SketchReply, SketchRequest, sketchTraces } from './protocol';
@@ -118,11 +118,24 @@ export class SketchWorkerClient {
   private _broken = false;
 }
 
-let shared: SketchWorkerClient | undefined;
+/**
+ * How many workers paint a page's sketches: two, or half the machine's
+ * cores up to four. A glob's plots keep one worker busy until after the
+ * last series has come in (20 plots of 60 noisy, dashed lines: ~25 ms each
+ * on the CPU); with two, those after it are painted two at a time.
+ */
+export function sketchWorkerCount(cores: number | undefined): number {
+  return Math.max(2, Math.min(4, Math.floor((cores || 2) / 2)));
+}
+
+const workers: SketchWorkerClient[] = [];
+let turn = 0;
 
 /**
- * The page's sketch worker, started on first use; undefined where a worker
- * can't paint a page's canvas (no `OffscreenCanvas`) or it broke.
+ * A sketch worker of the page's, started (all of them) on first use, each
+ * call the next in turn: a canvas keeps the one it was handed to.
+ * Undefined where a worker can't paint a page's canvas (no
+ * `OffscreenCanvas`) or they all broke.
  */
 export function sharedSketchWorker(): SketchWorkerClient | undefined {
   if (
@@ -133,16 +146,22 @@ export function sharedSketchWorker(): SketchWorkerClient | undefined {
   ) {
     return undefined;
   }
-  shared ??= new SketchWorkerClient(() =>
-    import('./spawn').then(
-      ({ spawnSketchWorker }) =>
-        spawnSketchWorker() as unknown as ISketchWorkerPort
-    )
-  );
-  return shared.broken ? undefined : shared;
+  const count = sketchWorkerCount(navigator.hardwareConcurrency);
+  while (workers.length < count) {
+    workers.push(
+      new SketchWorkerClient(() =>
+        import('./spawn').then(
+          ({ spawnSketchWorker }) =>
+            spawnSketchWorker() as unknown as ISketchWorkerPort
+        )
+      )
+    );
+  }
+  const working = workers.filter(worker => !worker.broken);
+  return working.length ? working[turn++ % working.length] : undefined;
 }
 
-/** Resolves once the page's sketch worker, if started, has no paint waiting. */
-export function sketchWorkerSettled(): Promise<void> {
-  return shared?.settled() ?? Promise.resolve();
+/** Resolves once the page's sketch workers, if started, have no paint waiting. */
+export async function sketchWorkerSettled(): Promise<void> {
+  await Promise.all(workers.map(worker => worker.settled()));
 }
