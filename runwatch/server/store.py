@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..steering.declaration import DECLARATION_FILE, LOG_FILE
 from ..store import summary
 from .config import Runwatch
 from .listing import RunListing
@@ -51,6 +52,8 @@ class ServedStore:
             "error": error,
             "size": scan.size,
             "files": summary.file_entries(path, info, scan),
+            # Only then has GET runs/<name>/steer anything to say.
+            "steering": DECLARATION_FILE in scan.files or LOG_FILE in scan.files,
         }
 
     def run_details(self, names: list[str], now_ms: int) -> list[dict]:

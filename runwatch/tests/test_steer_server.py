@@ -10,7 +10,7 @@ import pytest
 from jupyter_server.auth.authorizer import Authorizer
 
 import runwatch
-from runwatch.steering.declaration import DECLARATION_FILE, REQUEST_FILE
+from runwatch.steering.declaration import DECLARATION_FILE, LOG_FILE, REQUEST_FILE
 
 
 class ReadOnlyAuthorizer(Authorizer):
@@ -204,3 +204,17 @@ async def test_symlinked_declaration_is_not_followed(post, store, tmp_path):
         code, _, reason = await post(run, {"changes": {"lr": 1e-3}})
     assert code == 409 and "symlink" in reason
     assert request_files(store, run) == []
+
+
+async def test_a_runs_listing_says_whether_it_has_steering_to_show(steered, api, store):
+    run, _ = steered
+    code, detail, _ = await api("runs", run)
+    assert code == 200 and detail["steering"] is True
+    plain = runwatch.new_run("plain")
+    code, detail, _ = await api("runs", plain)
+    assert code == 200 and detail["steering"] is False
+    # The answers stay after the declaration goes: there are marks to draw.
+    (store / run / DECLARATION_FILE).unlink()
+    (store / run / LOG_FILE).write_text("")
+    code, detail, _ = await api("runs", run)
+    assert detail["steering"] is True

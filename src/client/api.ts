@@ -76,6 +76,11 @@ export interface IRunDetail {
   readonly error: string | null;
   readonly size: number;
   readonly files: IFileEntry[];
+  /**
+   * The run declared steerable params or holds steering answers (absent
+   * from an older server: unknown).
+   */
+  readonly steering?: boolean;
 }
 
 /** A byte range of a store file. */

@@ -148,7 +148,11 @@ export class FakeRunwatchAPI implements IRunwatchAPI {
       status: 'live',
       error: null,
       size: 0,
-      files: this.entries(name)
+      files: this.entries(name),
+      // As the server says it: the steering files are no store files.
+      steering: [...run.files.keys()].some(f =>
+        ['_steer.json', '_steer.log.jsonl'].includes(f)
+      )
     };
   }
 

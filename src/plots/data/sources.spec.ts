@@ -25,4 +25,17 @@ describe('SnapshotRun', () => {
     expect(runsSpanS([run])).toBe(25);
     expect(defaultRule(runsSpanS([run]))).toBe(1);
   });
+
+  it('says whether its listing found steering to show', async () => {
+    const api = new FakeRunwatchAPI();
+    api.addRun('plain');
+    api.addRun('steered');
+    api.append('steered', '_steer.json', new Uint8Array(0));
+    const [plain, steered] = [
+      new SnapshotRun('plain', api),
+      new SnapshotRun('steered', api)
+    ];
+    await Promise.all([plain.ready, steered.ready]);
+    expect([plain.steering, steered.steering]).toEqual([false, true]);
+  });
 });

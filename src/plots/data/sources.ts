@@ -40,6 +40,11 @@ export interface IPlotRun {
   readonly createdMs: number | undefined;
   /** The newest write to its stats files (ms since the epoch), if known. */
   readonly lastWriteMs: number | undefined;
+  /**
+   * Whether the run has steering to show (declared params or answers), as
+   * its listing said; undefined when unknown (ask `GET runs/<run>/steer`).
+   */
+  readonly steering?: boolean;
   /** Emits the names of channels that changed (and `[]` for the rest). */
   readonly changed: ISignal<any, readonly string[]>;
   dispose(): void;
@@ -127,6 +132,9 @@ export class SnapshotRun implements ISnapshotSource {
   get lastWriteMs(): number | undefined {
     return this._lastWriteMs;
   }
+  get steering(): boolean | undefined {
+    return this._steering;
+  }
   get changed(): ISignal<this, readonly string[]> {
     return this._changed;
   }
@@ -149,6 +157,7 @@ export class SnapshotRun implements ISnapshotSource {
       return;
     }
     this._info = detail.info;
+    this._steering = detail.steering;
     let originNs: bigint;
     try {
       const parsed = parseInfo(
@@ -196,6 +205,7 @@ export class SnapshotRun implements ISnapshotSource {
   private _failed = false;
   private _createdMs: number | undefined = undefined;
   private _lastWriteMs: number | undefined = undefined;
+  private _steering: boolean | undefined = undefined;
   private _disposed = false;
 }
 

@@ -86,4 +86,27 @@ describe('SteerLog', () => {
     expect(asked).toEqual(['a', 'b']);
     log.dispose();
   });
+
+  it('asks only for the runs whose listing did not say they have no steering', async () => {
+    const asked: string[] = [];
+    const fetch: FetchSteer = async run => {
+      asked.push(run);
+      return { run, declared: true, log: [] } as unknown as ISteerState;
+    };
+    const listed: Record<string, boolean | undefined> = {
+      steered: true,
+      plain: false,
+      unknown: undefined
+    };
+    const log = new SteerLog(
+      Object.keys(listed),
+      false,
+      fetch,
+      Promise.resolve(),
+      run => listed[run] !== false
+    );
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(asked).toEqual(['steered', 'unknown']);
+    log.dispose();
+  });
 });

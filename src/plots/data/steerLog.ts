@@ -21,12 +21,16 @@ export class SteerLog {
   /**
    * Reads once `after` settles: a review's plots first (20 runs' reads
    * took connections from their listings, which the series wait for).
+   * Only runs `mayHaveSteering` allows (by then): a run whose listing said
+   * it has none is not asked (a glob's 20 reads came while its last plots
+   * were painting).
    */
   constructor(
     private readonly _runs: readonly string[],
     live: boolean,
     private readonly _fetch: FetchSteer = fetchSteer,
-    after: Promise<unknown> = Promise.resolve()
+    after: Promise<unknown> = Promise.resolve(),
+    private readonly _mayHaveSteering: (run: string) => boolean = () => true
   ) {
     void after
       .catch(() => undefined)
@@ -79,6 +83,7 @@ export class SteerLog {
     await Promise.all(
       this._runs
         .filter(run => this._declared.size === 0 || this._declared.has(run))
+        .filter(run => this._mayHaveSteering(run))
         .map(async run => {
           let state: ISteerState;
           try {

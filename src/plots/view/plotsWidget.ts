@@ -98,7 +98,8 @@ export class PlotsWidget extends Widget {
       options.sources ? [] : this.runs,
       this.live,
       undefined,
-      data.ready.then(() => data.idle())
+      data.ready.then(() => data.idle()),
+      run => data.sources.find(s => s.run === run)?.steering !== false
     );
     this._head = new PlotsHead({
       data: this._data,
