@@ -98,6 +98,28 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
     .locator('.jp-runwatch-plots-panel')
     .screenshot({ path: path.join(SCREENSHOTS, 'steering-view.png') });
 
+  // A review of the run marks it too (its listing says it has steering).
+  const views = await page.locator('.jp-runwatch-plots-panel').count();
+  await page.evaluate(async run => {
+    await window.jupyterapp.commands.execute('runwatch:review-run', { run });
+  }, run);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(views => {
+          const panels = document.querySelectorAll('.jp-runwatch-plots-panel');
+          const review = panels.length > views ? panels[views] : undefined;
+          const area = review?.querySelector(
+            '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+          ) as any;
+          return ((area?.layout ?? {}).annotations ?? []).map(
+            (a: any) => a.text
+          );
+        }, views),
+      { timeout: 20000 }
+    )
+    .toEqual(['lr=0.0001']);
+
   // An undeclared key, straight to the server: refused with the reason.
   const refusal = await page.evaluate(async run => {
     const settings = window.jupyterapp.serviceManager.serverSettings;
