@@ -60,6 +60,54 @@ function random(seed) {
   };
 }
 
+/**
+ * Each of the page's workers' used JS heap, after a GC, in bytes: attached
+ * through the page's CDP session (Playwright opens none for a worker).
+ */
+async function workerHeaps(cdp) {
+  const sessions = [];
+  const onAttached = event => {
+    if (event.targetInfo.type === 'worker') {
+      sessions.push(event.sessionId);
+    }
+  };
+  cdp.on('Target.attachedToTarget', onAttached);
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false
+  });
+  await new Promise(resolve => setTimeout(resolve, 500));
+  cdp.off('Target.attachedToTarget', onAttached);
+  let next = 1;
+  const call = (sessionId, method) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      const onMessage = event => {
+        const message = JSON.parse(event.message);
+        if (event.sessionId === sessionId && message.id === id) {
+          cdp.off('Target.receivedMessageFromTarget', onMessage);
+          message.error
+            ? reject(new Error(message.error.message))
+            : resolve(message.result);
+        }
+      };
+      cdp.on('Target.receivedMessageFromTarget', onMessage);
+      cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method })
+        })
+        .catch(reject);
+    });
+  const used = [];
+  for (const sessionId of sessions) {
+    await call(sessionId, 'HeapProfiler.collectGarbage');
+    used.push((await call(sessionId, 'Runtime.getHeapUsage')).usedSize);
+  }
+  return used;
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const manifest = JSON.parse(
@@ -193,8 +241,10 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
+    const workers = await workerHeaps(cdp);
+    const workersMB = workers.reduce((sum, used) => sum + used, 0) / 1e6;
     console.log(
-      `  page JS heap after GC: ${(heap.usedSize / 1e6).toFixed(1)} MB used of ${(heap.totalSize / 1e6).toFixed(1)} MB (target <= 150 MB; the review uses no worker)`
+      `  page JS heap after GC: ${(heap.usedSize / 1e6).toFixed(1)} MB used of ${(heap.totalSize / 1e6).toFixed(1)} MB; its ${workers.length} worker(s) (the sketch workers) ${workersMB.toFixed(1)} MB more: ${(heap.usedSize / 1e6 + workersMB).toFixed(1)} MB in all (target <= 150 MB, workers included)`
     );
   } finally {
     await browser?.close();
