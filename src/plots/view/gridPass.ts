@@ -130,6 +130,11 @@ export async function drawGridPass(
     contents.push({ ...content, xChannel: x });
     await yieldToBrowser();
   }
+  // Every plot's width read at once: read in each plot's own task, after
+  // the one before had changed the page, each read laid the page out again
+  // (24 forced layouts, ~75 ms of a glob's first review). A grid's columns
+  // keep their widths as plots are drawn; a resize draws every plot again.
+  const widths = due.map(([cell]) => cell.node.clientWidth);
   // One plotly draw costs 20-40 ms: give the page a turn after each,
   // never one long task.
   for (const [i, [cell]] of due.entries()) {
@@ -145,7 +150,8 @@ export async function drawGridPass(
         sharedLegend: state.sharedLegend,
         marks: state.marks(contents[i].xChannel)
       },
-      state.theme
+      state.theme,
+      widths[i]
     );
     state.drawn();
     await yieldToBrowser();

@@ -76,6 +76,21 @@ function content(lastS: number, xSpan?: [number, number]): ICellContent {
 
 const theme = plotTheme(() => '');
 
+describe('PlotCell width', () => {
+  it('draws at the width it is given, without reading its own', async () => {
+    const { plotly, drawn } = fakePlotly();
+    const cell = new PlotCell('acc', plotly, () => undefined);
+    const read = jest.spyOn(cell.node, 'clientWidth', 'get');
+    await cell.render(content(120), theme, 512);
+    expect(drawn[0].width).toBe(512);
+    expect(read).not.toHaveBeenCalled();
+    // Not given: its own, as laid out (none in jsdom: 400).
+    await cell.render(content(120), theme);
+    expect(read).toHaveBeenCalled();
+    expect(drawn[1].width).toBe(400);
+  });
+});
+
 describe('PlotCell x axis', () => {
   it("shows the grid's span, not its own data's end", async () => {
     const { plotly, drawn } = fakePlotly();

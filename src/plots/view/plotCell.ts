@@ -148,8 +148,16 @@ export class PlotCell {
     return this._xRange;
   }
 
-  /** Draw `content`; resolves when plotly has drawn it. */
-  async render(content: ICellContent, theme: IPlotTheme): Promise<void> {
+  /**
+   * Draw `content`; resolves when plotly has drawn it. `width`: the plot's
+   * width in CSS px, read before (else read now, which lays the page out
+   * if it changed since).
+   */
+  async render(
+    content: ICellContent,
+    theme: IPlotTheme,
+    width?: number
+  ): Promise<void> {
     this._content = content;
     this._errors.textContent = content.errors.join('\n');
     this._errors.hidden = content.errors.length === 0;
@@ -163,8 +171,8 @@ export class PlotCell {
     }
     // An explicit width: plotly's autosize guesses 700 px for a div that
     // isn't laid out yet, and the grid re-renders on resize anyway.
-    const width = this.node.clientWidth || 400;
-    const widthPx = Math.max(100, width - MARGIN.l - MARGIN.r);
+    const plotWidth = width || this.node.clientWidth || 400;
+    const widthPx = Math.max(100, plotWidth - MARGIN.l - MARGIN.r);
     const plot = buildPlot({
       entries: content.entries,
       widthPx,
@@ -206,7 +214,7 @@ export class PlotCell {
         yZoom: this._yRange,
         xRevision: this._xRevision
       }),
-      width,
+      width: plotWidth,
       hovermode: this._many ? 'x' : 'x unified'
     };
     const frame = JSON.stringify({
