@@ -78,3 +78,10 @@ def test_a_value_float32_would_round_stays_float64():
     assert packed is None
     values[3] = float(np.float32(0.1))
     assert wire.pack("value", values)[0] == ["f4"]
+
+
+def test_values_beyond_float32_stay_float64_without_a_warning(recwarn):
+    values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1e300])
+    packed, data = wire.pack("value", values)
+    assert packed is None and data == values.tobytes()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

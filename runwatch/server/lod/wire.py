@@ -75,7 +75,8 @@ def pack(name: str, values: np.ndarray) -> tuple[list | None, bytes]:
             kind, start, step, steps = grid
             packed, data = [kind, start, step], steps.tobytes()
     elif len(values) >= MIN_PACKED:
-        narrow = values.astype(FLOAT32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, which fails the check
+            narrow = values.astype(FLOAT32)
         # Bit for bit, so that -0.0 and NaN are held too.
         if (narrow.astype(FLOAT64).view("<u8") == values.view("<u8")).all():
             packed, data = ["f4"], narrow.tobytes()
