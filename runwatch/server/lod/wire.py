@@ -24,6 +24,8 @@ STEP_TYPES = tuple(
 )
 FLOAT32 = np.dtype("<f4")
 FLOAT64 = np.dtype("<f8")
+# Every array type a frame may hold, by the name `packed` gives it.
+WIRE_TYPES = {"f8": FLOAT64, "f4": FLOAT32, **{name: dtype for name, dtype, _ in STEP_TYPES}}
 # Below this many values the header's words cost more than packing saves.
 MIN_PACKED = 8
 
@@ -130,7 +132,7 @@ def error_frame(channel: str, kind: str, error: str, extra: dict | None = None) 
 def unpack(data: bytes, at: int, count: int, packed: list | None) -> tuple[np.ndarray, int]:
     """One array back as float64, and the offset past its padded bytes."""
     kind = packed[0] if packed else "f8"
-    dtype = {"f8": FLOAT64, "f4": FLOAT32, "u2": np.dtype("<u2"), "u4": np.dtype("<u4")}[kind]
+    dtype = WIRE_TYPES[kind]
     raw = np.frombuffer(data, dtype, count, at)
     end = at + raw.nbytes + (-raw.nbytes % 8)
     if kind in ("u2", "u4"):
