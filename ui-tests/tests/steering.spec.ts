@@ -5,7 +5,7 @@
  * refused before the server is asked; an undeclared key is refused by the
  * server with its reason; and stop ends the job gracefully.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IWriter, startWriter } from './writer';
@@ -34,6 +34,38 @@ test.afterEach(() => {
   writer?.stop();
   writer = undefined;
 });
+
+/**
+ * Run `command` (a plots command) on `run`, which opens a plots panel; a
+ * poll of that panel's `loss` plot's marks: its dotted lines and labels.
+ */
+async function openedPlotsMarks(
+  page: IJupyterLabPageFixture,
+  command: string,
+  run: string
+): Promise<() => Promise<{ lines: number; labels: string[] }>> {
+  const before = await page.locator('.jp-runwatch-plots-panel').count();
+  await page.evaluate(
+    async ({ command, run }) => {
+      await window.jupyterapp.commands.execute(command, { run });
+    },
+    { command, run }
+  );
+  return () =>
+    page.evaluate(before => {
+      const panel = document.querySelectorAll('.jp-runwatch-plots-panel')[
+        before
+      ];
+      const area = panel?.querySelector(
+        '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
+      ) as any;
+      const layout = area?.layout ?? {};
+      return {
+        lines: (layout.shapes ?? []).length,
+        labels: (layout.annotations ?? []).map((a: any) => a.text)
+      };
+    }, before);
+}
 
 test('a running job takes a new lr from the monitor, and refuses what it must', async ({
   page
@@ -75,50 +107,21 @@ test('a running job takes a new lr from the monitor, and refuses what it must', 
     .screenshot({ path: path.join(SCREENSHOTS, 'steering.png') });
 
   // The change is marked on the run's live plots: a dotted line, labelled.
-  await page.evaluate(async run => {
-    await window.jupyterapp.commands.execute('runwatch:view-run', { run });
-  }, run);
   await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const area = document.querySelector(
-            '.jp-runwatch-plots-panel .jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
-          ) as any;
-          const layout = area?.layout ?? {};
-          return {
-            lines: (layout.shapes ?? []).length,
-            labels: (layout.annotations ?? []).map((a: any) => a.text)
-          };
-        }),
-      { timeout: 20000 }
-    )
+    .poll(await openedPlotsMarks(page, 'runwatch:view-run', run), {
+      timeout: 20000
+    })
     .toEqual({ lines: 1, labels: ['lr=0.0001'] });
   await page
     .locator('.jp-runwatch-plots-panel')
     .screenshot({ path: path.join(SCREENSHOTS, 'steering-view.png') });
 
   // A review of the run marks it too (its listing says it has steering).
-  const views = await page.locator('.jp-runwatch-plots-panel').count();
-  await page.evaluate(async run => {
-    await window.jupyterapp.commands.execute('runwatch:review-run', { run });
-  }, run);
   await expect
-    .poll(
-      () =>
-        page.evaluate(views => {
-          const panels = document.querySelectorAll('.jp-runwatch-plots-panel');
-          const review = panels.length > views ? panels[views] : undefined;
-          const area = review?.querySelector(
-            '.jp-runwatch-plot[data-group="loss"] .jp-runwatch-plot-area'
-          ) as any;
-          return ((area?.layout ?? {}).annotations ?? []).map(
-            (a: any) => a.text
-          );
-        }, views),
-      { timeout: 20000 }
-    )
-    .toEqual(['lr=0.0001']);
+    .poll(await openedPlotsMarks(page, 'runwatch:review-run', run), {
+      timeout: 20000
+    })
+    .toEqual({ lines: 1, labels: ['lr=0.0001'] });
 
   // An undeclared key, straight to the server: refused with the reason.
   const refusal = await page.evaluate(async run => {
